@@ -1,0 +1,1 @@
+"""Shared foundations: settings, Vietnamese text, document model, access rules, errors."""

@@ -1,0 +1,122 @@
+"""Who may see what: access labels on chunks, principals from the users file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from core.errors import ConfigurationError, UnknownUser
+from core.vietnamese import normalize_text
+
+AccessLevel = Literal["public", "internal", "restricted"]
+ACCESS_LEVELS: tuple[str, ...] = ("public", "internal", "restricted")
+
+
+@dataclass(frozen=True)
+class AccessLabel:
+    """``public``: everyone; ``internal``: every signed-in official; ``restricted``: listed units/roles only."""
+
+    level: AccessLevel = "public"
+    units: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.level not in ACCESS_LEVELS:
+            raise ValueError(f"access level must be one of {ACCESS_LEVELS}, got {self.level!r}")
+        if self.level == "restricted" and not (self.units or self.roles):
+            raise ValueError("a restricted label must list at least one unit or role")
+
+    @classmethod
+    def from_record(cls, value: object) -> AccessLabel:
+        """Read ``"public"`` or ``{"level": "restricted", "units": [...], "roles": [...]}``."""
+        if isinstance(value, str):
+            return cls(level=value)  # type: ignore[arg-type]
+        if isinstance(value, dict):
+            return cls(
+                level=value.get("level", "public"),
+                units=tuple(normalize_text(u) for u in value.get("units") or ()),
+                roles=tuple(value.get("roles") or ()),
+            )
+        raise ValueError(f"access must be a level name or an object, got {type(value).__name__}")
+
+    def payload(self) -> dict[str, object]:
+        return {"access_level": self.level, "access_units": list(self.units), "access_roles": list(self.roles)}
+
+    def allows(self, principal: Principal) -> bool:
+        """The same rule the vector-store filter applies; used to double-check results and in tests."""
+        if self.level == "public":
+            return True
+        if self.level == "internal":
+            return principal.authenticated
+        return principal.unit in self.units or any(r in self.roles for r in principal.roles)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person a request is made for. Retrieval has no code path without one."""
+
+    user_id: str
+    name: str = ""
+    unit: str = ""
+    roles: tuple[str, ...] = field(default_factory=tuple)
+    authenticated: bool = True
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+ANONYMOUS = Principal(user_id="anonymous", name="Khách", authenticated=False)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: str
+    name: str
+    unit: str
+    roles: tuple[str, ...]
+    password_hash: str | None = None
+
+    def principal(self) -> Principal:
+        return Principal(user_id=self.id, name=self.name, unit=self.unit, roles=self.roles)
+
+    def public_dict(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "unit": self.unit, "roles": list(self.roles)}
+
+
+def load_users(path: Path) -> dict[str, UserRecord]:
+    """Read the YAML users file: ``users: [{id, name, unit, roles, password_hash?}]``."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigurationError(f"users file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"users file {path} is not valid YAML: {exc}") from None
+    entries = raw.get("users") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise ConfigurationError(f"users file {path} must have a top-level 'users' list")
+    users: dict[str, UserRecord] = {}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("unit"):
+            raise ConfigurationError(f"users file {path}: entry {i} needs at least 'id' and 'unit'")
+        record = UserRecord(
+            id=str(entry["id"]),
+            name=normalize_text(str(entry.get("name", entry["id"]))),
+            unit=normalize_text(str(entry["unit"])),
+            roles=tuple(str(r) for r in entry.get("roles") or ()),
+            password_hash=entry.get("password_hash"),
+        )
+        if record.id in users:
+            raise ConfigurationError(f"users file {path}: duplicate user id {record.id!r}")
+        users[record.id] = record
+    return users
+
+
+def principal_for(user_id: str, path: Path) -> Principal:
+    users = load_users(path)
+    if user_id not in users:
+        raise UnknownUser(f"unknown user {user_id!r} (not in {path})")
+    return users[user_id].principal()

