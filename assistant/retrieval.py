@@ -1,0 +1,74 @@
+"""Retrieval under the asker's access: there is no function here that searches without a principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.access import Principal
+from core.vietnamese import normalize_text
+from indexing.embedders import Embedder
+from indexing.sparse_encoder import SparseEncoder
+from indexing.store import Hit, SearchFilter, SearchMode, VectorStore
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional narrowing a user asks for; access is not here, it comes from the principal."""
+
+    kinds: tuple[str, ...] = ()
+    loai_van_ban: tuple[str, ...] = ()
+    linh_vuc: tuple[str, ...] = ()
+    co_quan_ban_hanh: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    in_force_only: bool = False
+
+    def for_principal(self, principal: Principal) -> SearchFilter:
+        return SearchFilter(
+            principal=principal,
+            kinds=self.kinds,
+            loai_van_ban=tuple(normalize_text(v) for v in self.loai_van_ban),
+            linh_vuc=tuple(normalize_text(v) for v in self.linh_vuc),
+            co_quan_ban_hanh=tuple(normalize_text(v) for v in self.co_quan_ban_hanh),
+            doc_ids=self.doc_ids,
+            in_force_only=self.in_force_only,
+        )
+
+
+@dataclass
+class Retriever:
+    store: VectorStore
+    embedder: Embedder
+    sparse: SparseEncoder
+    prefetch_limit: int = 50
+    fusion: str = "rrf"
+
+    def search(self, query: str, principal: Principal, *, filters: Filters | None = None, top_k: int = 8,
+               mode: SearchMode = "hybrid") -> list[Hit]:
+        if not isinstance(principal, Principal):
+            raise TypeError("retrieval needs a Principal")
+        query = normalize_text(query).strip()
+        if not query:
+            return []
+        flt = (filters or Filters()).for_principal(principal)
+        dense = self.embedder.embed_query(query).tolist() if mode in ("hybrid", "dense") else None
+        sparse = self.sparse.encode_query(query) if mode in ("hybrid", "sparse") else None
+        if sparse is not None and not sparse.indices:
+            if mode == "sparse":
+                return []
+            sparse, mode = None, "dense"
+        hits = self.store.search(flt=flt, dense=dense, sparse=sparse, mode=mode, limit=top_k,
+                                 prefetch_limit=max(self.prefetch_limit, top_k), fusion=self.fusion)
+        # Defence in depth: the engine filtered already; drop anything the label check would refuse.
+        return [h for h in hits if _allowed(h, principal)]
+
+
+def _allowed(hit: Hit, principal: Principal) -> bool:
+    from core.access import AccessLabel
+
+    p = hit.payload
+    try:
+        label = AccessLabel(level=p.get("access_level", "restricted"), units=tuple(p.get("access_units") or ()),
+                            roles=tuple(p.get("access_roles") or ()))
+    except ValueError:
+        return False
+    return label.allows(principal)

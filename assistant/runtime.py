@@ -1,0 +1,73 @@
+"""Wires settings to components once per process: the store is opened once, the model loaded once."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import cached_property
+
+from core.access import Principal, UserRecord, load_users
+from core.errors import UnknownUser
+from core.settings import Settings
+from indexing.embedders import Embedder
+from indexing.manifest import Manifest
+from indexing.pipeline import Indexer
+from indexing.sparse_encoder import SparseEncoder
+from indexing.store import VectorStore
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lock = threading.RLock()  # the embedded store and SQLite handles are shared by threads
+
+    @cached_property
+    def store(self) -> VectorStore:
+        from indexing.stores import open_store
+
+        return open_store(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from indexing.embedders import make_embedder
+        from indexing.embedding_cache import CachedEmbedder
+
+        inner = make_embedder(self.settings.embedder, self.settings.embedding_model_path)
+        return CachedEmbedder(inner, self.settings.data_dir / "embeddings.sqlite")
+
+    @cached_property
+    def sparse(self) -> SparseEncoder:
+        s = self.settings
+        return SparseEncoder(segmenter=s.segmenter, k1=s.bm25_k1, b=s.bm25_b, avgdl=s.bm25_avgdl)
+
+    @cached_property
+    def manifest(self) -> Manifest:
+        return Manifest(self.settings.manifest_path)
+
+    def indexer(self) -> Indexer:
+        return Indexer(
+            store=self.store,
+            embedder=self.embedder,
+            sparse=self.sparse,
+            manifest=self.manifest,
+            max_chunk_chars=self.settings.max_chunk_chars,
+            embedding_max_chars=self.settings.embedding_max_chars,
+        )
+
+    def users(self) -> dict[str, UserRecord]:
+        return load_users(self.settings.users_file)
+
+    def principal(self, user_id: str) -> Principal:
+        users = self.users()
+        if user_id not in users:
+            raise UnknownUser(f"không có người dùng {user_id!r} trong {self.settings.users_file.name}")
+        return users[user_id].principal()
+
+    def close(self) -> None:
+        for name in ("store", "manifest", "embedder"):
+            component = self.__dict__.pop(name, None)
+            close = getattr(component, "close", None)
+            if close:
+                close()

@@ -1,0 +1,30 @@
+"""Route a document to the parser that knows its structure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.documents import Chunk, Document
+from core.errors import RejectedInput
+
+
+def chunk_document(doc: Document, max_chunk_chars: int) -> tuple[Document, list[Chunk]]:
+    """Return the document (header metadata merged in) and its citable chunks, in document order."""
+    if doc.kind == "tthc":
+        from indexing.tthc_parser import parse_tthc
+
+        chunks = parse_tthc(doc)
+    elif doc.kind == "warehouse":
+        from indexing.warehouse_parser import parse_warehouse
+
+        chunks = parse_warehouse(doc)
+    else:
+        from indexing.legal_parser import parse_legal
+
+        parsed = parse_legal(doc, max_chunk_chars=max_chunk_chars)
+        metadata = {**parsed.metadata, **{k: v for k, v in doc.metadata.items() if v}}
+        doc = replace(doc, metadata=metadata, title=parsed.title or doc.title)
+        chunks = parsed.chunks
+    if not chunks:
+        raise RejectedInput("không tìm thấy nội dung nào để lập chỉ mục (no indexable text)")
+    return doc, chunks

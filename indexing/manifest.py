@@ -1,0 +1,87 @@
+"""What has been indexed, in SQLite next to the index: the basis for incremental runs, prune and recovery.
+
+A document is marked ``pending`` (with the chunk ids about to be written) before its points are written,
+and ``done`` after. A crash in between leaves a pending row; the next run redoes that document and
+deletes every point id that either state mentions but the new version does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+@dataclass
+class ManifestEntry:
+    doc_id: str
+    source: str
+    kind: str
+    title: str
+    content_hash: str | None
+    chunk_ids: list[str]
+    pending_hash: str | None
+    pending_chunk_ids: list[str]
+    updated_at: str
+
+
+class Manifest:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            """CREATE TABLE IF NOT EXISTS documents (
+                doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+                content_hash TEXT, chunk_ids TEXT NOT NULL DEFAULT '[]',
+                pending_hash TEXT, pending_chunk_ids TEXT NOT NULL DEFAULT '[]',
+                updated_at TEXT NOT NULL)"""
+        )
+        self._db.commit()
+
+    def get(self, doc_id: str) -> ManifestEntry | None:
+        row = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _entry(row) if row else None
+
+    def entries(self) -> list[ManifestEntry]:
+        return [_entry(r) for r in self._db.execute("SELECT * FROM documents ORDER BY doc_id")]
+
+    def mark_pending(self, doc_id: str, source: str, kind: str, title: str, new_hash: str,
+                     chunk_ids: list[str]) -> None:
+        now = _now()
+        self._db.execute(
+            """INSERT INTO documents (doc_id, source, kind, title, pending_hash, pending_chunk_ids, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, kind=excluded.kind,
+                 title=excluded.title, pending_hash=excluded.pending_hash,
+                 pending_chunk_ids=excluded.pending_chunk_ids, updated_at=excluded.updated_at""",
+            (doc_id, source, kind, title, new_hash, json.dumps(chunk_ids), now),
+        )
+        self._db.commit()
+
+    def mark_done(self, doc_id: str) -> None:
+        self._db.execute(
+            """UPDATE documents SET content_hash = pending_hash, chunk_ids = pending_chunk_ids,
+               pending_hash = NULL, pending_chunk_ids = '[]', updated_at = ? WHERE doc_id = ?""",
+            (_now(), doc_id),
+        )
+        self._db.commit()
+
+    def remove(self, doc_id: str) -> None:
+        self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _entry(row: tuple) -> ManifestEntry:
+    doc_id, source, kind, title, chash, chunks, phash, pchunks, updated = row
+    return ManifestEntry(doc_id, source, kind, title, chash, json.loads(chunks), phash, json.loads(pchunks),
+                         updated)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,153 @@
+"""Incremental indexing: sources → documents → chunks → vectors → store, recorded in the manifest."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors.base import Rejection
+from core.documents import Chunk, Document, content_hash
+from core.errors import RejectedInput
+from indexing.chunking import chunk_document
+from indexing.embedders import Embedder
+from indexing.manifest import Manifest
+from indexing.payload import build_payload
+from indexing.sparse_encoder import SparseEncoder
+from indexing.store import StoredPoint, VectorStore
+
+# Bump when parsing or payload layout changes, so every document is re-chunked once.
+INDEX_FORMAT_VERSION = "1"
+
+
+@dataclass
+class IndexReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "rejected": [{"path": r.path, "reason": r.reason} for r in self.rejected],
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass
+class Indexer:
+    store: VectorStore
+    embedder: Embedder
+    sparse: SparseEncoder
+    manifest: Manifest
+    max_chunk_chars: int = 2400
+    embedding_max_chars: int = 1200
+
+    def _fingerprint(self, doc: Document) -> str:
+        return content_hash(
+            "\x1f".join([doc.hash, INDEX_FORMAT_VERSION, self.embedder.name, str(self.max_chunk_chars),
+                         str(self.embedding_max_chars)])
+        )
+
+    def index(self, items: Iterable[Document | Rejection], prune_roots: list[Path] | None = None,
+              progress: bool = False) -> IndexReport:
+        started = time.perf_counter()
+        report = IndexReport()
+        self.store.ensure_collection(self.embedder.dim)
+        seen: set[str] = set()
+        iterator = items
+        if progress:
+            from tqdm import tqdm
+
+            iterator = tqdm(items, desc="Lập chỉ mục", unit=" văn bản", file=sys.stderr)
+        for item in iterator:
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+                continue
+            seen.add(item.doc_id)
+            try:
+                outcome, n_chunks = self._index_document(item)
+            except RejectedInput as exc:
+                report.rejected.append(Rejection(path=item.source or item.doc_id, reason=str(exc)))
+                continue
+            report.chunks += n_chunks
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        if prune_roots is not None:
+            kept = {str(Path(r.path).resolve()) for r in report.rejected}
+            report.removed = self.prune(prune_roots, seen, kept)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _index_document(self, doc: Document) -> tuple[str, int]:
+        fingerprint = self._fingerprint(doc)
+        previous = self.manifest.get(doc.doc_id)
+        if previous and previous.content_hash == fingerprint and previous.pending_hash is None:
+            return "unchanged", len(previous.chunk_ids)
+        doc, chunks = chunk_document(doc, self.max_chunk_chars)
+        points = self._points(doc, chunks)
+        new_ids = [p.id for p in points]
+        self.manifest.mark_pending(doc.doc_id, doc.source, doc.kind, doc.title, fingerprint, new_ids)
+        for start in range(0, len(points), 256):
+            self.store.upsert(points[start : start + 256])
+        if previous:
+            stale = (set(previous.chunk_ids) | set(previous.pending_chunk_ids)) - set(new_ids)
+            if stale:
+                self.store.delete(sorted(stale))
+        self.manifest.mark_done(doc.doc_id)
+        return ("updated" if previous and previous.content_hash else "added"), len(points)
+
+    def _points(self, doc: Document, chunks: list[Chunk]) -> list[StoredPoint]:
+        ids = [c.chunk_id for c in chunks]
+        if len(set(ids)) != len(ids):
+            raise RejectedInput("hai đoạn trùng đường dẫn trích dẫn (duplicate citation paths)")
+        texts = [c.embedding_text()[: self.embedding_max_chars] for c in chunks]
+        dense = self.embedder.embed_documents(texts)
+        chash = content_hash(doc.text or repr(doc.record))
+        return [
+            StoredPoint(
+                id=chunk.chunk_id,
+                dense=dense[i].tolist(),
+                sparse=self.sparse.encode_document(chunk.embedding_text()),
+                payload=build_payload(doc, chunk, i, chash),
+            )
+            for i, chunk in enumerate(chunks)
+        ]
+
+    def prune(self, roots: list[Path], seen: set[str], kept_sources: set[str] = frozenset()) -> int:
+        """Remove documents whose source lies under ``roots`` but was not seen in this run.
+
+        A file that still exists but was rejected this time keeps its last good version (``kept_sources``).
+        """
+        resolved = [str(Path(r).resolve()) for r in roots]
+        removed = 0
+        for entry in self.manifest.entries():
+            if entry.doc_id in seen or not entry.source:
+                continue
+            source = str(Path(entry.source).resolve())
+            if source in kept_sources:
+                continue
+            if not any(source == r or source.startswith(r.rstrip("/") + "/") for r in resolved):
+                continue
+            self.remove_document(entry.doc_id)
+            removed += 1
+        return removed
+
+    def remove_document(self, doc_id: str) -> bool:
+        entry = self.manifest.get(doc_id)
+        if entry is None:
+            return False
+        ids = sorted(set(entry.chunk_ids) | set(entry.pending_chunk_ids))
+        if ids:
+            self.store.delete(ids)
+        self.manifest.remove(doc_id)
+        return True

@@ -1,0 +1,198 @@
+"""VectorStore over qdrant-edge-py: the whole index in-process, one on-disk shard directory, no server.
+
+Quirks handled here: the shard holds a lock on its write-ahead log, so only one handle (one process) can
+have it open at a time; returned ids are ``uuid.UUID`` (turned back into strings); ``retrieve`` takes no
+filter (so ``get`` scrolls with a has-id condition instead); ``order_by`` needs a range index (so
+``doc_chunks`` sorts in Python); the HNSW index is built only by ``optimize()``, which this store
+exposes for the indexer to call after a bulk load.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import qdrant_edge as qe
+
+from core.errors import ConfigurationError
+from indexing.store import (
+    DENSE,
+    KEYWORD_FIELDS,
+    SPARSE,
+    Hit,
+    SearchFilter,
+    SearchMode,
+    SparseVec,
+    StoredPoint,
+)
+from indexing.stores.common import RRF_K, UPSERT_BATCH, norm_id, order_key, resolve_mode
+from indexing.stores.filters import describe, drop_leaks, to_edge
+
+log = logging.getLogger(__name__)
+
+_SCROLL_PAGE = 256
+
+
+class EdgeStore:
+    """Embedded Qdrant shard at ``path`` (created by ``ensure_collection``, loaded if it already exists)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._shard: qe.EdgeShard | None = None
+        if (self.path / "edge_config.json").exists():
+            self._shard = self._open(lambda: qe.EdgeShard.load(str(self.path)))
+
+    def _open(self, opener: Any) -> qe.EdgeShard:
+        try:
+            return opener()
+        except Exception as exc:  # the bindings raise a bare Exception with the engine's message
+            if "WAL" in str(exc):
+                raise ConfigurationError(
+                    f"the index at {self.path} is open in another process (qdrant-edge allows one at a time)"
+                ) from exc
+            if "incompatible" in str(exc).lower():
+                raise ConfigurationError(f"the index at {self.path} does not match: {exc}") from exc
+            raise
+
+    @staticmethod
+    def _config(dense_dim: int) -> qe.EdgeConfig:
+        return qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=dense_dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+
+    def ensure_collection(self, dense_dim: int) -> None:
+        """Create the shard, or reopen it with the config so a different embedding size fails loudly."""
+        config = self._config(dense_dim)
+        if self._shard is None:
+            if (self.path / "edge_config.json").exists():
+                self._shard = self._open(lambda: qe.EdgeShard.load(str(self.path), config))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._shard = qe.EdgeShard.create(str(self.path), config)
+        else:
+            self._shard.close()
+            self._shard = None
+            self._shard = self._open(lambda: qe.EdgeShard.load(str(self.path), config))
+        existing = set(self._shard.info().payload_schema)
+        for name in KEYWORD_FIELDS:
+            if name not in existing:
+                self._shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
+        self._shard.flush()
+
+    def _require(self) -> qe.EdgeShard:
+        if self._shard is None:
+            raise ConfigurationError(f"no index at {self.path}: call ensure_collection first")
+        return self._shard
+
+    def upsert(self, points: Sequence[StoredPoint]) -> None:
+        shard = self._require()
+        for start in range(0, len(points), UPSERT_BATCH):
+            batch = [
+                qe.Point(
+                    p.id,
+                    {
+                        DENSE: list(p.dense),
+                        SPARSE: qe.SparseVector(list(p.sparse.indices), list(p.sparse.values)),
+                    },
+                    p.payload,
+                )
+                for p in points[start : start + UPSERT_BATCH]
+            ]
+            shard.update(qe.UpdateOperation.upsert_points(batch))
+        shard.flush()
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        if not chunk_ids:
+            return
+        shard = self._require()
+        shard.update(qe.UpdateOperation.delete_points(list(chunk_ids)))
+        shard.flush()
+
+    def optimize(self) -> bool:
+        """Build the HNSW / payload indexes (edge has no background optimizer). True if anything changed."""
+        changed = self._require().optimize()
+        self._require().flush()
+        return changed
+
+    def search(
+        self,
+        *,
+        flt: SearchFilter,
+        dense: Sequence[float] | None = None,
+        sparse: SparseVec | None = None,
+        mode: SearchMode = "hybrid",
+        limit: int = 10,
+        prefetch_limit: int = 50,
+        fusion: Literal["rrf", "dbsf"] = "rrf",
+    ) -> list[Hit]:
+        if self._shard is None:
+            return []
+        plan = resolve_mode(mode, dense, sparse)
+        if plan is None:
+            return []
+        edge_filter = to_edge(describe(flt))
+        queries: dict[str, Any] = {}
+        if plan in ("hybrid", "dense"):
+            queries[DENSE] = qe.Query.Nearest(list(dense or ()), using=DENSE)
+        if plan in ("hybrid", "sparse"):
+            assert sparse is not None
+            queries[SPARSE] = qe.Query.Nearest(
+                qe.SparseVector(list(sparse.indices), list(sparse.values)), using=SPARSE
+            )
+        if plan == "hybrid":
+            request = qe.QueryRequest(
+                limit=limit,
+                prefetches=[
+                    qe.Prefetch(limit=max(prefetch_limit, limit), query=q, filter=edge_filter)
+                    for q in queries.values()
+                ],
+                query=qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf(),
+                filter=edge_filter,
+                with_payload=True,
+            )
+        else:
+            (query,) = queries.values()
+            request = qe.QueryRequest(limit=limit, query=query, filter=edge_filter, with_payload=True)
+        points = self._shard.query(request)
+        hits = [Hit(chunk_id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points]
+        return drop_leaks(hits, flt.principal, lambda h: h.payload)
+
+    def _scroll(self, node: Any) -> list[Hit]:
+        shard = self._shard
+        if shard is None:
+            return []
+        edge_filter = to_edge(node)
+        hits: list[Hit] = []
+        offset: Any = None
+        while True:
+            records, offset = shard.scroll(
+                qe.ScrollRequest(offset=offset, limit=_SCROLL_PAGE, filter=edge_filter, with_payload=True)
+            )
+            hits.extend(Hit(chunk_id=str(r.id), score=1.0, payload=dict(r.payload or {})) for r in records)
+            if offset is None:
+                return hits
+
+    def get(self, chunk_ids: Sequence[str], flt: SearchFilter) -> list[Hit]:
+        """Requested ids the principal may see, in the order asked for."""
+        wanted = list(dict.fromkeys(norm_id(c) for c in chunk_ids))
+        if not wanted:
+            return []
+        hits = drop_leaks(self._scroll(describe(flt, ids=wanted)), flt.principal, lambda h: h.payload)
+        found = {h.chunk_id: h for h in hits}
+        return [found[i] for i in wanted if i in found]
+
+    def doc_chunks(self, doc_id: str, flt: SearchFilter) -> list[Hit]:
+        hits = drop_leaks(self._scroll(describe(flt, doc_id=doc_id)), flt.principal, lambda h: h.payload)
+        return sorted(hits, key=order_key)
+
+    def count(self) -> int:
+        return 0 if self._shard is None else self._shard.count(qe.CountRequest(exact=True))
+
+    def close(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+            self._shard.close()
+            self._shard = None

@@ -1,0 +1,44 @@
+import unicodedata
+
+import pytest
+
+from core.vietnamese import normalize_text, sparse_terms
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("hoà", "hòa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("Hoà Bình", "Hòa Bình"),
+        ("hoàng", "hoàng"), ("quý", "quý"), ("giữa", "giữa"), ("người", "người"), ("khuya", "khuya"),
+        ("ĐIỀU", "ĐIỀU"), ("toán", "toán"), ("tuổi", "tuổi"), ("mùa", "mùa"),
+    ],
+)
+def test_one_tone_placement(raw: str, canonical: str) -> None:
+    assert normalize_text(raw) == canonical
+
+
+def test_nfd_input_becomes_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Luật Viên chức năm 2010, Điều 12")
+    out = normalize_text(nfd)
+    assert out == "Luật Viên chức năm 2010, Điều 12"
+    assert unicodedata.is_normalized("NFC", out)
+
+
+def test_punctuation_numbers_and_latin_untouched() -> None:
+    text = "Số: 731/KH-UBND ngày 30/12/2025 (IOC, AI) – 100%"
+    assert normalize_text(text) == text
+
+
+def test_sparse_terms_same_for_query_and_document_spellings() -> None:
+    assert sparse_terms("thuỷ lợi", "syllable") == sparse_terms("thủy lợi", "syllable")
+
+
+def test_sparse_terms_keep_words_and_syllables_lowercased() -> None:
+    terms = sparse_terms("Người nghiện ma túy từ đủ 18 tuổi trở lên", "underthesea")
+    assert "ma_túy" in terms and "ma" in terms and "túy" in terms
+    assert "người" in terms and all(t == t.lower() for t in terms)
+
+
+def test_unknown_segmenter_is_named() -> None:
+    with pytest.raises(ValueError, match="nope"):
+        sparse_terms("x", "nope")
