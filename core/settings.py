@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -61,12 +61,33 @@ class Settings(BaseSettings):
     prefetch_limit: int = 50
     top_k: int = 8
 
+    # LLM: "extractive" quotes the sources verbatim (no model); "openai" = any OpenAI-compatible endpoint
+    # (vLLM, llama.cpp server); "llamacpp" = a local GGUF loaded in-process.
+    llm_backend: Literal["extractive", "openai", "llamacpp"] = "extractive"
+    llm_base_url: str | None = None  # e.g. http://vllm:8000/v1
+    llm_api_key: SecretStr = SecretStr("EMPTY")
+    llm_model: str = "local-model"  # vLLM's --served-model-name
+    llm_timeout_s: float = 60.0
+    llm_max_retries: int = 2
+    llm_gguf_path: Path | None = None
+    llm_context_tokens: int = 4096
+    llm_max_tokens: int = 512
+    llm_temperature: float = 0.1
+    prompts_dir: Path = Field(default=REPO_ROOT / "prompts")
+
     @field_validator("embedding_max_chars", "embedding_batch_size", "max_chunk_chars", "prefetch_limit", "top_k")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value <= 0:
             raise ValueError(f"must be positive, got {value}")
         return value
+
+    # The service's own records (conversations, audit, feedback, API keys, jobs): SQLite by default.
+    database_url: str | None = None
+
+    @property
+    def sql_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'assistant.sqlite'}"
 
     @property
     def index_dir(self) -> Path:

@@ -1,0 +1,77 @@
+"""Conversation history per user, in SQL, so any API replica can continue any conversation."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import sessionmaker
+
+from assistant.db import Conversation, Message, utcnow
+from core.errors import AssistantError
+
+
+class ConversationNotFound(AssistantError):
+    """Unknown id, or a conversation of another user (the two are indistinguishable on purpose)."""
+
+
+@dataclass
+class Turn:
+    role: str
+    content: str
+    answer_id: str | None = None
+    data: dict[str, Any] | None = None
+
+
+class ConversationStore:
+    def __init__(self, sessions: sessionmaker) -> None:
+        self._sessions = sessions
+
+    def ensure(self, user_id: str, conversation_id: str | None, title: str = "") -> str:
+        """Return an id of a conversation owned by ``user_id``; a new one when none is given."""
+        with self._sessions.begin() as s:
+            if conversation_id:
+                conv = s.get(Conversation, conversation_id)
+                if conv is None or conv.user_id != user_id:
+                    raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+                return conv.id
+            conv = Conversation(id=str(uuid.uuid4()), user_id=user_id, title=title[:300])
+            s.add(conv)
+            return conv.id
+
+    def history(self, user_id: str, conversation_id: str, limit: int = 20) -> list[Turn]:
+        with self._sessions() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None or conv.user_id != user_id:
+                raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+            rows = s.scalars(
+                select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc())
+                .limit(limit)
+            ).all()
+            return [Turn(m.role, m.content, m.answer_id, m.data) for m in reversed(rows)]
+
+    def append(self, conversation_id: str, turn: Turn) -> None:
+        with self._sessions.begin() as s:
+            s.add(Message(conversation_id=conversation_id, role=turn.role, content=turn.content,
+                          answer_id=turn.answer_id, data=turn.data))
+            conv = s.get(Conversation, conversation_id)
+            if conv is not None:
+                conv.updated_at = utcnow()
+
+    def list(self, user_id: str) -> list[dict[str, Any]]:
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.updated_at.desc())
+            ).all()
+            return [{"id": c.id, "title": c.title, "created_at": c.created_at.isoformat(),
+                     "updated_at": c.updated_at.isoformat()} for c in rows]
+
+    def delete(self, user_id: str, conversation_id: str) -> None:
+        with self._sessions.begin() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None or conv.user_id != user_id:
+                raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+            s.execute(delete(Message).where(Message.conversation_id == conversation_id))
+            s.delete(conv)
