@@ -19,7 +19,7 @@ from core.vietnamese import normalize_text
 
 
 def law_type(name: str) -> str:
-    """"Bộ luật" / "Hiến pháp" / "Luật" from the law's name (the corpus names laws, not numbers)."""
+    """ "Bộ luật" / "Hiến pháp" / "Luật" from the law's name (the corpus names laws, not numbers)."""
     lowered = name.casefold()
     if lowered.startswith("bộ luật"):
         return "Bộ luật"

@@ -78,7 +78,9 @@ def validate_tthc(data: Any) -> None:
 
 
 def _summary(meta: dict[str, Any], agency: str) -> str:
-    parts = [f"Thủ tục hành chính {clean_value(meta.get('mã_thủ_tục'))}: {clean_value(meta.get('tên_thủ_tục'))}."]
+    parts = [
+        f"Thủ tục hành chính {clean_value(meta.get('mã_thủ_tục'))}: {clean_value(meta.get('tên_thủ_tục'))}."
+    ]
     for label, value in (
         ("Lĩnh vực", meta.get("lĩnh_vực")),
         ("Cấp thực hiện", meta.get("cấp_thực_hiện")),
@@ -97,7 +99,9 @@ def tthc_document(data: Any, source: str) -> Document:
     meta = record["metadata"]
     content = record.get("content") or {}
     code = clean_value(meta["mã_thủ_tục"])
-    agency = clean_value(content.get("cơ_quan_có_thẩm_quyền")) or clean_value(content.get("cơ_quan_thực_hiện"))
+    agency = clean_value(content.get("cơ_quan_có_thẩm_quyền")) or clean_value(
+        content.get("cơ_quan_thực_hiện")
+    )
     metadata = {
         "so_hieu": code,
         "loai_van_ban": "Thủ tục hành chính",

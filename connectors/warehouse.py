@@ -86,7 +86,9 @@ def _check_do_mat(value: Any) -> None:
     if key in _STAMP_BY_KEY:
         raise SecretDocument(secrecy_reason(_STAMP_BY_KEY[key]))
     if key not in _NOT_SECRET:
-        raise RejectedInput(f"trường 'do_mat' không hợp lệ: {value!r} (chỉ nhận Mật / Tối mật / Tuyệt mật hoặc để trống)")
+        raise RejectedInput(
+            f"trường 'do_mat' không hợp lệ: {value!r} (chỉ nhận Mật / Tối mật / Tuyệt mật hoặc để trống)"
+        )
 
 
 def warehouse_document(record: Any, source: str) -> Document:
@@ -105,10 +107,22 @@ def warehouse_document(record: Any, source: str) -> Document:
     updated_at = _updated_at(record.get("updated_at"))
     figures = _figures(record.get("figures"))
     check_secrecy(summary, title)
-    clean = {**record, "id": rid, "title": title, "owner_unit": owner, "summary": summary, "period": period,
-             "figures": figures, "updated_at": updated_at}
-    metadata = {"co_quan_ban_hanh": owner, "loai_van_ban": "Báo cáo tổng hợp", "ky_bao_cao": period,
-                "updated_at": updated_at}
+    clean = {
+        **record,
+        "id": rid,
+        "title": title,
+        "owner_unit": owner,
+        "summary": summary,
+        "period": period,
+        "figures": figures,
+        "updated_at": updated_at,
+    }
+    metadata = {
+        "co_quan_ban_hanh": owner,
+        "loai_van_ban": "Báo cáo tổng hợp",
+        "ky_bao_cao": period,
+        "updated_at": updated_at,
+    }
     return Document(
         doc_id=f"kho:{rid}",
         kind="warehouse",
@@ -132,7 +146,9 @@ def warehouse_documents(data: Any, source: str) -> Iterator[Document | Rejection
     elif isinstance(data, dict):
         records = [data]
     else:
-        yield Rejection(source, "JSON không đúng định dạng kho dữ liệu: cần một bản ghi hoặc {\"records\": [...]}")
+        yield Rejection(
+            source, 'JSON không đúng định dạng kho dữ liệu: cần một bản ghi hoặc {"records": [...]}'
+        )
         return
     if not records:
         yield Rejection(source, "kho dữ liệu: 'records' rỗng, không có bản ghi nào")
