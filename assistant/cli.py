@@ -110,6 +110,45 @@ def search(
 
 
 @app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Câu hỏi")],
+    user: Annotated[str, typer.Option("--user", help="User id from the users file")],
+    conversation: Annotated[str | None, typer.Option("--conversation", help="Continue a conversation")] = None,
+    in_force_only: Annotated[bool, typer.Option("--in-force-only")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Ask a question as USER; the answer cites the exact document, article and clause."""
+    from assistant.retrieval import Filters
+
+    runtime = _runtime()
+    try:
+        principal = runtime.principal(user)
+        answerer = runtime.answerer()
+        result = answerer.ask(question, principal, conversation, Filters(in_force_only=in_force_only))
+    except AssistantError as exc:
+        _fail(str(exc))
+    finally:
+        runtime.close()
+    if as_json:
+        data = result.as_dict()
+        data["citations"] = [{"marker": c.marker, "doc_id": c.doc_id, "citation": c.citation, "quote": c.quote,
+                              "title": c.title, "so_hieu": c.so_hieu, "validity": c.validity}
+                             for c in result.citations]
+        _print_json(data)
+        return
+    typer.echo(result.answer)
+    if result.citations:
+        typer.echo("\nNguồn:")
+        for c in result.citations:
+            typer.echo(f"[{c.marker}] {c.citation}\n    «{c.quote}»")
+    elif result.refused and result.sources:
+        typer.echo("\nNguồn gần nhất:")
+        for s in result.sources[:5]:
+            typer.echo(f"- {s.citation}")
+    typer.echo(f"\n(hội thoại: {result.conversation_id})", err=True)
+
+
+@app.command()
 def users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the users of the users file."""
     from core.access import load_users

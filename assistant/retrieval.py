@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.access import Principal
@@ -43,14 +44,17 @@ class Retriever:
     fusion: str = "rrf"
 
     def search(self, query: str, principal: Principal, *, filters: Filters | None = None, top_k: int = 8,
-               mode: SearchMode = "hybrid") -> list[Hit]:
+               mode: SearchMode = "hybrid", query_vector: Sequence[float] | None = None) -> list[Hit]:
+        """``query_vector`` lets a caller that already embedded the query (the answerer) reuse it."""
         if not isinstance(principal, Principal):
             raise TypeError("retrieval needs a Principal")
         query = normalize_text(query).strip()
         if not query:
             return []
         flt = (filters or Filters()).for_principal(principal)
-        dense = self.embedder.embed_query(query).tolist() if mode in ("hybrid", "dense") else None
+        dense = None
+        if mode in ("hybrid", "dense"):
+            dense = list(query_vector) if query_vector is not None else self.embedder.embed_query(query).tolist()
         sparse = self.sparse.encode_query(query) if mode in ("hybrid", "sparse") else None
         if sparse is not None and not sparse.indices:
             if mode == "sparse":

@@ -46,6 +46,41 @@ class Runtime:
     def manifest(self) -> Manifest:
         return Manifest(self.settings.manifest_path)
 
+    @cached_property
+    def sessions(self):  # noqa: ANN201 - sqlalchemy sessionmaker
+        from assistant.db import make_engine, make_sessionmaker
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return make_sessionmaker(make_engine(self.settings.sql_url))
+
+    @cached_property
+    def llm(self):  # noqa: ANN201 - LLMBackend | None (None = extractive answers)
+        from assistant.llm import make_backend
+
+        return make_backend(self.settings)
+
+    def retriever(self):  # noqa: ANN201
+        from assistant.retrieval import Retriever
+
+        return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
+                         fusion=self.settings.fusion)
+
+    def answerer(self, remember: bool = True):  # noqa: ANN201
+        from assistant.answering import AnswerConfig, Answerer
+        from assistant.conversations import ConversationStore
+        from assistant.rerankers import make_reranker
+
+        s = self.settings
+        config = AnswerConfig(top_k=min(s.top_k, 8), candidates=max(20, s.top_k), mode=s.search_mode,
+                              context_tokens=max(512, s.llm_context_tokens - s.llm_max_tokens - 600),
+                              max_tokens=s.llm_max_tokens, temperature=s.llm_temperature,
+                              refusal_min_similarity=s.refusal_min_similarity,
+                              refusal_min_coverage=s.refusal_min_coverage,
+                              embedding_max_chars=s.embedding_max_chars)
+        return Answerer(retriever=self.retriever(), embedder=self.embedder, llm=self.llm,
+                        conversations=ConversationStore(self.sessions) if remember else None,
+                        reranker=make_reranker(s.reranker, s.reranker_model_path), config=config)
+
     def indexer(self) -> Indexer:
         return Indexer(
             store=self.store,

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "dbsf"] = "rrf"
     prefetch_limit: int = 50
     top_k: int = 8
+    reranker: Literal["none", "lexical", "cross-encoder"] = "none"
+    reranker_model_path: Path | None = None
+    # Refusal: answer only when the best source is similar enough OR covers enough of the question's
+    # terms (calibrated on ALQAC + unanswerable questions; see benchmarks/refusal_calibration.py).
+    refusal_min_similarity: float = 0.80
+    refusal_min_coverage: float = 0.35
 
     # LLM: "extractive" quotes the sources verbatim (no model); "openai" = any OpenAI-compatible endpoint
     # (vLLM, llama.cpp server); "llamacpp" = a local GGUF loaded in-process.

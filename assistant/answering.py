@@ -1,0 +1,244 @@
+"""The answering path: condense → retrieve as the principal → rerank → de-duplicate → budget → answer
+(TTHC fields, LLM, or verbatim extracts) → check citations → refuse when the sources do not answer."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assistant.answer_types import AnswerResult, Source
+from assistant.citations import check_citations, mentions_no_answer
+from assistant.condense import condense_by_rule, condense_with_llm
+from assistant.conversations import ConversationStore, Turn
+from assistant.extractive import extractive_answer
+from assistant.llm.base import ChatMessage, LLMBackend, LLMError
+from assistant.prompts import load_prompt, render_sources
+from assistant.rerankers import Reranker
+from assistant.retrieval import Filters, Retriever
+from assistant.tthc_answers import tthc_exact_answer
+from core.access import Principal
+from core.errors import AssistantError
+from core.vietnamese import normalize_text, sparse_terms
+from indexing.embedders import Embedder
+from indexing.store import VALIDITY_EXPIRED, VALIDITY_NOT_YET, Hit
+
+MAX_QUESTION_CHARS = 2000
+REFUSAL_MESSAGE = (
+    "Không tìm thấy căn cứ trong các văn bản mà bạn được phép truy cập để trả lời câu hỏi này. "
+    "Dưới đây là các nguồn gần nhất để bạn tham khảo."
+)
+LLM_FALLBACK_WARNING = "Mô hình ngôn ngữ không phản hồi; câu trả lời dưới đây trích nguyên văn từ nguồn."
+
+
+class BadQuestion(AssistantError):
+    """Empty or oversized question."""
+
+
+@dataclass
+class AnswerConfig:
+    top_k: int = 6
+    candidates: int = 20
+    mode: str = "hybrid"
+    context_tokens: int = 3000
+    max_tokens: int = 512
+    temperature: float = 0.1
+    refusal_min_similarity: float = 0.80
+    refusal_min_coverage: float = 0.35
+    embedding_max_chars: int = 1200  # must match the indexer's, so evidence vectors come from the cache
+
+
+@dataclass
+class Prepared:
+    question: str
+    standalone: str
+    conversation_id: str
+    sources: list[Source]
+    evidence: dict[str, float] = field(default_factory=dict)
+    sufficient: bool = True
+
+
+def count_tokens(text: str) -> int:
+    """A cheap, conservative estimate for Vietnamese (≈ 3 characters a token across common tokenizers)."""
+    return max(1, len(text) // 3)
+
+
+@dataclass
+class Answerer:
+    retriever: Retriever
+    embedder: Embedder
+    llm: LLMBackend | None = None
+    conversations: ConversationStore | None = None
+    reranker: Reranker | None = None
+    config: AnswerConfig = field(default_factory=AnswerConfig)
+
+    @property
+    def backend_name(self) -> str:
+        return self.llm.name if self.llm else "extractive"
+
+    # -- preparation -------------------------------------------------------------------------------------
+    def prepare(self, question: str, principal: Principal, conversation_id: str | None = None,
+                filters: Filters | None = None) -> Prepared:
+        question = normalize_text(question or "").strip()
+        if not question:
+            raise BadQuestion("câu hỏi trống (empty question)")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise BadQuestion(f"câu hỏi dài quá {MAX_QUESTION_CHARS} ký tự")
+        conv_id, history = "", []
+        if self.conversations is not None:
+            conv_id = self.conversations.ensure(principal.user_id, conversation_id, title=question[:120])
+            history = self.conversations.history(principal.user_id, conv_id)
+        standalone = (condense_with_llm(question, history, self.llm) if self.llm and history
+                      else condense_by_rule(question, history))
+        qvec = self.embedder.embed_query(standalone)
+        hits = self.retriever.search(standalone, principal, filters=filters, top_k=self.config.candidates,
+                                     mode=self.config.mode, query_vector=qvec.tolist())  # type: ignore[arg-type]
+        if self.reranker is not None:
+            hits = self.reranker.rerank(standalone, hits, self.config.candidates)
+        hits = dedupe_hits(hits)[: self.config.top_k]
+        sources = [_source(i + 1, h) for i, h in enumerate(hits)]
+        _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
+        evidence = self._evidence(standalone, qvec, sources)
+        sufficient = bool(sources) and (
+            evidence["similarity"] >= self.config.refusal_min_similarity
+            or evidence["coverage"] >= self.config.refusal_min_coverage
+        )
+        return Prepared(question, standalone, conv_id, sources, evidence, sufficient)
+
+    def _evidence(self, query: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
+        """Best dense similarity (vectors come from the embedding cache) and query-term coverage."""
+        if not sources:
+            return {"similarity": 0.0, "coverage": 0.0}
+        top = sources[:3]
+        texts = [_embedding_text(s.payload, self.config.embedding_max_chars) for s in top]
+        vectors = self.embedder.embed_documents(texts)
+        similarity = float(np.max(vectors @ qvec)) if len(vectors) else 0.0
+        q_terms = set(sparse_terms(query, "syllable")) - _STOPWORDS
+        coverage = 0.0
+        if q_terms:
+            for s in top:
+                terms = set(sparse_terms(s.text + " " + str(s.payload.get("context", "")), "syllable"))
+                coverage = max(coverage, len(q_terms & terms) / len(q_terms))
+        return {"similarity": round(similarity, 4), "coverage": round(coverage, 4)}
+
+    # -- answering ---------------------------------------------------------------------------------------
+    def ask(self, question: str, principal: Principal, conversation_id: str | None = None,
+            filters: Filters | None = None) -> AnswerResult:
+        result: AnswerResult | None = None
+        for event in self.ask_stream(question, principal, conversation_id, filters):
+            if event["event"] == "final":
+                result = event["result"]
+        assert result is not None
+        return result
+
+    def ask_stream(self, question: str, principal: Principal, conversation_id: str | None = None,
+                   filters: Filters | None = None) -> Iterator[dict[str, Any]]:
+        """Events: ``meta`` (ids), ``token`` (text pieces as generated), ``final`` (the checked result)."""
+        prepared = self.prepare(question, principal, conversation_id, filters)
+        answer_id = str(uuid.uuid4())
+        yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
+               "standalone_question": prepared.standalone}
+        warnings: list[str] = []
+        if not prepared.sufficient:
+            result = self._refusal(prepared)
+        else:
+            raw = None
+            exact = tthc_exact_answer(prepared.standalone, prepared.sources)
+            if exact is not None:
+                raw = exact[0]
+                yield {"event": "token", "text": raw}
+            elif self.llm is not None:
+                pieces: list[str] = []
+                try:
+                    for piece in self._generate(prepared):
+                        pieces.append(piece)
+                        yield {"event": "token", "text": piece}
+                    raw = "".join(pieces)
+                except LLMError:
+                    warnings.append(LLM_FALLBACK_WARNING)
+                    yield {"event": "reset"}
+            if raw is None:
+                raw = extractive_answer(prepared.standalone, prepared.sources)
+                yield {"event": "token", "text": raw}
+            result = self._checked(prepared, raw, warnings)
+        result.answer_id = answer_id
+        result.backend = self.backend_name
+        self._remember(prepared, result)
+        yield {"event": "final", "result": result}
+
+    def _generate(self, prepared: Prepared) -> Iterator[str]:
+        system = load_prompt("system").template.format()
+        sources_text, _ = render_sources(prepared.sources, self.config.context_tokens, count_tokens)
+        user = load_prompt("answer").template.format(sources=sources_text, question=prepared.standalone)
+        messages = [ChatMessage("system", system), ChatMessage("user", user)]
+        return self.llm.stream(messages, max_tokens=self.config.max_tokens,  # type: ignore[union-attr]
+                               temperature=self.config.temperature)
+
+    def _checked(self, prepared: Prepared, raw: str, warnings: list[str]) -> AnswerResult:
+        answer, citations, removed = check_citations(raw, prepared.sources)
+        if mentions_no_answer(answer) or not answer.strip() or not citations:
+            refusal = self._refusal(prepared)
+            refusal.invalid_markers_removed = removed
+            refusal.warnings = warnings
+            return refusal
+        for c in citations:
+            if c.validity in (VALIDITY_EXPIRED, VALIDITY_NOT_YET):
+                state = "đã hết hiệu lực" if c.validity == VALIDITY_EXPIRED else "chưa có hiệu lực"
+                note = f"Lưu ý: {c.title} ({c.so_hieu or c.doc_id}) {state}."
+                if note not in warnings:
+                    warnings.append(note)
+        if any(w.startswith("Lưu ý:") for w in warnings):
+            answer = answer + "\n\n" + "\n".join(w for w in warnings if w.startswith("Lưu ý:"))
+        return AnswerResult(answer=answer, citations=citations, refused=False,
+                            conversation_id=prepared.conversation_id, standalone_question=prepared.standalone,
+                            sources=prepared.sources, invalid_markers_removed=removed, warnings=warnings)
+
+    def _refusal(self, prepared: Prepared) -> AnswerResult:
+        return AnswerResult(answer=REFUSAL_MESSAGE, citations=[], refused=True,
+                            conversation_id=prepared.conversation_id, standalone_question=prepared.standalone,
+                            sources=prepared.sources)
+
+    def _remember(self, prepared: Prepared, result: AnswerResult) -> None:
+        if self.conversations is None or not prepared.conversation_id:
+            return
+        self.conversations.append(prepared.conversation_id, Turn("user", prepared.question,
+                                                                 data={"standalone": prepared.standalone}))
+        self.conversations.append(prepared.conversation_id, Turn(
+            "assistant", result.answer, answer_id=result.answer_id,
+            data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations]}))
+
+
+_STOPWORDS = {"là", "của", "và", "có", "các", "được", "trong", "cho", "không", "thì", "theo", "với", "những",
+              "một", "này", "đó", "hay", "hoặc", "sai", "đúng", "nào", "gì", "bao", "nhiêu", "như", "thế", "khi",
+              "về", "tại", "do", "người", "phải", "từ", "đến", "bị", "trường", "hợp"}
+
+
+def _embedding_text(payload: dict[str, Any], max_chars: int) -> str:
+    """The exact text the indexer embedded, so the cache answers without running the model."""
+    context, text = payload.get("context") or "", payload.get("text") or ""
+    full = f"{context}\n{text}" if context else text
+    return full[:max_chars]
+
+
+def dedupe_hits(hits: list[Hit]) -> list[Hit]:
+    """Drop a chunk whose text repeats, or is contained in, a better-ranked chunk."""
+    kept: list[Hit] = []
+    seen_texts: list[str] = []
+    for hit in hits:
+        text = " ".join(str(hit.payload.get("text", "")).split())
+        if any(text and (text == t or text in t) for t in seen_texts):
+            continue
+        kept.append(hit)
+        seen_texts.append(text)
+    return kept
+
+
+def _source(marker: int, hit: Hit) -> Source:
+    p = hit.payload
+    return Source(marker=marker, chunk_id=hit.chunk_id, doc_id=str(p.get("doc_id", "")),
+                  citation=str(p.get("citation", "")), text=str(p.get("text", "")), title=str(p.get("title", "")),
+                  so_hieu=str(p.get("so_hieu", "")), validity=str(p.get("validity", "chua_ro")), score=hit.score,
+                  payload=p)

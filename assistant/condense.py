@@ -1,0 +1,57 @@
+"""Follow-up questions become standalone queries before retrieval: with the LLM when configured, by rule
+otherwise ("còn lệ phí thì sao?" after a question about a procedure → that procedure's fee)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.conversations import Turn
+from core.vietnamese import normalize_text
+
+_FOLLOW_UP = re.compile(
+    r"(\b(đó|này|nó|ấy|trên|vậy|thế|còn|thì sao|như thế nào|thủ tục đó|văn bản đó|điều đó|khoản đó)\b|^(và|còn)\b)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_follow_up(question: str) -> bool:
+    words = question.split()
+    return len(words) <= 6 or bool(_FOLLOW_UP.search(question.lower()))
+
+
+def last_user_question(history: Sequence[Turn]) -> str | None:
+    for turn in reversed(history):
+        if turn.role == "user":
+            data = turn.data or {}
+            return str(data.get("standalone") or turn.content)
+    return None
+
+
+def condense_by_rule(question: str, history: Sequence[Turn]) -> str:
+    """Attach the previous standalone question as context when the new one does not stand alone."""
+    question = normalize_text(question).strip()
+    previous = last_user_question(history)
+    if not previous or not looks_like_follow_up(question):
+        return question
+    return f"{question} ({previous})"
+
+
+def condense_with_llm(question: str, history: Sequence[Turn], llm, max_tokens: int = 128) -> str:  # noqa: ANN001
+    """Ask the model for one standalone question; fall back to the rule when it answers nothing usable."""
+    from assistant.llm.base import ChatMessage, LLMError
+    from assistant.prompts import load_prompt
+
+    if not history:
+        return normalize_text(question).strip()
+    lines = [f"{'Người hỏi' if t.role == 'user' else 'Trợ lý'}: {t.content[:500]}" for t in history[-6:]]
+    prompt = load_prompt("condense")
+    text = prompt.template.format(history="\n".join(lines), question=question)
+    try:
+        out = llm.generate([ChatMessage("user", text)], max_tokens=max_tokens, temperature=0.0)
+    except LLMError:
+        return condense_by_rule(question, history)
+    out = normalize_text(out).strip().splitlines()[0].strip() if out.strip() else ""
+    if len(out) < 5 or len(out) > 600:
+        return condense_by_rule(question, history)
+    return out
