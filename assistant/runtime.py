@@ -35,7 +35,8 @@ class Runtime:
         from indexing.embedding_cache import CachedEmbedder
 
         inner = make_embedder(self.settings.embedder, self.settings.embedding_model_path)
-        return CachedEmbedder(inner, self.settings.data_dir / "embeddings.sqlite")
+        cache = self.settings.embedding_cache_path or self.settings.data_dir / "embeddings.sqlite"
+        return CachedEmbedder(inner, cache)
 
     @cached_property
     def sparse(self) -> SparseEncoder:

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # Characters of each chunk fed to the dense model (the sparse vector always sees the whole chunk).
     embedding_max_chars: int = 1200
     embedding_batch_size: int = 32
+    # Embeddings cached by text hash; several data dirs (eval stores) may share one cache file.
+    embedding_cache_path: Path | None = None
 
     # Sparse (BM25-style) terms.
     segmenter: Literal["underthesea", "pyvi", "syllable"] = "underthesea"
