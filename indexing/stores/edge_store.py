@@ -9,7 +9,6 @@ exposes for the indexer to call after a bulk load.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -29,8 +28,6 @@ from indexing.store import (
 )
 from indexing.stores.common import RRF_K, UPSERT_BATCH, norm_id, order_key, resolve_mode
 from indexing.stores.filters import describe, drop_leaks, to_edge
-
-log = logging.getLogger(__name__)
 
 _SCROLL_PAGE = 256
 

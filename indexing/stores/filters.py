@@ -79,15 +79,22 @@ def describe(flt: SearchFilter, ids: Sequence[str] = (), doc_id: str | None = No
     return Clause(must=tuple(must), must_not=must_not)
 
 
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    """A keyword field may hold one value or a list; the engine matches either."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def payload_allows(payload: Mapping[str, Any] | None, principal: Principal) -> bool:
     """Defence in depth: the same rule checked in Python on what the engine returned."""
     if not payload:
         return False
     try:
         label = AccessLabel(
-            level=payload.get("access_level", "public"),
-            units=tuple(payload.get("access_units") or ()),
-            roles=tuple(payload.get("access_roles") or ()),
+            level=payload.get("access_level"),  # missing -> ValueError -> hidden, like the engine filter
+            units=_as_tuple(payload.get("access_units")),
+            roles=_as_tuple(payload.get("access_roles")),
         )
     except (TypeError, ValueError):
         return False
