@@ -166,6 +166,35 @@ def users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         typer.echo(f"{row['id']:<16} {row['name']:<28} {row['unit']:<24} {', '.join(row['roles'])}")
 
 
+@app.command()
+def ui(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the web UI")] = 8501,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    api_url: Annotated[str | None, typer.Option("--api-url", help="The API's base URL (default: "
+                                                "$ASSISTANT_API_URL or http://127.0.0.1:8000)")] = None,
+) -> None:
+    """Start the web UI (Streamlit). It talks to the API over HTTP only, like any other client."""
+    import importlib.util
+    import os
+    import subprocess
+
+    spec = importlib.util.find_spec("ui")
+    if spec is None or not spec.submodule_search_locations:
+        _fail("không tìm thấy gói giao diện 'ui'")
+    script = Path(next(iter(spec.submodule_search_locations))) / "app.py"
+    env = dict(os.environ)
+    env["ASSISTANT_API_URL"] = api_url or env.get("ASSISTANT_API_URL") or "http://127.0.0.1:8000"
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+               "--server.port", str(port), "--server.address", host, "--browser.gatherUsageStats", "false",
+               "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal"]
+    typer.echo(f"Giao diện: http://{host}:{port}  (API: {env['ASSISTANT_API_URL']})", err=True)
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    raise typer.Exit(code)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,143 @@
+"""End to end in a real browser: API + Streamlit UI as subprocesses, headless Debian Chromium via Playwright.
+
+An official of Sở Y tế asks for a restricted figure, gets the streamed answer, opens the citation (the
+span is highlighted) and a screenshot is saved under build/screenshots/. An official of Công an tỉnh asks
+the same question and the restricted figure never appears on the page.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ui_servers import REPO, base_env, free_port, stop, wait_http
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "build" / "screenshots"
+DENGUE = "Có bao nhiêu ca sốt xuất huyết trong quý III năm 2026?"
+RESTRICTED = "412 ca sốt xuất huyết"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+TIMEOUT_MS = 90_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium "
+                                                      "(apt-get install -y chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def ui_url(api_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    work = tmp_path_factory.mktemp("ui-server")
+    env = base_env(work / "unused-data")
+    env["ASSISTANT_API_URL"] = api_url
+    port = free_port()
+    log = work / "streamlit.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "ui" / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--client.showErrorDetails", "none",
+             "--client.toolbarMode", "minimal"],
+            env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/_stcore/health", proc, log, timeout=120)
+        yield url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def sign_in(page, username: str) -> None:  # noqa: ANN001 - playwright Page
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("demo123")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.locator(".tla-user").wait_for(timeout=TIMEOUT_MS)
+
+
+def settle(page) -> None:  # noqa: ANN001
+    """Wait until Streamlit has finished the current run (its "running" status widget is gone)."""
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT_MS)
+    page.mouse.move(0, 0)  # no tooltip in the screenshot
+    page.wait_for_timeout(300)
+
+
+def ask(page, question: str) -> None:  # noqa: ANN001
+    box = page.get_by_placeholder(re.compile("Nhập câu hỏi"))
+    box.fill(question)
+    box.press("Enter")
+    # the streamed answer is replaced by the checked one (with its citation list or the refusal box)
+    page.locator("[data-testid='stChatMessage'] .tla-answer, .tla-refusal").last.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="Hữu ích").last.wait_for(timeout=TIMEOUT_MS)  # feedback: the answer is final
+
+
+def test_official_asks_opens_citation_and_other_unit_sees_nothing_restricted(ui_url: str, browser) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(ui_url)
+        expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible(timeout=TIMEOUT_MS)
+
+        sign_in(page, "syt.lethicuc")
+        card = page.locator(".tla-user")
+        expect(card).to_contain_text("Lê Thị Cúc")
+        expect(card).to_contain_text("Sở Y tế")
+
+        ask(page, DENGUE)
+        answer = page.locator(".tla-answer").last
+        expect(answer).to_contain_text("412")
+        expect(answer.locator(".tla-cite").first).to_have_text("[1]")
+
+        page.get_by_role("button", name=re.compile(r"\[1\]")).first.click()
+        panel = page.locator(".tla-source").first
+        expect(panel).to_be_visible()
+        expect(panel).to_contain_text("Tình hình dịch bệnh truyền nhiễm quý III năm 2026")
+        expect(panel).to_contain_text("Cơ quan ban hành: Sở Y tế")
+        expect(panel.locator(".tla-badge")).to_have_text("chưa rõ")
+        expect(panel.locator("mark").first).to_contain_text("412")
+        settle(page)
+        page.screenshot(path=str(SCREENSHOTS / "ui-answer-citation-syt.png"), full_page=True)
+        assert "412" in page.locator("body").inner_text()
+
+        page.get_by_role("button", name="Đăng xuất").click()
+        expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
+        assert RESTRICTED not in page.locator("body").inner_text()
+
+        sign_in(page, "ca.hoangminhduc")
+        expect(page.locator(".tla-user")).to_contain_text("Công an tỉnh")
+        ask(page, DENGUE)
+        markers = page.get_by_role("button", name=re.compile(r"^▸ \[\d+\]")).count()
+        for marker in range(1, markers + 1):
+            page.get_by_role("button", name=re.compile(rf"^▸ \[{marker}\]")).first.click()
+            expect(page.locator(".tla-source-title").first).to_contain_text(f"[{marker}]")
+        settle(page)
+        page.screenshot(path=str(SCREENSHOTS / "ui-other-unit-ca.png"), full_page=True)
+        body = page.locator("body").inner_text()
+        assert RESTRICTED not in body
+        assert RESTRICTED not in page.content()
+        assert "Lê Thị Cúc" not in body
+    finally:
+        context.close()

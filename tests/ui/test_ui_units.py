@@ -1,0 +1,155 @@
+"""Fast checks of the UI's pieces that need no server: the HTTP client, escaping and highlighting, imports."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ui.api_client import ApiClient, ApiError, parse_sse, vietnamese_part
+from ui.components.sources import article_chunks, effective_of, issuer_of
+from ui.components.style import answer_html, find_span, highlighted_html, validity_badge
+from ui.components.tthc_card import fields_from_chunks
+
+UI = Path(__file__).resolve().parents[2] / "ui"
+
+
+def client_for(handler) -> ApiClient:  # noqa: ANN001
+    return ApiClient("http://api.test", token="t", transport=httpx.MockTransport(handler))
+
+
+def test_ui_is_an_http_client_only() -> None:
+    """No module under ui/ imports the product's retrieval, indexing or answering code."""
+    forbidden = ("assistant", "core", "indexing", "connectors", "evals")
+    for path in UI.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
+
+
+def test_sse_parsing() -> None:
+    lines = ["event: meta", 'data: {"answer_id": "a1", "conversation_id": "c1"}', "", ": keep-alive", "",
+             "event: token", 'data: {"text": "Xin "}', "", "event: token", 'data: {"text": "chào"}', "",
+             "event: final", 'data: {"answer": "Xin chào", "refused": false}', ""]
+    events = list(parse_sse(iter(lines)))
+    assert [e.event for e in events] == ["meta", "token", "token", "final"]
+    assert "".join(e.data["text"] for e in events if e.event == "token") == "Xin chào"
+    assert events[-1].data["answer"] == "Xin chào"
+
+
+def test_ask_stream_error_event_becomes_api_error() -> None:
+    body = ('event: meta\ndata: {"answer_id": "a"}\n\n'
+            'event: error\ndata: {"detail": "Lỗi hệ thống, vui lòng thử lại sau / internal error", '
+            '"code": "internal_error"}\n\n')
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.headers["authorization"] == "Bearer t"
+        return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
+
+    stream = client_for(handler).ask_stream("câu hỏi")
+    assert next(stream).event == "meta"
+    with pytest.raises(ApiError) as info:
+        next(stream)
+    assert info.value.message == "Lỗi hệ thống, vui lòng thử lại sau"
+
+
+def test_ask_stream_falls_back_to_plain_ask() -> None:
+    answer = {"answer": "Trả lời [1]", "citations": [], "refused": False, "answer_id": "a", "conversation_id": "c"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/ask/stream":
+            return httpx.Response(404, json={"detail": "Không tìm thấy / not found", "code": "not_found"})
+        assert json.loads(request.content) == {"question": "q", "filters": {"in_force_only": True}}
+        return httpx.Response(200, json=answer)
+
+    events = list(client_for(handler).ask_stream("q", filters={"in_force_only": True}))
+    assert [e.event for e in events] == ["meta", "token", "final"] and events[-1].data == answer
+
+
+@pytest.mark.parametrize(("status", "body", "expected"), [
+    (401, {"detail": "Sai tên đăng nhập hoặc mật khẩu / invalid credentials", "code": "bad_credentials"},
+     "Sai tên đăng nhập hoặc mật khẩu"),
+    (403, {"detail": "Không có quyền / forbidden", "code": "forbidden"}, "Không có quyền"),
+    (500, "<html>Internal Server Error</html>", "Máy chủ gặp lỗi. Vui lòng thử lại sau."),
+    (422, {"detail": [{"msg": "x"}]}, "Dữ liệu gửi lên không hợp lệ."),
+])
+def test_error_bodies_become_readable_vietnamese(status: int, body: object, expected: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if isinstance(body, str):
+            return httpx.Response(status, text=body)
+        return httpx.Response(status, json=body)
+
+    with pytest.raises(ApiError) as info:
+        client_for(handler).conversations()
+    assert info.value.message == expected and info.value.status == status
+
+
+def test_network_errors_are_readable() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    with pytest.raises(ApiError, match="Không kết nối được tới máy chủ trợ lý ảo"):
+        client_for(refuse).login("a", "b")
+    with pytest.raises(ApiError, match="phản hồi quá lâu"):
+        list(client_for(slow).ask_stream("q"))
+    assert vietnamese_part("Chỉ tiếng Việt") == "Chỉ tiếng Việt"
+
+
+def test_everything_inserted_into_html_is_escaped() -> None:
+    evil = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    html = answer_html(evil + " [1]")
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+    assert '<span class="tla-cite">[1]</span>' in html
+    marked = highlighted_html("Điều 1.\n" + evil, "<script>alert")
+    assert "<mark>&lt;script&gt;alert</mark>" in marked and "<img" not in marked
+    assert "Điều 1.<br>" in marked
+
+
+def test_span_found_despite_whitespace_and_case() -> None:
+    text = "1. Cán bộ  tiếp nhận\nhồ sơ có trách nhiệm số hóa."
+    start, end = find_span(text, "cán bộ tiếp nhận hồ sơ")
+    assert text[start:end] == "Cán bộ  tiếp nhận\nhồ sơ"
+    assert find_span(text, "không có trong văn bản") is None
+    assert "tla-badge-expired" in validity_badge("het_hieu_luc") and "hết hiệu lực" in validity_badge("het_hieu_luc")
+    assert "chưa rõ" in validity_badge("gì đó")
+
+
+def test_header_fields_and_article_from_chunk_texts() -> None:
+    chunks = [
+        {"chunk_id": "a", "citation": "Điều 1 — Quyết định 1/QĐ-UBND", "text": "Điều 1. Phạm vi"},
+        {"chunk_id": "b", "citation": "Điều 2, Khoản 1 — Quyết định 1/QĐ-UBND", "text": "1. Khoản một"},
+        {"chunk_id": "c", "citation": "Điều 2, Khoản 2 — Quyết định 1/QĐ-UBND",
+         "text": "2. Quyết định này có hiệu lực kể từ ngày 01 tháng 7 năm 2026."},
+        {"chunk_id": "d", "citation": "Báo cáo", "text": "Tiêu đề\nĐơn vị: Sở Y tế\nKỳ báo cáo: Quý III"},
+    ]
+    assert [c["chunk_id"] for c in article_chunks(chunks, chunks[1])] == ["b", "c"]
+    assert effective_of(chunks, None) == "kể từ ngày 01 tháng 7 năm 2026"
+    assert issuer_of(chunks, None) == "Sở Y tế"
+    assert issuer_of(chunks, {"co_quan_ban_hanh": "UBND tỉnh"}) == "UBND tỉnh"
+
+
+def test_tthc_fields_read_back_from_chunk_texts() -> None:
+    chunks = [
+        {"citation": "Thủ tục 1.0 — Tổng quan", "text": "Tên thủ tục: Cấp phép\nMã thủ tục: 1.0\n"
+                                                       "Cơ quan thực hiện: Sở Tài nguyên"},
+        {"citation": "Thủ tục 1.0 — Thành phần hồ sơ", "text": "1. Đơn đề nghị (bản chính: 1)\n2. Bản vẽ"},
+        {"citation": "Thủ tục 1.0 — Thời hạn và phí, lệ phí",
+         "text": "Trực tiếp: thời hạn giải quyết 15 ngày; phí, lệ phí: Lệ phí: 0 đồng"},
+    ]
+    fields = fields_from_chunks(chunks, None)
+    assert fields["co_quan_thuc_hien"] == "Sở Tài nguyên" and fields["ma_thu_tuc"] == "1.0"
+    assert fields["channels"] == [{"kenh": "Trực tiếp", "thoi_han": "15 ngày", "phi_le_phi": "Lệ phí: 0 đồng"}]
+    assert [p["ten"] for p in fields["thanh_phan_ho_so"]] == ["Đơn đề nghị (bản chính: 1)", "Bản vẽ"]
+    assert fields_from_chunks([{"fields": {"ma_thu_tuc": "9", "channels": []}}], None)["ma_thu_tuc"] == "9"

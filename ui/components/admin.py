@@ -1,0 +1,140 @@
+"""The admin page (role ``admin``; the API enforces it too): upload, indexing status and rejections,
+document removal, and the audit trail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from ui.api_client import ApiClient, ApiError
+from ui.components.style import KIND_LABELS
+
+JOB_STATUS = {"queued": "đang chờ", "running": "đang lập chỉ mục", "done": "hoàn tất", "rejected": "bị từ chối",
+              "failed": "lỗi"}
+ACTIONS = {"ask": "hỏi đáp", "search": "tìm kiếm", "upload": "tải lên", "delete": "xoá", "login": "đăng nhập",
+           "chat": "trò chuyện"}
+UPLOAD_TYPES = ["pdf", "docx", "doc", "html", "htm", "md", "txt", "json", "jsonl"]
+
+
+def _rejections(detail: Any) -> str:
+    """The job's rejection reasons / error as one readable line."""
+    if not isinstance(detail, dict):
+        return "" if detail in (None, "") else str(detail)
+    parts: list[str] = []
+    rejected = detail.get("rejected") or detail.get("rejections") or []
+    for r in rejected if isinstance(rejected, list) else [rejected]:
+        if isinstance(r, dict):
+            parts.append(str(r.get("reason") or r.get("detail") or json.dumps(r, ensure_ascii=False)))
+        else:
+            parts.append(str(r))
+    for key in ("error", "reason", "message"):
+        if detail.get(key):
+            parts.append(str(detail[key]))
+    if not parts:
+        counts = [f"{label} {detail[k]}" for k, label in (("added", "thêm mới"), ("updated", "cập nhật"),
+                                                          ("unchanged", "không đổi"), ("chunks", "đoạn"))
+                  if k in detail]
+        return " · ".join(counts)
+    return "; ".join(parts)
+
+
+def render_admin(client: ApiClient, call: Callable[..., Any]) -> None:
+    st.header(":material/admin_panel_settings: Quản trị văn bản và nhật ký")
+    tab_upload, tab_docs, tab_audit = st.tabs(["Tải văn bản lên", "Văn bản và tiến trình lập chỉ mục",
+                                               "Nhật ký truy cập"])
+    with tab_upload:
+        _upload(client, call)
+    with tab_docs:
+        _documents(client, call)
+    with tab_audit:
+        _audit(client)
+
+
+def _upload(client: ApiClient, call: Callable[..., Any]) -> None:
+    st.write("Tệp được gửi tới máy chủ và lập chỉ mục ở chế độ nền; theo dõi kết quả ở thẻ bên cạnh.")
+    uploaded = st.file_uploader("Chọn văn bản (PDF, DOCX, HTML, Markdown, TXT, JSON TTHC / kho dữ liệu)",
+                                type=UPLOAD_TYPES, key="admin_upload")
+    if st.button("Gửi lập chỉ mục", key="admin_upload_send", type="primary", disabled=uploaded is None):
+        if uploaded is not None:
+            result = call(client.upload_document, uploaded.name, uploaded.getvalue(), uploaded.type)
+            if result is not None:
+                job = result.get("job_id") or result.get("id") or ""
+                st.success(f"Đã nhận tệp «{uploaded.name}». Mã tiến trình: {job}")
+
+
+def _documents(client: ApiClient, call: Callable[..., Any]) -> None:
+    st.button("Làm mới", key="admin_docs_refresh", icon=":material/refresh:")
+    data = call(client.documents)
+    if data is None:
+        return
+    jobs = data.get("jobs") or []
+    st.subheader("Tiến trình lập chỉ mục")
+    if jobs:
+        st.dataframe(
+            [{"Tệp": j.get("filename", ""), "Trạng thái": JOB_STATUS.get(j.get("status"), j.get("status")),
+              "Người gửi": j.get("user_id", ""), "Gửi lúc": j.get("created_at", ""),
+              "Xong lúc": j.get("finished_at") or "", "Chi tiết / lý do từ chối": _rejections(j.get("detail"))}
+             for j in jobs],
+            hide_index=True, key="admin_jobs_table",
+        )
+        for j in jobs:
+            if j.get("status") in ("rejected", "failed"):
+                st.error(f"«{j.get('filename')}» {JOB_STATUS.get(j.get('status'))}: "
+                         f"{_rejections(j.get('detail')) or 'không rõ lý do'}")
+    else:
+        st.caption("Chưa có tiến trình nào.")
+    docs = data.get("documents") or []
+    st.subheader(f"Văn bản đã lập chỉ mục ({len(docs)})")
+    if not docs:
+        st.caption("Chưa có văn bản nào.")
+        return
+    st.dataframe(
+        [{"Mã văn bản": d.get("doc_id", ""), "Loại nguồn": KIND_LABELS.get(d.get("kind"), d.get("kind", "")),
+          "Tiêu đề": d.get("title", ""), "Tệp": d.get("file", ""), "Số đoạn": d.get("chunks", 0),
+          "Cập nhật": d.get("updated_at", "")} for d in docs],
+        hide_index=True, key="admin_docs_table",
+    )
+    with st.form("admin_delete_form"):
+        titles = {d.get("doc_id"): d.get("title") or "" for d in docs}
+        doc_id = st.selectbox("Gỡ văn bản khỏi chỉ mục", options=list(titles),
+                              format_func=lambda x: f"{x} — {titles.get(x, '')}", key="admin_delete_doc")
+        confirm = st.checkbox("Tôi xác nhận gỡ văn bản này", key="admin_delete_confirm")
+        delete = st.form_submit_button("Gỡ văn bản")
+    if delete:
+        if not confirm:
+            st.warning("Hãy đánh dấu ô xác nhận trước khi gỡ văn bản.")
+        elif call(client.delete_document, doc_id):
+            st.success(f"Đã gỡ văn bản {doc_id}.")
+
+
+def _audit(client: ApiClient) -> None:
+    cols = st.columns(3)
+    user_id = cols[0].text_input("Người dùng", key="audit_user")
+    action = cols[1].selectbox("Thao tác", options=["", *ACTIONS], format_func=lambda a: ACTIONS.get(a, "Tất cả"),
+                               key="audit_action")
+    limit = cols[2].number_input("Số dòng", min_value=10, max_value=1000, value=200, step=10, key="audit_limit")
+    try:
+        rows = client.audit(limit=int(limit), user_id=user_id.strip() or None, action=action or None)
+    except ApiError as exc:
+        if exc.status == 401:
+            raise
+        if exc.status in (404, 405):
+            st.info("Máy chủ API chưa cung cấp chức năng xem nhật ký (GET /v1/audit). Nhật ký vẫn được ghi ở "
+                    "máy chủ và có thể xuất bằng dòng lệnh.")
+        else:
+            st.error(exc.message)
+        return
+    if not rows:
+        st.caption("Không có sự kiện nào.")
+        return
+    st.dataframe(
+        [{"Thời điểm": r.get("at", ""), "Người dùng": r.get("user_id", ""), "Đơn vị": r.get("unit", ""),
+          "Qua": r.get("via", ""), "Thao tác": ACTIONS.get(r.get("action"), r.get("action", "")),
+          "Nội dung (đã che dữ liệu cá nhân)": r.get("question", ""), "Kết quả": r.get("outcome", ""),
+          "Nguồn truy xuất": len(r.get("retrieved_ids") or []), "Nguồn trích dẫn": len(r.get("cited_ids") or []),
+          "Thời gian (ms)": r.get("latency_ms", "")} for r in rows],
+        hide_index=True, key="admin_audit_table",
+    )
