@@ -95,8 +95,12 @@ class VectorStore(Protocol):
         limit: int = 10,
         prefetch_limit: int = 50,
         fusion: Literal["rrf", "dbsf"] = "rrf",
+        weights: tuple[float, float] | None = None,
     ) -> list[Hit]:
-        """Hybrid = dense and sparse prefetches fused inside the engine; the filter is in every prefetch."""
+        """Hybrid = dense and sparse prefetches fused inside the engine; the filter is in every prefetch.
+
+        ``weights`` (dense, sparse) weight the two prefetches in RRF.
+        """
 
     def get(self, chunk_ids: Sequence[str], flt: SearchFilter) -> list[Hit]:
         """Fetch chunks by id, still under the principal's filter (a hidden id returns nothing)."""

@@ -124,6 +124,7 @@ class EdgeStore:
         limit: int = 10,
         prefetch_limit: int = 50,
         fusion: Literal["rrf", "dbsf"] = "rrf",
+        weights: tuple[float, float] | None = None,
     ) -> list[Hit]:
         if self._shard is None:
             return []
@@ -146,7 +147,9 @@ class EdgeStore:
                     qe.Prefetch(limit=max(prefetch_limit, limit), query=q, filter=edge_filter)
                     for q in queries.values()
                 ],
-                query=qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf(),
+                query=qe.Fusion.Rrf(k=RRF_K, weights=list(weights) if weights else None)
+                if fusion == "rrf"
+                else qe.Fusion.Dbsf(),
                 filter=edge_filter,
                 with_payload=True,
             )

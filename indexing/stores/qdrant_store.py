@@ -134,6 +134,7 @@ class QdrantStore:
         limit: int = 10,
         prefetch_limit: int = 50,
         fusion: Literal["rrf", "dbsf"] = "rrf",
+        weights: tuple[float, float] | None = None,
     ) -> list[Hit]:
         plan = resolve_mode(mode, dense, sparse)
         if plan is None or not self._exists():
@@ -143,7 +144,7 @@ class QdrantStore:
             assert dense is not None and sparse is not None
             depth = max(prefetch_limit, limit)
             query: Any = (
-                models.RrfQuery(rrf=models.Rrf(k=RRF_K))
+                models.RrfQuery(rrf=models.Rrf(k=RRF_K, weights=list(weights) if weights else None))
                 if fusion == "rrf"
                 else models.FusionQuery(fusion=models.Fusion.DBSF)
             )
