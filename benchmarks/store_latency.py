@@ -244,6 +244,11 @@ def run_one(kind: str, size: int, n_queries: int, budget_s: float, workdir: Path
     }
 
 
+def write_json(path: Path, results: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -255,26 +260,32 @@ def main(argv: list[str] | None = None) -> int:
         "--budget-s", type=float, default=300.0, help="stop a run's queries after this long (slow engines)"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "benchmarks" / "store_latency.json")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], metavar="STORE:SIZE", help="leave out, e.g. qdrant-local:100000"
+    )
     args = parser.parse_args(argv)
+    skip = set(args.skip)
 
     results = []
     header = f"{'store':<14}{'size':>9}{'index s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'queries':>9}"
     print(header, flush=True)
     for kind in args.stores:
         for size in args.sizes:
+            if f"{kind}:{size}" in skip:
+                continue
             workdir = Path(tempfile.mkdtemp(prefix=f"store-bench-{kind}-"))
             try:
                 row = run_one(kind, size, args.queries, args.budget_s, workdir)
             finally:
                 shutil.rmtree(workdir, ignore_errors=True)
             results.append(row)
+            write_json(args.out, results)  # after every row, so a long run interrupted later keeps its figures
             print(
                 f"{row['store']:<14}{row['size']:>9}{row['index_s']:>10.1f}{row['p50_ms']:>9.2f}"
                 f"{row['p95_ms']:>9.2f}{row['p99_ms']:>9.2f}{row['queries']:>9}",
                 flush=True,
             )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_json(args.out, results)
     print(f"wrote {args.out}")
     return 0
 
