@@ -148,9 +148,15 @@ def ask(
     typer.echo(f"\n(hội thoại: {result.conversation_id})", err=True)
 
 
-@app.command()
-def users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+users_app = typer.Typer(help="Users of the users file; without a sub-command, list them.", add_completion=False)
+app.add_typer(users_app, name="users")
+
+
+@users_app.callback(invoke_without_command=True)
+def users(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the users of the users file."""
+    if ctx.invoked_subcommand is not None:
+        return
     from core.access import load_users
 
     settings = Settings()
@@ -164,6 +170,107 @@ def users(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         return
     for row in rows:
         typer.echo(f"{row['id']:<16} {row['name']:<28} {row['unit']:<24} {', '.join(row['roles'])}")
+
+
+@users_app.command("hash-password")
+def hash_password() -> None:
+    """Read a password (prompt, or one line on stdin) and print its argon2id hash for the users file."""
+    from assistant.api.auth import hash_password as _hash
+
+    if sys.stdin.isatty():
+        password = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        _fail("mật khẩu trống")
+    typer.echo(_hash(password))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Start the HTTP API (OpenAPI docs at /docs). One process: the embedded store is opened once."""
+    import uvicorn
+
+    uvicorn.run("assistant.api.app:create_app", factory=True, host=host, port=port, workers=1)
+
+
+def _sessions():  # noqa: ANN202 - sqlalchemy sessionmaker; no store, no model: usable while the API runs
+    from assistant.db import make_engine, make_sessionmaker
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_sessionmaker(make_engine(settings.sql_url))
+
+
+apikey_app = typer.Typer(help="Service API keys (stored hashed).", no_args_is_help=True, add_completion=False)
+app.add_typer(apikey_app, name="apikey")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Argument(help="Key name, e.g. the calling system: dms")],
+    on_behalf: Annotated[bool, typer.Option("--on-behalf", help="May act for users (X-On-Behalf-Of)")] = False,
+    user: Annotated[str | None, typer.Option("--user", help="The key's own user id (its unit and roles)")] = None,
+) -> None:
+    """Create a key and print it once; only its sha256 is stored."""
+    from sqlalchemy.exc import IntegrityError
+
+    from assistant.api.auth import create_api_key
+    from core.access import load_users
+
+    if user is not None and user not in load_users(Settings().users_file):
+        _fail(f"không có người dùng {user!r} trong tệp người dùng")
+    try:
+        key = create_api_key(_sessions(), name, may_act_for_users=on_behalf, user_id=user)
+    except IntegrityError:
+        _fail(f"đã có khoá tên {name!r}")
+    typer.echo(key)
+    typer.echo("Lưu khoá này ngay: nó không được hiển thị lại.", err=True)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(name: Annotated[str, typer.Argument(help="Key name")]) -> None:
+    """Revoke a key by name (the row stays, for the audit trail)."""
+    from sqlalchemy import select
+
+    from assistant.db import ApiKey
+
+    with _sessions().begin() as s:
+        row = s.scalars(select(ApiKey).where(ApiKey.name == name)).first()
+        if row is None:
+            _fail(f"không có khoá tên {name!r}")
+        row.revoked = True
+    typer.echo(f"đã thu hồi khoá {name}")
+
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True, add_completion=False)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("export")
+def audit_export(
+    since: Annotated[str, typer.Option("--since", help="ISO date or date-time (UTC), e.g. 2026-01-01")],
+    out: Annotated[Path | None, typer.Option("--out", help="CSV file (default: stdout)")] = None,
+) -> None:
+    """Write audit rows at or after SINCE as CSV (personal data masked)."""
+    from datetime import UTC, datetime
+
+    from assistant.api.audit import export_csv
+
+    try:
+        start = datetime.fromisoformat(since)
+    except ValueError:
+        _fail(f"--since {since!r} không phải ngày ISO (YYYY-MM-DD)")
+    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    if out is None:
+        n = export_csv(_sessions(), start, sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            n = export_csv(_sessions(), start, fh)
+    typer.echo(f"{n} dòng nhật ký", err=True)
 
 
 @app.command()

@@ -94,6 +94,15 @@ class Settings(BaseSettings):
     # The service's own records (conversations, audit, feedback, API keys, jobs): SQLite by default.
     database_url: str | None = None
 
+    # API
+    # JWT signing key for people's bearer tokens; when unset, a random key is kept in data_dir/jwt.secret
+    # (mode 0600) so replicas sharing the data dir agree.
+    jwt_secret: SecretStr | None = None
+    jwt_ttl_minutes: int = 480
+    max_request_bytes: int = 20 * 1024 * 1024  # uploads (multipart); larger bodies get 413
+    max_json_bytes: int = 64 * 1024  # every other request body
+    rate_limit_per_minute: int = 120  # per API key / per user, token bucket in each process
+
     @property
     def sql_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'assistant.sqlite'}"

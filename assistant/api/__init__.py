@@ -1,0 +1,1 @@
+"""HTTP API: FastAPI app factory, auth, audit, routes (see app.py)."""

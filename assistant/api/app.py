@@ -1,0 +1,68 @@
+"""The FastAPI application factory. Nothing is opened at import time: ``create_app`` builds the app, and its
+lifespan opens one Runtime per process (the embedded store can be held by one process only).
+
+Run with ``assistant serve`` or ``uvicorn --factory assistant.api.app:create_app``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import Depends, FastAPI
+
+from assistant.api import routes_ask, routes_auth, routes_chat, routes_conversations, routes_documents
+from assistant.api.auth import current_caller
+from assistant.api.errors import install_error_handlers
+from assistant.api.masking import install_log_masking
+from assistant.api.metrics import ApiMetrics
+from assistant.api.middleware import ApiMiddleware
+from assistant.api.routes_health import health_router, metrics_router
+from assistant.api.schemas import ErrorOut
+from assistant.api.state import build_state
+from assistant.runtime import Runtime
+from core.settings import Settings
+
+DESCRIPTION = """Trợ lý ảo cho cán bộ, công chức: hỏi đáp có trích dẫn, tìm kiếm, hội thoại, phản hồi, quản lý văn bản.
+
+Xác thực / authentication: `Authorization: Bearer <JWT từ /v1/login>` cho người dùng; `X-API-Key: tla_...`
+(hoặc `Authorization: Bearer tla_...`) cho hệ thống, kèm `X-On-Behalf-Of: <user id>` khi khoá được phép.
+Mọi lỗi trả về `{"detail": "...", "code": "..."}`.
+"""
+
+ERROR_RESPONSES = {status: {"model": ErrorOut} for status in (400, 401, 403, 404, 413, 415, 422, 429)}
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """A new app. ``runtime`` lets tests (or a host process) share one already-open Runtime; the app then
+    leaves it open at shutdown."""
+    settings = settings or (runtime.settings if runtime is not None else Settings())
+    metrics = ApiMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_log_masking()
+        state = await anyio.to_thread.run_sync(build_state, settings, runtime, metrics)
+        app.state.api = state
+        try:
+            yield
+        finally:
+            app.state.api = None
+            await anyio.to_thread.run_sync(state.close)
+
+    app = FastAPI(title="Trợ lý ảo API", version="1", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+    install_log_masking()
+    install_error_handlers(app)
+    app.add_middleware(ApiMiddleware, metrics=metrics, max_json_bytes=settings.max_json_bytes,
+                       max_upload_bytes=settings.max_request_bytes)
+    app.include_router(health_router)
+    app.include_router(health_router, prefix="/v1", include_in_schema=False)
+    app.include_router(routes_auth.router, responses=ERROR_RESPONSES)
+    authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
+    for module in (routes_ask, routes_chat, routes_conversations, routes_documents):
+        app.include_router(module.router, **authed)
+    app.include_router(metrics_router, **authed)
+    app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)
+    return app

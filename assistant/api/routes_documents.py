@@ -1,0 +1,111 @@
+"""Document management for administrators: upload (indexed by the worker through the same connectors and
+parsers as ``assistant index``), list documents and jobs, remove a document."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import Path as PathParam
+from sqlalchemy import select
+
+from assistant.api.audit import audited
+from assistant.api.auth import AdminPrincipal
+from assistant.api.errors import ApiError
+from assistant.api.presenters import iso
+from assistant.api.schemas import DocumentsOut, Id, JobOut
+from assistant.api.state import ApiState, State
+from assistant.db import IndexJob
+from connectors.files import JSON_SUFFIXES, KNOWN_UNSUPPORTED, TEXT_SUFFIXES
+
+router = APIRouter(prefix="/v1", tags=["văn bản / documents (admin)"])
+ACCEPTED_SUFFIXES = TEXT_SUFFIXES + JSON_SUFFIXES
+_COPY_CHUNK = 1024 * 1024
+
+
+def safe_filename(name: str | None) -> str:
+    """The base name only, NFC, with anything but letters, digits, dot, dash, underscore and space replaced."""
+    base = unicodedata.normalize("NFC", Path((name or "").replace("\\", "/")).name)
+    base = re.sub(r"[^\w.\- ]", "_", base).strip(" .")[-150:]
+    return base or "tai-lieu"
+
+
+def _job_dict(job: IndexJob) -> dict:
+    return {"id": job.id, "filename": job.filename, "status": job.status, "user_id": job.user_id,
+            "detail": job.detail, "created_at": iso(job.created_at), "finished_at": iso(job.finished_at)}
+
+
+def _save(upload: UploadFile, target: Path, limit: int) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with target.open("wb") as out:
+        while chunk := upload.file.read(_COPY_CHUNK):
+            written += len(chunk)
+            if written > limit:
+                out.close()
+                shutil.rmtree(target.parent, ignore_errors=True)
+                raise ApiError(413, f"Tệp vượt giới hạn {limit // (1024 * 1024)} MB / file too large")
+            out.write(chunk)
+
+
+@router.post("/documents", response_model=JobOut, status_code=202)
+def upload_document(file: Annotated[UploadFile, File(description="Văn bản: .txt .md .html .docx .pdf .json")],
+                    caller: AdminPrincipal, state: State) -> dict:
+    """Accept one file and queue it for indexing; poll ``/v1/documents/jobs/{id}`` for the outcome."""
+    name = safe_filename(file.filename)
+    suffix = Path(name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        reason = KNOWN_UNSUPPORTED.get(suffix, f"nhận {', '.join(ACCEPTED_SUFFIXES)}")
+        raise ApiError(415, f"Định dạng không hỗ trợ: {reason} / unsupported file type", "unsupported_file_type")
+    job_id = str(uuid.uuid4())
+    with audited(state.runtime.sessions, caller.principal, caller.via, "upload", name) as draft:
+        path = state.settings.data_dir / "uploads" / job_id / name
+        _save(file, path, state.settings.max_request_bytes)
+        with state.runtime.sessions.begin() as s:
+            job = IndexJob(id=job_id, user_id=caller.principal.user_id, filename=name, status="queued")
+            s.add(job)
+        draft.outcome = "queued"
+    state.worker.submit(job_id, path)
+    return _job_dict(job)
+
+
+def _documents(state: ApiState) -> list[dict]:
+    return [{"doc_id": e.doc_id, "kind": e.kind, "title": e.title, "file": Path(e.source).name,
+             "chunks": len(e.chunk_ids), "updated_at": e.updated_at} for e in state.runtime.manifest.entries()]
+
+
+@router.get("/documents", response_model=DocumentsOut)
+def list_documents(caller: AdminPrincipal, state: State) -> dict:
+    """Indexed documents (from the manifest) and the 100 most recent upload jobs."""
+    with state.runtime.sessions() as s:
+        jobs = s.scalars(select(IndexJob).order_by(IndexJob.created_at.desc()).limit(100)).all()
+        return {"documents": _documents(state), "jobs": [_job_dict(j) for j in jobs]}
+
+
+@router.get("/documents/jobs/{job_id}", response_model=JobOut)
+def get_job(job_id: Id, caller: AdminPrincipal, state: State) -> dict:
+    with state.runtime.sessions() as s:
+        job = s.get(IndexJob, job_id)
+        if job is None:
+            raise ApiError(404, "Không tìm thấy công việc / job not found", "job_not_found")
+        return _job_dict(job)
+
+
+@router.delete("/documents/{doc_id:path}", status_code=204)
+def delete_document(doc_id: Annotated[str, PathParam(min_length=1, max_length=300)], caller: AdminPrincipal,
+                    state: State) -> Response:
+    """Remove a document's chunks from the index and the manifest (and its uploaded file, if any)."""
+    with audited(state.runtime.sessions, caller.principal, caller.via, "delete", doc_id):
+        entry = state.runtime.manifest.get(doc_id)
+        if entry is None or not state.runtime.indexer().remove_document(doc_id):
+            raise ApiError(404, "Không tìm thấy văn bản / document not found", "document_not_found")
+        uploads = (state.settings.data_dir / "uploads").resolve()
+        source = Path(entry.source).resolve() if entry.source else None
+        if source is not None and source.is_relative_to(uploads):
+            shutil.rmtree(source.parent, ignore_errors=True)
+    return Response(status_code=204)

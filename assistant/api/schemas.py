@@ -1,0 +1,228 @@
+"""Request and response models: every field bounded, so the OpenAPI document states the limits and
+oversized or malformed input is a 422 before any work is done."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.retrieval import Filters
+
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+Question = Annotated[str, Field(min_length=1, max_length=2000)]
+SourceKind = Literal["legal", "tthc", "warehouse", "article", "text"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    code: str
+
+
+class FiltersIn(Strict):
+    kinds: list[SourceKind] = Field(default_factory=list, max_length=5)
+    loai_van_ban: list[ShortText] = Field(default_factory=list, max_length=20)
+    linh_vuc: list[ShortText] = Field(default_factory=list, max_length=20)
+    co_quan_ban_hanh: list[ShortText] = Field(default_factory=list, max_length=20)
+    doc_ids: list[ShortText] = Field(default_factory=list, max_length=50)
+    in_force_only: bool = False
+
+    def to_filters(self) -> Filters:
+        return Filters(kinds=tuple(self.kinds), loai_van_ban=tuple(self.loai_van_ban), linh_vuc=tuple(self.linh_vuc),
+                       co_quan_ban_hanh=tuple(self.co_quan_ban_hanh), doc_ids=tuple(self.doc_ids),
+                       in_force_only=self.in_force_only)
+
+
+def filters_of(value: FiltersIn | None) -> Filters | None:
+    return value.to_filters() if value is not None else None
+
+
+# -- auth --------------------------------------------------------------------------------------------------
+class LoginIn(Strict):
+    username: Annotated[str, Field(min_length=1, max_length=128)]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class UserOut(BaseModel):
+    id: str
+    name: str
+    unit: str
+    roles: list[str]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    user: UserOut
+
+
+class MeOut(UserOut):
+    via: str = ""
+    method: str
+
+
+# -- ask / search ------------------------------------------------------------------------------------------
+class AskIn(Strict):
+    question: Question
+    conversation_id: Id | None = None
+    filters: FiltersIn | None = None
+
+
+class CitationOut(BaseModel):
+    marker: int
+    doc_id: str
+    title: str
+    so_hieu: str
+    citation: str
+    quote: str
+    validity: str
+    chunk_id: str
+
+
+class SourceOut(BaseModel):
+    marker: int
+    chunk_id: str
+    doc_id: str
+    citation: str
+    title: str
+    validity: str
+    score: float
+
+
+class AskOut(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    refused: bool
+    answer_id: str
+    conversation_id: str
+    standalone_question: str
+    warnings: list[str]
+    sources: list[SourceOut]
+    backend: str
+
+
+class SearchIn(Strict):
+    query: Question
+    top_k: Annotated[int, Field(ge=1, le=50)] = 8
+    mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
+    filters: FiltersIn | None = None
+
+
+class HitOut(BaseModel):
+    chunk_id: str
+    doc_id: str
+    kind: str
+    title: str
+    so_hieu: str
+    citation: str
+    validity: str
+    access: str
+    score: float
+    text: str
+
+
+class SearchOut(BaseModel):
+    hits: list[HitOut]
+
+
+# -- conversations / feedback ------------------------------------------------------------------------------
+class ConversationOut(BaseModel):
+    id: str
+    title: str
+    created_at: str
+    updated_at: str
+
+
+class MessageOut(BaseModel):
+    role: str
+    content: str
+    answer_id: str | None = None
+    data: dict[str, Any] | None = None
+    created_at: str
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[MessageOut]
+
+
+class ConversationsOut(BaseModel):
+    conversations: list[ConversationOut]
+
+
+class FeedbackIn(Strict):
+    answer_id: Id
+    rating: Literal["up", "down"]
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    answer_id: str
+    rating: str
+
+
+# -- documents ---------------------------------------------------------------------------------------------
+class JobOut(BaseModel):
+    id: str
+    filename: str
+    status: Literal["queued", "running", "done", "rejected", "failed"]
+    user_id: str
+    detail: dict[str, Any] | None = None
+    created_at: str
+    finished_at: str | None = None
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    kind: str
+    title: str
+    file: str
+    chunks: int
+    updated_at: str
+
+
+class DocumentsOut(BaseModel):
+    documents: list[DocumentOut]
+    jobs: list[JobOut]
+
+
+# -- health ------------------------------------------------------------------------------------------------
+class HealthOut(BaseModel):
+    status: str
+    checks: dict[str, str] = Field(default_factory=dict)
+
+
+# -- OpenAI-compatible chat --------------------------------------------------------------------------------
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: Annotated[str, Field(max_length=32)] = "text"
+    text: Annotated[str, Field(max_length=20000)] = ""
+
+
+class ChatMessageIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: Annotated[str, Field(max_length=20000)] | Annotated[list[ContentPart], Field(max_length=50)] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "\n".join(p.text for p in self.content if p.type == "text")
+        return self.content or ""
+
+
+class ChatCompletionIn(BaseModel):
+    """The OpenAI request shape; unknown OpenAI options (temperature, max_tokens, ...) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    model: Annotated[str, Field(max_length=200)] = "tro-ly-ao"
+    messages: Annotated[list[ChatMessageIn], Field(min_length=1, max_length=100)]
+    stream: bool = False
+    user: Annotated[str, Field(max_length=128)] | None = None
+    conversation_id: Id | None = None
+    filters: FiltersIn | None = None
