@@ -82,6 +82,8 @@ class Indexer:
                 continue
             report.chunks += n_chunks
             setattr(report, outcome, getattr(report, outcome) + 1)
+        if report.added or report.updated:
+            self.store.optimize()  # HNSW for the embedded engine; a no-op for servers
         if prune_roots is not None:
             kept = {str(Path(r.path).resolve()) for r in report.rejected}
             report.removed = self.prune(prune_roots, seen, kept)

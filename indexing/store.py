@@ -108,6 +108,9 @@ class VectorStore(Protocol):
     def doc_chunks(self, doc_id: str, flt: SearchFilter) -> list[Hit]:
         """All chunks of one document the principal may see, in document order."""
 
+    def optimize(self) -> bool:
+        """Build search indexes after a bulk write (the embedded engine has no background optimizer)."""
+
     def count(self) -> int: ...
 
     def close(self) -> None: ...
