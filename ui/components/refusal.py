@@ -18,12 +18,14 @@ def render_refusal(message: dict[str, Any]) -> None:
         title = s.get("title") or ""
         extra = f" — {esc(title)}" if title and title not in label else ""
         items.append(f"<li>{esc(label)}{extra} {validity_badge(s.get('validity'))}</li>")
-    nearest = (
-        '<div class="tla-nearest"><b>Nguồn gần nhất bạn được phép xem:</b>'
-        f'<ul style="margin:4px 0 0 1.1em;padding:0">{"".join(items)}</ul></div>'
-        if items
-        else '<div class="tla-nearest">Không có nguồn nào gần với câu hỏi trong phạm vi bạn được phép xem.</div>'
-    )
+    if items:
+        nearest = ('<div class="tla-nearest"><b>Nguồn gần nhất bạn được phép xem:</b>'
+                   f'<ul style="margin:4px 0 0 1.1em;padding:0">{"".join(items)}</ul></div>')
+    elif message.get("from_history"):
+        nearest = ""
+    else:
+        nearest = '<div class="tla-nearest">Không có nguồn nào gần với câu hỏi trong phạm vi bạn được phép xem.</div>'
+
     st.markdown(
         '<div class="tla-refusal" data-testid="tla-refusal">'
         '<div class="tla-refusal-head">Không đủ căn cứ để trả lời</div>'
