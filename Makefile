@@ -4,33 +4,50 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 SHARED ?= ../shared
+API_PORT ?= 8000
+UI_PORT  ?= 8501
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: venv test lint demo index bench clean
+.PHONY: venv browser test lint demo index serve ui bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	# torch first, pinned: the CPU wheel on this disk, never a multi-GB CUDA build.
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e ".[dev]"
+	# llama-cpp-python compiles from source the first time (~8 min on 2 cores); pip caches the wheel.
+	$(PIP) install -q -e ".[dev,llamacpp]"
 	touch $@
 
 venv: $(VENV)/.installed
 
-test: venv
+# Debian's Chromium for the browser test (Playwright drives /usr/bin/chromium; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "warning: could not install chromium; the browser test will be skipped"; }
+
+test: venv browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
+# Exit code 3 means some files were rejected (each is named on stderr); the rest is indexed.
 index: venv
-	$(VENV)/bin/assistant index $(SHARED)/corpus data/warehouse data/samples
+	$(VENV)/bin/assistant index $(SHARED)/corpus data/warehouse data/samples || [ $$? -eq 3 ]
 
 demo: venv index
-	@echo "API và giao diện: xem README (make demo khởi động cả hai)."
+	@echo ""
+	@echo "API:        http://127.0.0.1:$(API_PORT)/docs"
+	@echo "Giao diện:  http://127.0.0.1:$(UI_PORT)"
+	@echo "Tài khoản demo (mật khẩu demo123):"
+	@$(VENV)/bin/assistant users
+	@echo ""
+	$(VENV)/bin/assistant serve --host 127.0.0.1 --port $(API_PORT) & api=$$!; \
+	  trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
+	  ASSISTANT_API_URL=http://127.0.0.1:$(API_PORT) $(VENV)/bin/assistant ui --port $(UI_PORT)
 
 bench: venv
 	$(PY) benchmarks/retrieval_quality.py
