@@ -12,7 +12,14 @@ from contextlib import asynccontextmanager
 import anyio
 from fastapi import Depends, FastAPI
 
-from assistant.api import routes_ask, routes_auth, routes_chat, routes_conversations, routes_documents
+from assistant.api import (
+    routes_ask,
+    routes_auth,
+    routes_browse,
+    routes_chat,
+    routes_conversations,
+    routes_documents,
+)
 from assistant.api.auth import current_caller
 from assistant.api.errors import install_error_handlers
 from assistant.api.masking import install_log_masking
@@ -61,7 +68,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health_router, prefix="/v1", include_in_schema=False)
     app.include_router(routes_auth.router, responses=ERROR_RESPONSES)
     authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
-    for module in (routes_ask, routes_chat, routes_conversations, routes_documents):
+    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_documents):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)
     app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)
