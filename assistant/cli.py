@@ -11,9 +11,11 @@ import typer
 
 from core.errors import AssistantError
 from core.settings import Settings
+from evals.cli import eval_app
 
 app = typer.Typer(help="Trợ lý ảo: chỉ mục, tìm kiếm và hỏi đáp có trích dẫn.", no_args_is_help=True,
                   add_completion=False)
+app.add_typer(eval_app, name="eval")
 
 EXIT_REJECTED = 3  # index: something was rejected; the rest was indexed
 
