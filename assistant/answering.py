@@ -46,8 +46,8 @@ class AnswerConfig:
     context_tokens: int = 3000
     max_tokens: int = 512
     temperature: float = 0.1
-    refusal_min_similarity: float = 0.80
-    refusal_min_coverage: float = 0.35
+    refusal_min_similarity: float = 0.8775
+    refusal_min_coverage: float = 0.9
     embedding_max_chars: int = 1200  # must match the indexer's, so evidence vectors come from the cache
 
 
@@ -178,6 +178,9 @@ class Answerer:
                                temperature=self.config.temperature)
 
     def _checked(self, prepared: Prepared, raw: str, warnings: list[str]) -> AnswerResult:
+        if self.llm is not None:
+            prompts = [load_prompt("system").template.format(), load_prompt("answer").template.template]
+            raw = strip_prompt_echo(raw, prompts)
         answer, citations, removed = check_citations(raw, prepared.sources)
         if mentions_no_answer(answer) or not answer.strip() or not citations:
             refusal = self._refusal(prepared)
@@ -221,6 +224,18 @@ def _embedding_text(payload: dict[str, Any], max_chars: int) -> str:
     context, text = payload.get("context") or "", payload.get("text") or ""
     full = f"{context}\n{text}" if context else text
     return full[:max_chars]
+
+
+def strip_prompt_echo(answer: str, prompt_texts: list[str]) -> str:
+    """Drop lines a model copied from its own instructions: an echoed "[1], [2]" is not a citation."""
+    prompts = " ".join(" ".join(t.split()) for t in prompt_texts).lower()
+    kept = []
+    for line in answer.splitlines():
+        flat = " ".join(line.split()).lower().lstrip("-*0123456789. ")
+        if len(flat) >= 20 and flat in prompts:
+            continue
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def dedupe_hits(hits: list[Hit]) -> list[Hit]:

@@ -67,8 +67,8 @@ class Settings(BaseSettings):
     reranker_model_path: Path | None = None
     # Refusal: answer only when the best source is similar enough OR covers enough of the question's
     # terms (calibrated on ALQAC + unanswerable questions; see benchmarks/refusal_calibration.py).
-    refusal_min_similarity: float = 0.80
-    refusal_min_coverage: float = 0.35
+    refusal_min_similarity: float = 0.8775
+    refusal_min_coverage: float = 0.9
 
     # LLM: "extractive" quotes the sources verbatim (no model); "openai" = any OpenAI-compatible endpoint
     # (vLLM, llama.cpp server); "llamacpp" = a local GGUF loaded in-process.

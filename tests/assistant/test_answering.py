@@ -132,3 +132,13 @@ def test_empty_and_oversized_questions_are_rejected(runtime: Runtime) -> None:
         answerer.ask("   ", runtime.principal("vp.nguyenvana"))
     with pytest.raises(BadQuestion):
         answerer.ask("á" * 2001, runtime.principal("vp.nguyenvana"))
+
+
+def test_echoed_instructions_are_not_citations() -> None:
+    from assistant.answering import strip_prompt_echo
+    from assistant.prompts import load_prompt
+
+    system = load_prompt("system").template.format()
+    echoed = system.splitlines()[3] + "\nLệ phí là 0 đồng [1]."
+    cleaned = strip_prompt_echo(echoed, [system])
+    assert cleaned == "Lệ phí là 0 đồng [1]."
