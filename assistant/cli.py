@@ -304,6 +304,141 @@ def ui(
     raise typer.Exit(code)
 
 
+@app.command("pull-warehouse")
+def pull_warehouse(
+    url: Annotated[str | None, typer.Option("--url", help="API URL (default: $ASSISTANT_WAREHOUSE_API_URL)")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Ignore the stored updated_at; fetch everything")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Pull records changed since the last run from the warehouse / LGSP REST API and index them."""
+    from connectors.warehouse_api import WarehouseApiConnector
+
+    runtime = _runtime()
+    try:
+        connector = WarehouseApiConnector.from_settings(runtime.settings, full=full, url=url)
+        try:
+            report = runtime.indexer().index(connector.documents(), progress=False)
+            advanced = connector.commit()
+        finally:
+            connector.close()
+    except AssistantError as exc:
+        _fail(str(exc))
+    finally:
+        runtime.close()
+    data = {**report.as_dict(), "pages": connector.pages, "records": connector.records,
+            "complete": connector.complete, "updated_since": connector.since,
+            "watermark": connector.high_water if advanced else connector.since}
+    if as_json:
+        _print_json(data)
+    else:
+        typer.echo(
+            f"{connector.pages} trang · {connector.records} bản ghi · thêm mới {report.added} · cập nhật "
+            f"{report.updated} · không đổi {report.unchanged} · từ chối {len(report.rejected)} · "
+            f"mốc updated_at: {data['watermark'] or '—'}"
+        )
+        for rejection in report.rejected:
+            typer.echo(f"từ chối: {rejection.path}: {rejection.reason}", err=True)
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+snapshot_app = typer.Typer(help="Back up and restore the index (edge, local mode or Qdrant server) and its "
+                           "manifest as one .tar.gz.", no_args_is_help=True, add_completion=False)
+app.add_typer(snapshot_app, name="snapshot")
+
+
+@snapshot_app.command("create")
+def snapshot_create(
+    out: Annotated[Path | None, typer.Option("--out", help="Archive path (default: "
+                                             "DATA_DIR/snapshots/<collection>-<time>.tar.gz)")] = None,
+    keep_on_server: Annotated[bool, typer.Option("--keep-on-server", help="Qdrant server: keep its copy")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Snapshot the index. Embedded engines: stop the API first (the engine allows one process)."""
+    from dataclasses import asdict
+
+    from assistant.snapshot import create_snapshot
+
+    try:
+        info = create_snapshot(Settings(), out, keep_on_server=keep_on_server)
+    except AssistantError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(asdict(info))
+    else:
+        typer.echo(f"đã lưu {info.points} điểm ({info.engine}, {info.collection}) vào {info.path}")
+
+
+@snapshot_app.command("restore")
+def snapshot_restore(
+    archive: Annotated[Path, typer.Argument(help="A .tar.gz written by 'snapshot create'")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing index (kept beside it)")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Restore the index and manifest from an archive, then check the point count."""
+    from assistant.snapshot import restore_snapshot
+
+    try:
+        result = restore_snapshot(Settings(), archive, force=force)
+    except AssistantError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(result)
+    else:
+        typer.echo(f"đã khôi phục {result['points']} điểm ({result['engine']}, {result['collection']})")
+        for key in ("previous_index", "previous_manifest"):
+            if result.get(key):
+                typer.echo(f"bản cũ giữ tại {result[key]}", err=True)
+
+
+collection_app = typer.Typer(help="Qdrant collections and the alias the API reads through (blue/green "
+                             "re-index).", no_args_is_help=True, add_completion=False)
+app.add_typer(collection_app, name="collection")
+
+
+@collection_app.command("list")
+def collection_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Collections and aliases of the configured Qdrant (server or local mode)."""
+    from assistant.snapshot import list_collections, open_client
+
+    try:
+        client = open_client(Settings())
+    except AssistantError as exc:
+        _fail(str(exc))
+    try:
+        data = list_collections(client)
+    finally:
+        client.close()
+    if as_json:
+        _print_json(data)
+        return
+    for name in data["collections"]:
+        typer.echo(name)
+    for alias, target in data["aliases"].items():
+        typer.echo(f"{alias} -> {target}")
+
+
+@collection_app.command("alias")
+def collection_alias(
+    target: Annotated[str, typer.Argument(help="Collection the alias should name, e.g. tro_ly_ao_v2")],
+    alias: Annotated[str | None, typer.Option("--alias", help="Alias (default: $ASSISTANT_COLLECTION)")] = None,
+) -> None:
+    """Point the alias at TARGET in one atomic step: running APIs read the new collection at once."""
+    from assistant.snapshot import open_client, point_alias
+
+    settings = Settings()
+    name = alias or settings.collection
+    try:
+        client = open_client(settings)
+        try:
+            previous = point_alias(client, name, target)
+        finally:
+            client.close()
+    except AssistantError as exc:
+        _fail(str(exc))
+    typer.echo(f"{name} -> {target}" + (f" (trước: {previous})" if previous else ""))
+
+
 def main() -> None:
     app()
 
