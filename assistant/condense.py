@@ -52,6 +52,7 @@ def condense_with_llm(question: str, history: Sequence[Turn], llm, max_tokens: i
     except LLMError:
         return condense_by_rule(question, history)
     out = normalize_text(out).strip().splitlines()[0].strip() if out.strip() else ""
-    if len(out) < 5 or len(out) > 600:
+    echoed = " ".join(out.split()).lower() in " ".join(prompt.template.template.split()).lower()
+    if len(out) < 5 or len(out) > 600 or echoed:  # an echo of the instructions is not a question
         return condense_by_rule(question, history)
     return out

@@ -142,3 +142,21 @@ def test_echoed_instructions_are_not_citations() -> None:
     echoed = system.splitlines()[3] + "\nLệ phí là 0 đồng [1]."
     cleaned = strip_prompt_echo(echoed, [system])
     assert cleaned == "Lệ phí là 0 đồng [1]."
+
+
+def test_condense_falls_back_to_rule_when_the_model_echoes_its_instructions() -> None:
+    from assistant.condense import condense_with_llm
+    from assistant.conversations import Turn
+    from assistant.prompts import load_prompt
+
+    echo_line = next(line for line in load_prompt("condense").template.template.splitlines() if len(line) > 30)
+
+    class EchoingModel:
+        name = "echo"
+
+        def generate(self, messages, **_: object) -> str:  # noqa: ANN001
+            return echo_line
+
+    history = [Turn("user", "Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ"), Turn("assistant", "…")]
+    out = condense_with_llm("Còn lệ phí thì sao?", history, EchoingModel())
+    assert out == "Còn lệ phí thì sao? (Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ)"
