@@ -179,7 +179,9 @@ class Answerer:
 
     def _checked(self, prepared: Prepared, raw: str, warnings: list[str]) -> AnswerResult:
         if self.llm is not None:
-            prompts = [load_prompt("system").template.format(), load_prompt("answer").template.template]
+            sources_text, _ = render_sources(prepared.sources, self.config.context_tokens, count_tokens)
+            prompts = [load_prompt("system").template.format(), load_prompt("answer").template.template,
+                       sources_text]
             raw = strip_prompt_echo(raw, prompts)
         answer, citations, removed = check_citations(raw, prepared.sources)
         if mentions_no_answer(answer) or not answer.strip() or not citations:
@@ -227,12 +229,14 @@ def _embedding_text(payload: dict[str, Any], max_chars: int) -> str:
 
 
 def strip_prompt_echo(answer: str, prompt_texts: list[str]) -> str:
-    """Drop lines a model copied from its own instructions: an echoed "[1], [2]" is not a citation."""
+    """Drop lines a model copied from its instructions or its sources' headers: an echoed "[1], [2]" or
+    "[1] Điều 3 — Luật …" is not a citation. A real claim line ends with its marker, which the prompt never
+    has after a sentence, so it survives."""
     prompts = " ".join(" ".join(t.split()) for t in prompt_texts).lower()
     kept = []
     for line in answer.splitlines():
         flat = " ".join(line.split()).lower().lstrip("-*0123456789. ")
-        if len(flat) >= 20 and flat in prompts:
+        if flat in ("<nguon>", "</nguon>") or (len(flat) >= 12 and flat in prompts):
             continue
         kept.append(line)
     return "\n".join(kept)

@@ -50,14 +50,17 @@ def main() -> None:
 
     latencies, written, removed, refused = [], 0, 0, 0
     for question in questions:
-        raw_markers = 0
+        pieces: list[str] = []
         started = time.perf_counter()
         result = None
         for event in answerer.ask_stream(question, principal):
             if event["event"] == "token":
-                raw_markers += len(MARKER.findall(event["text"]))
+                pieces.append(event["text"])
+            elif event["event"] == "reset":
+                pieces = []
             elif event["event"] == "final":
                 result = event["result"]
+        raw_markers = len(MARKER.findall("".join(pieces)))  # tokens split "[1]" into pieces
         latencies.append((time.perf_counter() - started) * 1000)
         written += raw_markers
         removed += result.invalid_markers_removed

@@ -160,3 +160,13 @@ def test_condense_falls_back_to_rule_when_the_model_echoes_its_instructions() ->
     history = [Turn("user", "Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ"), Turn("assistant", "…")]
     out = condense_with_llm("Còn lệ phí thì sao?", history, EchoingModel())
     assert out == "Còn lệ phí thì sao? (Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ)"
+
+
+def test_echoed_source_headers_are_not_citations() -> None:
+    from assistant.answering import strip_prompt_echo
+
+    sources = "<nguon>\n[1] Điều 3 Khoản 25 — Luật Hôn nhân và gia đình\n25. Quan hệ hôn nhân và gia đình có yếu tố"
+    echoed = "<nguon>\n[1] Điều 3 Khoản 25 — Luật Hôn nhân và gia đình\n25. Quan hệ hôn nhân và"
+    assert strip_prompt_echo(echoed, [sources]).strip() == ""
+    claim = "Quan hệ hôn nhân và gia đình có yếu tố nước ngoài được quy định tại Điều 3 [1]."
+    assert strip_prompt_echo(claim, [sources]) == claim
