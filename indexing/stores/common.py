@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Literal
 
-from indexing.store import Hit, SearchMode, SparseVec
+from indexing.store import Hit, SearchFilter, SearchMode, SparseVec
 
 # RRF constant, set explicitly on both engines (their defaults differ); 60 is the usual choice.
 RRF_K = 60
@@ -43,3 +43,28 @@ def order_key(hit: Hit) -> tuple[float, str]:
     """Document order by the payload's ``order``; chunks without one go last, ties broken by id."""
     order = hit.payload.get("order")
     return (float(order) if isinstance(order, int | float) else float("inf"), hit.chunk_id)
+
+
+class FilteredReads:
+    """``get`` and ``doc_chunks`` for an engine that can scroll an engine-neutral filter (``_scroll``):
+    both go through the same access filter as search, and the Python re-check drops anything that slipped."""
+
+    def _scroll(self, node: object) -> list[Hit]:
+        raise NotImplementedError
+
+    def get(self, chunk_ids: Sequence[str], flt: SearchFilter) -> list[Hit]:
+        """Requested ids the principal may see, in the order asked for."""
+        from indexing.stores.filters import describe, drop_leaks
+
+        wanted = list(dict.fromkeys(norm_id(c) for c in chunk_ids))
+        if not wanted:
+            return []
+        hits = drop_leaks(self._scroll(describe(flt, ids=wanted)), flt.principal, lambda h: h.payload)
+        found = {h.chunk_id: h for h in hits}
+        return [found[i] for i in wanted if i in found]
+
+    def doc_chunks(self, doc_id: str, flt: SearchFilter) -> list[Hit]:
+        from indexing.stores.filters import describe, drop_leaks
+
+        hits = drop_leaks(self._scroll(describe(flt, doc_id=doc_id)), flt.principal, lambda h: h.payload)
+        return sorted(hits, key=order_key)

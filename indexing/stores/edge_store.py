@@ -26,13 +26,13 @@ from indexing.store import (
     SparseVec,
     StoredPoint,
 )
-from indexing.stores.common import RRF_K, UPSERT_BATCH, norm_id, order_key, resolve_mode
+from indexing.stores.common import RRF_K, UPSERT_BATCH, FilteredReads, resolve_mode
 from indexing.stores.filters import describe, drop_leaks, to_edge
 
 _SCROLL_PAGE = 256
 
 
-class EdgeStore:
+class EdgeStore(FilteredReads):
     """Embedded Qdrant shard at ``path`` (created by ``ensure_collection``, loaded if it already exists)."""
 
     def __init__(self, path: Path) -> None:
@@ -174,19 +174,6 @@ class EdgeStore:
             hits.extend(Hit(chunk_id=str(r.id), score=1.0, payload=dict(r.payload or {})) for r in records)
             if offset is None:
                 return hits
-
-    def get(self, chunk_ids: Sequence[str], flt: SearchFilter) -> list[Hit]:
-        """Requested ids the principal may see, in the order asked for."""
-        wanted = list(dict.fromkeys(norm_id(c) for c in chunk_ids))
-        if not wanted:
-            return []
-        hits = drop_leaks(self._scroll(describe(flt, ids=wanted)), flt.principal, lambda h: h.payload)
-        found = {h.chunk_id: h for h in hits}
-        return [found[i] for i in wanted if i in found]
-
-    def doc_chunks(self, doc_id: str, flt: SearchFilter) -> list[Hit]:
-        hits = drop_leaks(self._scroll(describe(flt, doc_id=doc_id)), flt.principal, lambda h: h.payload)
-        return sorted(hits, key=order_key)
 
     def count(self) -> int:
         return 0 if self._shard is None else self._shard.count(qe.CountRequest(exact=True))
