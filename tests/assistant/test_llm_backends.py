@@ -250,3 +250,56 @@ class TestLlamaCppInProcess:
         too_long = [ChatMessage("user", "văn bản " * 2000)]
         with pytest.raises(LLMError, match="local model"):
             inprocess.generate(too_long, max_tokens=8)
+
+
+# --- the whole answering path through the real server: streaming, markers, refusal, timeout fallback -----
+
+
+@pytest.fixture(scope="module")
+def answer_runtime(llama_server: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from assistant.runtime import Runtime
+    from connectors.auto import iter_sources
+
+    repo = Path(__file__).resolve().parents[2]
+    settings = Settings(data_dir=tmp_path_factory.mktemp("llm-e2e"), llm_backend="openai",
+                        llm_base_url=llama_server, llm_model="local-model", llm_timeout_s=120, llm_max_retries=0,
+                        llm_max_tokens=48, llm_context_tokens=2048,
+                        embedding_cache_path=repo / "build" / "test-cache" / "embeddings.sqlite")
+    runtime = Runtime(settings)
+    runtime.indexer().index(iter_sources([repo / "data" / "warehouse"], max_bytes=settings.max_file_bytes))
+    yield runtime
+    runtime.close()
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_answer_through_the_server_streams_and_keeps_only_valid_markers(answer_runtime) -> None:  # noqa: ANN001
+    principal = answer_runtime.principal("syt.lethicuc")
+    events = list(answer_runtime.answerer(remember=False).ask_stream(
+        "Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ quý III năm 2026 là bao nhiêu?", principal))
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "meta" and kinds[-1] == "final" and kinds.count("token") >= 2
+    result = events[-1]["result"]
+    assert result.backend.startswith("openai:")
+    # A base model writes what it writes; what reaches the user is either a refusal or checked citations.
+    if result.refused:
+        assert result.citations == [] and "Không tìm thấy căn cứ" in result.answer
+    else:
+        markers = {int(m) for m in __import__("re").findall(r"\[(\d+)\]", result.answer)}
+        assert markers <= {s.marker for s in result.sources}
+        assert all(c.quote for c in result.citations)
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_model_timeout_falls_back_to_quoted_sources(answer_runtime) -> None:  # noqa: ANN001
+    from assistant.answering import LLM_FALLBACK_WARNING
+    from assistant.llm.openai_backend import OpenAIBackend as Backend
+
+    answerer = answer_runtime.answerer(remember=False)
+    answerer.llm = Backend(answer_runtime.settings.llm_base_url, model="local-model", timeout_s=0.001,
+                           max_retries=0)
+    result = answerer.ask("Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ quý III năm 2026 là bao nhiêu?",
+                          answer_runtime.principal("syt.lethicuc"))
+    assert LLM_FALLBACK_WARNING in result.warnings
+    assert not result.refused and "96,4%" in result.answer
