@@ -127,3 +127,16 @@ def expand_paths(paths: Iterable[Path], suffixes: Iterable[str]) -> Iterator[Pat
             yield path
         else:
             yield Rejection(str(path), "không tìm thấy tệp hoặc thư mục")
+
+
+def iter_json_files(paths: Iterable[Path], max_bytes: int) -> Iterator[tuple[str, Any] | Rejection]:
+    """``(source, parsed JSON)`` for every .json file under ``paths``; unreadable or malformed files become
+    Rejections. The shared front half of every JSON connector."""
+    for path in expand_paths(paths, (".json",)):
+        if isinstance(path, Rejection):
+            yield path
+            continue
+        try:
+            yield str(path), load_json(path, max_bytes)
+        except RejectedInput as exc:
+            yield Rejection(str(path), str(exc))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from connectors.base import DEFAULT_MAX_BYTES, Rejection, expand_paths, load_json, normalize_record
+from connectors.base import DEFAULT_MAX_BYTES, Rejection, iter_json_files, normalize_record
 from core.documents import Document
 from core.errors import RejectedInput
 from core.vietnamese import normalize_text
@@ -129,11 +129,12 @@ class TthcConnector:
         self.max_bytes = max_bytes
 
     def documents(self) -> Iterator[Document | Rejection]:
-        for path in expand_paths(self.paths, (".json",)):
-            if isinstance(path, Rejection):
-                yield path
+        for item in iter_json_files(self.paths, self.max_bytes):
+            if isinstance(item, Rejection):
+                yield item
                 continue
+            source, data = item
             try:
-                yield tthc_document(load_json(path, self.max_bytes), str(path))
+                yield tthc_document(data, source)
             except RejectedInput as exc:
-                yield Rejection(str(path), str(exc))
+                yield Rejection(source, str(exc))

@@ -17,8 +17,7 @@ from connectors.base import (
     DEFAULT_MAX_BYTES,
     Rejection,
     check_secrecy,
-    expand_paths,
-    load_json,
+    iter_json_files,
     normalize_record,
 )
 from core.access import AccessLabel
@@ -176,13 +175,8 @@ class WarehouseConnector:
         self.max_bytes = max_bytes
 
     def documents(self) -> Iterator[Document | Rejection]:
-        for path in expand_paths(self.paths, (".json",)):
-            if isinstance(path, Rejection):
-                yield path
-                continue
-            try:
-                data = load_json(path, self.max_bytes)
-            except RejectedInput as exc:
-                yield Rejection(str(path), str(exc))
-                continue
-            yield from warehouse_documents(data, str(path))
+        for item in iter_json_files(self.paths, self.max_bytes):
+            if isinstance(item, Rejection):
+                yield item
+            else:
+                yield from warehouse_documents(item[1], item[0])
