@@ -41,7 +41,7 @@ class Retriever:
     embedder: Embedder
     sparse: SparseEncoder
     prefetch_limit: int = 50
-    fusion: str = "rrf"
+    fusion: str = "dbsf"
 
     def search(self, query: str, principal: Principal, *, filters: Filters | None = None, top_k: int = 8,
                mode: SearchMode = "hybrid", query_vector: Sequence[float] | None = None) -> list[Hit]:
@@ -56,23 +56,7 @@ class Retriever:
         if mode in ("hybrid", "dense"):
             dense = list(query_vector) if query_vector is not None else self.embedder.embed_query(query).tolist()
         sparse = self.sparse.encode_query(query) if mode in ("hybrid", "sparse") else None
-        if sparse is not None and not sparse.indices:
-            if mode == "sparse":
-                return []
-            sparse, mode = None, "dense"
-        hits = self.store.search(flt=flt, dense=dense, sparse=sparse, mode=mode, limit=top_k,
+        # The store filters inside the query, re-checks labels in Python (drop_leaks) and degrades a hybrid
+        # query without sparse terms to dense: nothing of that is repeated here.
+        return self.store.search(flt=flt, dense=dense, sparse=sparse, mode=mode, limit=top_k,
                                  prefetch_limit=max(self.prefetch_limit, top_k), fusion=self.fusion)
-        # Defence in depth: the engine filtered already; drop anything the label check would refuse.
-        return [h for h in hits if _allowed(h, principal)]
-
-
-def _allowed(hit: Hit, principal: Principal) -> bool:
-    from core.access import AccessLabel
-
-    p = hit.payload
-    try:
-        label = AccessLabel(level=p.get("access_level", "restricted"), units=tuple(p.get("access_units") or ()),
-                            roles=tuple(p.get("access_roles") or ()))
-    except ValueError:
-        return False
-    return label.allows(principal)

@@ -99,7 +99,8 @@ class VectorStore(Protocol):
     ) -> list[Hit]:
         """Hybrid = dense and sparse prefetches fused inside the engine; the filter is in every prefetch.
 
-        ``weights`` (dense, sparse) weight the two prefetches in RRF.
+        ``weights`` (dense, sparse) weight the two prefetches in RRF. A hybrid query whose sparse vector has
+        no terms runs dense-only; results are re-checked against the principal's labels before returning.
         """
 
     def get(self, chunk_ids: Sequence[str], flt: SearchFilter) -> list[Hit]:

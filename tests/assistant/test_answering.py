@@ -170,3 +170,11 @@ def test_echoed_source_headers_are_not_citations() -> None:
     assert strip_prompt_echo(echoed, [sources]).strip() == ""
     claim = "Quan hệ hôn nhân và gia đình có yếu tố nước ngoài được quy định tại Điều 3 [1]."
     assert strip_prompt_echo(claim, [sources]) == claim
+
+
+def test_query_without_sparse_terms(runtime: Runtime) -> None:
+    principal = runtime.principal("vp.nguyenvana")
+    retriever = runtime.retriever()
+    assert retriever.search("??? ...", principal, mode="sparse") == []
+    assert retriever.search("??? ...", principal, mode="hybrid", top_k=3)  # degrades to dense
+    assert retriever.search("   ", principal) == []
