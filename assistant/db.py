@@ -111,8 +111,22 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
-    Base.metadata.create_all(engine)
+    _create_tables(engine)
     return engine
+
+
+def _create_tables(engine: Engine, attempts: int = 3) -> None:
+    """Replicas starting together against one database race on CREATE TABLE: the loser sees "already
+    exists" (SQLite: OperationalError; PostgreSQL: ProgrammingError/IntegrityError) and simply checks again."""
+    from sqlalchemy.exc import DatabaseError
+
+    for attempt in range(attempts):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except DatabaseError:
+            if attempt == attempts - 1:
+                raise
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:
