@@ -6,6 +6,7 @@ PIP    := $(VENV)/bin/pip
 SHARED ?= ../shared
 API_PORT ?= 8000
 UI_PORT  ?= 8501
+LLAMA_CPP_VERSION := $(shell sed -n 's/.*llama-cpp-python\[server\]==\([0-9.]*\).*/\1/p' pyproject.toml)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -16,8 +17,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q --upgrade pip
 	# torch first, pinned: the CPU wheel on this disk, never a multi-GB CUDA build.
 	$(PIP) install -q torch==2.13.0
-	# llama-cpp-python compiles from source the first time (~8 min on 2 cores); pip caches the wheel.
-	$(PIP) install -q -e ".[dev,llamacpp]"
+	$(PIP) install -q -e ".[dev]"
+	# llama-cpp-python: compiled once per (version, flags) for x86-64-v3 (AVX2/FMA, no AVX-512/AMX: those
+	# builds crash under some kernels), cached under ~/.cache/tro-ly-ao/wheels; see the script for the flags.
+	bash scripts/install_llama_cpp.sh $(PIP) $(LLAMA_CPP_VERSION)
 	touch $@
 
 venv: $(VENV)/.installed

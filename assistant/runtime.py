@@ -102,7 +102,7 @@ class Runtime:
         return users[user_id].principal()
 
     def close(self) -> None:
-        for name in ("store", "manifest", "embedder"):
+        for name in ("store", "manifest", "embedder", "llm"):
             component = self.__dict__.pop(name, None)
             close = getattr(component, "close", None)
             if close:

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     refusal_min_coverage: float = 0.9
 
     # LLM: "extractive" quotes the sources verbatim (no model); "openai" = any OpenAI-compatible endpoint
-    # (vLLM, llama.cpp server); "llamacpp" = a local GGUF loaded in-process.
+    # (vLLM, llama.cpp server); "llamacpp" = a local GGUF in a supervised child process.
     llm_backend: Literal["extractive", "openai", "llamacpp"] = "extractive"
     llm_base_url: str | None = None  # e.g. http://vllm:8000/v1
     llm_api_key: SecretStr = SecretStr("EMPTY")

@@ -39,5 +39,5 @@ def make_backend(settings: Settings) -> LLMBackend | None:
         from assistant.llm.llamacpp_backend import LlamaCppBackend
 
         return LlamaCppBackend(model_path=settings.llm_gguf_path, n_ctx=settings.llm_context_tokens,
-                               chat_format=settings.llm_chat_format)
+                               chat_format=settings.llm_chat_format, timeout_s=settings.llm_timeout_s)
     raise ConfigurationError(f"unknown llm_backend {kind!r}")

