@@ -1,5 +1,6 @@
 """The answering path: condense → retrieve as the principal → rerank → de-duplicate → budget → answer
-(TTHC fields, LLM, or verbatim extracts) → check citations → refuse when the sources do not answer."""
+(TTHC fields, or the configured :class:`AnswerWriter`: a model or verbatim extracts) → check citations →
+refuse when the sources do not answer."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from typing import Any
 import numpy as np
 
 from assistant.answer_types import AnswerResult, Source
+from assistant.answer_writers import AnswerWriter, ExtractiveWriter, count_tokens
 from assistant.citations import check_citations, mentions_no_answer
-from assistant.condense import condense_by_rule, condense_with_llm
 from assistant.conversations import ConversationStore, Turn
-from assistant.extractive import extractive_answer
-from assistant.llm.base import ChatMessage, LLMBackend, LLMError
-from assistant.prompts import load_prompt, render_sources
+from assistant.llm.base import LLMError
+from assistant.prompts import render_sources
 from assistant.rerankers import Reranker
 from assistant.retrieval import Filters, Retriever
 from assistant.tthc_answers import tthc_exact_answer
@@ -44,8 +44,6 @@ class AnswerConfig:
     candidates: int = 20
     mode: str = "hybrid"
     context_tokens: int = 3000
-    max_tokens: int = 512
-    temperature: float = 0.1
     refusal_min_similarity: float = 0.8775
     refusal_min_coverage: float = 0.9
     embedding_max_chars: int = 1200  # must match the indexer's, so evidence vectors come from the cache
@@ -61,23 +59,22 @@ class Prepared:
     sufficient: bool = True
 
 
-def count_tokens(text: str) -> int:
-    """A cheap, conservative estimate for Vietnamese (≈ 3 characters a token across common tokenizers)."""
-    return max(1, len(text) // 3)
-
-
 @dataclass
 class Answerer:
+    """Condense → retrieve → rerank → de-duplicate → budget → write → check; ``writer`` writes the text and
+    ``fallback`` quotes the sources when the writer's model fails."""
+
     retriever: Retriever
     embedder: Embedder
-    llm: LLMBackend | None = None
+    writer: AnswerWriter = field(default_factory=ExtractiveWriter)
     conversations: ConversationStore | None = None
     reranker: Reranker | None = None
     config: AnswerConfig = field(default_factory=AnswerConfig)
+    fallback: AnswerWriter = field(default_factory=ExtractiveWriter)
 
     @property
     def backend_name(self) -> str:
-        return self.llm.name if self.llm else "extractive"
+        return self.writer.name
 
     # -- preparation -------------------------------------------------------------------------------------
     def prepare(self, question: str, principal: Principal, conversation_id: str | None = None,
@@ -91,8 +88,7 @@ class Answerer:
         if self.conversations is not None:
             conv_id = self.conversations.ensure(principal.user_id, conversation_id, title=question[:120])
             history = self.conversations.history(principal.user_id, conv_id)
-        standalone = (condense_with_llm(question, history, self.llm) if self.llm and history
-                      else condense_by_rule(question, history))
+        standalone = self.writer.condense(question, history)
         qvec = self.embedder.embed_query(standalone)
         hits = self.retriever.search(standalone, principal, filters=filters, top_k=self.config.candidates,
                                      mode=self.config.mode, query_vector=qvec.tolist())  # type: ignore[arg-type]
@@ -145,44 +141,32 @@ class Answerer:
         if not prepared.sufficient:
             result = self._refusal(prepared)
         else:
-            raw = None
             exact = tthc_exact_answer(prepared.standalone, prepared.sources)
             if exact is not None:
-                raw = exact[0]
+                raw, writer = exact[0], self.fallback
                 yield {"event": "token", "text": raw}
-            elif self.llm is not None:
+            else:
                 pieces: list[str] = []
+                writer = self.writer
                 try:
-                    for piece in self._generate(prepared):
+                    for piece in writer.write(prepared.standalone, prepared.sources):
                         pieces.append(piece)
                         yield {"event": "token", "text": piece}
-                    raw = "".join(pieces)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
-            if raw is None:
-                raw = extractive_answer(prepared.standalone, prepared.sources)
-                yield {"event": "token", "text": raw}
-            result = self._checked(prepared, raw, warnings)
+                    writer, pieces = self.fallback, []
+                    for piece in writer.write(prepared.standalone, prepared.sources):
+                        pieces.append(piece)
+                        yield {"event": "token", "text": piece}
+                raw = "".join(pieces)
+            result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
         result.answer_id = answer_id
         result.backend = self.backend_name
         self._remember(prepared, result)
         yield {"event": "final", "result": result}
 
-    def _generate(self, prepared: Prepared) -> Iterator[str]:
-        system = load_prompt("system").template.format()
-        sources_text, _ = render_sources(prepared.sources, self.config.context_tokens, count_tokens)
-        user = load_prompt("answer").template.format(sources=sources_text, question=prepared.standalone)
-        messages = [ChatMessage("system", system), ChatMessage("user", user)]
-        return self.llm.stream(messages, max_tokens=self.config.max_tokens,  # type: ignore[union-attr]
-                               temperature=self.config.temperature)
-
     def _checked(self, prepared: Prepared, raw: str, warnings: list[str]) -> AnswerResult:
-        if self.llm is not None:
-            sources_text, _ = render_sources(prepared.sources, self.config.context_tokens, count_tokens)
-            prompts = [load_prompt("system").template.format(), load_prompt("answer").template.template,
-                       sources_text]
-            raw = strip_prompt_echo(raw, prompts)
         answer, citations, removed = check_citations(raw, prepared.sources)
         if mentions_no_answer(answer) or not answer.strip() or not citations:
             refusal = self._refusal(prepared)
@@ -226,20 +210,6 @@ def _embedding_text(payload: dict[str, Any], max_chars: int) -> str:
     context, text = payload.get("context") or "", payload.get("text") or ""
     full = f"{context}\n{text}" if context else text
     return full[:max_chars]
-
-
-def strip_prompt_echo(answer: str, prompt_texts: list[str]) -> str:
-    """Drop lines a model copied from its instructions or its sources' headers: an echoed "[1], [2]" or
-    "[1] Điều 3 — Luật …" is not a citation. A real claim line ends with its marker, which the prompt never
-    has after a sentence, so it survives."""
-    prompts = " ".join(" ".join(t.split()) for t in prompt_texts).lower()
-    kept = []
-    for line in answer.splitlines():
-        flat = " ".join(line.split()).lower().lstrip("-*0123456789. ")
-        if flat in ("<nguon>", "</nguon>") or (len(flat) >= 12 and flat in prompts):
-            continue
-        kept.append(line)
-    return "\n".join(kept)
 
 
 def dedupe_hits(hits: list[Hit]) -> list[Hit]:

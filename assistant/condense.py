@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.conversations import Turn
+from assistant.llm.base import ChatMessage, LLMBackend, LLMError
+from assistant.prompts import Prompt, load_prompt
 from core.vietnamese import normalize_text
 
 _FOLLOW_UP = re.compile(
@@ -37,15 +39,15 @@ def condense_by_rule(question: str, history: Sequence[Turn]) -> str:
     return f"{question} ({previous})"
 
 
-def condense_with_llm(question: str, history: Sequence[Turn], llm, max_tokens: int = 128) -> str:  # noqa: ANN001
-    """Ask the model for one standalone question; fall back to the rule when it answers nothing usable."""
-    from assistant.llm.base import ChatMessage, LLMError
-    from assistant.prompts import load_prompt
+def condense_with_llm(question: str, history: Sequence[Turn], llm: LLMBackend, max_tokens: int = 128,
+                      prompt: Prompt | None = None) -> str:
+    """Ask the model for one standalone question; fall back to the rule when it answers nothing usable.
 
+    ``prompt`` is the condense prompt the caller loaded from its settings' folder (default: the shipped one)."""
     if not history:
         return normalize_text(question).strip()
+    prompt = prompt or load_prompt("condense")
     lines = [f"{'Người hỏi' if t.role == 'user' else 'Trợ lý'}: {t.content[:500]}" for t in history[-6:]]
-    prompt = load_prompt("condense")
     text = prompt.template.format(history="\n".join(lines), question=question)
     try:
         out = llm.generate([ChatMessage("user", text)], max_tokens=max_tokens, temperature=0.0)

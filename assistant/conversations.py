@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import sessionmaker
 
-from assistant.db import Conversation, Message, utcnow
+from assistant.db import Conversation, Message, Sessions, utcnow
 from core.errors import AssistantError
 
 
@@ -26,7 +25,7 @@ class Turn:
 
 
 class ConversationStore:
-    def __init__(self, sessions: sessionmaker) -> None:
+    def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
     def ensure(self, user_id: str, conversation_id: str | None, title: str = "") -> str:

@@ -3,7 +3,11 @@ feedback, audit, API keys, indexing jobs. Shared by every API replica, never kep
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,7 +22,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 
 def utcnow() -> datetime:
@@ -131,3 +135,34 @@ def _create_tables(engine: Engine, attempts: int = 3) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+
+class Sessions:
+    """Sessions on one database: ``sessions()`` to read, ``with sessions.begin() as s:`` to write.
+
+    On SQLite, one process's writers take turns on a lock: SQLite allows one writer, and without the lock
+    concurrent writers meet in SQLite's busy handler, which sleeps in steps of up to 100 ms (the p95 tail at
+    16 clients). PostgreSQL writers run concurrently.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._maker = make_sessionmaker(engine)
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.RLock() if engine.url.get_backend_name() == "sqlite" else nullcontext())
+
+    def __call__(self) -> Session:
+        return self._maker()
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        with self._write_lock, self._maker.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_sessions(url: str) -> Sessions:
+    """The service's records at ``url`` (tables created if missing)."""
+    return Sessions(make_engine(url))

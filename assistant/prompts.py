@@ -49,12 +49,12 @@ class Prompt:
         return self.template.format(**{v: values[v] for v in self.variables})
 
 
-def _prompts_dir(prompts_dir: Path | None) -> Path:
-    if prompts_dir is not None:
-        return Path(prompts_dir)
-    from core.settings import get_settings
+SHIPPED_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
-    return get_settings().prompts_dir
+
+def _prompts_dir(prompts_dir: Path | None) -> Path:
+    """The folder asked for; the shipped ``prompts/`` otherwise (the Runtime passes ``Settings.prompts_dir``)."""
+    return Path(prompts_dir) if prompts_dir is not None else SHIPPED_PROMPTS
 
 
 def load_prompt(name: str, prompts_dir: Path | None = None) -> Prompt:

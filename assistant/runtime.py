@@ -1,10 +1,18 @@
-"""Wires settings to components once per process: the store is opened once, the model loaded once."""
+"""The composition root: every part of the product is built here, from one ``Settings``, once per process.
+
+Nothing else joins parts together or replaces them. Parts are built on first use (a CLI command that only lists
+users never loads the model), each exactly once even when request threads ask together, and the Runtime owns
+their thread safety: the store serialises its calls (one short call at a time, so a search waits for at most one
+upsert batch), the manifest and the embedding cache guard their SQLite handles, and on SQLite the service's
+writes take turns.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
-from functools import cached_property
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.access import Principal, UserRecord, load_users
 from core.errors import UnknownUser
@@ -15,70 +23,125 @@ from indexing.pipeline import Indexer
 from indexing.sparse_encoder import SparseEncoder
 from indexing.store import VectorStore
 
+if TYPE_CHECKING:
+    from assistant.answer_writers import AnswerWriter, PromptSet
+    from assistant.answering import Answerer
+    from assistant.db import Sessions
+    from assistant.llm.base import LLMBackend
+    from assistant.retrieval import Retriever
+
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+T = TypeVar("T")
 
 
 class Runtime:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.lock = threading.RLock()  # the embedded store and SQLite handles are shared by threads
+    """Store, embedder, sparse encoder, manifest, SQL sessions, LLM backend, retriever, answerer, indexer.
 
-    @cached_property
+    ``embedder`` replaces the default (the configured model behind the SQLite embedding cache): evaluations
+    wrap it to memoise query vectors. The runtime closes whatever it holds, the given embedder included.
+    """
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._parts: dict[str, Any] = {}
+        if embedder is not None:
+            self._parts["embedder"] = embedder
+        self._build_lock = threading.RLock()
+        self._closed = False
+
+    def _once(self, name: str, build: Callable[[], T]) -> T:
+        part = self._parts.get(name)
+        if part is None:
+            with self._build_lock:
+                part = self._parts.get(name)
+                if part is None:
+                    part = self._parts[name] = build()
+        return part
+
+    # -- parts -------------------------------------------------------------------------------------------------
+
+    @property
     def store(self) -> VectorStore:
         from indexing.stores import open_store
+        from indexing.stores.serialized import SerializedStore
 
-        return open_store(self.settings)
+        return self._once("store", lambda: SerializedStore(open_store(self.settings)))
 
-    @cached_property
+    @property
     def embedder(self) -> Embedder:
-        from indexing.embedders import make_embedder
-        from indexing.embedding_cache import CachedEmbedder
+        from indexing.embedding_cache import cached_embedder
 
-        inner = make_embedder(self.settings.embedder, self.settings.embedding_model_path)
-        cache = self.settings.embedding_cache_path or self.settings.data_dir / "embeddings.sqlite"
-        return CachedEmbedder(inner, cache)
+        return self._once("embedder", lambda: cached_embedder(self.settings))
 
-    @cached_property
+    @property
     def sparse(self) -> SparseEncoder:
         s = self.settings
-        return SparseEncoder(segmenter=s.segmenter, k1=s.bm25_k1, b=s.bm25_b, avgdl=s.bm25_avgdl)
+        return self._once("sparse", lambda: SparseEncoder(segmenter=s.segmenter, k1=s.bm25_k1, b=s.bm25_b,
+                                                          avgdl=s.bm25_avgdl))
 
-    @cached_property
+    @property
     def manifest(self) -> Manifest:
-        return Manifest(self.settings.manifest_path)
+        return self._once("manifest", lambda: Manifest(self.settings.manifest_path))
 
-    @cached_property
-    def sessions(self):  # noqa: ANN201 - sqlalchemy sessionmaker
-        from assistant.db import make_engine, make_sessionmaker
+    @property
+    def sessions(self) -> Sessions:
+        from assistant.db import open_sessions
 
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return make_sessionmaker(make_engine(self.settings.sql_url))
+        def build() -> Sessions:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            return open_sessions(self.settings.sql_url)
 
-    @cached_property
-    def llm(self):  # noqa: ANN201 - LLMBackend | None (None = extractive answers)
+        return self._once("sessions", build)
+
+    @property
+    def llm(self) -> LLMBackend | None:
+        """The configured chat model; None when answers are extractive (no model configured)."""
         from assistant.llm import make_backend
 
-        return make_backend(self.settings)
+        if "llm" not in self._parts:
+            with self._build_lock:
+                if "llm" not in self._parts:
+                    self._parts["llm"] = make_backend(self.settings)
+        return self._parts["llm"]
 
-    def retriever(self):  # noqa: ANN201
+    @property
+    def prompts(self) -> PromptSet:
+        from assistant.answer_writers import PromptSet
+
+        return self._once("prompts", lambda: PromptSet.load(self.settings.prompts_dir))
+
+    # -- assemblies ------------------------------------------------------------------------------------------
+
+    def retriever(self) -> Retriever:
         from assistant.retrieval import Retriever
 
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
                          fusion=self.settings.fusion)
 
-    def answerer(self, remember: bool = True):  # noqa: ANN201
+    def writer(self, llm: LLMBackend | None = None) -> AnswerWriter:
+        """The LLM writer for ``llm`` (default: the configured backend), else the extractive writer."""
+        from assistant.answer_writers import ExtractiveWriter, LLMWriter
+
+        llm = llm or self.llm
+        if llm is None:
+            return ExtractiveWriter()
+        s = self.settings
+        return LLMWriter(llm, self.prompts, max_tokens=s.llm_max_tokens, temperature=s.llm_temperature,
+                         context_tokens=answer_context_tokens(s))
+
+    def answerer(self, remember: bool = True, writer: AnswerWriter | None = None) -> Answerer:
         from assistant.answering import AnswerConfig, Answerer
         from assistant.conversations import ConversationStore
         from assistant.rerankers import make_reranker
 
         s = self.settings
-        config = AnswerConfig(top_k=min(s.top_k, 8), candidates=max(20, s.top_k), mode=s.search_mode,
-                              context_tokens=max(512, s.llm_context_tokens - s.llm_max_tokens - 600),
-                              max_tokens=s.llm_max_tokens, temperature=s.llm_temperature,
+        config = AnswerConfig(top_k=s.top_k, candidates=max(20, s.top_k), mode=s.search_mode,
+                              context_tokens=answer_context_tokens(s),
                               refusal_min_similarity=s.refusal_min_similarity,
                               refusal_min_coverage=s.refusal_min_coverage,
                               embedding_max_chars=s.embedding_max_chars)
-        return Answerer(retriever=self.retriever(), embedder=self.embedder, llm=self.llm,
+        return Answerer(retriever=self.retriever(), embedder=self.embedder, writer=writer or self.writer(),
                         conversations=ConversationStore(self.sessions) if remember else None,
                         reranker=make_reranker(s.reranker, s.reranker_model_path), config=config)
 
@@ -92,6 +155,8 @@ class Runtime:
             embedding_max_chars=self.settings.embedding_max_chars,
         )
 
+    # -- people ----------------------------------------------------------------------------------------------
+
     def users(self) -> dict[str, UserRecord]:
         return load_users(self.settings.users_file)
 
@@ -102,8 +167,15 @@ class Runtime:
         return users[user_id].principal()
 
     def close(self) -> None:
-        for name in ("store", "manifest", "embedder", "llm"):
-            component = self.__dict__.pop(name, None)
-            close = getattr(component, "close", None)
-            if close:
+        """Close what was opened, newest first; a second call does nothing."""
+        with self._build_lock:
+            parts, self._parts = self._parts, {}
+        for name in ("llm", "store", "manifest", "embedder", "sessions"):
+            close = getattr(parts.get(name), "close", None)
+            if close is not None:
                 close()
+
+
+def answer_context_tokens(settings: Settings) -> int:
+    """Tokens of sources the model may read: its context less the answer and the instructions (~600)."""
+    return max(512, settings.llm_context_tokens - settings.llm_max_tokens - 600)

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from indexing.embedders import Embedder
+from indexing.embedders import Embedder, make_embedder
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 
 class CachedEmbedder:
-    """Wraps an Embedder; same interface. Queries are not cached (cheap, and often personal)."""
+    """Wraps an Embedder; same interface. Queries are not cached (cheap, and often personal).
+
+    Safe to share between threads: cache reads and writes take a lock, the model runs outside it (its C engine
+    is re-entrant), so an upload's long embedding never makes a question wait.
+    """
 
     def __init__(self, inner: Embedder, path: Path) -> None:
         self._inner = inner
@@ -25,6 +34,7 @@ class CachedEmbedder:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
         self._db.commit()
+        self._lock = threading.Lock()
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\x1f{text}".encode()).hexdigest()
@@ -32,17 +42,19 @@ class CachedEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         keys = [self._key(t) for t in texts]
         found: dict[str, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            part = keys[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for key, blob in self._db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", part):
-                found[key] = np.frombuffer(blob, dtype=np.float32)
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                marks = ",".join("?" * len(part))
+                for key, blob in self._db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", part):
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
         missing = [i for i, k in enumerate(keys) if k not in found]
         if missing:
             vectors = self._inner.embed_documents([texts[i] for i in missing])
             rows = [(keys[i], vectors[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)]
-            self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
-            self._db.commit()
+            with self._lock:
+                self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
+                self._db.commit()
             for j, i in enumerate(missing):
                 found[keys[i]] = vectors[j]
         if not keys:
@@ -53,4 +65,11 @@ class CachedEmbedder:
         return self._inner.embed_query(text)
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
+
+
+def cached_embedder(settings: Settings) -> CachedEmbedder:
+    """The configured model behind the embedding cache (``embedding_cache_path``, else in the data dir)."""
+    cache = settings.embedding_cache_path or settings.data_dir / "embeddings.sqlite"
+    return CachedEmbedder(make_embedder(settings.embedder, settings.embedding_model_path), cache)

@@ -19,8 +19,9 @@ from assistant.api import (
     routes_chat,
     routes_conversations,
     routes_documents,
+    routes_local,
 )
-from assistant.api.auth import current_caller
+from assistant.api.deps import current_caller
 from assistant.api.errors import install_error_handlers
 from assistant.api.masking import install_log_masking
 from assistant.api.metrics import ApiMetrics
@@ -28,6 +29,7 @@ from assistant.api.middleware import ApiMiddleware
 from assistant.api.routes_health import health_router, metrics_router
 from assistant.api.schemas import ErrorOut
 from assistant.api.state import build_state
+from assistant.index_owner import claim
 from assistant.runtime import Runtime
 from core.settings import Settings
 
@@ -41,9 +43,11 @@ Mọi lỗi trả về `{"detail": "...", "code": "..."}`.
 ERROR_RESPONSES = {status: {"model": ErrorOut} for status in (400, 401, 403, 404, 413, 415, 422, 429)}
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *,
+               owner_url: str | None = None) -> FastAPI:
     """A new app. ``runtime`` lets tests (or a host process) share one already-open Runtime; the app then
-    leaves it open at shutdown."""
+    leaves it open at shutdown. ``owner_url`` (set by ``assistant serve``): once ready, the app records itself
+    as the owner of the data dir at that URL, so CLI commands become its clients (``assistant.index_owner``)."""
     settings = settings or (runtime.settings if runtime is not None else Settings())
     metrics = ApiMetrics()
 
@@ -52,9 +56,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         install_log_masking()
         state = await anyio.to_thread.run_sync(build_state, settings, runtime, metrics)
         app.state.api = state
+        lease = claim(settings, state.runtime.sessions, owner_url) if owner_url else None
         try:
             yield
         finally:
+            if lease is not None:
+                lease.release()
             app.state.api = None
             await anyio.to_thread.run_sync(state.close)
 
@@ -68,7 +75,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health_router, prefix="/v1", include_in_schema=False)
     app.include_router(routes_auth.router, responses=ERROR_RESPONSES)
     authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
-    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_documents):
+    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_documents, routes_local):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)
     app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)

@@ -17,12 +17,11 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from assistant.answer_types import AnswerResult
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import iso
-from assistant.db import AuditEvent
+from assistant.db import AuditEvent, Sessions
 from core.access import Principal
 
 log = logging.getLogger("assistant.api.audit")
@@ -50,7 +49,7 @@ def fill_audit(draft: AuditDraft, result: AnswerResult) -> None:
     draft.outcome = "refused" if result.refused else "answered"
 
 
-def record(sessions: sessionmaker, principal: Principal, via: str, action: str, draft: AuditDraft,
+def record(sessions: Sessions, principal: Principal, via: str, action: str, draft: AuditDraft,
            latency_ms: float) -> None:
     with sessions.begin() as s:
         s.add(AuditEvent(user_id=principal.user_id, unit=principal.unit, via=via, action=action,
@@ -74,7 +73,7 @@ def outcome_of(exc: BaseException) -> str:
 
 
 @contextmanager
-def audited(sessions: sessionmaker, principal: Principal, via: str, action: str,
+def audited(sessions: Sessions, principal: Principal, via: str, action: str,
             question: str = "") -> Iterator[AuditDraft]:
     draft = AuditDraft(question=question)
     started = time.perf_counter()
@@ -90,7 +89,7 @@ def audited(sessions: sessionmaker, principal: Principal, via: str, action: str,
             log.error("audit write failed for %s by %s: %s", action, principal.user_id, type(exc).__name__)
 
 
-def export_csv(sessions: sessionmaker, since: datetime, out: TextIO) -> int:
+def export_csv(sessions: Sessions, since: datetime, out: TextIO) -> int:
     """Write every row at or after ``since`` as CSV (ids as JSON lists); returns the number of rows."""
     since = since.astimezone(UTC) if since.tzinfo else since.replace(tzinfo=UTC)  # rows are written in UTC
     writer = csv.writer(out)

@@ -18,18 +18,16 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPBearer
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from assistant.api.errors import ApiError
-from assistant.db import ApiKey
+from assistant.db import ApiKey, Sessions
 from core.access import Principal, UserRecord, load_users
 from core.settings import Settings
 
@@ -96,7 +94,7 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def create_api_key(sessions: sessionmaker, name: str, may_act_for_users: bool = False,
+def create_api_key(sessions: Sessions, name: str, may_act_for_users: bool = False,
                    user_id: str | None = None) -> str:
     """Store a new key's hash and return the key itself, which is shown once and never stored."""
     key = API_KEY_PREFIX + secrets.token_urlsafe(32)
@@ -106,7 +104,7 @@ def create_api_key(sessions: sessionmaker, name: str, may_act_for_users: bool = 
     return key
 
 
-def find_api_key(sessions: sessionmaker, key: str) -> ApiKey | None:
+def find_api_key(sessions: Sessions, key: str) -> ApiKey | None:
     digest = hash_api_key(key)
     with sessions() as s:
         row = s.scalars(select(ApiKey).where(ApiKey.key_hash == digest)).first()
@@ -141,6 +139,7 @@ class Caller:
     principal: Principal
     via: str = ""
     method: str = "jwt"  # jwt | api_key
+    on_behalf: bool = False  # a key acting for ``principal``: never an administrator through that
 
     @property
     def bucket(self) -> str:
@@ -148,70 +147,36 @@ class Caller:
         return f"key:{self.via}" if self.method == "api_key" else f"user:{self.principal.user_id}"
 
 
-def _from_token(state: Any, token: str, on_behalf: str | None) -> Caller:
+def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf: str | None) -> Caller:
     if on_behalf:
         raise ApiError(403, "Chỉ khoá API được phép hành động thay người dùng / only API keys may act "
                             "on behalf of a user", "on_behalf_not_allowed")
-    claims = decode_token(token, state.jwt_secret)
-    user = state.users.get(str(claims["sub"]))
+    claims = decode_token(token, secret)
+    user = users.get(str(claims["sub"]))
     if user is None or user.unit != claims.get("unit") or list(user.roles) != list(claims.get("roles") or []):
         raise ApiError(401, "Mã xác thực không còn phù hợp, hãy đăng nhập lại / token outdated, log in again",
                        "token_outdated")
     return Caller(user.principal(), method="jwt")
 
 
-def _from_api_key(state: Any, key: str, on_behalf: str | None) -> Caller:
-    row = find_api_key(state.runtime.sessions, key)
+def caller_from_api_key(sessions: Sessions, users: UsersDirectory, key: str, on_behalf: str | None) -> Caller:
+    row = find_api_key(sessions, key)
     if row is None:
         raise ApiError(401, "Khoá API không hợp lệ / invalid API key", "invalid_api_key")
     if on_behalf:
         if not row.may_act_for_users:
             raise ApiError(403, "Khoá API này không được hành động thay người dùng / this key may not act on "
                                 "behalf of users", "on_behalf_not_allowed")
-        user = state.users.get(on_behalf)
+        user = users.get(on_behalf)
         if user is None:
             raise ApiError(403, "Người dùng được đại diện không tồn tại / unknown on-behalf user",
                            "unknown_on_behalf_user")
-        return Caller(user.principal(), via=row.name, method="api_key")
+        return Caller(user.principal(), via=row.name, method="api_key", on_behalf=True)
     if row.user_id:
-        user = state.users.get(row.user_id)
+        user = users.get(row.user_id)
         if user is None:
             raise ApiError(401, "Khoá API gắn với người dùng không còn tồn tại / key's user no longer exists",
                            "invalid_api_key")
         return Caller(user.principal(), via=row.name, method="api_key")
     # A system key without a person: an authenticated official-level identity with no unit and no roles.
     return Caller(Principal(user_id=f"apikey:{row.name}", name=row.name), via=row.name, method="api_key")
-
-
-def current_caller(
-    request: Request,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    api_key: Annotated[str | None, Depends(api_key_scheme)],
-    on_behalf: Annotated[str | None, Depends(on_behalf_scheme)],
-) -> Caller:
-    """Authenticate, then charge the caller's rate-limit bucket (429 with Retry-After when empty)."""
-    from assistant.api.state import api_state
-
-    state = api_state(request)
-    on_behalf = (on_behalf or "").strip() or None
-    if api_key:
-        caller = _from_api_key(state, api_key.strip(), on_behalf)
-    elif bearer and bearer.credentials.startswith(API_KEY_PREFIX):
-        caller = _from_api_key(state, bearer.credentials.strip(), on_behalf)
-    elif bearer:
-        caller = _from_token(state, bearer.credentials.strip(), on_behalf)
-    else:
-        raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})
-    state.limiter.charge(caller.bucket)
-    request.state.caller = caller
-    return caller
-
-
-def admin_caller(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
-    if not caller.principal.is_admin:
-        raise ApiError(403, "Chỉ quản trị viên / administrators only", "admin_only")
-    return caller
-
-
-CurrentPrincipal = Annotated[Caller, Depends(current_caller)]
-AdminPrincipal = Annotated[Caller, Depends(admin_caller)]

@@ -31,7 +31,7 @@ def sse(event: str | None, data: Any) -> str:
 def answer_dict(result: AnswerResult) -> dict[str, Any]:
     data = result.as_dict()
     keys = ("answer", "citations", "refused", "answer_id", "conversation_id", "standalone_question", "warnings",
-            "sources", "backend")
+            "sources", "backend", "invalid_markers_removed")
     return {k: data[k] for k in keys}
 
 

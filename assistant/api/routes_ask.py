@@ -10,12 +10,13 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from assistant.api.audit import audited, fill_audit, outcome_of
-from assistant.api.auth import Caller, CurrentPrincipal
+from assistant.api.auth import Caller
+from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import INTERNAL_MESSAGE, error_body, from_assistant_error
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import SSE_DOC, SSE_HEADERS, answer_dict, hit_dict, sse
 from assistant.api.schemas import AskIn, AskOut, SearchIn, SearchOut, filters_of
-from assistant.api.state import ApiState, State
+from assistant.api.state import ApiState
 from core.errors import AssistantError
 
 log = logging.getLogger("assistant.api")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from assistant.api.audit import AuditDraft, record
-from assistant.api.auth import CurrentPrincipal, issue_token, verify_password
+from assistant.api.auth import issue_token, verify_password
+from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.masking import mask_pii
 from assistant.api.schemas import LoginIn, MeOut, TokenOut
-from assistant.api.state import State
 from core.access import Principal
 
 router = APIRouter(prefix="/v1", tags=["xác thực / auth"])

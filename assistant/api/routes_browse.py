@@ -10,11 +10,10 @@ from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from sqlalchemy import select
 
-from assistant.api.auth import AdminPrincipal, CurrentPrincipal
+from assistant.api.deps import AdminPrincipal, CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import iso
-from assistant.api.state import State
 from assistant.db import AuditEvent
 from indexing.store import SearchFilter
 

@@ -18,11 +18,12 @@ from fastapi.responses import StreamingResponse
 
 from assistant.answer_types import AnswerResult
 from assistant.api.audit import audited, fill_audit
-from assistant.api.auth import Caller, CurrentPrincipal
+from assistant.api.auth import Caller
+from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.presenters import SSE_HEADERS, answer_dict, sources_footer, sse
 from assistant.api.schemas import ChatCompletionIn, filters_of
-from assistant.api.state import ApiState, State
+from assistant.api.state import ApiState
 from assistant.condense import condense_by_rule
 from assistant.conversations import ConversationNotFound, ConversationStore, Turn
 

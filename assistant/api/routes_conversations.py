@@ -5,12 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlalchemy import select
 
-from assistant.api.auth import CurrentPrincipal
+from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import iso
 from assistant.api.schemas import ConversationDetailOut, ConversationsOut, FeedbackIn, FeedbackOut, Id
-from assistant.api.state import State
 from assistant.conversations import ConversationNotFound, ConversationStore
 from assistant.db import AuditEvent, Conversation, Feedback, Message
 

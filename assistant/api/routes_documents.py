@@ -15,11 +15,11 @@ from fastapi import Path as PathParam
 from sqlalchemy import select
 
 from assistant.api.audit import audited
-from assistant.api.auth import AdminPrincipal
+from assistant.api.deps import AdminPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.presenters import iso
 from assistant.api.schemas import DocumentsOut, Id, JobOut
-from assistant.api.state import ApiState, State
+from assistant.api.state import ApiState
 from assistant.db import IndexJob
 from connectors.files import JSON_SUFFIXES, KNOWN_UNSUPPORTED, TEXT_SUFFIXES
 

@@ -8,10 +8,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from assistant.api.auth import AdminPrincipal
+from assistant.api.deps import AdminPrincipal, State
 from assistant.api.metrics import CONTENT_TYPE
 from assistant.api.schemas import HealthOut
-from assistant.api.state import State
 
 log = logging.getLogger("assistant.api")
 health_router = APIRouter(tags=["health"])

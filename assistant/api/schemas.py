@@ -105,6 +105,7 @@ class AskOut(BaseModel):
     warnings: list[str]
     sources: list[SourceOut]
     backend: str
+    invalid_markers_removed: int = 0
 
 
 class SearchIn(Strict):
@@ -226,3 +227,24 @@ class ChatCompletionIn(BaseModel):
     user: Annotated[str, Field(max_length=128)] | None = None
     conversation_id: Id | None = None
     filters: FiltersIn | None = None
+
+
+class IndexPathsIn(Strict):
+    paths: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(min_length=1, max_length=200)
+    kind: Literal["auto", "legal", "tthc", "warehouse", "articles"] = "auto"
+    prune: bool = False
+
+
+class RejectionOut(BaseModel):
+    path: str
+    reason: str
+
+
+class IndexReportOut(BaseModel):
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+    rejected: list[RejectionOut]
+    chunks: int
+    seconds: float

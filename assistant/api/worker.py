@@ -1,35 +1,37 @@
 """Uploads are indexed off the request path: one worker thread per process, fed by a queue.
 
-The worker has its own embedding-cache connection (the model itself is shared; its C engine is
-re-entrant), so a long embedding of an upload never holds a lock that an ask needs. Store and manifest
-writes go through the runtime's locked proxies, one short batch at a time.
+It uses the runtime's indexer: the model runs outside every lock (so a long embedding never makes an ask
+wait), and store and manifest writes are short calls, one batch at a time (see ``assistant.runtime``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import queue
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from assistant.api.masking import mask_pii
-from assistant.db import IndexJob, utcnow
+from assistant.db import IndexJob, Sessions, utcnow
 from connectors.auto import iter_sources
 from connectors.base import Rejection
+from core.settings import Settings
+from indexing.manifest import Manifest
 from indexing.pipeline import Indexer
 
 log = logging.getLogger("assistant.api.worker")
 
-FINISHED = ("done", "rejected", "failed")
-
 
 class IndexWorker:
-    def __init__(self, runtime: Any, indexer: Indexer, on_finish: Any = None) -> None:
-        self.runtime = runtime
+    def __init__(self, indexer: Indexer, manifest: Manifest, sessions: Sessions, settings: Settings,
+                 on_finish: Callable[[str], None] | None = None) -> None:
         self.indexer = indexer
+        self.manifest = manifest
+        self.sessions = sessions
+        self.settings = settings
         self.on_finish = on_finish  # callback(status) for metrics
         self._queue: queue.Queue[tuple[str, Path] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="index-worker", daemon=True)
@@ -63,9 +65,9 @@ class IndexWorker:
 
     def _index(self, job_id: str, path: Path) -> tuple[str, dict[str, Any]]:
         self._set(job_id, "running", None)
-        items = list(iter_sources([path], kind="auto", max_bytes=self.runtime.settings.max_file_bytes))
+        items = list(iter_sources([path], kind="auto", max_bytes=self.settings.max_file_bytes))
         doc_ids = [i.doc_id for i in items if not isinstance(i, Rejection)]
-        previous = [e.source for e in map(self.runtime.manifest.get, doc_ids) if e is not None and e.source]
+        previous = [e.source for e in map(self.manifest.get, doc_ids) if e is not None and e.source]
         report = self.indexer.index(items)
         self._drop_replaced_uploads(previous, path)
         rejected = [{"file": Path(r.path).name, "reason": r.reason} for r in report.rejected]
@@ -77,15 +79,15 @@ class IndexWorker:
 
     def _drop_replaced_uploads(self, sources: list[str], current: Path) -> None:
         """A new upload of the same document replaces the old one: remove the old upload's folder."""
-        uploads = (self.runtime.settings.data_dir / "uploads").resolve()
-        still_used = {e.source for e in self.runtime.manifest.entries()}
+        uploads = (self.settings.data_dir / "uploads").resolve()
+        still_used = {e.source for e in self.manifest.entries()}
         for source in set(sources) - still_used:
             old = Path(source).resolve()
             if old.is_relative_to(uploads) and old.parent != current.resolve().parent:
                 shutil.rmtree(old.parent, ignore_errors=True)
 
     def _set(self, job_id: str, status: str, detail: dict[str, Any] | None, finished: bool = False) -> None:
-        with self.runtime.sessions.begin() as s:
+        with self.sessions.begin() as s:
             job = s.get(IndexJob, job_id)
             if job is None:
                 return
@@ -94,14 +96,3 @@ class IndexWorker:
                 job.detail = detail
             if finished:
                 job.finished_at = utcnow()
-
-
-def worker_indexer(runtime: Any, raw_embedder: Any) -> Indexer:
-    """The runtime's indexer with a private embedding-cache connection on the shared model."""
-    from indexing.embedding_cache import CachedEmbedder
-
-    settings = runtime.settings
-    inner = getattr(raw_embedder, "_inner", None)
-    cache = settings.embedding_cache_path or settings.data_dir / "embeddings.sqlite"
-    embedder = CachedEmbedder(inner, cache) if inner is not None else raw_embedder
-    return dataclasses.replace(runtime.indexer(), embedder=embedder)

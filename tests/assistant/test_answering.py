@@ -135,7 +135,7 @@ def test_empty_and_oversized_questions_are_rejected(runtime: Runtime) -> None:
 
 
 def test_echoed_instructions_are_not_citations() -> None:
-    from assistant.answering import strip_prompt_echo
+    from assistant.answer_writers import strip_prompt_echo
     from assistant.prompts import load_prompt
 
     system = load_prompt("system").template.format()
@@ -163,7 +163,7 @@ def test_condense_falls_back_to_rule_when_the_model_echoes_its_instructions() ->
 
 
 def test_echoed_source_headers_are_not_citations() -> None:
-    from assistant.answering import strip_prompt_echo
+    from assistant.answer_writers import strip_prompt_echo
 
     sources = "<nguon>\n[1] Điều 3 Khoản 25 — Luật Hôn nhân và gia đình\n25. Quan hệ hôn nhân và gia đình có yếu tố"
     echoed = "<nguon>\n[1] Điều 3 Khoản 25 — Luật Hôn nhân và gia đình\n25. Quan hệ hôn nhân và"

@@ -360,9 +360,8 @@ def test_model_timeout_falls_back_to_quoted_sources(answer_runtime) -> None:  # 
     from assistant.answering import LLM_FALLBACK_WARNING
     from assistant.llm.openai_backend import OpenAIBackend as Backend
 
-    answerer = answer_runtime.answerer(remember=False)
-    answerer.llm = Backend(answer_runtime.settings.llm_base_url, model="local-model", timeout_s=0.001,
-                           max_retries=0)
+    slow = Backend(answer_runtime.settings.llm_base_url, model="local-model", timeout_s=0.001, max_retries=0)
+    answerer = answer_runtime.answerer(remember=False, writer=answer_runtime.writer(slow))
     result = answerer.ask("Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ quý III năm 2026 là bao nhiêu?",
                           answer_runtime.principal("syt.lethicuc"))
     assert LLM_FALLBACK_WARNING in result.warnings

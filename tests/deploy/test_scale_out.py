@@ -50,8 +50,10 @@ def test_qdrant_client_path_takes_its_collection_options_from_settings(tmp_path:
     runtime = Runtime(settings)
     try:
         from indexing.stores.qdrant_store import QdrantStore
+        from indexing.stores.serialized import SerializedStore
 
-        store = runtime.store
+        assert isinstance(runtime.store, SerializedStore)  # the runtime serialises calls for its threads
+        store = runtime.store.inner
         assert isinstance(store, QdrantStore) and store.collection == "tinh_v1"
         created: list[dict[str, Any]] = []
         original = store.client.create_collection
@@ -211,8 +213,9 @@ def test_api_keys_and_indexing_jobs_are_shared_through_sql(two_apis, tmp_path: P
     from assistant.db import make_engine, make_sessionmaker
 
     # A key made after both processes started (as `assistant apikey create` would) works on both at once.
-    key = create_api_key(make_sessionmaker(make_engine(database_url)), "dms-scale", may_act_for_users=True)
-    headers = {"X-API-Key": key, "X-On-Behalf-Of": "admin"}
+    # (Its own user is the administrator: acting on behalf of one never grants admin rights.)
+    key = create_api_key(make_sessionmaker(make_engine(database_url)), "dms-scale", user_id="admin")
+    headers = {"X-API-Key": key}
     doc = tmp_path / "quyet-dinh-thu-nghiem.md"
     doc.write_text("# QUYẾT ĐỊNH thử nghiệm nhân rộng\n\nĐiều 1. Văn bản thử nghiệm cho hai tiến trình API.\n",
                    encoding="utf-8")

@@ -134,8 +134,7 @@ def test_qa_scores_labels_with_an_llm_backend(eval_settings, slice_indexed, alqa
     questions = [q for q in bench.queries if q["question_type"] == "Đúng/Sai"][:4]
     store = open_eval_store(eval_settings, [bench.corpus_path], cache_queries=True)
     try:
-        answerer = store.runtime.answerer(remember=False)
-        answerer.llm = FakeLLM()
+        answerer = store.runtime.answerer(remember=False, writer=store.runtime.writer(FakeLLM()))
         answerer.config.refusal_min_similarity = 0.0  # answer everything: the fake decides the label
         data = run_qa(answerer.ask, questions, bench.qrels, Principal("eval"), backend=answerer.backend_name,
                       corpus_ids=load_corpus_ids(bench.corpus_path))

@@ -129,6 +129,23 @@ def test_on_behalf_rules(client: TestClient, api_keys, login) -> None:  # noqa: 
     assert me["id"] == "apikey:bot" and me["roles"] == [] and me["unit"] == ""
 
 
+def test_acting_on_behalf_of_an_administrator_never_grants_admin_rights(client: TestClient, api_keys) -> None:  # noqa: ANN001
+    behalf = {"X-API-Key": api_keys["dms"], "X-On-Behalf-Of": "admin"}
+    assert client.get("/v1/me", headers=behalf).json()["id"] == "admin"  # it may ask and search as admin…
+    for path in ("/v1/audit", "/v1/documents", "/v1/documents/jobs/x"):
+        r = client.get(path, headers=behalf)  # …but the admin-only routes stay closed
+        assert r.status_code == 403 and r.json()["code"] == "admin_only", path
+    assert client.get("/v1/documents", headers={"X-API-Key": api_keys["ops"]}).status_code == 200  # own admin
+
+
+def test_local_routes_take_only_the_owners_local_key(client: TestClient, api_keys, login) -> None:  # noqa: ANN001
+    body = {"paths": ["/etc"], "kind": "auto"}
+    for headers in ({"X-API-Key": api_keys["ops"]}, {"X-API-Key": api_keys["dms"], "X-On-Behalf-Of": "admin"},
+                    login("admin")):
+        r = client.post("/v1/local/index", json=body, headers=headers)
+        assert r.status_code == 403 and r.json()["code"] == "local_only"
+
+
 def test_unknown_and_revoked_api_keys_are_401(client: TestClient, runtime) -> None:  # noqa: ANN001
     from assistant.api.auth import create_api_key
 

@@ -1,0 +1,30 @@
+"""What the command line of this machine asks the service that owns the index: indexing local paths.
+
+Only the local key (``assistant.index_owner``) may call these: the paths are read from the service's own
+disk, which is the same disk the caller could read the key from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from assistant.api.deps import LocalOwner, State
+from assistant.api.errors import ApiError
+from assistant.api.schemas import IndexPathsIn, IndexReportOut
+from connectors.auto import iter_sources
+
+router = APIRouter(prefix="/v1/local", tags=["dòng lệnh / local CLI"])
+
+
+@router.post("/index", response_model=IndexReportOut)
+def index_paths(body: IndexPathsIn, caller: LocalOwner, state: State) -> dict:
+    """``assistant index PATH…`` while the service runs: the same incremental run, in the owning process."""
+    paths = [Path(p) for p in body.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise ApiError(400, f"không tìm thấy: {', '.join(missing)}", "path_not_found")
+    sources = iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes)
+    report = state.runtime.indexer().index(sources, prune_roots=paths if body.prune else None)
+    return report.as_dict()

@@ -1,0 +1,101 @@
+"""``assistant index`` and ``assistant pull-warehouse``: bring documents into the index."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli.common import (
+    EXIT_REJECTED,
+    fail,
+    local_runtime,
+    print_json,
+    refuse_while_served,
+    reported,
+    service_client,
+)
+from core.settings import Settings
+
+KINDS = ("auto", "legal", "tthc", "warehouse", "articles")
+
+
+def index(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to index")],
+    kind: Annotated[str, typer.Option(help="auto|legal|tthc|warehouse|articles")] = "auto",
+    prune: Annotated[bool, typer.Option("--prune", help="Remove indexed documents no longer under PATHs")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Index files, folders, TTHC exports, warehouse summaries or article JSONL (incremental).
+
+    While `assistant serve` runs on the same data dir, the service does the work (it owns the index)."""
+    if kind not in KINDS:
+        fail(f"--kind {kind!r} không hợp lệ; chọn {'|'.join(KINDS)}")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"không tìm thấy: {', '.join(missing)}")
+    settings = Settings()
+    client = service_client(settings)
+    if client is not None:
+        with client, reported():
+            report = client.index([str(p.resolve()) for p in paths], kind, prune)
+    else:
+        from connectors.auto import iter_sources
+
+        with local_runtime(settings) as runtime:
+            sources = iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes)
+            report = runtime.indexer().index(sources, prune_roots=list(paths) if prune else None,
+                                             progress=not as_json and sys.stderr.isatty()).as_dict()
+    show_report(report, as_json)
+
+
+def show_report(report: dict[str, Any], as_json: bool) -> None:
+    """The index report as JSON or one line, each rejected file on stderr; exit 3 when any was rejected."""
+    if as_json:
+        print_json(report)
+    else:
+        typer.echo(
+            f"thêm mới {report['added']} · cập nhật {report['updated']} · không đổi {report['unchanged']} · "
+            f"gỡ bỏ {report.get('removed', 0)} · từ chối {len(report['rejected'])} · {report['chunks']} đoạn · "
+            f"{report['seconds']:.1f} giây"
+        )
+        for rejection in report["rejected"]:
+            typer.echo(f"từ chối: {rejection['path']}: {rejection['reason']}", err=True)
+    if report["rejected"]:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def pull_warehouse(
+    url: Annotated[str | None, typer.Option("--url", help="API URL (default: $ASSISTANT_WAREHOUSE_API_URL)")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Ignore the stored updated_at; fetch everything")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Pull records changed since the last run from the warehouse / LGSP REST API and index them."""
+    from connectors.warehouse_api import WarehouseApiConnector
+
+    settings = Settings()
+    refuse_while_served(settings, "pull-warehouse")
+    with local_runtime(settings) as runtime:
+        connector = WarehouseApiConnector.from_settings(settings, full=full, url=url)
+        try:
+            report = runtime.indexer().index(connector.documents(), progress=False)
+            advanced = connector.commit()
+        finally:
+            connector.close()
+    data = {**report.as_dict(), "pages": connector.pages, "records": connector.records,
+            "complete": connector.complete, "updated_since": connector.since,
+            "watermark": connector.high_water if advanced else connector.since}
+    if as_json:
+        print_json(data)
+    else:
+        typer.echo(
+            f"{connector.pages} trang · {connector.records} bản ghi · thêm mới {report.added} · cập nhật "
+            f"{report.updated} · không đổi {report.unchanged} · từ chối {len(report.rejected)} · "
+            f"mốc updated_at: {data['watermark'] or '—'}"
+        )
+        for rejection in report.rejected:
+            typer.echo(f"từ chối: {rejection.path}: {rejection.reason}", err=True)
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)

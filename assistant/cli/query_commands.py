@@ -1,0 +1,103 @@
+"""``assistant search`` and ``assistant ask``: as a user, from this process or through the owning service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli.common import fail, local_runtime, print_json, reported, service_client
+from core.access import load_users
+from core.settings import Settings
+
+MODES = ("hybrid", "dense", "sparse")
+
+
+def _check_user(settings: Settings, user: str) -> None:
+    """The same message for an unknown user whether the index is local or served."""
+    with reported():
+        users = load_users(settings.users_file)
+    if user not in users:
+        fail(f"không có người dùng {user!r} trong {settings.users_file.name}")
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="Câu hỏi / từ khoá")],
+    user: Annotated[str, typer.Option("--user", help="User id from the users file")],
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50)] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid|dense|sparse")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search the index as USER: results are limited to what that user may see."""
+    if mode not in MODES:
+        fail(f"--mode {mode!r} không hợp lệ; chọn hybrid|dense|sparse")
+    settings = Settings()
+    _check_user(settings, user)
+    client = service_client(settings)
+    if client is not None:
+        with client, reported():
+            hits = client.search(query, user, top_k, mode)
+    else:
+        from assistant.api.presenters import hit_dict
+
+        with local_runtime(settings) as runtime:
+            found = runtime.retriever().search(query, runtime.principal(user), top_k=top_k, mode=mode)  # type: ignore[arg-type]
+            hits = [hit_dict(h) for h in found]
+    show_hits(hits, as_json)
+
+
+def show_hits(hits: list[dict[str, Any]], as_json: bool) -> None:
+    rows = [{"chunk_id": h["chunk_id"], "doc_id": h["doc_id"], "citation": h["citation"], "score": h["score"],
+             "text": h["text"], "access": h["access"]} for h in hits]
+    if as_json:
+        print_json({"hits": rows})
+        return
+    if not rows:
+        typer.echo("Không tìm thấy kết quả phù hợp.")
+    for i, row in enumerate(rows, 1):
+        snippet = " ".join(str(row["text"]).split())[:240]
+        typer.echo(f"[{i}] {row['citation']}  (điểm {row['score']}, {row['access']})\n    {snippet}")
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="Câu hỏi")],
+    user: Annotated[str, typer.Option("--user", help="User id from the users file")],
+    conversation: Annotated[str | None, typer.Option("--conversation", help="Continue a conversation")] = None,
+    in_force_only: Annotated[bool, typer.Option("--in-force-only")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Ask a question as USER; the answer cites the exact document, article and clause."""
+    settings = Settings()
+    _check_user(settings, user)
+    client = service_client(settings)
+    if client is not None:
+        with client, reported():
+            result = client.ask(question, user, conversation, in_force_only)
+    else:
+        from assistant.retrieval import Filters
+
+        with local_runtime(settings) as runtime:
+            answer = runtime.answerer().ask(question, runtime.principal(user), conversation,
+                                            Filters(in_force_only=in_force_only))
+            result = answer.as_dict()
+    show_answer(result, as_json)
+
+
+CITATION_KEYS = ("marker", "doc_id", "citation", "quote", "title", "so_hieu", "validity")
+
+
+def show_answer(result: dict[str, Any], as_json: bool) -> None:
+    """``result`` has the shape of ``AnswerResult.as_dict()`` (which the API's answer also has)."""
+    if as_json:
+        print_json({**result, "citations": [{k: c[k] for k in CITATION_KEYS} for c in result["citations"]]})
+        return
+    typer.echo(result["answer"])
+    if result["citations"]:
+        typer.echo("\nNguồn:")
+        for c in result["citations"]:
+            typer.echo(f"[{c['marker']}] {c['citation']}\n    «{c['quote']}»")
+    elif result["refused"] and result["sources"]:
+        typer.echo("\nNguồn gần nhất:")
+        for s in result["sources"][:5]:
+            typer.echo(f"- {s['citation']}")
+    typer.echo(f"\n(hội thoại: {result['conversation_id']})", err=True)
