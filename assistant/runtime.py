@@ -19,8 +19,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 class Runtime:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
         self.settings = settings
+        self._given_embedder = embedder  # replaces the default one; closed by close() like it
         self.lock = threading.RLock()  # the embedded store and SQLite handles are shared by threads
 
     @cached_property
@@ -31,12 +32,9 @@ class Runtime:
 
     @cached_property
     def embedder(self) -> Embedder:
-        from indexing.embedders import make_embedder
-        from indexing.embedding_cache import CachedEmbedder
+        from indexing.embedding_cache import cached_embedder
 
-        inner = make_embedder(self.settings.embedder, self.settings.embedding_model_path)
-        cache = self.settings.embedding_cache_path or self.settings.data_dir / "embeddings.sqlite"
-        return CachedEmbedder(inner, cache)
+        return self._given_embedder if self._given_embedder is not None else cached_embedder(self.settings)
 
     @cached_property
     def sparse(self) -> SparseEncoder:
@@ -102,6 +100,7 @@ class Runtime:
         return users[user_id].principal()
 
     def close(self) -> None:
+        self.__dict__.setdefault("embedder", self._given_embedder)
         for name in ("store", "manifest", "embedder", "llm"):
             component = self.__dict__.pop(name, None)
             close = getattr(component, "close", None)
