@@ -88,6 +88,7 @@ class Runtime:
             manifest=self.manifest,
             max_chunk_chars=self.settings.max_chunk_chars,
             embedding_max_chars=self.settings.embedding_max_chars,
+            settings=self.settings,
         )
 
     def users(self) -> dict[str, UserRecord]:

@@ -3,12 +3,16 @@
 A document is marked ``pending`` (with the chunk ids about to be written) before its points are written,
 and ``done`` after. A crash in between leaves a pending row; the next run redoes that document and
 deletes every point id that either state mentions but the new version does not have.
+
+A ``meta`` table keeps what the index was encoded with (``indexing.index_fingerprint``): the values and
+their fingerprint, so a later run with other settings can be refused by name.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +33,9 @@ class ManifestEntry:
 
 class Manifest:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             """CREATE TABLE IF NOT EXISTS documents (
@@ -39,6 +44,28 @@ class Manifest:
                 pending_hash TEXT, pending_chunk_ids TEXT NOT NULL DEFAULT '[]',
                 updated_at TEXT NOT NULL)"""
         )
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self._db.commit()
+
+    def index_settings(self) -> dict[str, str] | None:
+        """The recorded index-shaping settings, or None for an index written before they were recorded."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'index_settings'").fetchone()
+        return dict(json.loads(row[0])) if row else None
+
+    def index_fingerprint(self) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'index_fingerprint'").fetchone()
+        return row[0] if row else None
+
+    def record_index_settings(self, values: Mapping[str, str], fingerprint: str) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                             [("index_settings", json.dumps(dict(values), sort_keys=True, ensure_ascii=False)),
+                              ("index_fingerprint", fingerprint)])
+        self._db.commit()
+
+    def clear(self) -> None:
+        """Forget every document and the recorded settings (the start of a full re-index)."""
+        self._db.execute("DELETE FROM documents")
+        self._db.execute("DELETE FROM meta")
         self._db.commit()
 
     def get(self, doc_id: str) -> ManifestEntry | None:

@@ -194,5 +194,11 @@ class QdrantStore(FilteredReads):
             return 0
         return self.client.count(self.collection, exact=True).count
 
+    def clear(self) -> None:
+        """Delete the collection; ``ensure_collection`` creates it again."""
+        if self.client.collection_exists(self.collection):
+            self.client.delete_collection(self.collection)
+        self._known = False
+
     def close(self) -> None:
         self.client.close()
