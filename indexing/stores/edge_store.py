@@ -44,7 +44,7 @@ class EdgeStore(FilteredReads):
 
     @property
     def directory(self) -> Path:
-        """The shard's folder: the whole index, as a snapshot copies it."""
+        """The shard's folder: the whole index, what a snapshot copies."""
         return self.path
 
     def flush(self) -> None:
