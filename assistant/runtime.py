@@ -114,8 +114,12 @@ class Runtime:
     # -- assemblies ------------------------------------------------------------------------------------------
 
     def retriever(self) -> Retriever:
+        """Search over the index; refuses (ConfigurationError) an index encoded with other settings."""
         from assistant.retrieval import Retriever
+        from indexing.index_fingerprint import check_index_settings
 
+        self._once("index_checked", lambda: check_index_settings(self.manifest, self.settings,
+                                                                 embedder=self.embedder) or True)
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
                          fusion=self.settings.fusion)
 
@@ -153,6 +157,7 @@ class Runtime:
             manifest=self.manifest,
             max_chunk_chars=self.settings.max_chunk_chars,
             embedding_max_chars=self.settings.embedding_max_chars,
+            settings=self.settings,
         )
 
     # -- people ----------------------------------------------------------------------------------------------

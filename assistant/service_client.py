@@ -59,5 +59,6 @@ class ServiceClient:
     def search(self, query: str, user: str, top_k: int, mode: str) -> list[dict[str, Any]]:
         return self._post("/v1/search", {"query": query, "top_k": top_k, "mode": mode}, user)["hits"]
 
-    def index(self, paths: Sequence[str], kind: str, prune: bool) -> dict[str, Any]:
-        return self._post("/v1/local/index", {"paths": list(paths), "kind": kind, "prune": prune}, timeout_s=None)
+    def index(self, paths: Sequence[str], kind: str, prune: bool, reindex: bool = False) -> dict[str, Any]:
+        body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex}
+        return self._post("/v1/local/index", body, timeout_s=None)

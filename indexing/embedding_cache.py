@@ -17,6 +17,8 @@ from indexing.embedders import Embedder, make_embedder
 if TYPE_CHECKING:
     from core.settings import Settings
 
+_LOOKUP_BATCH = 500  # keys per SELECT … IN (…), under SQLite's bound-parameter limit
+
 
 class CachedEmbedder:
     """Wraps an Embedder; same interface. Queries are not cached (cheap, and often personal).
@@ -29,8 +31,9 @@ class CachedEmbedder:
         self._inner = inner
         self.name = inner.name
         self.dim = inner.dim
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
         self._db.commit()
@@ -39,22 +42,29 @@ class CachedEmbedder:
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\x1f{text}".encode()).hexdigest()
 
+    def store(self, texts: Sequence[str], vectors: np.ndarray | Sequence[np.ndarray]) -> None:
+        """Record ``vectors`` as this model's embeddings of ``texts`` (a preloaded cache, as indexing leaves
+        it): the next ``embed_documents`` of those texts reads them instead of running the model."""
+        if len(texts) != len(vectors):
+            raise ValueError(f"store: {len(texts)} texts but {len(vectors)} vectors")
+        rows = [(self._key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)]
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
+            self._db.commit()
+
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         keys = [self._key(t) for t in texts]
         found: dict[str, np.ndarray] = {}
         with self._lock:
-            for start in range(0, len(keys), 500):
-                part = keys[start : start + 500]
+            for start in range(0, len(keys), _LOOKUP_BATCH):
+                part = keys[start : start + _LOOKUP_BATCH]
                 marks = ",".join("?" * len(part))
                 for key, blob in self._db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", part):
                     found[key] = np.frombuffer(blob, dtype=np.float32)
         missing = [i for i, k in enumerate(keys) if k not in found]
         if missing:
-            vectors = self._inner.embed_documents([texts[i] for i in missing])
-            rows = [(keys[i], vectors[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)]
-            with self._lock:
-                self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
-                self._db.commit()
+            vectors = self._inner.embed_documents([texts[i] for i in missing])  # outside the lock
+            self.store([texts[i] for i in missing], vectors)
             for j, i in enumerate(missing):
                 found[keys[i]] = vectors[j]
         if not keys:
@@ -69,7 +79,12 @@ class CachedEmbedder:
             self._db.close()
 
 
+def embedding_cache_path(settings: Settings) -> Path:
+    """Where the settings keep the embedding cache (shared by every store under one data dir)."""
+    return Path(settings.embedding_cache_path or settings.data_dir / "embeddings.sqlite")
+
+
 def cached_embedder(settings: Settings) -> CachedEmbedder:
-    """The configured model behind the embedding cache (``embedding_cache_path``, else in the data dir)."""
-    cache = settings.embedding_cache_path or settings.data_dir / "embeddings.sqlite"
-    return CachedEmbedder(make_embedder(settings.embedder, settings.embedding_model_path), cache)
+    """The runtime's default embedder: the configured model behind the SQLite embedding cache."""
+    return CachedEmbedder(make_embedder(settings.embedder, settings.embedding_model_path),
+                          embedding_cache_path(settings))

@@ -7,19 +7,29 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from connectors.base import Rejection
 from core.documents import Chunk, Document, content_hash
 from core.errors import RejectedInput
 from indexing.chunking import chunk_document
 from indexing.embedders import Embedder
+from indexing.index_fingerprint import (
+    INDEX_FORMAT_VERSION,
+    encoder_settings,
+    fingerprint,
+    index_settings,
+    refuse_if_different,
+)
 from indexing.manifest import Manifest
 from indexing.payload import build_payload
 from indexing.sparse_encoder import SparseEncoder
 from indexing.store import StoredPoint, VectorStore
 
-# Bump when parsing or payload layout changes, so every document is re-chunked once.
-INDEX_FORMAT_VERSION = "1"
+if TYPE_CHECKING:
+    from core.settings import Settings
+
+__all__ = ["INDEX_FORMAT_VERSION", "IndexReport", "Indexer"]
 
 
 @dataclass
@@ -46,12 +56,44 @@ class IndexReport:
 
 @dataclass
 class Indexer:
+    """Writes documents into ``store`` and records them in ``manifest``.
+
+    ``settings`` (optional) adds the settings-only values (embedder kind, model path) to what is recorded;
+    the rest is read off the components. An index recorded with other values is refused by ``index()``;
+    ``reset()`` empties it for a full re-index under the current ones.
+    """
+
     store: VectorStore
     embedder: Embedder
     sparse: SparseEncoder
     manifest: Manifest
     max_chunk_chars: int = 2400
     embedding_max_chars: int = 1200
+    settings: Settings | None = None
+
+    def current_settings(self) -> dict[str, str]:
+        """What this indexer encodes with (the components win over ``settings`` where both say)."""
+        given = index_settings(self.settings, self.embedder) if self.settings is not None else {}
+        return {**given, **encoder_settings(self.embedder, self.sparse, self.max_chunk_chars,
+                                            self.embedding_max_chars)}
+
+    def check_settings(self) -> None:
+        """Refuse (ConfigurationError naming them) if the index was written with other settings; record the
+        current ones when none are recorded yet or the record lacks some of them."""
+        current = self.current_settings()
+        stored = self.manifest.index_settings()
+        refuse_if_different(stored, current, str(self.manifest.path))
+        merged = {**(stored or {}), **current}
+        if merged != stored:
+            self.manifest.record_index_settings(merged, fingerprint(merged))
+
+    def reset(self) -> None:
+        """Drop every point and manifest row and record the current settings: the next ``index()`` encodes
+        every document again (``assistant index --reindex``)."""
+        self.store.clear()
+        self.manifest.clear()
+        current = self.current_settings()
+        self.manifest.record_index_settings(current, fingerprint(current))
 
     def _fingerprint(self, doc: Document) -> str:
         return content_hash(
@@ -63,6 +105,7 @@ class Indexer:
               progress: bool = False) -> IndexReport:
         started = time.perf_counter()
         report = IndexReport()
+        self.check_settings()
         self.store.ensure_collection(self.embedder.dim)
         seen: set[str] = set()
         iterator = items

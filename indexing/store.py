@@ -114,4 +114,7 @@ class VectorStore(Protocol):
 
     def count(self) -> int: ...
 
+    def clear(self) -> None:
+        """Drop every point and the collection itself (a full re-index may change the dense size)."""
+
     def close(self) -> None: ...

@@ -26,5 +26,8 @@ def index_paths(body: IndexPathsIn, caller: LocalOwner, state: State) -> dict:
     if missing:
         raise ApiError(400, f"không tìm thấy: {', '.join(missing)}", "path_not_found")
     sources = iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes)
-    report = state.runtime.indexer().index(sources, prune_roots=paths if body.prune else None)
+    indexer = state.runtime.indexer()
+    if body.reindex:
+        indexer.reset()
+    report = indexer.index(sources, prune_roots=paths if body.prune else None)
     return report.as_dict()

@@ -233,6 +233,7 @@ class IndexPathsIn(Strict):
     paths: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(min_length=1, max_length=200)
     kind: Literal["auto", "legal", "tthc", "warehouse", "articles"] = "auto"
     prune: bool = False
+    reindex: bool = False
 
 
 class RejectionOut(BaseModel):

@@ -26,6 +26,8 @@ def index(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to index")],
     kind: Annotated[str, typer.Option(help="auto|legal|tthc|warehouse|articles")] = "auto",
     prune: Annotated[bool, typer.Option("--prune", help="Remove indexed documents no longer under PATHs")] = False,
+    reindex: Annotated[bool, typer.Option("--reindex", help="Drop the whole index and encode PATHs afresh "
+                                          "(after a change of segmenter, model or chunking settings)")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Index files, folders, TTHC exports, warehouse summaries or article JSONL (incremental).
@@ -40,13 +42,16 @@ def index(
     client = service_client(settings)
     if client is not None:
         with client, reported():
-            report = client.index([str(p.resolve()) for p in paths], kind, prune)
+            report = client.index([str(p.resolve()) for p in paths], kind, prune, reindex)
     else:
         from connectors.auto import iter_sources
 
         with local_runtime(settings) as runtime:
             sources = iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes)
-            report = runtime.indexer().index(sources, prune_roots=list(paths) if prune else None,
+            indexer = runtime.indexer()
+            if reindex:
+                indexer.reset()
+            report = indexer.index(sources, prune_roots=list(paths) if prune else None,
                                              progress=not as_json and sys.stderr.isatty()).as_dict()
     show_report(report, as_json)
 

@@ -57,7 +57,7 @@ def snapshot_create(
     """Snapshot the index. Embedded engines: stop the API first (the engine allows one process)."""
     from dataclasses import asdict
 
-    from assistant.snapshot import create_snapshot
+    from indexing.stores.snapshots import create_snapshot
 
     settings = Settings()
     if _embedded(settings):
@@ -77,7 +77,7 @@ def snapshot_restore(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Restore the index and manifest from an archive, then check the point count."""
-    from assistant.snapshot import restore_snapshot
+    from indexing.stores.snapshots import restore_snapshot
 
     settings = Settings()
     refuse_while_served(settings, "snapshot restore")
@@ -95,7 +95,7 @@ def snapshot_restore(
 @collection_app.command("list")
 def collection_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Collections and aliases of the configured Qdrant (server or local mode)."""
-    from assistant.snapshot import list_collections, open_client
+    from indexing.stores.snapshots import list_collections, open_client
 
     with reported():
         client = open_client(Settings())
@@ -118,7 +118,7 @@ def collection_alias(
     alias: Annotated[str | None, typer.Option("--alias", help="Alias (default: $ASSISTANT_COLLECTION)")] = None,
 ) -> None:
     """Point the alias at TARGET in one atomic step: running APIs read the new collection at once."""
-    from assistant.snapshot import open_client, point_alias
+    from indexing.stores.snapshots import open_client, point_alias
 
     settings = Settings()
     name = alias or settings.collection

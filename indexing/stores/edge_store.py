@@ -9,6 +9,7 @@ exposes for the indexer to call after a bulk load.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +41,16 @@ class EdgeStore(FilteredReads):
         self._shard: qe.EdgeShard | None = None
         if (self.path / "edge_config.json").exists():
             self._shard = self._open(lambda: qe.EdgeShard.load(str(self.path)))
+
+    @property
+    def directory(self) -> Path:
+        """The shard's folder: the whole index, what a snapshot copies."""
+        return self.path
+
+    def flush(self) -> None:
+        """Make every write durable on disk (each write already flushes; snapshots make it explicit)."""
+        if self._shard is not None:
+            self._shard.flush()
 
     def _open(self, opener: Any) -> qe.EdgeShard:
         try:
@@ -177,6 +188,13 @@ class EdgeStore(FilteredReads):
 
     def count(self) -> int:
         return 0 if self._shard is None else self._shard.count(qe.CountRequest(exact=True))
+
+    def clear(self) -> None:
+        """Close the shard and delete its folder; ``ensure_collection`` creates a new one."""
+        if self._shard is not None:
+            self._shard.close()
+            self._shard = None
+        shutil.rmtree(self.path, ignore_errors=True)
 
     def close(self) -> None:
         if self._shard is not None:

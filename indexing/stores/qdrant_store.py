@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 from qdrant_client import QdrantClient, models
@@ -35,7 +36,10 @@ def _sparse(vec: SparseVec) -> models.SparseVector:
 
 
 class QdrantStore(FilteredReads):
-    """One collection with a named cosine ``dense`` vector and an IDF-weighted ``sparse`` vector."""
+    """One collection with a named cosine ``dense`` vector and an IDF-weighted ``sparse`` vector.
+
+    ``directory`` is where a local-mode client keeps its files (None for a server or ``:memory:``): what a
+    snapshot copies. ``client`` and ``collection`` are public for admin work (snapshots, aliases)."""
 
     def __init__(
         self,
@@ -46,8 +50,10 @@ class QdrantStore(FilteredReads):
         write_consistency_factor: int = 1,
         on_disk: bool = False,
         scalar_quantization: bool = False,
+        directory: Path | None = None,
     ) -> None:
         self.client = client
+        self.directory = Path(directory) if directory is not None else None
         self.collection = collection
         self.shard_number = shard_number
         self.replication_factor = replication_factor
@@ -119,6 +125,9 @@ class QdrantStore(FilteredReads):
             self.client.delete(
                 self.collection, points_selector=models.PointIdsList(points=list(chunk_ids)), wait=True
             )
+
+    def flush(self) -> None:
+        """Nothing to do: local mode persists each write before returning, a server keeps its own files."""
 
     def optimize(self) -> bool:
         """Servers index in the background and local mode has no index: nothing to do."""
@@ -193,6 +202,12 @@ class QdrantStore(FilteredReads):
         if not self._exists():
             return 0
         return self.client.count(self.collection, exact=True).count
+
+    def clear(self) -> None:
+        """Delete the collection; ``ensure_collection`` creates it again."""
+        if self.client.collection_exists(self.collection):
+            self.client.delete_collection(self.collection)
+        self._known = False
 
     def close(self) -> None:
         self.client.close()

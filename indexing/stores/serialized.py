@@ -56,6 +56,10 @@ class SerializedStore:
         with self._lock:
             return self.inner.count()
 
+    def clear(self) -> None:
+        with self._lock:
+            self.inner.clear()
+
     def close(self) -> None:
         with self._lock:
             self.inner.close()

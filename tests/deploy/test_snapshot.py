@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.runtime import Runtime
-from assistant.snapshot import create_snapshot, read_info, restore_snapshot
 from connectors.auto import iter_sources
 from core.errors import ConfigurationError
 from core.settings import Settings
+from indexing.stores.snapshots import create_snapshot, read_info, restore_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"

@@ -520,6 +520,17 @@ def test_open_store_from_settings(backend: str, tmp_path: Path) -> None:
         store.close()
     expected = tmp_path / "index" / ("edge" if backend == "edge" else "qdrant")
     assert expected.is_dir()
+    assert store.directory == expected  # type: ignore[attr-defined]  # what a snapshot copies
+
+
+def test_clear_drops_every_point_and_the_collection(store: VectorStore) -> None:
+    assert store.count() == len(ALL)
+    store.clear()
+    assert store.count() == 0
+    assert query(store, "ma-tuy-0", CONG_AN, "sparse") == []
+    store.ensure_collection(DIM + 8)  # a re-index may bring another embedding size
+    store.upsert([StoredPoint(id=cid("x"), dense=[1.0] * (DIM + 8), sparse=ALL[0].sparse, payload=ALL[0].payload)])
+    assert store.count() == 1
 
 
 # --- the filter description itself ----------------------------------------------------------------

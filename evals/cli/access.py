@@ -1,0 +1,73 @@
+"""``assistant eval access``: probe as every demo user for text they may not see (exit 1 on a leak)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from core.settings import REPO_ROOT, Settings
+from evals.cli.common import CacheOpt, JsonOpt, LimitOpt, OutOpt, fail, finish, missing_paths, out_dir, run_on_store
+
+if TYPE_CHECKING:
+    from evals.store_cache import EvalStore
+
+SUMMARY_KEYS = ("probes", "users", "asks", "leaks", "leak_details", "per_user", "reach", "seconds", "config")
+
+
+def access(
+    paths: Annotated[list[Path] | None, typer.Option("--paths", help="Corpus to index and probe (repeatable; "
+                                                                     "default data/warehouse, data/samples)")] = None,
+    probes: Annotated[Path | None, typer.Option("--probes", help="JSONL of probe questions")] = None,
+    planted: Annotated[bool, typer.Option("--planted/--no-planted",
+                                          help="Index a public document with injected instructions")] = True,
+    anonymous: Annotated[bool, typer.Option("--anonymous/--no-anonymous",
+                                            help="Also probe as a visitor who is not signed in")] = True,
+    limit: LimitOpt = 0,
+    out: OutOpt = None,
+    cache_queries: CacheOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ask probe questions as every demo user; count answers, citations or quotes with text they may not see."""
+    from connectors.auto import iter_sources
+    from core.documents import Document
+    from evals.access_eval import (
+        DEFAULT_PROBES,
+        PLANTED_DOCUMENTS,
+        load_probes,
+        probe_principals,
+        run_access,
+        source_chunks,
+    )
+    from evals.config import run_config
+    from evals.store_cache import open_eval_store
+
+    settings = Settings()
+    paths = list(paths or [REPO_ROOT / "data" / "warehouse", REPO_ROOT / "data" / "samples"])
+    missing_paths(paths)
+    try:
+        probe_rows = load_probes(probes or DEFAULT_PROBES)
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    probe_rows = probe_rows[:limit] if limit else probe_rows
+    extra = list(PLANTED_DOCUMENTS) if planted else []
+
+    def run(store: EvalStore) -> dict[str, Any]:
+        documents = [d for d in iter_sources(paths, "auto", settings.max_file_bytes) if isinstance(d, Document)]
+        chunks = source_chunks([*documents, *extra], settings.max_chunk_chars)
+        principals = probe_principals([u.principal() for u in store.runtime.users().values()], anonymous)
+        return run_access(store.runtime.answerer(remember=False).ask, principals, probe_rows, chunks)
+
+    store = open_eval_store(settings, paths, kind="auto", extra=extra, cache_queries=cache_queries)
+    data = run_on_store(store, run)
+    data["config"] = run_config(settings, corpus_hash=store.corpus_hash, corpus=store.sources,
+                                questions=str(probes or DEFAULT_PROBES), planted=planted,
+                                query_cache=cache_queries)
+    lines = [f"{data['probes']} câu thăm dò × {data['users']} người dùng = {data['asks']} câu trả lời · "
+             f"rò rỉ: {data['leaks']} · {data['seconds']} giây"]
+    lines += [f"RÒ RỈ {x['user']} · {x['probe']} · {x['where']}: {x['what']} «{x['evidence']}»"
+              for x in data["leak_details"]]
+    finish(data, out_dir(settings, out, "access"), as_json, SUMMARY_KEYS, "\n".join(lines))
+    if data["leaks"]:
+        raise typer.Exit(1)

@@ -1,0 +1,75 @@
+"""``assistant eval qa``: answer accuracy and citations through the full answering path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from core.access import Principal
+from core.settings import Settings
+from evals.cli.common import (
+    BenchOpt,
+    BenchOptions,
+    CacheOpt,
+    CorpusOpt,
+    JsonOpt,
+    LimitOpt,
+    OutOpt,
+    SplitOpt,
+    UserOpt,
+    evaluate,
+    finish,
+    load_bench_or_none,
+    out_dir,
+    question_rows,
+)
+
+if TYPE_CHECKING:
+    from evals.store_cache import EvalStore
+
+SUMMARY_KEYS = ("metrics", "queries", "seconds", "backend", "config")
+
+
+def qa(
+    bench: BenchOpt = None,
+    questions: Annotated[Path | None, typer.Option("--questions", help="Own JSONL question set "
+                                                                       "(docs/question-set-format.md)")] = None,
+    corpus: CorpusOpt = None,
+    user: UserOpt = None,
+    split: SplitOpt = "all",
+    limit: LimitOpt = 0,
+    out: OutOpt = None,
+    cache_queries: CacheOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer accuracy by question type, citation precision/recall, refusal rate (full answering path)."""
+    from evals.beir import load_corpus_ids
+    from evals.qa_eval import run_qa
+
+    settings = Settings()
+    b = load_bench_or_none(bench)
+    rows = question_rows(questions, b, split, limit)
+
+    def run(store: EvalStore, principal: Principal) -> dict[str, Any]:
+        answerer = store.runtime.answerer(remember=False)
+        corpus_ids = load_corpus_ids(b.corpus_path) if b is not None and not corpus else None
+        return run_qa(answerer.ask, rows, b.qrels if b is not None else {}, principal,
+                      backend=answerer.backend_name, corpus_ids=corpus_ids)
+
+    opts = BenchOptions(settings, bench, corpus, user, split, limit, cache_queries, as_json)
+    data = evaluate(opts, run, questions=str(questions or ""))
+    finish(data, out_dir(settings, out, "qa"), as_json, SUMMARY_KEYS, summary_text(data))
+
+
+def summary_text(data: dict[str, Any]) -> str:
+    m = data["metrics"]
+    text = [f"{data['queries']} câu hỏi · backend {data['backend']} · {data['seconds']} giây"]
+    for qtype, e in m["by_type"].items():
+        detail = (f"accuracy {e['accuracy']}" if "accuracy" in e and e["accuracy"] is not None
+                  else ("accuracy n/a (extractive)" if "accuracy" in e else f"EM {e['em']} · F1 {e['f1']}"))
+        text.append(f"  {qtype:<12} n={e['n']:<4} {detail} · từ chối {e['refusal_rate']}")
+    text.append(f"trích dẫn: precision {m['citation_precision']} · recall {m['citation_recall']} · "
+                f"tỷ lệ từ chối {m['refusal_rate']}")
+    return "\n".join(text)
