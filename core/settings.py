@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -43,7 +42,6 @@ class Settings(BaseSettings):
     embedding_model_path: Path | None = None
     # Characters of each chunk fed to the dense model (the sparse vector always sees the whole chunk).
     embedding_max_chars: int = 1200
-    embedding_batch_size: int = 32
     # Embeddings cached by text hash; several data dirs (eval stores) may share one cache file.
     embedding_cache_path: Path | None = None
 
@@ -95,7 +93,7 @@ class Settings(BaseSettings):
     warehouse_api_max_retries: int = 4  # on timeouts, connection errors, 429 and 5xx, with exponential backoff
     warehouse_api_state_path: Path | None = None  # last updated_at seen; default data_dir/warehouse_api_state.json
 
-    @field_validator("embedding_max_chars", "embedding_batch_size", "max_chunk_chars", "prefetch_limit", "top_k")
+    @field_validator("embedding_max_chars", "max_chunk_chars", "prefetch_limit", "top_k")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value <= 0:
@@ -125,8 +123,3 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.sqlite"
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.llm.base import ChatMessage, LLMError
-from core.child_process import ChildProcessError, ChildWorker
+from core.child_process import ChildProcessError
+from core.child_worker import ChildWorker
 
 # Chat formats whose template drops the system role: the system text is folded into the first user turn,
 # as Gemma's own chat template does.
@@ -91,7 +92,9 @@ class LlamaCppBackend:
         try:
             self.worker.start()  # load now: a bad model file is a start-up error, not the first user's
         except ChildProcessError as exc:
-            raise LLMError(f"cannot load GGUF model {path.name}: {exc.summary}") from None
+            last = exc.log_tail.strip().splitlines()[-1:] if exc.log_tail.strip() else []
+            raise LLMError(f"cannot load GGUF model {path.name}: {exc.summary}"
+                           + (f" ({last[0][:300]})" if last else "")) from None
 
     def _messages(self, messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
         if self.chat_format in _NO_SYSTEM_ROLE:

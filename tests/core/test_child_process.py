@@ -21,12 +21,11 @@ from core.child_process import (
     ChildOutOfMemory,
     ChildProcessError,
     ChildTimeout,
-    ChildWorker,
     Limits,
-    call_in_child,
     describe_exit,
     run_command,
 )
+from core.child_worker import ChildWorker, call_in_child
 from core.errors import RejectedInput
 
 
