@@ -4,10 +4,10 @@ read from the structured fields of the procedure, not generated."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from assistant.answer_types import Source
 from core.vietnamese import normalize_text, sparse_terms
+from indexing.tthc_fields import TthcFields, tthc_fields_of
 
 INTENTS: dict[str, re.Pattern[str]] = {
     "fee": re.compile(r"\b(lệ phí|phí|bao nhiêu tiền|mất tiền|chi phí)\b"),
@@ -22,11 +22,11 @@ def detect_intents(question: str) -> list[str]:
     return [name for name, pattern in INTENTS.items() if pattern.search(q)]
 
 
-def _matches_procedure(question: str, fields: dict[str, Any]) -> bool:
+def _matches_procedure(question: str, fields: TthcFields) -> bool:
     """The question must name the procedure well enough: most of its distinctive words appear."""
-    name_terms = set(sparse_terms(str(fields.get("ten_thu_tuc", "")), "syllable")) - _STOP
+    name_terms = set(sparse_terms(fields.get("ten_thu_tuc") or "", "syllable")) - _STOP
     q_terms = set(sparse_terms(question, "syllable"))
-    if str(fields.get("ma_thu_tuc", "")) and str(fields.get("ma_thu_tuc")) in question:
+    if fields["ma_thu_tuc"] in question:
         return True
     return bool(name_terms) and len(name_terms & q_terms) / len(name_terms) >= 0.5
 
@@ -34,7 +34,7 @@ def _matches_procedure(question: str, fields: dict[str, Any]) -> bool:
 _STOP = {"thủ", "tục", "cấp", "của", "và", "các", "cho", "về", "đối", "với", "trong", "tại", "được", "việc"}
 
 
-def _lines_for(intent: str, fields: dict[str, Any]) -> list[str]:
+def _lines_for(intent: str, fields: TthcFields) -> list[str]:
     channels = fields.get("channels") or []
     if intent == "fee":
         missing = "cổng dịch vụ công không ghi thông tin phí, lệ phí"
@@ -42,8 +42,7 @@ def _lines_for(intent: str, fields: dict[str, Any]) -> list[str]:
     if intent == "time":
         return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('thoi_han')}" for c in channels if c.get("thoi_han")]
     if intent == "documents":
-        docs = fields.get("thanh_phan_ho_so") or []
-        return [str(d.get("ten") if isinstance(d, dict) else d) for d in docs if d]
+        return [p["ten"] for p in fields.get("thanh_phan_ho_so") or [] if p.get("ten")]
     if intent == "agency":
         agencies = [fields.get("co_quan_thuc_hien"), fields.get("co_quan_co_tham_quyen")]
         return [f"Cơ quan thực hiện: {a}" for a in dict.fromkeys(a for a in agencies if a)]
@@ -60,10 +59,8 @@ def tthc_exact_answer(question: str, sources: list[Source]) -> tuple[str, Source
     if not intents:
         return None
     for source in sources[:3]:
-        fields = source.payload.get("fields") or {}
-        if source.payload.get("kind") != "tthc" or not fields.get("ma_thu_tuc"):
-            continue
-        if not _matches_procedure(question, fields):
+        fields = tthc_fields_of(source.payload)
+        if fields is None or not _matches_procedure(question, fields):
             continue
         parts = []
         for intent in intents:

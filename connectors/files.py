@@ -1,22 +1,16 @@
-"""Files and folders of documents: .txt, .md, .html, .docx, .pdf, plus .json / .jsonl by content.
+"""The folder connector: files and folders of documents (.txt, .md, .html, .docx, .pdf, plus .json / .jsonl
+by content) into Documents.
 
-Every text read here goes through ``normalize_text`` (NFC, one tone placement), is checked for a
-secrecy stamp, and becomes a kind="legal" Document: the legal parser finds Chương/Điều/Khoản when
-they are there and falls back to plain splitting when they are not. Anything wrong with a file is
-a one-line Rejection; the next file is still read.
+Every text read here is decoded (``text_decoding``), flattened to lines by its format (``extractors``),
+normalised to NFC, checked for a secrecy stamp, and becomes a kind="legal" Document: the legal parser finds
+Chương/Điều/Khoản when they are there and falls back to plain splitting when they are not. Anything wrong
+with a file is a one-line Rejection; the next file is still read.
 """
 
 from __future__ import annotations
 
-import codecs
-import io
-import re
-import unicodedata
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from connectors.articles import ArticlesConnector
 from connectors.base import (
@@ -27,6 +21,8 @@ from connectors.base import (
     read_bytes,
     walk_files,
 )
+from connectors.extractors import extract_text
+from connectors.text_decoding import normalized_body
 from connectors.tthc import looks_like_tthc, tthc_document
 from connectors.warehouse import looks_like_warehouse, warehouse_documents
 from core.documents import Document
@@ -43,184 +39,6 @@ KNOWN_UNSUPPORTED = {
 }
 TITLE_MAX = 200
 
-# --------------------------------------------------------------------------- encodings
-
-_VI_MARKERS = set("ăđơưĂĐƠƯ\u0309\u0323")
-_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-def _looks_vietnamese(text: str) -> bool:
-    """Enough words carry letters or tones only Vietnamese uses (ă đ ơ ư, hook above, dot below)."""
-    words = _WORDS.findall(unicodedata.normalize("NFC", text))
-    marked = sum(1 for w in words if _VI_MARKERS.intersection(unicodedata.normalize("NFD", w)))
-    return marked >= 2 and marked >= 0.1 * len(words)
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1258 that reads as Vietnamese.
-
-    Windows-1258 decodes almost any byte string, so it is accepted only when the result looks like
-    Vietnamese; anything else (Latin-1, TCVN3, binary) is refused rather than indexed as mojibake.
-    """
-    refuse = RejectedInput("không đọc được: mã hoá không phải UTF-8")
-    try:
-        if data.startswith(codecs.BOM_UTF8):
-            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = data.decode("utf-16")
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("cp1258")
-                if not _looks_vietnamese(text):
-                    raise refuse from None
-    except UnicodeDecodeError:
-        raise refuse from None
-    if "\x00" in text:
-        raise RejectedInput("không đọc được: tệp nhị phân, không phải văn bản")
-    return text
-
-
-# --------------------------------------------------------------------------- formats
-
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*(?=\S))(.+?)\1")
-
-
-def markdown_text(text: str) -> str:
-    """Drop heading hashes and emphasis markers so "## **Điều 1.**" reads as "Điều 1." to the legal parser."""
-    lines = [_MD_EMPHASIS.sub(r"\2", _MD_HEADING.sub("", line)) for line in text.splitlines()]
-    return "\n".join(lines)
-
-
-_DROP_TAGS = ["script", "style", "nav", "noscript", "template", "iframe", "svg", "head", "button"]
-_BLOCK_TAGS = [
-    "p", "div", "section", "article", "main", "header", "footer", "aside", "h1", "h2", "h3", "h4", "h5",
-    "h6", "li", "ul", "ol", "table", "thead", "tbody", "tfoot", "caption", "blockquote", "pre", "dl", "dt",
-    "dd", "figure", "figcaption", "address", "center", "hr", "form", "fieldset",
-]  # fmt: skip
-
-
-def html_text(markup: str) -> str:
-    """Visible text of an HTML page, one line per block element, table rows as ``a | b | c``."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(_DROP_TAGS):
-        tag.decompose()
-    # A page's own header/footer is site chrome; one inside the article may carry the document's heading.
-    for tag in soup(["header", "footer"]):
-        if not tag.find_parent(["main", "article"]):
-            tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for row in reversed(soup.find_all("tr")):  # innermost rows first: nested tables flatten cleanly
-        cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["td", "th"], recursive=False)]
-        row.replace_with("\n" + " | ".join(c for c in cells if c) + "\n")
-    for block in soup.find_all(_BLOCK_TAGS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _docx_table_lines(table: Any) -> list[str]:
-    lines = []
-    for row in table.rows:
-        cells: list[str] = []
-        last = None
-        for cell in row.cells:
-            if cell._tc is last:  # a merged cell repeats across the columns it spans
-                continue
-            last = cell._tc
-            text = " ".join(cell.text.split())
-            if text:
-                cells.append(text)
-        if cells:
-            lines.append(" | ".join(cells))
-    return lines
-
-
-def docx_text(data: bytes) -> tuple[str, str]:
-    """(body, page headers) of a .docx: paragraphs and tables in document order.
-
-    Headers are returned apart because a secrecy stamp often sits in the page header only.
-    """
-    if not data.startswith(b"PK\x03\x04"):
-        raise RejectedInput(f"tệp .docx không phải tài liệu Word (DOCX): nội dung thực là {_sniff(data)}")
-    from docx import Document as open_docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.text.paragraph import Paragraph
-    from lxml.etree import XMLSyntaxError
-
-    try:
-        doc = open_docx(io.BytesIO(data))
-        lines: list[str] = []
-        for block in doc.iter_inner_content():
-            if isinstance(block, Paragraph):
-                lines.append(block.text)
-            else:
-                lines.extend(_docx_table_lines(block))
-        headers = [
-            p.text
-            for section in doc.sections
-            for part in (section.header, section.first_page_header)
-            for p in part.paragraphs
-        ]
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, zlib.error, XMLSyntaxError) as exc:
-        raise RejectedInput(f"tệp .docx hỏng hoặc bị cắt cụt ({type(exc).__name__})") from None
-    return "\n".join(lines), "\n".join(headers)
-
-
-def pdf_text(data: bytes) -> str:
-    """The text layer of a PDF, page after page. A scan without one must go through OCR first."""
-    if not data.lstrip(b"\r\n\t \x00").startswith(b"%PDF"):
-        raise RejectedInput(f"tệp .pdf không phải PDF: nội dung thực là {_sniff(data)}")
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise RejectedInput("PDF được bảo vệ bằng mật khẩu: không đọc được")
-        if len(reader.pages) == 0:
-            raise RejectedInput("tệp PDF hỏng: không đọc được trang nào")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except RejectedInput:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, zlib.error, RecursionError) as exc:
-        raise RejectedInput(f"tệp PDF hỏng hoặc bị cắt cụt ({type(exc).__name__})") from None
-    text = "\n".join(pages)
-    if not text.strip():
-        raise RejectedInput("PDF không có lớp văn bản (bản quét?): cần nhận dạng chữ (OCR) trước khi đưa vào")
-    return text
-
-
-def _sniff(data: bytes) -> str:
-    """A human name for what a mislabelled file really is."""
-    head = data[:8]
-    if head.startswith(b"%PDF"):
-        return "PDF"
-    if head.startswith(b"PK\x03\x04"):
-        return "tệp ZIP"
-    if head.startswith(b"\x89PNG"):
-        return "ảnh PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "ảnh JPEG"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "tài liệu Word/Excel 97-2003 (.doc/.xls)"
-    if head.lstrip().startswith((b"<", b"<!")):
-        return "HTML/XML"
-    try:
-        data[:4096].decode("utf-8")
-        return "văn bản thuần"
-    except UnicodeDecodeError:
-        return "dữ liệu nhị phân không rõ"
-
-
-# --------------------------------------------------------------------------- documents
-
 
 def first_line_title(text: str) -> str:
     """The first non-empty line, cut at a word boundary near TITLE_MAX characters."""
@@ -233,26 +51,11 @@ def first_line_title(text: str) -> str:
     return ""
 
 
-def extract_text(path: Path, data: bytes) -> tuple[str, str]:
-    """(body text, extra text checked only for secrecy stamps) by the file's extension."""
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        return docx_text(data)
-    if suffix == ".pdf":
-        return pdf_text(data), ""
-    text = decode_text(data)
-    if suffix in (".html", ".htm"):
-        return html_text(text), ""
-    if suffix == ".md":
-        return markdown_text(text), ""
-    return text, ""
-
-
 def file_document(path: Path, doc_id: str, max_bytes: int) -> Document:
     """Read one text-bearing file into a Document; raises RejectedInput (or SecretDocument)."""
     data = read_bytes(path, max_bytes)
     body, extra = extract_text(path, data)
-    text = "\n".join(line.rstrip() for line in normalize_text(body).splitlines()).strip("\n")
+    text = normalized_body(body)
     if not text.strip():
         raise RejectedInput("tệp không có nội dung (rỗng hoặc chỉ có khoảng trắng)")
     check_secrecy(text, normalize_text(extra))

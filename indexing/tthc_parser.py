@@ -2,7 +2,8 @@
 
 A citizen's questions about a procedure are mostly exact ("how long?", "what fee?", "which office?",
 "which papers?"). Each group becomes a citable chunk for retrieval, and every chunk carries the whole
-structured summary in ``fields`` so whichever chunk is retrieved can answer those questions exactly.
+structured summary in ``fields`` (shaped as ``TthcFields``) so whichever chunk is retrieved can answer
+those questions exactly, and the API and UI show them without reading the chunk text back.
 """
 
 from __future__ import annotations
@@ -12,22 +13,12 @@ from typing import Any
 
 from connectors.tthc import clean_value
 from core.documents import Chunk, Document
+from indexing.tthc_fields import TthcFields, structured_fields
 
 CONDITIONS = "Yêu cầu, điều kiện thực hiện"
-GROUPS = (
-    "Tổng quan",
-    CONDITIONS,
-    "Trình tự thực hiện",
-    "Thành phần hồ sơ",
-    "Thời hạn và phí, lệ phí",
-    "Căn cứ pháp lý",
-)
 DEFAULT_MAX_CHARS = 2400
 _NAME_IN_CITATION = 120
 
-_FEE_LINE = re.compile(r"^\s*(Phí|Lệ phí)\s*:\s*(.*?)\s*(?:Đồng|đồng)?\s*(?:\((.*)\))?\s*$", re.DOTALL)
-_FREE_AMOUNTS = {"0", "không", "o"}
-_COPIES = re.compile(r"Bản\s+(chính|sao)\s*:\s*(\d+)", re.IGNORECASE)
 _STEP = re.compile(r"(?<=\S)\s+(?=Bước\s+\d+\s*[:.])")
 
 
@@ -40,84 +31,7 @@ def _lines(value: Any) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
-def clean_fee(value: Any) -> str:
-    """ "Phí : 0 Đồng" → "Phí: 0 đồng"; empty amounts and "File đính kèm" lines dropped; joined by "; "."""
-    out = []
-    for raw in str(value or "").splitlines():
-        raw = " ".join(raw.split())
-        if not raw or raw.startswith("File đính kèm"):
-            continue
-        match = _FEE_LINE.match(raw)
-        if not match:
-            out.append(raw)
-            continue
-        kind, amount, note = match.group(1), match.group(2).strip(), (match.group(3) or "").strip()
-        if amount.casefold() in _FREE_AMOUNTS:
-            amount = "0 đồng"
-        elif amount and not re.search(r"USD|%|[A-Za-zÀ-ỹ]{4,}", amount):
-            amount = f"{amount} đồng"
-        parts = [p for p in (amount, f"({note})" if note and amount else note) if p]
-        if parts:
-            out.append(f"{kind}: {' '.join(parts)}")
-    return "; ".join(dict.fromkeys(out))  # the portal sometimes repeats a line
-
-
-def _copies(note: Any) -> dict[str, int]:
-    """ "Bản chính: 1\nBản sao: 0" → {"ban_chinh": 1, "ban_sao": 0}."""
-    keys = {"chính": "ban_chinh", "sao": "ban_sao"}
-    return {keys[kind.lower()]: int(n) for kind, n in _COPIES.findall(str(note or ""))}
-
-
-def structured_fields(record: dict[str, Any]) -> dict[str, Any]:
-    """The procedure's facts as plain fields: agencies, channels with time limit and fee, papers, basis."""
-    meta = record.get("metadata") or {}
-    content = record.get("content") or {}
-    tables = record.get("tables") or {}
-    channels = [
-        {
-            "kenh": clean_value(row.get("hinh_thuc")),
-            "thoi_han": clean_value(row.get("thoi_han_giai_quyet")),
-            "phi_le_phi": clean_fee(row.get("phi_le_phi")),
-            "mo_ta": " ".join(clean_value(row.get("mo_ta")).split()),
-        }
-        for row in tables.get("hinh_thuc_nop") or []
-        if clean_value(row.get("hinh_thuc"))
-    ]
-    papers = []
-    for row in tables.get("thanh_phan_ho_so") or []:
-        name = " ".join(clean_value(row.get("ten_giay_to")).split())
-        if not name:
-            continue
-        # The portal export puts the form's file name in "so_luong" and the copy counts in "ghi_chu".
-        paper: dict[str, Any] = {"ten": name, **_copies(row.get("ghi_chu"))}
-        if clean_value(row.get("so_luong")):
-            paper["mau_don"] = clean_value(row.get("so_luong"))
-        papers.append(paper)
-    basis = []
-    for row in tables.get("can_cu_phap_ly") or []:
-        item = {
-            k: " ".join(clean_value(row.get(k)).split())
-            for k in ("so_ky_hieu", "trich_yeu", "ngay_ban_hanh", "co_quan_ban_hanh")
-        }
-        if item["trich_yeu"] or item["so_ky_hieu"]:
-            basis.append({k: v for k, v in item.items() if v})
-    return {
-        "ma_thu_tuc": clean_value(meta.get("mã_thủ_tục")),
-        "ten_thu_tuc": clean_value(meta.get("tên_thủ_tục")),
-        "linh_vuc": clean_value(meta.get("lĩnh_vực")),
-        "cap_thuc_hien": clean_value(meta.get("cấp_thực_hiện")),
-        "quyet_dinh": clean_value(meta.get("số_quyết_định")),
-        "doi_tuong": clean_value(content.get("đối_tượng_thực_hiện")),
-        "co_quan_thuc_hien": clean_value(content.get("cơ_quan_thực_hiện")),
-        "co_quan_co_tham_quyen": clean_value(content.get("cơ_quan_có_thẩm_quyền")),
-        "ket_qua": " ".join(clean_value(content.get("kết_quả_thực_hiện")).split()),
-        "channels": channels,
-        "thanh_phan_ho_so": papers,
-        "can_cu_phap_ly": basis,
-    }
-
-
-def _group_lines(record: dict[str, Any], f: dict[str, Any], max_chars: int) -> dict[str, list[str]]:
+def _group_lines(record: dict[str, Any], f: TthcFields, max_chars: int) -> dict[str, list[str]]:
     content = record.get("content") or {}
     overview = [f"Tên thủ tục: {f['ten_thu_tuc']}", f"Mã thủ tục: {f['ma_thu_tuc']}"]
     for label, key in (

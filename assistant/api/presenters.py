@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assistant.answer_types import AnswerResult
+from assistant.api.schemas import TthcOut
 from indexing.store import Hit
+from indexing.tthc_fields import tthc_fields_of
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 SSE_DOC = {200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
@@ -28,11 +30,22 @@ def sse(event: str | None, data: Any) -> str:
     return (f"event: {event}\n" if event else "") + f"data: {payload}\n\n"
 
 
+def tthc_dict(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The TTHC facts of a chunk payload in the API's shape (``TthcOut``); None for any other source."""
+    fields = tthc_fields_of(payload)
+    return TthcOut.model_validate(fields).model_dump() if fields is not None else None
+
+
 def answer_dict(result: AnswerResult) -> dict[str, Any]:
+    """The answer for the API; citations and sources of a TTHC carry its facts under "tthc"."""
     data = result.as_dict()
     keys = ("answer", "citations", "refused", "answer_id", "conversation_id", "standalone_question", "warnings",
             "sources", "backend", "invalid_markers_removed")
-    return {k: data[k] for k in keys}
+    out = {k: data[k] for k in keys}
+    tthc = {s.chunk_id: tthc_dict(s.payload) for s in result.sources}
+    out["citations"] = [{**c, "tthc": tthc.get(c["chunk_id"])} for c in out["citations"]]
+    out["sources"] = [{**s, "tthc": tthc.get(s["chunk_id"])} for s in out["sources"]]
+    return out
 
 
 def hit_dict(hit: Hit) -> dict[str, Any]:
@@ -41,7 +54,7 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
             "title": str(p.get("title", "")), "so_hieu": str(p.get("so_hieu", "")),
             "citation": str(p.get("citation", "")), "validity": str(p.get("validity", "chua_ro")),
             "access": str(p.get("access_level", "")), "score": round(float(hit.score), 4),
-            "text": str(p.get("text", ""))}
+            "text": str(p.get("text", "")), "tthc": tthc_dict(p)}
 
 
 def sources_footer(result: AnswerResult) -> str:

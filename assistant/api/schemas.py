@@ -74,6 +74,49 @@ class AskIn(Strict):
     filters: FiltersIn | None = None
 
 
+class TthcChannelOut(BaseModel):
+    """One way to submit a procedure, with its own time limit and fee."""
+
+    kenh: str = Field(description="hình thức nộp: Trực tiếp / Trực tuyến / Dịch vụ bưu chính")
+    thoi_han: str = Field("", description="thời hạn giải quyết, as the portal states it")
+    phi_le_phi: str = Field("", description="phí, lệ phí (\"Phí: 0 đồng\"); empty when the portal gives none")
+    mo_ta: str = Field("", description="the portal's note for this channel")
+
+
+class TthcPaperOut(BaseModel):
+    ten: str = Field(description="tên giấy tờ")
+    ban_chinh: int | None = None
+    ban_sao: int | None = None
+    mau_don: str | None = Field(None, description="file name of the form to fill in")
+
+
+class TthcLegalBasisOut(BaseModel):
+    so_ky_hieu: str = ""
+    trich_yeu: str = ""
+    ngay_ban_hanh: str = ""
+    co_quan_ban_hanh: str = ""
+
+
+class TthcOut(BaseModel):
+    """The structured facts of an administrative procedure (TTHC) a chunk belongs to."""
+
+    ma_thu_tuc: str
+    ten_thu_tuc: str = ""
+    linh_vuc: str = ""
+    cap_thuc_hien: str = ""
+    quyet_dinh: str = ""
+    doi_tuong: str = ""
+    co_quan_thuc_hien: str = ""
+    co_quan_co_tham_quyen: str = ""
+    ket_qua: str = ""
+    channels: list[TthcChannelOut] = Field(default_factory=list)
+    thanh_phan_ho_so: list[TthcPaperOut] = Field(default_factory=list)
+    can_cu_phap_ly: list[TthcLegalBasisOut] = Field(default_factory=list)
+
+
+TthcField = Annotated[TthcOut | None, Field(description="the procedure's facts; null for a source that is not a TTHC")]
+
+
 class CitationOut(BaseModel):
     marker: int
     doc_id: str
@@ -83,6 +126,7 @@ class CitationOut(BaseModel):
     quote: str
     validity: str
     chunk_id: str
+    tthc: TthcField = None
 
 
 class SourceOut(BaseModel):
@@ -93,6 +137,7 @@ class SourceOut(BaseModel):
     title: str
     validity: str
     score: float
+    tthc: TthcField = None
 
 
 class AskOut(BaseModel):
@@ -126,6 +171,7 @@ class HitOut(BaseModel):
     access: str
     score: float
     text: str
+    tthc: TthcField = None
 
 
 class SearchOut(BaseModel):

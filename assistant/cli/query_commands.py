@@ -84,12 +84,14 @@ def ask(
 
 
 CITATION_KEYS = ("marker", "doc_id", "citation", "quote", "title", "so_hieu", "validity")
+SOURCE_KEYS = ("marker", "chunk_id", "doc_id", "citation", "title", "validity", "score")
 
 
 def show_answer(result: dict[str, Any], as_json: bool) -> None:
     """``result`` has the shape of ``AnswerResult.as_dict()`` (which the API's answer also has)."""
     if as_json:
-        print_json({**result, "citations": [{k: c[k] for k in CITATION_KEYS} for c in result["citations"]]})
+        print_json({**result, "citations": [{k: c[k] for k in CITATION_KEYS} for c in result["citations"]],
+                    "sources": [{k: s[k] for k in SOURCE_KEYS} for s in result["sources"]]})
         return
     typer.echo(result["answer"])
     if result["citations"]:

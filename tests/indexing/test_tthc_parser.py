@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from connectors.tthc import TthcConnector
-from core.documents import Document
-from indexing.tthc_parser import clean_fee, parse_tthc
+from core.documents import Chunk, Document
+from indexing.payload import build_payload
+from indexing.tthc_fields import clean_fee, tthc_fields_of
+from indexing.tthc_parser import parse_tthc
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 TTHC = SHARED / "corpus" / "tthc"
@@ -196,3 +199,32 @@ def test_every_real_procedure_parses() -> None:
 )
 def test_clean_fee(raw: str, clean: str) -> None:
     assert clean_fee(raw) == clean
+
+
+def test_payload_carries_the_fields_as_data() -> None:
+    """What the store keeps for a TTHC chunk: the whole summary as JSON data, read back by tthc_fields_of."""
+    doc = load("1.013539")
+    chunks = parse_tthc(doc)
+    fees = next(c for c in chunks if c.path == ["Thời hạn và phí, lệ phí"])
+    payload = json.loads(json.dumps(build_payload(doc, fees, fees.fields["order"], "h"), ensure_ascii=False))
+    fields = tthc_fields_of(payload)
+    assert fields is not None
+    assert set(fields) >= {"ma_thu_tuc", "ten_thu_tuc", "co_quan_thuc_hien", "co_quan_co_tham_quyen",
+                           "channels", "thanh_phan_ho_so", "can_cu_phap_ly"}
+    assert fields["ma_thu_tuc"] == "1.013539"
+    assert all(set(ch) == {"kenh", "thoi_han", "phi_le_phi", "mo_ta"} for ch in fields["channels"])
+    post = fields["channels"][2]
+    assert (post["kenh"], post["thoi_han"]) == ("Dịch vụ bưu chính", "15 Ngày làm việc")
+    assert post["phi_le_phi"].startswith("Phí: 2.000.000 đồng")
+    assert all(isinstance(p["ten"], str) and p["ten"] for p in fields["thanh_phan_ho_so"])
+    assert fields["can_cu_phap_ly"][0]["so_ky_hieu"] == "42/2024/QH15"
+    # The readable text is still what gets embedded and quoted; it is written from the same fields.
+    for ch in fields["channels"]:
+        assert f"{ch['kenh']}: thời hạn giải quyết {ch['thoi_han']}; phí, lệ phí: {ch['phi_le_phi']}" in fees.text
+
+
+def test_fields_of_other_kinds_are_none() -> None:
+    law = Document(doc_id="file:luat.txt", kind="legal", title="Luật", text="Điều 1. Phạm vi điều chỉnh")
+    chunk = Chunk(law.doc_id, ["Điều 1"], "Điều 1 — Luật", law.text, fields={"dieu": "1", "order": 0})
+    assert tthc_fields_of(build_payload(law, chunk, 0, "h")) is None
+    assert tthc_fields_of({"kind": "tthc", "fields": {"order": 0}}) is None  # indexed without a summary

@@ -12,7 +12,7 @@ import pytest
 from ui.api_client import ApiClient, ApiError, parse_sse, vietnamese_part
 from ui.components.sources import article_chunks, effective_of, issuer_of
 from ui.components.style import answer_html, find_span, highlighted_html, validity_badge
-from ui.components.tthc_card import fields_from_chunks
+from ui.components.tthc_card import card_html, procedure_fields
 
 UI = Path(__file__).resolve().parents[2] / "ui"
 
@@ -140,16 +140,49 @@ def test_header_fields_and_article_from_chunk_texts() -> None:
     assert issuer_of(chunks, {"co_quan_ban_hanh": "UBND tỉnh"}) == "UBND tỉnh"
 
 
-def test_tthc_fields_read_back_from_chunk_texts() -> None:
-    chunks = [
-        {"citation": "Thủ tục 1.0 — Tổng quan", "text": "Tên thủ tục: Cấp phép\nMã thủ tục: 1.0\n"
-                                                       "Cơ quan thực hiện: Sở Tài nguyên"},
-        {"citation": "Thủ tục 1.0 — Thành phần hồ sơ", "text": "1. Đơn đề nghị (bản chính: 1)\n2. Bản vẽ"},
-        {"citation": "Thủ tục 1.0 — Thời hạn và phí, lệ phí",
-         "text": "Trực tiếp: thời hạn giải quyết 15 ngày; phí, lệ phí: Lệ phí: 0 đồng"},
-    ]
-    fields = fields_from_chunks(chunks, None)
-    assert fields["co_quan_thuc_hien"] == "Sở Tài nguyên" and fields["ma_thu_tuc"] == "1.0"
-    assert fields["channels"] == [{"kenh": "Trực tiếp", "thoi_han": "15 ngày", "phi_le_phi": "Lệ phí: 0 đồng"}]
-    assert [p["ten"] for p in fields["thanh_phan_ho_so"]] == ["Đơn đề nghị (bản chính: 1)", "Bản vẽ"]
-    assert fields_from_chunks([{"fields": {"ma_thu_tuc": "9", "channels": []}}], None)["ma_thu_tuc"] == "9"
+TTHC_FIELDS = {  # the shape /v1/ask puts on a TTHC citation (TthcOut), values from procedure 1.013124
+    "ma_thu_tuc": "1.013124",
+    "ten_thu_tuc": "Thủ tục thẩm định và phê duyệt kế hoạch ứng phó sự cố tràn dầu của các cơ sở, dự án dầu khí "
+                   "ngoài khơi",
+    "co_quan_thuc_hien": "Văn phòng Ủy ban Quốc gia Ứng phó sự cố, thiên tai và Tìm kiếm cứu nạn",
+    "co_quan_co_tham_quyen": "Ủy ban Quốc gia Ứng phó sự cố, thiên tai và Tìm kiếm cứu nạn",
+    "channels": [
+        {"kenh": "Trực tiếp", "thoi_han": "30 Ngày làm việc", "phi_le_phi": "Phí: 0 đồng", "mo_ta": ""},
+        {"kenh": "Dịch vụ bưu chính", "thoi_han": "", "phi_le_phi": "", "mo_ta": ""},
+    ],
+    "thanh_phan_ho_so": [
+        {"ten": "Văn bản đề nghị thẩm định và phê duyệt kế hoạch ứng phó sự cố tràn dầu.", "ban_chinh": 1,
+         "ban_sao": 0, "mau_don": None},
+        {"ten": "Kế hoạch ứng phó sự cố tràn dầu <bản chính>", "ban_chinh": None, "ban_sao": None,
+         "mau_don": "5-PHLCII.doc"},
+    ],
+    "can_cu_phap_ly": [],
+}
+
+
+def test_tthc_card_renders_from_fields() -> None:
+    card = card_html(TTHC_FIELDS)
+    assert card.startswith('<div class="tla-tthc"')
+    assert "Thủ tục 1.013124 — Thủ tục thẩm định và phê duyệt kế hoạch ứng phó sự cố tràn dầu" in card
+    for label in ("Cơ quan thực hiện", "Thời hạn giải quyết", "Phí, lệ phí", "Thành phần hồ sơ"):
+        assert f"<b>{label}:</b>" in card
+    assert "<li>Văn phòng Ủy ban Quốc gia Ứng phó sự cố, thiên tai và Tìm kiếm cứu nạn</li>" in card
+    assert "<li>Ủy ban Quốc gia Ứng phó sự cố, thiên tai và Tìm kiếm cứu nạn</li>" in card
+    assert "<li>Trực tiếp: 30 Ngày làm việc</li>" in card and "Dịch vụ bưu chính: </li>" not in card
+    assert "<li>Trực tiếp: Phí: 0 đồng</li>" in card
+    assert "<li>Dịch vụ bưu chính: không có thông tin</li>" in card
+    assert "<li>Kế hoạch ứng phó sự cố tràn dầu &lt;bản chính&gt;</li>" in card  # escaped, not markup
+    assert card_html({"ma_thu_tuc": "1.0", "channels": [], "thanh_phan_ho_so": []}) == ""
+
+
+def test_tthc_card_takes_fields_from_the_citation_then_the_chunks() -> None:
+    citation = {"doc_id": "tthc:1.013124", "chunk_id": "c1", "tthc": TTHC_FIELDS}
+    assert procedure_fields(citation, [], None) is TTHC_FIELDS
+    # An answer reloaded from history has no "tthc": the chunks route's "fields" or a search hit's "tthc".
+    bare = {"doc_id": "tthc:1.013124", "chunk_id": "c1", "tthc": None}
+    from_route = [{"chunk_id": "c0", "fields": {"group": "Tổng quan"}}, {"chunk_id": "c1", "fields": TTHC_FIELDS}]
+    assert procedure_fields(bare, from_route, from_route[1]) is TTHC_FIELDS
+    assert procedure_fields(bare, [{"chunk_id": "c1", "tthc": TTHC_FIELDS}], None) is TTHC_FIELDS
+    # Text alone is never parsed back into fields.
+    text_only = [{"chunk_id": "c1", "text": "Trực tiếp: thời hạn giải quyết 15 ngày; phí, lệ phí: Lệ phí: 0 đồng"}]
+    assert procedure_fields(bare, text_only, text_only[0]) is None

@@ -21,7 +21,6 @@ VALIDITY_CLASSES = {
 }
 ROLE_LABELS = {"chuyen_vien": "Chuyên viên", "lanh_dao": "Lãnh đạo", "admin": "Quản trị hệ thống"}
 KIND_LABELS = {"legal": "Văn bản pháp luật", "tthc": "Thủ tục hành chính", "warehouse": "Kho dữ liệu"}
-ACCESS_LABELS = {"public": "công khai", "internal": "nội bộ", "restricted": "hạn chế", "secret": "mật"}
 
 CSS = """
 <style>

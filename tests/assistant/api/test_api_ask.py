@@ -17,7 +17,7 @@ from assistant.db import AuditEvent, Feedback
 QUESTION = "Cán bộ tiếp nhận hồ sơ có trách nhiệm số hóa hồ sơ khi nào?"
 EPIDEMIC = "Tình hình dịch bệnh sốt xuất huyết quý III năm 2026: bao nhiêu ca sốt xuất huyết?"
 RESTRICTED_SYT_DOC = "kho:SYT-DB-2026Q3"
-CITATION_KEYS = {"marker", "doc_id", "title", "so_hieu", "citation", "quote", "validity", "chunk_id"}
+CITATION_KEYS = {"marker", "doc_id", "title", "so_hieu", "citation", "quote", "validity", "chunk_id", "tthc"}
 
 
 def test_ask_answers_with_citations(client: TestClient, login) -> None:  # noqa: ANN001
