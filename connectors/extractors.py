@@ -61,11 +61,11 @@ def _docx_table_lines(table: Any) -> list[str]:
     lines = []
     for row in table.rows:
         cells: list[str] = []
-        last = None
-        for cell in row.cells:
-            if cell._tc is last:  # a merged cell repeats across the columns it spans
-                continue
-            last = cell._tc
+        grid = row.cells  # one entry per grid column: a merged cell repeats across the columns it spans
+        column = 0
+        while column < len(grid):
+            cell = grid[column]
+            column += max(1, cell.grid_span)
             text = " ".join(cell.text.split())
             if text:
                 cells.append(text)

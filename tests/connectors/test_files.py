@@ -379,3 +379,23 @@ def test_legal_kind_ignores_json(tmp_path: Path) -> None:
 def test_unknown_kind() -> None:
     with pytest.raises(ValueError):
         iter_sources([Path(".")], kind="excel")
+
+
+def test_docx_merged_table_cell_is_read_once() -> None:
+    import io
+
+    from docx import Document as new_docx
+
+    from connectors.extractors import docx_text
+
+    doc = new_docx()
+    table = doc.add_table(rows=2, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 1))
+    merged.text = "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+    table.cell(0, 2).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    table.cell(1, 0).text = "Số: 12/QĐ-UBND"
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    body, _ = docx_text(buffer.getvalue())
+    assert "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body.splitlines()
+    assert body.count("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH") == 1
