@@ -13,7 +13,8 @@ from evals.cli.common import CacheOpt, JsonOpt, LimitOpt, OutOpt, fail, finish, 
 if TYPE_CHECKING:
     from evals.store_cache import EvalStore
 
-SUMMARY_KEYS = ("probes", "users", "asks", "leaks", "leak_details", "per_user", "reach", "seconds", "config")
+SUMMARY_KEYS = ("probes", "users", "asks", "asks_by_channel", "log_lines_checked", "leaks", "leak_details",
+                "per_user", "reach", "seconds", "config")
 
 
 def access(
@@ -54,10 +55,18 @@ def access(
     extra = list(PLANTED_DOCUMENTS) if planted else []
 
     def run(store: EvalStore) -> dict[str, Any]:
+        from evals.access_channels import LibraryChannel, OpenAIRouteChannel, captured_logs
+
         documents = [d for d in iter_sources(paths, "auto", settings.max_file_bytes) if isinstance(d, Document)]
         chunks = source_chunks([*documents, *extra], settings.max_chunk_chars)
         principals = probe_principals([u.principal() for u in store.runtime.users().values()], anonymous)
-        return run_access(store.runtime.answerer(remember=False).ask, principals, probe_rows, chunks)
+        openai = OpenAIRouteChannel(store.runtime)
+        try:
+            with captured_logs() as logs:
+                channels = {"library": LibraryChannel(store.runtime.answerer()), "openai": openai}
+                return run_access(None, principals, probe_rows, chunks, channels=channels, logs=logs)
+        finally:
+            openai.close()
 
     store = open_eval_store(settings, paths, kind="auto", extra=extra, cache_queries=cache_queries)
     data = run_on_store(store, run)

@@ -1,0 +1,136 @@
+"""The ways a probe reaches the assistant in ``assistant eval access``, and what each shows the asker.
+
+- the answering library, one question or a question and its follow-up in one conversation (a follow-up must not
+  pull a restricted report in through the conversation);
+- the OpenAI-compatible HTTP route, through the real FastAPI app, as a DMS key acting for the user (the
+  anonymous visitor gets the route's error);
+- the log records written meanwhile (no restricted text may be logged, for anyone).
+
+Each ask gives one or more :class:`Reply`; an error's message is part of what the asker sees.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from assistant.answer_types import AnswerResult
+from assistant.answering import Answerer
+from assistant.runtime import Runtime
+from core.access import Principal
+from core.errors import AssistantError
+
+
+@dataclass
+class Reply:
+    """What one ask showed: a full answer (library), or texts and document ids only (an HTTP route, an error)."""
+
+    result: AnswerResult | None = None
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    doc_ids: list[tuple[str, str]] = field(default_factory=list)
+    refused: bool = False
+
+
+class Channel(Protocol):
+    name: str
+
+    def replies(self, probe: dict[str, Any], principal: Principal) -> list[Reply]: ...
+
+
+def _answered(result: AnswerResult) -> Reply:
+    return Reply(result=result, refused=result.refused)
+
+
+class LibraryChannel:
+    """The answering path in-process; a probe with ``follow_up`` is asked as two turns of one conversation."""
+
+    name = "library"
+
+    def __init__(self, answerer: Answerer) -> None:
+        self.answerer = answerer
+
+    def replies(self, probe: dict[str, Any], principal: Principal) -> list[Reply]:
+        out: list[Reply] = []
+        try:
+            first = self.answerer.ask(probe["text"], principal)
+            out.append(_answered(first))
+            if probe.get("follow_up"):
+                out.append(_answered(self.answerer.ask(probe["follow_up"], principal, first.conversation_id)))
+        except AssistantError as exc:
+            out.append(Reply(texts=[("error message", str(exc))], refused=True))
+        return out
+
+
+class OpenAIRouteChannel:
+    """``POST /v1/chat/completions`` of the real app over the eval store's runtime, with a key acting for users."""
+
+    name = "openai"
+
+    def __init__(self, runtime: Runtime) -> None:
+        from fastapi.testclient import TestClient
+
+        from assistant.api.app import create_app
+        from assistant.api.auth import create_api_key
+
+        settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000})
+        self.key = create_api_key(runtime.sessions, f"eval-access-{secrets.token_hex(4)}", may_act_for_users=True)
+        self._client = TestClient(create_app(settings, runtime))
+        self._client.__enter__()
+
+    def close(self) -> None:
+        self._client.__exit__(None, None, None)
+
+    def replies(self, probe: dict[str, Any], principal: Principal) -> list[Reply]:
+        headers = {"X-API-Key": self.key, "X-On-Behalf-Of": principal.user_id} if principal.user_id != "anonymous" \
+            else {}
+        messages = [{"role": "user", "content": probe["text"]}]
+        if probe.get("follow_up"):
+            messages += [{"role": "assistant", "content": "…"}, {"role": "user", "content": probe["follow_up"]}]
+        response = self._client.post("/v1/chat/completions", json={"messages": messages}, headers=headers)
+        if response.status_code != 200:
+            return [Reply(texts=[("error message", response.text)], refused=True)]
+        body = response.json()
+        content = body["choices"][0]["message"]["content"]
+        citations = body.get("citations") or []
+        texts = [("openai answer", content)] + [(f"openai quote [{c['marker']}]", c["quote"]) for c in citations]
+        doc_ids = [(f"openai citation [{c['marker']}]", c["doc_id"]) for c in citations]
+        return [Reply(texts=texts, doc_ids=doc_ids, refused=not citations)]
+
+
+class LogRecords(logging.Handler):
+    """Every record logged while active, formatted as an operator would read it."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record))
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted still counts as seen
+            self.lines.append(str(record.msg))
+
+
+@contextmanager
+def captured_logs() -> Iterator[LogRecords]:
+    """Every record at DEBUG and above reaches the capture; the handlers already there keep what they showed
+    before (they are held at WARNING at least meanwhile, so the run's debug records do not flood the console)."""
+    root = logging.getLogger()
+    handler = LogRecords()
+    previous = root.level
+    held = [(h, h.level) for h in root.handlers]
+    for existing, level in held:
+        existing.setLevel(max(level, logging.WARNING))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+        for existing, level in held:
+            existing.setLevel(level)
