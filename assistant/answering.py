@@ -13,6 +13,7 @@ import numpy as np
 
 from assistant.answer_types import AnswerResult, Source
 from assistant.answer_writers import AnswerWriter, ExtractiveWriter, count_tokens
+from assistant.checked_stream import checked_tokens
 from assistant.citations import check_citations, mentions_no_answer
 from assistant.conversations import ConversationStore, Turn
 from assistant.llm.base import LLMError
@@ -132,7 +133,8 @@ class Answerer:
 
     def ask_stream(self, question: str, principal: Principal, conversation_id: str | None = None,
                    filters: Filters | None = None) -> Iterator[dict[str, Any]]:
-        """Events: ``meta`` (ids), ``token`` (text pieces as generated), ``final`` (the checked result)."""
+        """Events: ``meta`` (ids), ``token`` (whole sentences once checked), ``reset`` (the model failed: the
+        fallback's tokens follow), ``final`` (the checked result)."""
         prepared = self.prepare(question, principal, conversation_id, filters)
         answer_id = str(uuid.uuid4())
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
@@ -142,24 +144,22 @@ class Answerer:
             result = self._refusal(prepared)
         else:
             exact = tthc_exact_answer(prepared.standalone, prepared.sources)
+            pieces: list[str] = []
             if exact is not None:
-                raw, writer = exact[0], self.fallback
-                yield {"event": "token", "text": raw}
+                writer = self.fallback
+                yield from checked_tokens(writer, [exact[0]], prepared.sources, pieces)
             else:
-                pieces: list[str] = []
                 writer = self.writer
                 try:
-                    for piece in writer.write(prepared.standalone, prepared.sources):
-                        pieces.append(piece)
-                        yield {"event": "token", "text": piece}
+                    yield from checked_tokens(writer, writer.write(prepared.standalone, prepared.sources),
+                                              prepared.sources, pieces)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
                     writer, pieces = self.fallback, []
-                    for piece in writer.write(prepared.standalone, prepared.sources):
-                        pieces.append(piece)
-                        yield {"event": "token", "text": piece}
-                raw = "".join(pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.standalone, prepared.sources),
+                                              prepared.sources, pieces)
+            raw = "".join(pieces)
             result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
         result.answer_id = answer_id
         result.backend = self.backend_name
