@@ -16,6 +16,7 @@ from assistant.answer_writers import AnswerWriter, ExtractiveWriter, count_token
 from assistant.checked_stream import checked_tokens
 from assistant.citations import check_citations, mentions_no_answer
 from assistant.conversations import ConversationStore, Turn
+from assistant.history_access import withhold_unseeable
 from assistant.llm.base import LLMError
 from assistant.prompts import render_sources
 from assistant.rerankers import Reranker
@@ -88,7 +89,7 @@ class Answerer:
         conv_id, history = "", []
         if self.conversations is not None:
             conv_id = self.conversations.ensure(principal.user_id, conversation_id, title=question[:120])
-            history = self.conversations.history(principal.user_id, conv_id)
+            history = self.visible_history(principal, conv_id)
         standalone = self.writer.condense(question, history)
         qvec = self.embedder.embed_query(standalone)
         hits = self.retriever.search(standalone, principal, filters=filters, top_k=self.config.candidates,
@@ -104,6 +105,13 @@ class Answerer:
             or evidence["coverage"] >= self.config.refusal_min_coverage
         )
         return Prepared(question, standalone, conv_id, sources, evidence, sufficient)
+
+    def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
+        """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
+        withheld (``assistant.history_access``)."""
+        assert self.conversations is not None
+        turns = self.conversations.history(principal.user_id, conversation_id)
+        return withhold_unseeable(turns, lambda ids: self.retriever.visible(ids, principal))
 
     def _evidence(self, query: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
         """Best dense similarity (vectors come from the embedding cache) and query-term coverage."""
