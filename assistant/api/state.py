@@ -12,6 +12,7 @@ from assistant.api.metrics import ApiMetrics
 from assistant.api.ratelimit import RateLimiter
 from assistant.api.startup_checks import refuse_demo_accounts
 from assistant.api.worker import IndexWorker
+from assistant.retention import RetentionJob, RetentionPolicy
 from assistant.retrieval import Retriever
 from assistant.runtime import Runtime
 from core.settings import Settings
@@ -34,8 +35,10 @@ class ApiState:
     answerer: Answerer  # remembers conversations
     stateless_answerer: Answerer  # OpenAI-compatible calls without a conversation id
     retriever: Retriever
+    retention: RetentionJob  # purges expired records at start and daily
 
     def close(self) -> None:
+        self.retention.stop()
         self.worker.stop()
         if self.owns_runtime:
             self.runtime.close()
@@ -54,6 +57,8 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
     worker = IndexWorker(runtime.indexer(), runtime.manifest, runtime.sessions, settings,
                          on_finish=lambda status: metrics.jobs.labels(status).inc())
     worker.start()
+    retention = RetentionJob(runtime.sessions, RetentionPolicy.from_settings(settings))
+    retention.start()
     return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=secret,
                     users=UsersDirectory(settings.users_file), limiter=RateLimiter(settings.rate_limit_per_minute),
                     login_limiter=RateLimiter(settings.login_rate_limit_per_minute),
@@ -62,4 +67,4 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
                     login_gate=VerificationGate(settings.login_concurrency), trusted_proxies=trusted,
                     metrics=metrics, worker=worker,
                     answerer=runtime.answerer(), stateless_answerer=runtime.answerer(remember=False),
-                    retriever=runtime.retriever())
+                    retriever=runtime.retriever(), retention=retention)

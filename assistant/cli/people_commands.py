@@ -78,6 +78,26 @@ def set_password(
     typer.echo(f"đã đặt mật khẩu cho {user_id} trong {path}; các phiên đăng nhập cũ đã bị thu hồi", err=True)
 
 
+@users_app.command("erase")
+def erase(
+    user_id: Annotated[str, typer.Argument(help="The person's user id (need not be in the users file any more)")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Erase a person's records (Nghị định 13/2023): their conversations and feedback are deleted, their audit
+    rows pseudonymised, their tokens revoked; the erasure is written to the audit."""
+    import getpass
+
+    from assistant.api.auth import bump_token_version
+    from assistant.retention import erase_person
+
+    if not yes and not typer.confirm(f"Xoá toàn bộ hội thoại, phản hồi của {user_id} và ẩn danh nhật ký?"):
+        raise typer.Exit(1)
+    records = sessions(Settings())
+    done = erase_person(records, user_id, actor=f"cli:{getpass.getuser()}")
+    bump_token_version(records, user_id)
+    print_json(done)
+
+
 @apikey_app.command("create")
 def apikey_create(
     name: Annotated[str, typer.Argument(help="Key name, e.g. the calling system: dms")],
