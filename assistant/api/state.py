@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.answering import Answerer
 from assistant.api.auth import UsersDirectory, jwt_secret
-from assistant.api.login_guard import LoginThrottle, VerificationGate, parse_trusted_proxies
+from assistant.api.login_guard import LoginThrottle, Network, VerificationGate, parse_trusted_proxies
 from assistant.api.metrics import ApiMetrics
 from assistant.api.ratelimit import RateLimiter
 from assistant.api.startup_checks import refuse_demo_accounts
@@ -29,7 +29,7 @@ class ApiState:
     login_limiter: RateLimiter  # per client address
     login_throttle: LoginThrottle  # per user name, in SQL
     login_gate: VerificationGate  # concurrent argon2 verifications
-    trusted_proxies: tuple
+    trusted_proxies: tuple[Network, ...]  # peers whose X-Forwarded-For is believed
     metrics: ApiMetrics
     worker: IndexWorker
     answerer: Answerer  # remembers conversations
