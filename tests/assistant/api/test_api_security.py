@@ -185,3 +185,27 @@ def test_users_set_password_writes_a_hash_and_revokes_old_tokens(tmp_path: Path)
     admin = load_users(users)["admin"]
     assert verify_password(admin.password_hash, STRONG) and admin.unit == "Sở Khoa học và Công nghệ"
     assert token_version(open_sessions(f"sqlite:///{tmp_path / 'data' / 'assistant.sqlite'}"), "admin") == 1
+
+
+def test_apikey_create_stores_the_unit_and_user_limits(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from assistant.db import ApiKey, open_sessions
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")},
+           "ASSISTANT_DATA_DIR": str(tmp_path), "ASSISTANT_USERS_FILE": str(REPO / "data" / "users.yaml")}
+    run = [sys.executable, "-m", "assistant.cli", "apikey", "create"]
+
+    def create(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*run, *args], env=env, capture_output=True, text=True, cwd=REPO, timeout=120)
+
+    assert create("dms-x", "--units", "Sở Y tế").returncode == 2  # limits only make sense with --on-behalf
+    bad = create("dms-y", "--on-behalf", "--users", "khong.co")
+    assert bad.returncode == 2 and "khong.co" in bad.stderr
+    ok = create("dms-syt", "--on-behalf", "--units", "Sở Y tế, Văn phòng UBND tỉnh", "--users", "syt.lethicuc")
+    assert ok.returncode == 0 and ok.stdout.startswith("tla_"), ok.stderr
+    with open_sessions(f"sqlite:///{tmp_path / 'assistant.sqlite'}")() as s:
+        row = s.scalars(select(ApiKey).where(ApiKey.name == "dms-syt")).one()
+    assert row.allowed_units == ["Sở Y tế", "Văn phòng UBND tỉnh"] and row.allowed_users == ["syt.lethicuc"]
