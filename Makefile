@@ -48,7 +48,7 @@ demo: venv index
 	@echo "Tài khoản demo (mật khẩu demo123):"
 	@$(VENV)/bin/assistant users
 	@echo ""
-	$(VENV)/bin/assistant serve --host 127.0.0.1 --port $(API_PORT) & api=$$!; \
+	ASSISTANT_DEMO=1 $(VENV)/bin/assistant serve --host 127.0.0.1 --port $(API_PORT) & api=$$!; \
 	  trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
 	  ASSISTANT_API_URL=http://127.0.0.1:$(API_PORT) $(VENV)/bin/assistant ui --port $(UI_PORT)
 

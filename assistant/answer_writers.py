@@ -17,7 +17,7 @@ from assistant.condense import condense_by_rule, condense_with_llm
 from assistant.conversations import Turn
 from assistant.extractive import extractive_answer
 from assistant.llm.base import ChatMessage, LLMBackend
-from assistant.prompts import Prompt, load_prompt, render_sources
+from assistant.prompts import Prompt, clean_prompt_text, load_prompt, render_sources
 
 
 def count_tokens(text: str) -> int:
@@ -95,7 +95,7 @@ class LLMWriter:
     def write(self, question: str, sources: list[Source]) -> Iterator[str]:
         system = self.prompts.system.template.format()
         sources_text, _ = render_sources(sources, self.context_tokens, count_tokens)
-        user = self.prompts.answer.template.format(sources=sources_text, question=question)
+        user = self.prompts.answer.template.format(sources=sources_text, question=clean_prompt_text(question))
         messages = [ChatMessage("system", system), ChatMessage("user", user)]
         return self.llm.stream(messages, max_tokens=self.max_tokens, temperature=self.temperature)
 

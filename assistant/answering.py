@@ -13,8 +13,10 @@ import numpy as np
 
 from assistant.answer_types import AnswerResult, Source
 from assistant.answer_writers import AnswerWriter, ExtractiveWriter, count_tokens
+from assistant.checked_stream import checked_tokens
 from assistant.citations import check_citations, mentions_no_answer
 from assistant.conversations import ConversationStore, Turn
+from assistant.history_access import withhold_unseeable
 from assistant.llm.base import LLMError
 from assistant.prompts import render_sources
 from assistant.rerankers import Reranker
@@ -87,7 +89,7 @@ class Answerer:
         conv_id, history = "", []
         if self.conversations is not None:
             conv_id = self.conversations.ensure(principal.user_id, conversation_id, title=question[:120])
-            history = self.conversations.history(principal.user_id, conv_id)
+            history = self.visible_history(principal, conv_id)
         standalone = self.writer.condense(question, history)
         qvec = self.embedder.embed_query(standalone)
         hits = self.retriever.search(standalone, principal, filters=filters, top_k=self.config.candidates,
@@ -103,6 +105,13 @@ class Answerer:
             or evidence["coverage"] >= self.config.refusal_min_coverage
         )
         return Prepared(question, standalone, conv_id, sources, evidence, sufficient)
+
+    def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
+        """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
+        withheld (``assistant.history_access``)."""
+        assert self.conversations is not None
+        turns = self.conversations.history(principal.user_id, conversation_id)
+        return withhold_unseeable(turns, lambda ids: self.retriever.visible(ids, principal))
 
     def _evidence(self, query: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
         """Best dense similarity (vectors come from the embedding cache) and query-term coverage."""
@@ -132,7 +141,8 @@ class Answerer:
 
     def ask_stream(self, question: str, principal: Principal, conversation_id: str | None = None,
                    filters: Filters | None = None) -> Iterator[dict[str, Any]]:
-        """Events: ``meta`` (ids), ``token`` (text pieces as generated), ``final`` (the checked result)."""
+        """Events: ``meta`` (ids), ``token`` (whole sentences once checked), ``reset`` (the model failed: the
+        fallback's tokens follow), ``final`` (the checked result)."""
         prepared = self.prepare(question, principal, conversation_id, filters)
         answer_id = str(uuid.uuid4())
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
@@ -142,24 +152,22 @@ class Answerer:
             result = self._refusal(prepared)
         else:
             exact = tthc_exact_answer(prepared.standalone, prepared.sources)
+            pieces: list[str] = []
             if exact is not None:
-                raw, writer = exact[0], self.fallback
-                yield {"event": "token", "text": raw}
+                writer = self.fallback
+                yield from checked_tokens(writer, [exact[0]], prepared.sources, pieces)
             else:
-                pieces: list[str] = []
                 writer = self.writer
                 try:
-                    for piece in writer.write(prepared.standalone, prepared.sources):
-                        pieces.append(piece)
-                        yield {"event": "token", "text": piece}
+                    yield from checked_tokens(writer, writer.write(prepared.standalone, prepared.sources),
+                                              prepared.sources, pieces)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
                     writer, pieces = self.fallback, []
-                    for piece in writer.write(prepared.standalone, prepared.sources):
-                        pieces.append(piece)
-                        yield {"event": "token", "text": piece}
-                raw = "".join(pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.standalone, prepared.sources),
+                                              prepared.sources, pieces)
+            raw = "".join(pieces)
             result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
         result.answer_id = answer_id
         result.backend = self.backend_name

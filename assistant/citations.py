@@ -75,6 +75,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def settled_end(text: str) -> int:
+    """Where the last complete line or sentence of ``text`` ends (0: none yet): a stream lets out that much."""
+    end = text.rfind("\n") + 1
+    for m in _SENT_END.finditer(text, end):
+        end = m.end()
+    return end
+
+
 def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 
@@ -140,12 +148,58 @@ def _source_index(sources: Sequence[Source]) -> dict[int, Source]:
 
 
 def check_citations(answer: str, sources: list[Source]) -> tuple[str, list[Citation], int]:
-    """Clean ``answer`` of markers that name no provided source; return (answer, citations, removed).
+    """Clean ``answer`` of markers that name no provided source, or whose claim shares no real evidence with
+    the quote it would get; return (answer, citations, removed).
 
     Valid groups are rewritten one number per bracket ("[1, 3]" -> "[1][3]", ranges expanded), so every
-    consumer sees one shape. ``removed`` counts invalid references, not brackets.
+    consumer sees one shape. ``removed`` counts invalid or unsupported references, not brackets.
     """
     index = _source_index(sources)
+    cleaned, occurrences, removed = _clean_markers(answer, index)
+    for _ in range(3):  # dropping a marker lengthens the next one's claim; settle in a few rounds
+        unsupported = _unsupported(cleaned, occurrences, index)
+        if not unsupported:
+            break
+        cleaned = _mark_unsupported(cleaned, occurrences, unsupported)
+        cleaned, occurrences, dropped = _clean_markers(cleaned, index)
+        removed += dropped
+    return cleaned, _citations(cleaned, occurrences, index), removed
+
+
+def supports(claim: list[str], quote: str) -> bool:
+    """Real overlap: at least two shared terms (one when the claim has only one), and at least a fifth of
+    the claim's distinct terms. A claim with no terms supports nothing."""
+    wanted = set(claim)
+    if not wanted:
+        return False
+    shared = len(wanted & set(terms(quote)))
+    return shared >= min(2, len(wanted)) and shared / len(wanted) >= 0.2
+
+
+def _unsupported(cleaned: str, occurrences: list[_Occurrence], index: dict[int, Source]) -> set[tuple[int, int]]:
+    """(occurrence number, marker) pairs whose claim the marker's best quote does not support."""
+    found: set[tuple[int, int]] = set()
+    for i, (occ, claim) in enumerate(zip(occurrences, _claims(cleaned, occurrences), strict=True)):
+        for n in occ.numbers:
+            s, e = best_span(claim, index[n].text)
+            if not supports(claim, index[n].text[s:e]):
+                found.add((i, n))
+    return found
+
+
+def _mark_unsupported(cleaned: str, occurrences: list[_Occurrence], unsupported: set[tuple[int, int]]) -> str:
+    """Rewrite unsupported markers as "[0]" (never a source), so the next cleaning pass removes and counts
+    them with the same spacing rules as any invalid marker."""
+    out, pos = [], 0
+    for i, occ in enumerate(occurrences):
+        out.append(cleaned[pos:occ.start])
+        out.append("".join(f"[{0 if (i, n) in unsupported else n}]" for n in occ.numbers))
+        pos = occ.end
+    out.append(cleaned[pos:])
+    return "".join(out)
+
+
+def _clean_markers(answer: str, index: dict[int, Source]) -> tuple[str, list[_Occurrence], int]:
     out: list[str] = []
     occurrences: list[_Occurrence] = []
     removed = 0
@@ -174,8 +228,7 @@ def check_citations(answer: str, sources: list[Source]) -> tuple[str, list[Citat
             joined += " "
         out, length = [joined], len(joined)
     out.append(answer[pos:])
-    cleaned = "".join(out)
-    return cleaned, _citations(cleaned, occurrences, index), removed
+    return "".join(out), occurrences, removed
 
 
 def _skip_space_before_punct(text: str, pos: int) -> int:
@@ -198,12 +251,20 @@ def _claim(cleaned: str, occ: _Occurrence, prev_end: int) -> list[str]:
     return terms(cleaned[occ.end:nxt.start() if nxt else line_end])
 
 
-def _citations(cleaned: str, occurrences: list[_Occurrence], index: dict[int, Source]) -> list[Citation]:
-    claims: dict[int, list[str]] = {}
+def _claims(cleaned: str, occurrences: list[_Occurrence]) -> list[list[str]]:
+    """Each occurrence's claim; adjacent markers ("… giấy tờ [1][3]") share the words before the first."""
+    claims: list[list[str]] = []
     prev_end = 0
     for occ in occurrences:
-        claim = _claim(cleaned, occ, prev_end)
+        adjacent = bool(claims) and not cleaned[prev_end:occ.start].strip()
+        claims.append(claims[-1] if adjacent else _claim(cleaned, occ, prev_end))
         prev_end = occ.end
+    return claims
+
+
+def _citations(cleaned: str, occurrences: list[_Occurrence], index: dict[int, Source]) -> list[Citation]:
+    claims: dict[int, list[str]] = {}
+    for occ, claim in zip(occurrences, _claims(cleaned, occurrences), strict=True):
         for n in occ.numbers:
             claims.setdefault(n, []).extend(claim)
     citations = []

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from assistant.conversations import Turn
 from assistant.llm.base import ChatMessage, LLMBackend, LLMError
-from assistant.prompts import Prompt, load_prompt
+from assistant.prompts import Prompt, clean_prompt_text, load_prompt
 from core.vietnamese import normalize_text
 
 _FOLLOW_UP = re.compile(
@@ -47,8 +47,9 @@ def condense_with_llm(question: str, history: Sequence[Turn], llm: LLMBackend, m
     if not history:
         return normalize_text(question).strip()
     prompt = prompt or load_prompt("condense")
-    lines = [f"{'Người hỏi' if t.role == 'user' else 'Trợ lý'}: {t.content[:500]}" for t in history[-6:]]
-    text = prompt.template.format(history="\n".join(lines), question=question)
+    lines = [f"{'Người hỏi' if t.role == 'user' else 'Trợ lý'}: {clean_prompt_text(t.content[:500])}"
+             for t in history[-6:]]
+    text = prompt.template.format(history="\n".join(lines), question=clean_prompt_text(question))
     try:
         out = llm.generate([ChatMessage("user", text)], max_tokens=max_tokens, temperature=0.0)
     except LLMError:

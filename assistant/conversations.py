@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from assistant.db import Conversation, Message, Sessions, utcnow
+from assistant.pii import mask_and_cut
 from core.errors import AssistantError
+
+MAX_MESSAGE_CHARS = 50_000
 
 
 class ConversationNotFound(AssistantError):
@@ -52,9 +55,14 @@ class ConversationStore:
             return [Turn(m.role, m.content, m.answer_id, m.data) for m in reversed(rows)]
 
     def append(self, conversation_id: str, turn: Turn) -> None:
+        """Store a turn with personal data masked (before the transaction: the regexes hold no lock)."""
+        content = mask_and_cut(turn.content, MAX_MESSAGE_CHARS)
+        data = dict(turn.data) if turn.data else turn.data
+        if data and isinstance(data.get("standalone"), str):
+            data["standalone"] = mask_and_cut(data["standalone"], MAX_MESSAGE_CHARS)
         with self._sessions.begin() as s:
-            s.add(Message(conversation_id=conversation_id, role=turn.role, content=turn.content,
-                          answer_id=turn.answer_id, data=turn.data))
+            s.add(Message(conversation_id=conversation_id, role=turn.role, content=content,
+                          answer_id=turn.answer_id, data=data))
             conv = s.get(Conversation, conversation_id)
             if conv is not None:
                 conv.updated_at = utcnow()

@@ -88,6 +88,28 @@ class ApiKey(Base):
     user_id: Mapped[str | None] = mapped_column(String(128), nullable=True)  # the key's own identity
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # On-behalf keys may be limited to people of these units / these user ids (None: anyone).
+    allowed_units: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    allowed_users: Mapped[list | None] = mapped_column(JSON, nullable=True)
+
+
+class LoginFailure(Base):
+    """Failed logins per user name, shared by every replica, so rotating IPs or replicas resets nothing."""
+
+    __tablename__ = "login_failures"
+    username: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TokenVersion(Base):
+    """A person's token version: tokens carry it, and bumping it (a password change) revokes older ones."""
+
+    __tablename__ = "token_versions"
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class IndexJob(Base):
@@ -115,22 +137,10 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
-    _create_tables(engine)
+    from assistant.migrations import upgrade_to_head
+
+    upgrade_to_head(engine)
     return engine
-
-
-def _create_tables(engine: Engine, attempts: int = 3) -> None:
-    """Replicas starting together against one database race on CREATE TABLE: the loser sees "already
-    exists" (SQLite: OperationalError; PostgreSQL: ProgrammingError/IntegrityError) and simply checks again."""
-    from sqlalchemy.exc import DatabaseError
-
-    for attempt in range(attempts):
-        try:
-            Base.metadata.create_all(engine)
-            return
-        except DatabaseError:
-            if attempt == attempts - 1:
-                raise
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:
@@ -164,5 +174,5 @@ class Sessions:
 
 
 def open_sessions(url: str) -> Sessions:
-    """The service's records at ``url`` (tables created if missing)."""
+    """The service's records at ``url`` (migrated to the newest schema revision first)."""
     return Sessions(make_engine(url))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,15 @@ from langchain_core.prompts import PromptTemplate
 from assistant.answer_types import Source
 from assistant.citations import sentence_spans
 from core.errors import ConfigurationError
+from core.vietnamese import normalize_text
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-# The tags that delimit sources in answer.vi.md; a source cannot close the block early.
-_SOURCE_TAGS = re.compile(r"</?\s*nguon\s*>", re.IGNORECASE)
+# The tags that delimit sources in answer.vi.md, and whatever a model may read as one: look-alike brackets,
+# spaces or invisible characters inside, "nguồn" with its diacritics. No field can close the block early.
+_LT, _GT = "<‹〈⟨〈❮❬«", ">›〉⟩〉❯❭»"
+_O = "oóòỏõọôốồổỗộơớờởỡợ"
+_SOURCE_TAGS = re.compile(rf"[{_LT}]\s*/?\s*ngu\s*[{_O}]\s*n\s*/?\s*[{_GT}]", re.IGNORECASE)
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _VALIDITY_NOTE = {"het_hieu_luc": "văn bản đã hết hiệu lực", "chua_co_hieu_luc": "văn bản chưa có hiệu lực"}
 
 
@@ -81,17 +87,26 @@ def load_prompt(name: str, prompts_dir: Path | None = None) -> Prompt:
     return Prompt(name=declared, version=version, template=template, path=path)
 
 
+def clean_prompt_text(text: str) -> str:
+    """Any text that reaches a prompt (source bodies, titles, citations, questions, history): compatibility
+    forms folded (full-width ＜／ｎｇｕｏｎ＞), invisible characters dropped, delimiter look-alikes replaced."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _SOURCE_TAGS.sub(" ", normalize_text(text))
+
+
 def source_header(source: Source, marker: int) -> str:
-    """"[n] <citation>", with the số hiệu when the citation lacks it and a note when not in force."""
+    """"[n] <citation>", with the số hiệu when the citation lacks it and a note when not in force; one line,
+    cleaned like a body (a title is as untrusted as the text)."""
     header = f"[{marker}] {source.citation or source.title}"
     if source.so_hieu and source.so_hieu not in header:
         header += f" ({source.so_hieu})"
     note = _VALIDITY_NOTE.get(source.validity)
-    return f"{header} — {note}" if note else header
+    header = f"{header} — {note}" if note else header
+    return " ".join(clean_prompt_text(header).split())
 
 
 def _block(source: Source, marker: int, text: str) -> str:
-    return f"{source_header(source, marker)}\n{_SOURCE_TAGS.sub(' ', text).strip()}"
+    return f"{source_header(source, marker)}\n{clean_prompt_text(text).strip()}"
 
 
 def render_sources(sources: Sequence[Source], budget_tokens: int,

@@ -60,3 +60,9 @@ class Retriever:
         # query without sparse terms to dense: nothing of that is repeated here.
         return self.store.search(flt=flt, dense=dense, sparse=sparse, mode=mode, limit=top_k,
                                  prefetch_limit=max(self.prefetch_limit, top_k), fusion=self.fusion)
+
+    def visible(self, chunk_ids: Sequence[str], principal: Principal) -> set[str]:
+        """Which of ``chunk_ids`` exist and ``principal`` may see now (the store's access filter decides)."""
+        if not chunk_ids:
+            return set()
+        return {hit.chunk_id for hit in self.store.get(list(chunk_ids), SearchFilter(principal=principal))}

@@ -55,6 +55,7 @@ def server_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update({"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_LLM_BACKEND": "extractive",
                 "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+                "ASSISTANT_DEMO": "1", "ASSISTANT_LOGIN_RATE_LIMIT_PER_MINUTE": "1000000",
                 "PYTHONPATH": str(ROOT)})
     return env
 

@@ -112,6 +112,21 @@ class Settings(BaseSettings):
     max_json_bytes: int = 64 * 1024  # every other request body
     rate_limit_per_minute: int = 120  # per API key / per user, token bucket in each process
 
+    # Security (issue 12). Demo mode (ASSISTANT_DEMO=1, set by `make demo`) allows accounts whose password is a
+    # known demo password; without it the API refuses to start with one.
+    demo: bool = False
+    # Peers whose X-Forwarded-For is believed (comma-separated IPs or CIDRs, e.g. the nginx address); none by
+    # default, so a client cannot pick its own address for the per-IP login limit.
+    trusted_proxies: str = ""
+    login_rate_limit_per_minute: int = 10  # login attempts per client address, per process
+    login_max_failures: int = 5  # failures per user name (all replicas) before the growing lock-out
+    login_lockout_base_s: float = 30.0  # lock after the limit: base × 2^(failures − limit), at most 1 hour
+    login_concurrency: int = 4  # argon2 verifications at once (64 MiB each); more callers get 503
+    # Retention (Nghị định 13/2023), in days; 0 keeps rows forever. Purged at start-up and daily.
+    retention_conversations_days: int = 365
+    retention_feedback_days: int = 365
+    retention_audit_days: int = 730
+
     @property
     def sql_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'assistant.sqlite'}"

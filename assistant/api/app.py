@@ -40,7 +40,7 @@ Xác thực / authentication: `Authorization: Bearer <JWT từ /v1/login>` cho n
 Mọi lỗi trả về `{"detail": "...", "code": "..."}`.
 """
 
-ERROR_RESPONSES = {status: {"model": ErrorOut} for status in (400, 401, 403, 404, 413, 415, 422, 429)}
+ERROR_RESPONSES = {status: {"model": ErrorOut} for status in (400, 401, 403, 404, 413, 415, 422, 429, 503)}
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *,

@@ -22,6 +22,7 @@ from assistant.answer_types import AnswerResult
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import iso
 from assistant.db import AuditEvent, Sessions
+from assistant.pii import mask_and_cut
 from core.access import Principal
 
 log = logging.getLogger("assistant.api.audit")
@@ -53,7 +54,7 @@ def record(sessions: Sessions, principal: Principal, via: str, action: str, draf
            latency_ms: float) -> None:
     with sessions.begin() as s:
         s.add(AuditEvent(user_id=principal.user_id, unit=principal.unit, via=via, action=action,
-                         question=mask_pii(draft.question)[:4000], retrieved_ids=list(draft.retrieved),
+                         question=mask_and_cut(draft.question, 4000), retrieved_ids=list(draft.retrieved),
                          cited_ids=list(draft.cited), answer_id=draft.answer_id,
                          latency_ms=round(latency_ms, 2), outcome=draft.outcome[:64]))
 

@@ -27,9 +27,11 @@ from fastapi.security import APIKeyHeader, HTTPBearer
 from sqlalchemy import select
 
 from assistant.api.errors import ApiError
-from assistant.db import ApiKey, Sessions
+from assistant.db import ApiKey, Sessions, TokenVersion, utcnow
 from core.access import Principal, UserRecord, load_users
+from core.errors import ConfigurationError
 from core.settings import Settings
+from core.vietnamese import normalize_text
 
 JWT_ALGORITHM = "HS256"
 JWT_ISSUER = "tro-ly-ao"
@@ -57,25 +59,74 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 # -- JWT ---------------------------------------------------------------------------------------------------
+MIN_SECRET_BYTES = 32
+
+
 def jwt_secret(settings: Settings) -> str:
-    """The configured secret, else one random secret per data dir (0600 file) shared by its replicas."""
-    if settings.jwt_secret is not None and settings.jwt_secret.get_secret_value():
-        return settings.jwt_secret.get_secret_value()
+    """The configured secret, else one random secret per data dir (0600 file) shared by its replicas.
+
+    A secret under 32 bytes is refused (HS256 keys that short can be guessed offline from one token). With a
+    server database (replicas on several machines, each with its own data dir) a generated secret would differ
+    per replica, so one must be configured. The generated file appears whole or not at all (written aside,
+    then linked into place), so a replica starting at the same moment never reads half a secret."""
+    configured = settings.jwt_secret.get_secret_value() if settings.jwt_secret is not None else ""
+    if configured:
+        if len(configured.encode("utf-8")) < MIN_SECRET_BYTES:
+            raise ConfigurationError(f"ASSISTANT_JWT_SECRET has {len(configured.encode('utf-8'))} bytes; "
+                                     f"at least {MIN_SECRET_BYTES} are required")
+        return configured
+    if not settings.sql_url.startswith("sqlite"):
+        raise ConfigurationError("ASSISTANT_JWT_SECRET must be set when ASSISTANT_DATABASE_URL is a server "
+                                 "database: replicas would otherwise sign with different secrets")
     path = Path(settings.data_dir) / "jwt.secret"
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        _write_secret_once(path)
+    secret = path.read_text(encoding="utf-8").strip()
+    if len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
+        raise ConfigurationError(f"{path} holds a secret under {MIN_SECRET_BYTES} bytes; delete it to generate one")
+    return secret
+
+
+def _write_secret_once(path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8").strip()
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(secrets.token_urlsafe(48))
-    return path.read_text(encoding="utf-8").strip()
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_urlsafe(48))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # atomic, and fails when another process won the race: keep theirs
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def issue_token(user: UserRecord, secret: str, ttl_minutes: int) -> tuple[str, int]:
+def token_version(sessions: Sessions, user_id: str) -> int:
+    with sessions() as s:
+        row = s.get(TokenVersion, user_id)
+        return row.version if row is not None else 0
+
+
+def bump_token_version(sessions: Sessions, user_id: str) -> int:
+    """Revoke every token issued to ``user_id`` so far (a password change, an erasure); the new version."""
+    with sessions.begin() as s:
+        row = s.get(TokenVersion, user_id)
+        if row is None:
+            row = TokenVersion(user_id=user_id, version=0)
+            s.add(row)
+        row.version += 1
+        row.changed_at = utcnow()
+        return row.version
+
+
+def issue_token(user: UserRecord, secret: str, ttl_minutes: int, version: int = 0) -> tuple[str, int]:
     now = int(time.time())
     claims = {"sub": user.id, "name": user.name, "unit": user.unit, "roles": list(user.roles),
-              "iss": JWT_ISSUER, "iat": now, "exp": now + ttl_minutes * 60, "jti": secrets.token_hex(8)}
+              "iss": JWT_ISSUER, "iat": now, "exp": now + ttl_minutes * 60, "jti": secrets.token_hex(8),
+              "tv": version}
     return jwt.encode(claims, secret, algorithm=JWT_ALGORITHM), ttl_minutes * 60
 
 
@@ -95,12 +146,15 @@ def hash_api_key(key: str) -> str:
 
 
 def create_api_key(sessions: Sessions, name: str, may_act_for_users: bool = False,
-                   user_id: str | None = None) -> str:
-    """Store a new key's hash and return the key itself, which is shown once and never stored."""
+                   user_id: str | None = None, units: list[str] | None = None,
+                   users: list[str] | None = None) -> str:
+    """Store a new key's hash and return the key itself, which is shown once and never stored. ``units`` /
+    ``users`` limit whom an on-behalf key may act for (None: anyone in the users file)."""
     key = API_KEY_PREFIX + secrets.token_urlsafe(32)
     with sessions.begin() as s:
         s.add(ApiKey(name=name, key_hash=hash_api_key(key), may_act_for_users=may_act_for_users,
-                     user_id=user_id))
+                     user_id=user_id, allowed_units=[normalize_text(u) for u in units] if units else None,
+                     allowed_users=list(users) if users else None))
     return key
 
 
@@ -147,7 +201,8 @@ class Caller:
         return f"key:{self.via}" if self.method == "api_key" else f"user:{self.principal.user_id}"
 
 
-def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf: str | None) -> Caller:
+def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf: str | None,
+                      sessions: Sessions) -> Caller:
     if on_behalf:
         raise ApiError(403, "Chỉ khoá API được phép hành động thay người dùng / only API keys may act "
                             "on behalf of a user", "on_behalf_not_allowed")
@@ -156,6 +211,9 @@ def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf:
     if user is None or user.unit != claims.get("unit") or list(user.roles) != list(claims.get("roles") or []):
         raise ApiError(401, "Mã xác thực không còn phù hợp, hãy đăng nhập lại / token outdated, log in again",
                        "token_outdated")
+    if claims.get("tv", 0) != token_version(sessions, user.id):
+        raise ApiError(401, "Mã xác thực đã bị thu hồi, hãy đăng nhập lại / token revoked, log in again",
+                       "token_revoked")
     return Caller(user.principal(), method="jwt")
 
 
@@ -171,6 +229,10 @@ def caller_from_api_key(sessions: Sessions, users: UsersDirectory, key: str, on_
         if user is None:
             raise ApiError(403, "Người dùng được đại diện không tồn tại / unknown on-behalf user",
                            "unknown_on_behalf_user")
+        if (row.allowed_users and user.id not in row.allowed_users) or \
+                (row.allowed_units and user.unit not in row.allowed_units):
+            raise ApiError(403, "Khoá API này không được hành động thay người dùng này / this key may not act "
+                                "for this user", "on_behalf_not_allowed")
         return Caller(user.principal(), via=row.name, method="api_key", on_behalf=True)
     if row.user_id:
         user = users.get(row.user_id)

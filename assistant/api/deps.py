@@ -44,7 +44,8 @@ def current_caller(
     if key:
         caller = caller_from_api_key(state.runtime.sessions, state.users, key.strip(), on_behalf)
     elif bearer:
-        caller = caller_from_token(state.jwt_secret, state.users, bearer.credentials.strip(), on_behalf)
+        caller = caller_from_token(state.jwt_secret, state.users, bearer.credentials.strip(), on_behalf,
+                                   state.runtime.sessions)
     else:
         raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})
     state.limiter.charge(caller.bucket)

@@ -1,46 +1,12 @@
-"""Personal data out of the audit trail and the logs: CCCD / CMND numbers, Vietnamese phone numbers, emails.
-
-Masking keeps the first and last characters, so an officer reading the audit can still tell two records
-apart (``0912***678``, ``001***789``, ``n***@example.com``) without the record holding the number itself.
-"""
+"""Personal data out of the logs: a filter that masks every record (the patterns are ``assistant.pii``)."""
 
 from __future__ import annotations
 
 import logging
-import re
 
-_EMAIL = r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-# +84 / 84 / 0, then 9 (mobile) or 10 (landline) more digits, optionally grouped by spaces, dots or dashes.
-_PHONE = r"(?P<phone>(?:\+84|(?<![\d.,])84|(?<![\d.,])0)(?:[ .-]?\d){9,10})"
-_CCCD = r"(?P<cccd>\d{12})"  # căn cước công dân
-_CMND = r"(?P<cmnd>\d{9})"  # chứng minh nhân dân (old format)
-_PATTERN = re.compile(rf"(?<![\w@.+-]){_EMAIL}|(?<![\d.,]){_CCCD}(?![\d.,]\d|\d)|{_PHONE}(?![\d]|[.,]\d)"
-                      rf"|(?<![\d.,]){_CMND}(?![\d]|[.,]\d)")
+from assistant.pii import mask_pii
 
-
-def _keep_ends(text: str, head: int, tail: int) -> str:
-    if len(text) <= head + tail:
-        return "*" * len(text)
-    return f"{text[:head]}***{text[-tail:]}"
-
-
-def _replace(match: re.Match[str]) -> str:
-    if match.group("email"):
-        local, _, domain = match.group("email").partition("@")
-        return f"{local[:1]}***@{domain}"
-    if match.group("phone"):
-        digits = re.sub(r"\D", "", match.group("phone"))
-        prefix = "+" if match.group("phone").startswith("+") else ""
-        return prefix + _keep_ends(digits, 4, 3)
-    number = match.group("cccd") or match.group("cmnd")
-    return _keep_ends(number, 3, 3)
-
-
-def mask_pii(text: str | None) -> str:
-    """The text with every CCCD/CMND number, phone number and email masked; other text unchanged."""
-    if not text:
-        return ""
-    return _PATTERN.sub(_replace, text)
+__all__ = ["MaskingFilter", "install_log_masking", "mask_pii"]
 
 
 def _mask_arg(value: object) -> object:

@@ -65,7 +65,8 @@ def answer_events(state: ApiState, caller: Caller, body: AskIn) -> Iterator[str]
 
 @router.post("/ask/stream", response_class=StreamingResponse, responses=SSE_DOC)
 def ask_stream(body: AskIn, caller: CurrentPrincipal, state: State) -> StreamingResponse:
-    """The same answer as Server-Sent Events: ``meta``, ``token`` (text as generated), ``final`` (checked)."""
+    """The same answer as Server-Sent Events: ``meta``, ``token`` (whole sentences, once they passed the
+    citation check), ``final`` (checked)."""
     frames = answer_events(state, caller, body)
     first = next(frames)
     return StreamingResponse(chain([first], frames), media_type="text/event-stream", headers=SSE_HEADERS)

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 from assistant.answering import Answerer
 from assistant.api.auth import UsersDirectory, jwt_secret
+from assistant.api.login_guard import LoginThrottle, Network, VerificationGate, parse_trusted_proxies
 from assistant.api.metrics import ApiMetrics
 from assistant.api.ratelimit import RateLimiter
+from assistant.api.startup_checks import refuse_demo_accounts
 from assistant.api.worker import IndexWorker
+from assistant.retention import RetentionJob, RetentionPolicy
 from assistant.retrieval import Retriever
 from assistant.runtime import Runtime
 from core.settings import Settings
@@ -23,14 +26,19 @@ class ApiState:
     jwt_secret: str
     users: UsersDirectory
     limiter: RateLimiter
-    login_limiter: RateLimiter
+    login_limiter: RateLimiter  # per client address
+    login_throttle: LoginThrottle  # per user name, in SQL
+    login_gate: VerificationGate  # concurrent argon2 verifications
+    trusted_proxies: tuple[Network, ...]  # peers whose X-Forwarded-For is believed
     metrics: ApiMetrics
     worker: IndexWorker
     answerer: Answerer  # remembers conversations
     stateless_answerer: Answerer  # OpenAI-compatible calls without a conversation id
     retriever: Retriever
+    retention: RetentionJob  # purges expired records at start and daily
 
     def close(self) -> None:
+        self.retention.stop()
         self.worker.stop()
         if self.owns_runtime:
             self.runtime.close()
@@ -38,6 +46,9 @@ class ApiState:
 
 def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics) -> ApiState:
     """Open everything once, warm the model and the segmenter, start the worker (blocking; run in a thread)."""
+    refuse_demo_accounts(settings)
+    secret = jwt_secret(settings)
+    trusted = parse_trusted_proxies(settings.trusted_proxies)
     owns = runtime is None
     runtime = runtime or Runtime(settings)
     runtime.embedder.embed_query("khởi động")
@@ -46,8 +57,14 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
     worker = IndexWorker(runtime.indexer(), runtime.manifest, runtime.sessions, settings,
                          on_finish=lambda status: metrics.jobs.labels(status).inc())
     worker.start()
-    return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=jwt_secret(settings),
+    retention = RetentionJob(runtime.sessions, RetentionPolicy.from_settings(settings))
+    retention.start()
+    return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=secret,
                     users=UsersDirectory(settings.users_file), limiter=RateLimiter(settings.rate_limit_per_minute),
-                    login_limiter=RateLimiter(settings.rate_limit_per_minute), metrics=metrics, worker=worker,
+                    login_limiter=RateLimiter(settings.login_rate_limit_per_minute),
+                    login_throttle=LoginThrottle(runtime.sessions, settings.login_max_failures,
+                                                 settings.login_lockout_base_s),
+                    login_gate=VerificationGate(settings.login_concurrency), trusted_proxies=trusted,
+                    metrics=metrics, worker=worker,
                     answerer=runtime.answerer(), stateless_answerer=runtime.answerer(remember=False),
-                    retriever=runtime.retriever())
+                    retriever=runtime.retriever(), retention=retention)

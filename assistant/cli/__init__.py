@@ -11,6 +11,7 @@ import typer
 from assistant.cli import index_commands, query_commands, service_commands
 from assistant.cli.common import EXIT_REJECTED
 from assistant.cli.people_commands import apikey_app, users_app
+from assistant.cli.records_commands import records_app
 from assistant.cli.store_commands import audit_app, collection_app, snapshot_app
 from evals.cli import eval_app
 
@@ -27,6 +28,7 @@ app.command("pull-warehouse")(index_commands.pull_warehouse)
 app.add_typer(users_app, name="users")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(audit_app, name="audit")
+app.add_typer(records_app, name="records")
 app.add_typer(snapshot_app, name="snapshot")
 app.add_typer(collection_app, name="collection")
 app.add_typer(eval_app, name="eval")

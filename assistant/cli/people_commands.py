@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -38,18 +39,63 @@ def users(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] =
         typer.echo(f"{row['id']:<16} {row['name']:<28} {row['unit']:<24} {', '.join(row['roles'])}")
 
 
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 @users_app.command("hash-password")
 def hash_password() -> None:
     """Read a password (prompt, or one line on stdin) and print its argon2id hash for the users file."""
     from assistant.api.auth import hash_password as argon2_hash
 
-    if sys.stdin.isatty():
-        password = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _read_password()
     if not password:
         fail("mật khẩu trống")
     typer.echo(argon2_hash(password))
+
+
+@users_app.command("set-password")
+def set_password(
+    user_id: Annotated[str, typer.Argument(help="User id in the users file")],
+    users_file: Annotated[Path | None, typer.Option("--file", help="Users file (default: $ASSISTANT_USERS_FILE)")]
+    = None,
+) -> None:
+    """Set a person's password (prompt, or one line on stdin): its argon2id hash goes into the users file, and
+    every token issued to the person before is revoked."""
+    from assistant.api.auth import bump_token_version
+    from assistant.api.auth import hash_password as argon2_hash
+    from assistant.users_file import check_new_password, set_password_hash
+
+    settings = Settings()
+    path = users_file or settings.users_file
+    password = _read_password()
+    with reported():
+        check_new_password(password)
+        set_password_hash(path, user_id, argon2_hash(password))
+    bump_token_version(sessions(settings), user_id)
+    typer.echo(f"đã đặt mật khẩu cho {user_id} trong {path}; các phiên đăng nhập cũ đã bị thu hồi", err=True)
+
+
+@users_app.command("erase")
+def erase(
+    user_id: Annotated[str, typer.Argument(help="The person's user id (need not be in the users file any more)")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Erase a person's records (Nghị định 13/2023): their conversations and feedback are deleted, their audit
+    rows pseudonymised, their tokens revoked; the erasure is written to the audit."""
+    import getpass
+
+    from assistant.api.auth import bump_token_version
+    from assistant.retention import erase_person
+
+    if not yes and not typer.confirm(f"Xoá toàn bộ hội thoại, phản hồi của {user_id} và ẩn danh nhật ký?"):
+        raise typer.Exit(1)
+    records = sessions(Settings())
+    done = erase_person(records, user_id, actor=f"cli:{getpass.getuser()}")
+    bump_token_version(records, user_id)
+    print_json(done)
 
 
 @apikey_app.command("create")
@@ -57,6 +103,10 @@ def apikey_create(
     name: Annotated[str, typer.Argument(help="Key name, e.g. the calling system: dms")],
     on_behalf: Annotated[bool, typer.Option("--on-behalf", help="May act for users (X-On-Behalf-Of)")] = False,
     user: Annotated[str | None, typer.Option("--user", help="The key's own user id (its unit and roles)")] = None,
+    units: Annotated[str | None, typer.Option("--units", help="On-behalf only for people of these units "
+                                              "(comma-separated)")] = None,
+    users: Annotated[str | None, typer.Option("--users", help="On-behalf only for these user ids "
+                                              "(comma-separated)")] = None,
 ) -> None:
     """Create a key and print it once; only its sha256 is stored."""
     from sqlalchemy.exc import IntegrityError
@@ -70,8 +120,16 @@ def apikey_create(
         known = load_users(settings.users_file)
     if user is not None and user not in known:
         fail(f"không có người dùng {user!r} trong tệp người dùng")
+    unit_list = [u.strip() for u in (units or "").split(",") if u.strip()]
+    user_list = [u.strip() for u in (users or "").split(",") if u.strip()]
+    if (unit_list or user_list) and not on_behalf:
+        fail("--units / --users chỉ dùng cùng --on-behalf")
+    unknown = [u for u in user_list if u not in known]
+    if unknown:
+        fail(f"không có người dùng {', '.join(map(repr, unknown))} trong tệp người dùng")
     try:
-        key = create_api_key(sessions(settings), name, may_act_for_users=on_behalf, user_id=user)
+        key = create_api_key(sessions(settings), name, may_act_for_users=on_behalf, user_id=user,
+                             units=unit_list or None, users=user_list or None)
     except IntegrityError:
         fail(f"đã có khoá tên {name!r}")
     typer.echo(key)

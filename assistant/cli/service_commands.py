@@ -21,16 +21,21 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
+    from assistant.api.auth import jwt_secret
+    from assistant.api.startup_checks import refuse_demo_accounts
     from assistant.index_owner import find_owner
 
     settings = Settings()
     with reported():
+        refuse_demo_accounts(settings)
+        jwt_secret(settings)
         running = find_owner(settings)
     if running is not None:
         fail(f"{settings.data_dir} đã có dịch vụ giữ (pid {running.pid}, {running.url})")
     reachable = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     url = f"http://[{reachable}]:{port}" if ":" in reachable else f"http://{reachable}:{port}"
-    uvicorn.run(create_app(settings, owner_url=url), host=host, port=port, workers=1)
+    # X-Forwarded-For is read by the app from ASSISTANT_TRUSTED_PROXIES only (uvicorn would trust 127.0.0.1).
+    uvicorn.run(create_app(settings, owner_url=url), host=host, port=port, workers=1, proxy_headers=False)
 
 
 def ui(

@@ -167,6 +167,7 @@ def main() -> int:
         "ASSISTANT_LLM_BACKEND": "openai", "ASSISTANT_LLM_BASE_URL": base_url, "ASSISTANT_LLM_MODEL": args.model,
         "ASSISTANT_LLM_CONTEXT_TOKENS": "2048", "ASSISTANT_LLM_MAX_TOKENS": str(args.max_tokens * 2),
         "ASSISTANT_JWT_SECRET": "check-vllm-only-secret-0123456789abcdef", "HF_HUB_OFFLINE": "1",
+        "ASSISTANT_DEMO": "1",  # the demo users file logs in below
     })
     t0 = time.perf_counter()
     index = subprocess.run([sys.executable, "-m", "assistant.cli", "index", "data/warehouse", "data/samples",

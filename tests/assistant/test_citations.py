@@ -54,15 +54,17 @@ def test_quotes_are_verbatim_sentences_that_support_the_claim():
 
 
 def test_grouped_and_adjacent_markers():
-    cleaned, citations, removed = check_citations("Theo quy định [1, 2] và [1][3].", _sources())
-    assert cleaned == "Theo quy định [1][2] và [1][3]."
+    answer = "Lệ phí, hồ sơ đăng ký hộ kinh doanh [1, 2] và hồ sơ đăng ký, trả lời giấy tờ [1][3]."
+    cleaned, citations, removed = check_citations(answer, _sources())
+    assert cleaned == "Lệ phí, hồ sơ đăng ký hộ kinh doanh [1][2] và hồ sơ đăng ký, trả lời giấy tờ [1][3]."
     assert [c.marker for c in citations] == [1, 2, 3]
     assert removed == 0
 
 
 def test_ranges_expand_when_small():
-    cleaned, citations, removed = check_citations("Các quy định liên quan [1-3].", _sources())
-    assert cleaned == "Các quy định liên quan [1][2][3]."
+    answer = "Hồ sơ đăng ký hộ kinh doanh và giấy tờ cần trả lời [1-3]."
+    cleaned, citations, removed = check_citations(answer, _sources())
+    assert cleaned == "Hồ sơ đăng ký hộ kinh doanh và giấy tờ cần trả lời [1][2][3]."
     assert [c.marker for c in citations] == [1, 2, 3] and removed == 0
 
 
@@ -101,3 +103,14 @@ def test_no_answer_detection_is_case_and_diacritics_robust():
     assert mentions_no_answer("Rất tiếc, khong tim thay  can cu.")
     assert mentions_no_answer("Không tìm thấy căn cứ".replace("ô", "o\u0302"))  # decomposed paste
     assert not mentions_no_answer("Căn cứ Điều 5, lệ phí là 100.000 đồng [1].")
+
+
+def test_a_valid_marker_whose_claim_shares_nothing_with_its_quote_is_removed():
+    answer = ("Lệ phí cấp giấy chứng nhận là 100.000 đồng/lần cấp [1]. "
+              "Thuế thu nhập cá nhân năm nay giảm một nửa [2]. Không cần giấy tờ gì [1].")
+    cleaned, citations, removed = check_citations(answer, _sources())
+    assert cleaned == ("Lệ phí cấp giấy chứng nhận là 100.000 đồng/lần cấp [1]. "
+                       "Thuế thu nhập cá nhân năm nay giảm một nửa. Không cần giấy tờ gì.")
+    assert [c.marker for c in citations] == [1] and removed == 2
+    only_unrelated, none, removed = check_citations("Sân bay mới khởi công vào tháng Chín [1][2][3].", _sources())
+    assert none == [] and removed == 3 and only_unrelated == "Sân bay mới khởi công vào tháng Chín."

@@ -33,7 +33,7 @@ def _free_port() -> int:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
-            "ASSISTANT_USERS_FILE": str(REPO / "data" / "users.yaml"),
+            "ASSISTANT_USERS_FILE": str(REPO / "data" / "users.yaml"), "ASSISTANT_DEMO": "1",
             "ASSISTANT_EMBEDDING_CACHE_PATH": str(REPO / "build" / "test-cache" / "embeddings.sqlite")}
 
 

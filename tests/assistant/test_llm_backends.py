@@ -342,8 +342,11 @@ def test_answer_through_the_server_streams_and_keeps_only_valid_markers(answer_r
     events = list(answer_runtime.answerer(remember=False).ask_stream(
         "Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ quý III năm 2026 là bao nhiêu?", principal))
     kinds = [e["event"] for e in events]
-    assert kinds[0] == "meta" and kinds[-1] == "final" and kinds.count("token") >= 2
+    assert kinds[0] == "meta" and kinds[-1] == "final" and kinds.count("token") >= 1
     result = events[-1]["result"]
+    # Streamed text is let out sentence by sentence once checked: no marker the sources do not have.
+    streamed = "".join(e["text"] for e in events if e["event"] == "token")
+    assert {int(m) for m in __import__("re").findall(r"\[(\d+)\]", streamed)} <= {s.marker for s in result.sources}
     assert result.backend.startswith("openai:")
     # A base model writes what it writes; what reaches the user is either a refusal or checked citations.
     if result.refused:

@@ -150,6 +150,8 @@ def two_apis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiProc
             "ASSISTANT_USERS_FILE": str(REPO / "data" / "users.yaml"),
             "ASSISTANT_EMBEDDING_CACHE_PATH": str(CACHE),
             "ASSISTANT_RATE_LIMIT_PER_MINUTE": "100000",
+            "ASSISTANT_LOGIN_RATE_LIMIT_PER_MINUTE": "100000",
+            "ASSISTANT_DEMO": "1",  # the demo users file
         })
         procs.append(ApiProcess(name, env, root / f"api-{name}.log"))
     try:

@@ -60,5 +60,7 @@ def base_env(data_dir: Path) -> dict[str, str]:
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "PYTHONUNBUFFERED": "1",
+        "ASSISTANT_DEMO": "1",  # the demo users file (password demo123)
+        "ASSISTANT_LOGIN_RATE_LIMIT_PER_MINUTE": "100000",
     })
     return env

@@ -30,7 +30,8 @@ RESTRICTED_SYT_DOC = "kho:SYT-DB-2026Q3"  # restricted to Sở Y tế and Văn p
 
 
 def make_settings(data_dir: Path, users_file: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"embedding_cache_path": EMBEDDING_CACHE, "rate_limit_per_minute": 100_000, **overrides}
+    values: dict[str, Any] = {"embedding_cache_path": EMBEDDING_CACHE, "rate_limit_per_minute": 100_000,
+                              "login_rate_limit_per_minute": 100_000, "demo": True, **overrides}
     return Settings(data_dir=data_dir, users_file=users_file, **values)
 
 

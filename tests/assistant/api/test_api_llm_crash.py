@@ -46,6 +46,7 @@ def _model_child(parent: int) -> int:
 def served(gguf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:
     data = tmp_path_factory.mktemp("serve-llamacpp")
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_USERS_FILE": str(REPO / "data" / "users.yaml"),
+           "ASSISTANT_DEMO": "1",
            "ASSISTANT_EMBEDDING_CACHE_PATH": str(REPO / "build" / "test-cache" / "embeddings.sqlite"),
            "ASSISTANT_LLM_BACKEND": "llamacpp", "ASSISTANT_LLM_GGUF_PATH": str(gguf_path),
            "ASSISTANT_LLM_CHAT_FORMAT": "gemma", "ASSISTANT_LLM_CONTEXT_TOKENS": "2048",
