@@ -76,7 +76,8 @@ class OpenAIRouteChannel:
         from assistant.api.app import create_app
         from assistant.api.auth import create_api_key
 
-        settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000})
+        # The probe app serves whatever users the eval runs on (the demo accounts, usually): demo mode on.
+        settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000, "demo": True})
         self.key = create_api_key(runtime.sessions, f"eval-access-{secrets.token_hex(4)}", may_act_for_users=True)
         self._client = TestClient(create_app(settings, runtime))
         self._client.__enter__()
