@@ -1,4 +1,4 @@
-"""What every connector yields, and the checks every connector shares (size, reading, JSON, secrecy).
+"""What every connector yields, and the checks every connector shares (size, reading, JSON; secrecy is the indexer's).
 
 A connector never raises for a bad input: it yields a :class:`Rejection` naming the file and the
 problem in one line, and goes on with the next file, so one broken file does not stop an ingest.
@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.documents import Document
-from core.errors import RejectedInput, SecretDocument
-from core.secrecy import detect_secrecy_stamp, secrecy_reason
+from core.errors import RejectedInput
 from core.settings import Settings
 from core.vietnamese import normalize_text
 
@@ -89,14 +88,6 @@ def normalize_record(value: Any) -> Any:
     if isinstance(value, list):
         return [normalize_record(v) for v in value]
     return value
-
-
-def check_secrecy(*texts: str) -> None:
-    """Raise SecretDocument when any of ``texts`` (body, page headers) bears a secrecy stamp."""
-    for text in texts:
-        stamp = detect_secrecy_stamp(text)
-        if stamp:
-            raise SecretDocument(secrecy_reason(stamp))
 
 
 def walk_files(root: Path, suffixes: Iterable[str]) -> Iterator[Path | Rejection]:

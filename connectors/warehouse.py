@@ -16,7 +16,6 @@ from typing import Any
 from connectors.base import (
     DEFAULT_MAX_BYTES,
     Rejection,
-    check_secrecy,
     iter_json_files,
     normalize_record,
 )
@@ -105,7 +104,6 @@ def warehouse_document(record: Any, source: str) -> Document:
         raise RejectedInput(f"trường 'access' không hợp lệ: {exc}") from None
     updated_at = _updated_at(record.get("updated_at"))
     figures = _figures(record.get("figures"))
-    check_secrecy(summary, title)
     clean = {
         **record,
         "id": rid,
