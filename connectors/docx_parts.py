@@ -166,5 +166,9 @@ def docx_parts(data: bytes, limits: ExtractionLimits) -> ExtractedText:
         headers, footers = _page_parts(package, main, root, boxes)
         return ExtractedText(body=blocks, headers=headers, footers=footers, text_boxes=boxes,
                              metadata=_properties(package))
-    except (zipfile.BadZipFile, KeyError, EOFError, zlib.error, XMLSyntaxError, NotImplementedError) as exc:
+    except XMLSyntaxError as exc:
+        if "memory" in str(exc).lower() or str(exc).startswith("unknown error"):  # libxml2 out of memory
+            raise RejectedInput("đọc tệp vượt giới hạn bộ nhớ (nghi bom giải nén)") from None
+        raise RejectedInput(f"tệp .docx hỏng hoặc bị cắt cụt ({type(exc).__name__})") from None
+    except (zipfile.BadZipFile, KeyError, EOFError, zlib.error, NotImplementedError) as exc:
         raise RejectedInput(f"tệp .docx hỏng hoặc bị cắt cụt ({type(exc).__name__})") from None

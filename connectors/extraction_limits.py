@@ -10,8 +10,12 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import RejectedInput
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 _MB = 1024 * 1024
 
@@ -34,6 +38,12 @@ class ExtractionLimits:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
         if self.memory_bytes is not None and self.memory_bytes <= 0:
             raise ValueError(f"memory_bytes must be > 0 or None, got {self.memory_bytes!r}")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ExtractionLimits:
+        return cls(max_unpacked_bytes=settings.extract_max_unpacked_bytes, max_ratio=settings.extract_max_ratio,
+                   max_pages=settings.extract_max_pdf_pages, timeout_s=settings.extract_timeout_s,
+                   memory_bytes=settings.extract_memory_bytes)
 
 
 DEFAULT_EXTRACTION_LIMITS = ExtractionLimits()
