@@ -61,7 +61,7 @@ def check_zip_package(data: bytes, limits: ExtractionLimits) -> zipfile.ZipFile:
     total = sum(m.file_size for m in members)
     if total > limits.max_unpacked_bytes:
         raise RejectedInput(
-            f"tệp nén bung ra {total / _MB:.0f} MB, vượt giới hạn {limits.max_unpacked_bytes / _MB:.0f} MB "
+            f"tệp nén bung ra {total / _MB:.1f} MB, vượt giới hạn {limits.max_unpacked_bytes / _MB:.1f} MB "
             "(nghi bom giải nén)"
         )
     for member in members:

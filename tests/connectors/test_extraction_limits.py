@@ -57,7 +57,7 @@ def test_unpacked_total_over_the_limit_is_refused(tmp_path: Path) -> None:
     data = with_member(build_docx(), "word/media/photo.bin", os.urandom(3 * 1024 * 1024))
     (tmp_path / "lon.docx").write_bytes(data)
     reason = read_one(tmp_path / "lon.docx", ExtractionLimits(max_unpacked_bytes=2 * 1024 * 1024))
-    assert isinstance(reason, str) and "vượt giới hạn 2 MB" in reason
+    assert isinstance(reason, str) and "vượt giới hạn 2.0 MB" in reason
 
 
 def test_too_many_members_is_refused(tmp_path: Path) -> None:
