@@ -121,6 +121,12 @@ class Indexer:
             seen.add(item.doc_id)
             try:
                 outcome, n_chunks = self._index_document(item)
+            except SecretDocument as exc:
+                # A document that now bears a stamp: its earlier, unstamped version must not stay searchable.
+                if self.remove_document(item.doc_id):
+                    report.removed += 1
+                report.rejected.append(Rejection(path=item.source or item.doc_id, reason=str(exc)))
+                continue
             except RejectedInput as exc:
                 report.rejected.append(Rejection(path=item.source or item.doc_id, reason=str(exc)))
                 continue

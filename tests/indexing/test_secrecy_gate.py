@@ -136,3 +136,12 @@ def test_indexer_refuses_stamped_documents_of_every_connector(runtime: Runtime, 
     expected = {"a.docx", "b.html", "c.jsonl", "e.json"} | ({"d.json"} if TTHC.exists() else set())
     assert set(rejected) == expected and all("độ mật" in r for r in rejected.values()), rejected
     assert report.added == 0 and runtime.store.count() == 0 and runtime.manifest.entries() == []
+
+
+def test_a_document_that_becomes_stamped_is_removed(runtime: Runtime, tmp_path: Path) -> None:
+    path = write(tmp_path / "src" / "qd.docx", build_docx())
+    assert runtime.indexer().index(iter_sources([path])).added == 1 and runtime.store.count() > 0
+    write(path, build_docx(even_header="TỐI MẬT"))
+    report = runtime.indexer().index(iter_sources([path]))
+    assert report.removed == 1 and "«Tối mật»" in report.rejected[0].reason
+    assert runtime.store.count() == 0 and runtime.manifest.entries() == []
