@@ -96,7 +96,8 @@ def detect_secrecy_stamp(text: str) -> str | None:
     """Return "Mật" / "Tối mật" / "Tuyệt mật" when plain text bears that stamp in its opening block."""
     if not text:
         return None
-    blocks = [TextBlock(line) for line in visible(text).splitlines()]
+    head = "\n".join(text.splitlines()[: 2 * MAX_ZONE_LINES])  # the zone never runs further; skip the rest
+    blocks = [TextBlock(line) for line in visible(head).splitlines()]
     return _first_stamp(opening_block(blocks))
 
 
