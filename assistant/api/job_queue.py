@@ -10,12 +10,15 @@ and a job whose replica died must not stay "running" (or "queued") forever. So:
 - a running job whose heartbeat is older than ``stale_s``, or whose owner was a process on this host that no
   longer exists, is **recovered**: re-queued once, failed the second time. Every recovery is conditional on
   the heartbeat it saw, so a live replica's job is never taken over.
+- a replica only takes (or re-queues) a job whose uploaded file it can see (``can_run``): replicas sharing a
+  data dir share the work, a replica with its own data dir runs only its own uploads.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -57,19 +60,23 @@ def _pid_gone(replica: str) -> bool:
 class JobQueue:
     """The queue as one replica sees it; ``replica`` names this process in the jobs it runs."""
 
-    def __init__(self, sessions: Sessions, stale_s: float, replica: str | None = None) -> None:
+    def __init__(self, sessions: Sessions, stale_s: float, replica: str | None = None,
+                 can_run: Callable[[str, str], bool] | None = None) -> None:
         if not stale_s > 0:
             raise ValueError(f"stale_s must be > 0, got {stale_s!r}")
         self.sessions = sessions
         self.stale_s = stale_s
         self.replica = replica or this_replica()
+        self.can_run = can_run or (lambda _job_id, _filename: True)  # (job id, file name) -> its file is here
 
     def claim_next(self) -> ClaimedJob | None:
-        """The oldest queued job, now running here; None when there is none (or others took them all)."""
+        """The oldest queued job this replica can run, now running here; None when there is none."""
         with self.sessions() as s:
-            rows = s.execute(select(IndexJob.id, IndexJob.detail).where(IndexJob.status == "queued")
-                             .order_by(IndexJob.created_at).limit(10)).all()
-        for job_id, detail in rows:
+            rows = s.execute(select(IndexJob.id, IndexJob.filename, IndexJob.detail)
+                             .where(IndexJob.status == "queued").order_by(IndexJob.created_at).limit(50)).all()
+        for job_id, filename, detail in rows:
+            if not self.can_run(job_id, filename):
+                continue
             claimed = self.claim(job_id, detail or {})
             if claimed is not None:
                 return claimed
@@ -111,15 +118,16 @@ class JobQueue:
         now = now or utcnow()
         cutoff = now - timedelta(seconds=self.stale_s)
         with self.sessions() as s:
-            rows = s.execute(select(IndexJob.id, IndexJob.detail, IndexJob.finished_at)
+            rows = s.execute(select(IndexJob.id, IndexJob.filename, IndexJob.detail, IndexJob.finished_at)
                              .where(IndexJob.status == "running")).all()
         recovered = []
-        for job_id, detail, beat in rows:
+        for job_id, filename, detail, beat in rows:
             detail = detail or {}
             stale = beat is None or _naive(beat) < _naive(cutoff) or _pid_gone(str(detail.get("replica", "")))
             if not stale or detail.get("replica") == self.replica:
                 continue
-            again = int(detail.get("attempts", 1)) < MAX_ATTEMPTS
+            # Re-queued only where some replica can run it (this one sees its file); else it would wait forever.
+            again = int(detail.get("attempts", 1)) < MAX_ATTEMPTS and self.can_run(job_id, filename)
             status = "queued" if again else "failed"
             values: dict[str, Any] = {"status": status, "finished_at": None if again else now,
                                       "detail": {**detail, "replica": None} if again else

@@ -46,7 +46,8 @@ class IndexWorker:
         self.sessions = sessions
         self.settings = settings
         self.on_finish = on_finish  # callback(status) for metrics
-        self.queue = queue or JobQueue(sessions, settings.job_stale_s)
+        self.queue = queue or JobQueue(sessions, settings.job_stale_s,
+                                       can_run=lambda job_id, name: upload_path(settings, job_id, name).is_file())
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="index-worker", daemon=True)

@@ -92,6 +92,7 @@ def runtime(tmp_path: Path) -> Runtime:
     settings = Settings(data_dir=tmp_path / "data", embedding_cache_path=REPO / "build" / "test-cache" /
                         "embeddings.sqlite", job_heartbeat_s=0.2)
     rt = Runtime(settings)
+    rt.sparse.encode_query("khởi động")  # as build_state does: underthesea's first use is not thread-safe
     yield rt
     rt.close()
 
@@ -139,3 +140,15 @@ def test_a_restarted_worker_resumes_the_job_its_dead_process_was_running(runtime
         worker.stop()
     resumed = job(runtime.sessions, "j1")
     assert resumed.status == "done" and resumed.detail["attempts"] == 2, resumed.detail
+
+
+def test_a_replica_takes_only_jobs_whose_file_it_can_see(sessions: Sessions) -> None:
+    add_job(sessions, "theirs")
+    add_job(sessions, "mine")
+    here = JobQueue(sessions, 60, "host-b:1", can_run=lambda job_id, _name: job_id == "mine")
+    claimed = here.claim_next()
+    assert claimed is not None and claimed.id == "mine" and here.claim_next() is None
+    assert job(sessions, "theirs").status == "queued"
+    # A dead replica's job whose file no live replica can see is failed, not left queued forever.
+    JobQueue(sessions, 60, "host-a:1").claim("theirs", {})
+    assert here.recover_stale(now=utcnow() + timedelta(seconds=120)) == [("theirs", "failed")]
