@@ -46,6 +46,8 @@ def _parse_line(line: str) -> tuple[str, str, str]:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         raise RejectedInput(f"JSON hỏng ở cột {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise RejectedInput("JSON lồng nhau quá sâu") from None
     if not isinstance(row, dict):
         raise RejectedInput("mỗi dòng phải là một đối tượng JSON")
     law_id, article_id, text = row.get("law_id"), row.get("article_id"), row.get("text")
@@ -55,6 +57,8 @@ def _parse_line(line: str) -> tuple[str, str, str]:
         raise RejectedInput("thiếu 'article_id'")
     if not isinstance(text, str) or not text.strip():
         raise RejectedInput("thiếu 'text'")
+    if len(law_id) > 300 or len(str(article_id)) > 50:
+        raise RejectedInput("'law_id' hoặc 'article_id' quá dài (tối đa 300 / 50 ký tự)")
     return normalize_text(law_id.strip()), normalize_text(str(article_id).strip()), normalize_text(text)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from connectors.articles import ArticlesConnector
 from connectors.base import DEFAULT_MAX_BYTES, Rejection, expand_paths
+from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS, ExtractionLimits
 from connectors.files import FolderConnector
 from connectors.tthc import TthcConnector
 from connectors.warehouse import WarehouseConnector
@@ -28,14 +29,15 @@ def _articles(paths: Iterable[Path], max_bytes: int) -> Iterator[Document | Reje
 
 
 def iter_sources(
-    paths: Iterable[Path], kind: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path], kind: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS,
 ) -> Iterator[Document | Rejection]:
     """Documents and Rejections from ``paths`` (files or folders), in a deterministic order."""
     paths = [Path(p) for p in paths]
     if kind == "auto":
-        return FolderConnector(paths, max_bytes).documents()
+        return FolderConnector(paths, max_bytes, limits=limits).documents()
     if kind == "legal":
-        return FolderConnector(paths, max_bytes, include_json=False).documents()
+        return FolderConnector(paths, max_bytes, include_json=False, limits=limits).documents()
     if kind == "tthc":
         return TthcConnector(paths, max_bytes).documents()
     if kind == "warehouse":

@@ -1,4 +1,4 @@
-"""What every connector yields, and the checks every connector shares (size, reading, JSON, secrecy).
+"""What every connector yields, and the checks every connector shares (size, reading, JSON; secrecy is the indexer's).
 
 A connector never raises for a bad input: it yields a :class:`Rejection` naming the file and the
 problem in one line, and goes on with the next file, so one broken file does not stop an ingest.
@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.documents import Document
-from core.errors import RejectedInput, SecretDocument
-from core.secrecy import detect_secrecy_stamp, secrecy_reason
+from core.errors import RejectedInput
 from core.settings import Settings
 from core.vietnamese import normalize_text
 
 DEFAULT_MAX_BYTES: int = Settings.model_fields["max_file_bytes"].default
+MAX_JSON_DEPTH = 32  # TTHC exports nest 4 deep, warehouse files 4; a deeper one is a stack bomb
 
 
 @dataclass
@@ -75,9 +75,25 @@ def load_json(path: Path, max_bytes: int) -> Any:
     if not text.strip():
         raise RejectedInput("tệp rỗng: chỉ có khoảng trắng")
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RejectedInput(_json_error(exc)) from None
+    except RecursionError:
+        raise RejectedInput(f"JSON lồng nhau quá sâu (quá {MAX_JSON_DEPTH} tầng)") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise RejectedInput(f"JSON lồng nhau quá sâu (quá {MAX_JSON_DEPTH} tầng)")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests, without recursion (a hostile file must not exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_JSON_DEPTH and isinstance(item, dict | list):
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def normalize_record(value: Any) -> Any:
@@ -89,14 +105,6 @@ def normalize_record(value: Any) -> Any:
     if isinstance(value, list):
         return [normalize_record(v) for v in value]
     return value
-
-
-def check_secrecy(*texts: str) -> None:
-    """Raise SecretDocument when any of ``texts`` (body, page headers) bears a secrecy stamp."""
-    for text in texts:
-        stamp = detect_secrecy_stamp(text)
-        if stamp:
-            raise SecretDocument(secrecy_reason(stamp))
 
 
 def walk_files(root: Path, suffixes: Iterable[str]) -> Iterator[Path | Rejection]:

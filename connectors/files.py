@@ -2,9 +2,11 @@
 by content) into Documents.
 
 Every text read here is decoded (``text_decoding``), flattened to lines by its format (``extractors``),
-normalised to NFC, checked for a secrecy stamp, and becomes a kind="legal" Document: the legal parser finds
-Chương/Điều/Khoản when they are there and falls back to plain splitting when they are not. Anything wrong
-with a file is a one-line Rejection; the next file is still read.
+normalised to NFC, and becomes a kind="legal" Document: the legal parser finds
+Chương/Điều/Khoản when they are there and falls back to plain splitting when they are not. The file's parts
+(page headers, text boxes, properties) travel with it for the indexer's secrecy check. Extraction runs in a
+child process under ``ExtractionLimits``. Anything wrong with a file is a one-line Rejection; the next file
+is still read.
 """
 
 from __future__ import annotations
@@ -16,18 +18,18 @@ from connectors.articles import ArticlesConnector
 from connectors.base import (
     DEFAULT_MAX_BYTES,
     Rejection,
-    check_secrecy,
     load_json,
     read_bytes,
     walk_files,
 )
-from connectors.extractors import extract_text
+from connectors.document_identity import folder_doc_id
+from connectors.extraction_child import ExtractionChild
+from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS, ExtractionLimits
 from connectors.text_decoding import normalized_body
 from connectors.tthc import looks_like_tthc, tthc_document
 from connectors.warehouse import looks_like_warehouse, warehouse_documents
 from core.documents import Document
 from core.errors import RejectedInput
-from core.vietnamese import normalize_text
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 JSON_SUFFIXES = (".json", ".jsonl")
@@ -51,14 +53,17 @@ def first_line_title(text: str) -> str:
     return ""
 
 
-def file_document(path: Path, doc_id: str, max_bytes: int) -> Document:
-    """Read one text-bearing file into a Document; raises RejectedInput (or SecretDocument)."""
+def file_document(path: Path, doc_id: str, max_bytes: int, extractor: ExtractionChild | None = None) -> Document:
+    """Read one text-bearing file into a Document; raises RejectedInput."""
     data = read_bytes(path, max_bytes)
-    body, extra = extract_text(path, data)
-    text = normalized_body(body)
+    if extractor is None:
+        with ExtractionChild() as child:
+            parts = child.extract(path.suffix, data)
+    else:
+        parts = extractor.extract(path.suffix, data)
+    text = normalized_body(parts.body_text())
     if not text.strip():
         raise RejectedInput("tệp không có nội dung (rỗng hoặc chỉ có khoảng trắng)")
-    check_secrecy(text, normalize_text(extra))
     return Document(
         doc_id=doc_id,
         kind="legal",
@@ -66,6 +71,7 @@ def file_document(path: Path, doc_id: str, max_bytes: int) -> Document:
         text=text,
         source=str(path),
         metadata={"source_format": path.suffix.lower().lstrip(".")},
+        parts=parts,
     )
 
 
@@ -92,21 +98,31 @@ class FolderConnector:
     named explicitly with an unsupported type is a Rejection, so the person knows it was not read.
     """
 
-    def __init__(self, paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES, include_json: bool = True):
+    def __init__(self, paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES, include_json: bool = True,
+                 limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS) -> None:
         self.paths = [Path(p) for p in paths]
         self.max_bytes = max_bytes
         self.suffixes = TEXT_SUFFIXES + (JSON_SUFFIXES if include_json else ())
+        self.limits = limits
+        self._extractor: ExtractionChild | None = None
 
     def documents(self) -> Iterator[Document | Rejection]:
+        self._extractor = ExtractionChild(self.limits)
+        try:
+            yield from self._documents()
+        finally:
+            self._extractor.close()
+
+    def _documents(self) -> Iterator[Document | Rejection]:
         for root in self.paths:
             if root.is_dir():
                 for item in walk_files(root, self.suffixes + tuple(KNOWN_UNSUPPORTED)):
                     if isinstance(item, Rejection):
                         yield item
                     else:
-                        yield from self._read(item, "file:" + item.relative_to(root).as_posix())
+                        yield from self._read(item, folder_doc_id(item.relative_to(root).as_posix()))
             elif root.exists():
-                yield from self._read(root, "file:" + root.name)
+                yield from self._read(root, folder_doc_id(root.name))
             else:
                 yield Rejection(str(root), "không tìm thấy tệp hoặc thư mục")
 
@@ -125,6 +141,6 @@ class FolderConnector:
             yield from ArticlesConnector(path, self.max_bytes).documents()
         else:
             try:
-                yield file_document(path, doc_id, self.max_bytes)
+                yield file_document(path, doc_id, self.max_bytes, self._extractor)
             except RejectedInput as exc:
                 yield Rejection(str(path), str(exc))

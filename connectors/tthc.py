@@ -63,9 +63,11 @@ def validate_tthc(data: Any) -> None:
     meta = data.get("metadata")
     if not isinstance(meta, dict):
         raise RejectedInput(f"{prefix}: thiếu metadata")
-    for key in ("mã_thủ_tục", "tên_thủ_tục"):
+    for key, longest in (("mã_thủ_tục", 64), ("tên_thủ_tục", 1000)):
         if not isinstance(meta.get(key), str) or not clean_value(meta.get(key)):
             raise RejectedInput(f"{prefix}: thiếu metadata.{key}")
+        if len(meta[key]) > longest:
+            raise RejectedInput(f"{prefix}: metadata.{key} dài {len(meta[key])} ký tự, vượt giới hạn {longest}")
     if "content" in data and not isinstance(data["content"], dict):
         raise RejectedInput(f"{prefix}: content phải là đối tượng")
     tables = data.get("tables", {})

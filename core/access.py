@@ -15,6 +15,15 @@ AccessLevel = Literal["public", "internal", "restricted"]
 ACCESS_LEVELS: tuple[str, ...] = ("public", "internal", "restricted")
 
 
+def _names(value: object, key: str) -> tuple[str, ...]:
+    """A list of non-empty names; a bare string ("Sở Y tế") is refused, never split into its characters."""
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"access {key} must be a list of names, got {value!r}"[:200])
+    return tuple(v.strip() for v in value)
+
+
 @dataclass(frozen=True)
 class AccessLabel:
     """``public``: everyone; ``internal``: every signed-in official; ``restricted``: listed units/roles only."""
@@ -31,15 +40,23 @@ class AccessLabel:
 
     @classmethod
     def from_record(cls, value: object) -> AccessLabel:
-        """Read ``"public"`` or ``{"level": "restricted", "units": [...], "roles": [...]}``."""
+        """Read ``"public"`` or ``{"level": "restricted", "units": [...], "roles": [...]}``, failing closed:
+        a missing ``level``, an unknown key, or units/roles that are not lists of names raise ValueError (a
+        label that cannot be read is never taken as public)."""
         if isinstance(value, str):
             return cls(level=value)  # type: ignore[arg-type]
         if isinstance(value, dict):
-            return cls(
-                level=value.get("level", "public"),
-                units=tuple(normalize_text(u) for u in value.get("units") or ()),
-                roles=tuple(value.get("roles") or ()),
-            )
+            unknown = sorted(set(map(str, value)) - {"level", "units", "roles"})
+            if unknown:
+                raise ValueError(f"unknown access keys {unknown} (expected level, units, roles)")
+            if "level" not in value:
+                raise ValueError("access object needs 'level' (public, internal or restricted)")
+            level = value["level"]
+            if not isinstance(level, str):
+                raise ValueError(f"access level must be a string, got {type(level).__name__}")
+            return cls(level=level,  # type: ignore[arg-type]
+                       units=tuple(normalize_text(u) for u in _names(value.get("units"), "units")),
+                       roles=_names(value.get("roles"), "roles"))
         raise ValueError(f"access must be a level name or an object, got {type(value).__name__}")
 
     def payload(self) -> dict[str, object]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from core.access import AccessLabel
+from core.extracted_text import ExtractedText
 
 SourceKind = Literal["legal", "tthc", "warehouse", "article", "text"]
 SOURCE_KINDS: tuple[str, ...] = ("legal", "tthc", "warehouse", "article", "text")
@@ -26,7 +27,8 @@ class Document:
 
     ``metadata`` holds the header fields when known: so_hieu, loai_van_ban, co_quan_ban_hanh,
     ngay_ban_hanh, ngay_hieu_luc, nguoi_ky, linh_vuc, tinh_trang_hieu_luc. ``record`` keeps the
-    structured source (a TTHC export, a warehouse summary) for parsers that chunk by field.
+    structured source (a TTHC export, a warehouse summary) for parsers that chunk by field. ``parts`` keeps
+    the file's parts by where they stood (not indexed; checked for secrecy stamps).
     """
 
     doc_id: str
@@ -37,6 +39,8 @@ class Document:
     access: AccessLabel = field(default_factory=AccessLabel)
     metadata: dict[str, Any] = field(default_factory=dict)
     record: dict[str, Any] | None = None
+    # Where each piece of a file stood (page headers, text boxes, properties): read by the secrecy check.
+    parts: ExtractedText | None = field(default=None, repr=False, compare=False)
 
     @property
     def hash(self) -> str:

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     # Chunking.
     max_chunk_chars: int = 2400  # an Điều longer than this is cited by Khoản
     max_file_bytes: int = 20 * 1024 * 1024
+    # Untrusted files: checked before inflating (a .docx's unpacked size and ratio, a PDF's pages), then read
+    # in a child process under a time and memory limit (connectors.extraction_child).
+    extract_max_unpacked_bytes: int = 200 * 1024 * 1024
+    extract_max_ratio: float = 100.0
+    extract_max_pdf_pages: int = 2000
+    extract_timeout_s: float = 120.0
+    extract_memory_bytes: int = 2048 * 1024 * 1024
 
     # Retrieval.
     search_mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
@@ -111,6 +118,11 @@ class Settings(BaseSettings):
     max_request_bytes: int = 20 * 1024 * 1024  # uploads (multipart); larger bodies get 413
     max_json_bytes: int = 64 * 1024  # every other request body
     rate_limit_per_minute: int = 120  # per API key / per user, token bucket in each process
+    # Upload jobs live in SQL and are shared by replicas: the one running a job renews its heartbeat every
+    # job_heartbeat_s; a running job not renewed for job_stale_s belongs to a dead replica and is re-queued once,
+    # then failed.
+    job_heartbeat_s: float = 5.0
+    job_stale_s: float = 60.0
 
     # Security (issue 12). Demo mode (ASSISTANT_DEMO=1, set by `make demo`) allows accounts whose password is a
     # known demo password; without it the API refuses to start with one.

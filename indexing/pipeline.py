@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from connectors.base import Rejection
 from core.documents import Chunk, Document, content_hash
-from core.errors import RejectedInput
+from core.errors import RejectedInput, SecretDocument
+from core.secrecy import document_stamp, secrecy_reason
 from indexing.chunking import chunk_document
 from indexing.embedders import Embedder
 from indexing.index_fingerprint import (
@@ -120,6 +121,12 @@ class Indexer:
             seen.add(item.doc_id)
             try:
                 outcome, n_chunks = self._index_document(item)
+            except SecretDocument as exc:
+                # A document that now bears a stamp: its earlier, unstamped version must not stay searchable.
+                if self.remove_document(item.doc_id):
+                    report.removed += 1
+                report.rejected.append(Rejection(path=item.source or item.doc_id, reason=str(exc)))
+                continue
             except RejectedInput as exc:
                 report.rejected.append(Rejection(path=item.source or item.doc_id, reason=str(exc)))
                 continue
@@ -134,6 +141,11 @@ class Indexer:
         return report
 
     def _index_document(self, doc: Document) -> tuple[str, int]:
+        # The one secrecy gate every document passes, whatever connector read it (files, TTHC, warehouse,
+        # articles, uploads): every part, table cell, property and record string is checked.
+        stamp = document_stamp(doc)
+        if stamp:
+            raise SecretDocument(secrecy_reason(stamp))
         fingerprint = self._fingerprint(doc)
         previous = self.manifest.get(doc.doc_id)
         if previous and previous.content_hash == fingerprint and previous.pending_hash is None:

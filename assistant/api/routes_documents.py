@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi import Path as PathParam
 from sqlalchemy import select
 
@@ -20,8 +20,11 @@ from assistant.api.errors import ApiError
 from assistant.api.presenters import iso
 from assistant.api.schemas import DocumentsOut, Id, JobOut
 from assistant.api.state import ApiState
+from assistant.api.worker import upload_path
 from assistant.db import IndexJob
+from connectors.document_identity import upload_doc_id
 from connectors.files import JSON_SUFFIXES, KNOWN_UNSUPPORTED, TEXT_SUFFIXES
+from core.errors import RejectedInput
 
 router = APIRouter(prefix="/v1", tags=["văn bản / documents (admin)"])
 ACCEPTED_SUFFIXES = TEXT_SUFFIXES + JSON_SUFFIXES
@@ -36,8 +39,11 @@ def safe_filename(name: str | None) -> str:
 
 
 def _job_dict(job: IndexJob) -> dict:
+    finished = job.status not in ("queued", "running")  # while running, finished_at holds the heartbeat
+    detail = {k: v for k, v in (job.detail or {}).items() if k != "replica"} if job.detail is not None else None
     return {"id": job.id, "filename": job.filename, "status": job.status, "user_id": job.user_id,
-            "detail": job.detail, "created_at": iso(job.created_at), "finished_at": iso(job.finished_at)}
+            "detail": detail, "created_at": iso(job.created_at),
+            "finished_at": iso(job.finished_at) if finished else None}
 
 
 def _save(upload: UploadFile, target: Path, limit: int) -> None:
@@ -55,19 +61,32 @@ def _save(upload: UploadFile, target: Path, limit: int) -> None:
 
 @router.post("/documents", response_model=JobOut, status_code=202)
 def upload_document(file: Annotated[UploadFile, File(description="Văn bản: .txt .md .html .docx .pdf .json")],
-                    caller: AdminPrincipal, state: State) -> dict:
-    """Accept one file and queue it for indexing; poll ``/v1/documents/jobs/{id}`` for the outcome."""
+                    caller: AdminPrincipal, state: State,
+                    external_id: Annotated[str | None, Form(max_length=120, description=(
+                        "Mã văn bản trong hệ thống gửi (QLVB/DMS): cùng mã gửi lại thì thay bản cũ"))] = None,
+                    source_system: Annotated[str | None, Form(max_length=120, description=(
+                        "Tên hệ thống gửi (mặc định dms), dùng kèm external_id"))] = None) -> dict:
+    """Accept one file and queue it for indexing; poll ``/v1/documents/jobs/{id}`` for the outcome.
+
+    The document's id is the sender's own (``external_id``) when given, else uploader + file name
+    (``connectors.document_identity``)."""
     name = safe_filename(file.filename)
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         reason = KNOWN_UNSUPPORTED.get(suffix, f"nhận {', '.join(ACCEPTED_SUFFIXES)}")
         raise ApiError(415, f"Định dạng không hỗ trợ: {reason} / unsupported file type", "unsupported_file_type")
+    try:
+        upload_doc_id(name, caller.principal.user_id, source_system, external_id)
+    except RejectedInput as exc:
+        raise ApiError(422, f"{exc} / invalid document id", "invalid_document_id") from None
+    identity = {k: v.strip() for k, v in (("external_id", external_id), ("source_system", source_system)) if v}
     job_id = str(uuid.uuid4())
     with audited(state.runtime.sessions, caller.principal, caller.via, "upload", name) as draft:
-        path = state.settings.data_dir / "uploads" / job_id / name
+        path = upload_path(state.settings, job_id, name)
         _save(file, path, state.settings.max_request_bytes)
         with state.runtime.sessions.begin() as s:
-            job = IndexJob(id=job_id, user_id=caller.principal.user_id, filename=name, status="queued")
+            job = IndexJob(id=job_id, user_id=caller.principal.user_id, filename=name, status="queued",
+                           detail=identity or None)
             s.add(job)
         draft.outcome = "queued"
     state.worker.submit(job_id, path)

@@ -14,6 +14,7 @@ from assistant.api.deps import LocalOwner, State
 from assistant.api.errors import ApiError
 from assistant.api.schemas import IndexPathsIn, IndexReportOut
 from connectors.auto import iter_sources
+from connectors.extraction_limits import ExtractionLimits
 
 router = APIRouter(prefix="/v1/local", tags=["dòng lệnh / local CLI"])
 
@@ -25,7 +26,8 @@ def index_paths(body: IndexPathsIn, caller: LocalOwner, state: State) -> dict:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise ApiError(400, f"không tìm thấy: {', '.join(missing)}", "path_not_found")
-    sources = iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes)
+    sources = iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes,
+                           limits=ExtractionLimits.from_settings(state.settings))
     indexer = state.runtime.indexer()
     if body.reindex:
         indexer.reset()

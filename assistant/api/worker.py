@@ -1,23 +1,31 @@
-"""Uploads are indexed off the request path: one worker thread per process, fed by a queue.
+"""Uploads are indexed off the request path by one worker thread per process, from the SQL job queue.
 
 It uses the runtime's indexer: the model runs outside every lock (so a long embedding never makes an ask
-wait), and store and manifest writes are short calls, one batch at a time (see ``assistant.runtime``).
+wait), and store and manifest writes are short calls, one batch at a time (see ``assistant.runtime``). Jobs
+live in SQL (``assistant.api.job_queue``): any replica may run any queued job, never one another live
+replica is running, and a job left running by a dead process is re-queued once, then failed. The upload's
+document id follows ``connectors.document_identity``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import queue
 import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.api.job_queue import ClaimedJob, JobQueue
 from assistant.api.masking import mask_pii
-from assistant.db import IndexJob, Sessions, utcnow
+from assistant.db import Sessions
 from connectors.auto import iter_sources
 from connectors.base import Rejection
+from connectors.document_identity import refuse_reserved, upload_doc_id
+from connectors.extraction_limits import ExtractionLimits
+from core.documents import Document
+from core.errors import RejectedInput
 from core.settings import Settings
 from indexing.manifest import Manifest
 from indexing.pipeline import Indexer
@@ -25,47 +33,107 @@ from indexing.pipeline import Indexer
 log = logging.getLogger("assistant.api.worker")
 
 
+def upload_path(settings: Settings, job_id: str, filename: str) -> Path:
+    """Where an upload's file waits for its job (the data dir is shared by the replicas of one machine)."""
+    return settings.data_dir / "uploads" / job_id / filename
+
+
 class IndexWorker:
     def __init__(self, indexer: Indexer, manifest: Manifest, sessions: Sessions, settings: Settings,
-                 on_finish: Callable[[str], None] | None = None) -> None:
+                 on_finish: Callable[[str], None] | None = None, queue: JobQueue | None = None) -> None:
         self.indexer = indexer
         self.manifest = manifest
         self.sessions = sessions
         self.settings = settings
         self.on_finish = on_finish  # callback(status) for metrics
-        self._queue: queue.Queue[tuple[str, Path] | None] = queue.Queue()
+        self.queue = queue or JobQueue(sessions, settings.job_stale_s,
+                                       can_run=lambda job_id, name: upload_path(settings, job_id, name).is_file())
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="index-worker", daemon=True)
 
     def start(self) -> None:
+        self.queue.recover_stale()  # jobs a previous process of this host left running
         self._thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout)
+        self._stopping.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
     def submit(self, job_id: str, path: Path) -> None:
-        self._queue.put((job_id, path))
+        """A job was queued (its row is in SQL): wake the worker instead of waiting for the next poll."""
+        self._wake.set()
 
     def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            job_id, path = item
+        while not self._stopping.is_set():
             try:
-                status, detail = self._index(job_id, path)
-            except Exception as exc:  # one bad job must not stop the worker
-                log.error("index job %s failed: %s: %s", job_id, type(exc).__name__, mask_pii(str(exc))[:300])
-                status, detail = "failed", {"error": "lỗi khi lập chỉ mục / indexing error"}
-            if status != "done":  # a rejected upload (secret stamp, broken file) is not kept on disk either
-                shutil.rmtree(path.parent, ignore_errors=True)
-            self._set(job_id, status, detail, finished=True)
-            if self.on_finish:
-                self.on_finish(status)
+                self.run_pending()
+                self.queue.recover_stale()
+            except Exception as exc:  # the database away for a moment must not end the worker
+                log.error("index worker: %s: %s", type(exc).__name__, mask_pii(str(exc))[:300])
+            self._wake.wait(self.settings.job_heartbeat_s)
+            self._wake.clear()
 
-    def _index(self, job_id: str, path: Path) -> tuple[str, dict[str, Any]]:
-        self._set(job_id, "running", None)
-        items = list(iter_sources([path], kind="auto", max_bytes=self.settings.max_file_bytes))
+    def run_pending(self) -> int:
+        """Run queued jobs until none is left for this replica; returns how many ran."""
+        ran = 0
+        while not self._stopping.is_set():
+            job = self.queue.claim_next()
+            if job is None:
+                return ran
+            self.run(job)
+            ran += 1
+        return ran
+
+    def run(self, job: ClaimedJob) -> str:
+        """Index one claimed job with a heartbeat renewing the claim; returns its final status."""
+        path = upload_path(self.settings, job.id, job.filename)
+        done = threading.Event()
+        beat = threading.Thread(target=self._beat, args=(job.id, done), name=f"job-heartbeat-{job.id[:8]}",
+                                daemon=True)
+        beat.start()
+        try:
+            status, detail = self._index(job, path)
+        except Exception as exc:  # one bad job must not stop the worker
+            log.error("index job %s failed: %s: %s", job.id, type(exc).__name__, mask_pii(str(exc))[:300])
+            status, detail = "failed", {"error": "lỗi khi lập chỉ mục / indexing error"}
+        finally:
+            done.set()
+            beat.join()
+        if status != "done":  # a rejected upload (secret stamp, broken file) is not kept on disk either
+            shutil.rmtree(path.parent, ignore_errors=True)
+        if self.queue.finish(job.id, status, detail) and self.on_finish:
+            self.on_finish(status)
+        return status
+
+    def _beat(self, job_id: str, done: threading.Event) -> None:
+        while not done.wait(self.settings.job_heartbeat_s):
+            try:
+                self.queue.heartbeat(job_id)
+            except Exception as exc:  # noqa: BLE001 - a missed beat is retried; staleness needs many
+                log.warning("heartbeat of job %s: %s", job_id, type(exc).__name__)
+
+    def _identified(self, job: ClaimedJob, items: list[Document | Rejection]) -> list[Document | Rejection]:
+        """Upload ids for the file's documents; reserved namespaces refused (``connectors.document_identity``)."""
+        out: list[Document | Rejection] = []
+        for item in items:
+            if isinstance(item, Document):
+                try:
+                    refuse_reserved(item.doc_id)
+                    if item.doc_id.startswith("file:"):
+                        item = dataclasses.replace(item, doc_id=upload_doc_id(
+                            job.filename, job.user_id, job.detail.get("source_system"), job.detail.get("external_id")))
+                except RejectedInput as exc:
+                    item = Rejection(item.source or job.filename, str(exc))
+            out.append(item)
+        return out
+
+    def _index(self, job: ClaimedJob, path: Path) -> tuple[str, dict[str, Any]]:
+        limits = ExtractionLimits.from_settings(self.settings)
+        items = self._identified(job, list(iter_sources([path], kind="auto", max_bytes=self.settings.max_file_bytes,
+                                                        limits=limits)))
         doc_ids = [i.doc_id for i in items if not isinstance(i, Rejection)]
         previous = [e.source for e in map(self.manifest.get, doc_ids) if e is not None and e.source]
         report = self.indexer.index(items)
@@ -85,14 +153,3 @@ class IndexWorker:
             old = Path(source).resolve()
             if old.is_relative_to(uploads) and old.parent != current.resolve().parent:
                 shutil.rmtree(old.parent, ignore_errors=True)
-
-    def _set(self, job_id: str, status: str, detail: dict[str, Any] | None, finished: bool = False) -> None:
-        with self.sessions.begin() as s:
-            job = s.get(IndexJob, job_id)
-            if job is None:
-                return
-            job.status = status
-            if detail is not None:
-                job.detail = detail
-            if finished:
-                job.finished_at = utcnow()

@@ -45,9 +45,11 @@ def index(
             report = client.index([str(p.resolve()) for p in paths], kind, prune, reindex)
     else:
         from connectors.auto import iter_sources
+        from connectors.extraction_limits import ExtractionLimits
 
         with local_runtime(settings) as runtime:
-            sources = iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes)
+            sources = iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes,
+                                   limits=ExtractionLimits.from_settings(settings))
             indexer = runtime.indexer()
             if reindex:
                 indexer.reset()

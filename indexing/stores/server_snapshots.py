@@ -17,7 +17,16 @@ from core.errors import ConfigurationError
 from core.settings import Settings
 from indexing.stores.aliases import resolve_collection
 from indexing.stores.qdrant_store import QdrantStore
-from indexing.stores.snapshot_format import FORMAT, MANIFEST, SnapshotInfo, move_aside, stamp
+from indexing.stores.snapshot_format import (
+    FORMAT,
+    MANIFEST,
+    SnapshotInfo,
+    bare_name,
+    check_members,
+    move_aside,
+    stamp,
+    verify_checksums,
+)
 
 
 def open_server_store(settings: Settings) -> QdrantStore:
@@ -45,7 +54,7 @@ def download_server_snapshot(settings: Settings, work: Path, created: str, keep_
         description = client.create_snapshot(collection, wait=True)
         if description is None:
             raise ConfigurationError("máy chủ Qdrant không trả về tên snapshot")
-        name = description.name
+        name = bare_name(description.name)
         with _http(settings) as http, http.stream("GET", f"/collections/{collection}/snapshots/{name}") as r:
             if r.status_code != 200:
                 raise ConfigurationError(f"tải snapshot {name} thất bại: HTTP {r.status_code}")
@@ -67,8 +76,10 @@ def restore_server(settings: Settings, archive: Path, info: SnapshotInfo) -> dic
         with tempfile.TemporaryDirectory(prefix="restore-") as tmp:
             work = Path(tmp)
             with tarfile.open(archive, "r:gz") as tar:
+                check_members(tar, archive)
                 tar.extractall(work, filter="data")
-            snap = work / "qdrant" / str(info.server_snapshot)
+            verify_checksums(work, info, archive)
+            snap = work / "qdrant" / bare_name(info.server_snapshot)
             if not snap.is_file():
                 raise ConfigurationError(f"{archive}: thiếu qdrant/{info.server_snapshot}")
             with _http(settings) as http, snap.open("rb") as fh:

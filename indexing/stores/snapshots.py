@@ -27,11 +27,14 @@ from indexing.stores.snapshot_format import (
     FORMAT,
     MANIFEST,
     SnapshotInfo,
+    add_checked,
     add_meta,
+    check_members,
     copy_sqlite,
     move_aside,
     read_info,
     stamp,
+    verify_checksums,
 )
 
 __all__ = ["SnapshotInfo", "create_snapshot", "engine_of", "list_collections", "local_index_dir", "open_client",
@@ -80,10 +83,10 @@ def create_snapshot(settings: Settings, out: Path | None = None, keep_on_server:
         if engine == "qdrant-server":
             info = download_server_snapshot(settings, work, created, keep_on_server)
             with tarfile.open(partial, "w:gz") as tar:
-                add_meta(tar, info, work)
                 if has_manifest:
-                    tar.add(work / MANIFEST, arcname=MANIFEST)
-                tar.add(work / str(info.server_snapshot), arcname=f"qdrant/{info.server_snapshot}")
+                    add_checked(tar, work / MANIFEST, MANIFEST, info.checksums)
+                add_checked(tar, work / str(info.server_snapshot), f"qdrant/{info.server_snapshot}", info.checksums)
+                add_meta(tar, info, work)  # last: it records the checksums of everything above
         else:
             store = open_embedded_store(settings)
             try:
@@ -93,10 +96,10 @@ def create_snapshot(settings: Settings, out: Path | None = None, keep_on_server:
                     raise ConfigurationError(f"chưa có chỉ mục tại {folder or local_index_dir(settings)}")
                 info = SnapshotInfo(FORMAT, engine, settings.collection, store.count(), created)
                 with tarfile.open(partial, "w:gz") as tar:  # copied while we hold the engine's lock
-                    add_meta(tar, info, work)
                     if has_manifest:
-                        tar.add(work / MANIFEST, arcname=MANIFEST)
-                    tar.add(folder, arcname=f"index/{engine}")
+                        add_checked(tar, work / MANIFEST, MANIFEST, info.checksums)
+                    add_checked(tar, folder, f"index/{engine}", info.checksums)
+                    add_meta(tar, info, work)  # last: it records the checksums of everything above
             finally:
                 store.close()
     partial.replace(out)
@@ -128,7 +131,9 @@ def restore_snapshot(settings: Settings, archive: Path, force: bool = False) -> 
     with tempfile.TemporaryDirectory(prefix="restore-", dir=target.parent) as tmp:
         work = Path(tmp)
         with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(work, filter="data")  # refuses absolute paths, "..", links out of the folder
+            check_members(tar, archive)  # no links, devices or names outside the layout
+            tar.extractall(work, filter="data")
+        verify_checksums(work, info, archive)
         extracted = work / "index" / info.engine
         if not extracted.is_dir():
             raise ConfigurationError(f"{archive}: thiếu thư mục index/{info.engine}")

@@ -14,6 +14,7 @@ from connectors.auto import iter_sources
 from connectors.base import Rejection
 from connectors.files import FolderConnector
 from core.documents import Document
+from core.secrecy import document_stamp
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -300,16 +301,17 @@ def test_permission_error_is_a_rejection(tmp_path: Path, monkeypatch: pytest.Mon
     assert isinstance(items[1], Document) and items[1].doc_id == "file:ok.txt"
 
 
+# The secrecy gate is the indexer's (tests/indexing/test_secrecy_gate.py); the connector keeps the parts it reads.
 def test_secret_stamped_text(tmp_path: Path) -> None:
     path = tmp_path / "mat.txt"
     path.write_text("TỐI MẬT\nUBND TỈNH\nSố: 05/BC-UBND\n" + DECISION, encoding="utf-8")
-    reason = only_rejection(read(path)).reason
-    assert "độ mật" in reason and "«Tối mật»" in reason
+    assert document_stamp(only_doc(read(path))) == "Tối mật"
 
 
 def test_secret_stamp_in_docx_header_only(tmp_path: Path) -> None:
     path = make_docx(tmp_path / "mat.docx", DECISION.splitlines(), header="MẬT")
-    assert "«Mật»" in only_rejection(read(path)).reason
+    doc = only_doc(read(path))
+    assert "MẬT" not in doc.text and document_stamp(doc) == "Mật"
 
 
 def test_document_about_secrecy_is_not_rejected(tmp_path: Path) -> None:
@@ -360,11 +362,11 @@ def test_mixed_folder_reads_good_files_and_rejects_bad_ones(tmp_path: Path, shar
     assert [key(i) for i in items] == [key(i) for i in again]
     docs = {d.doc_id: d for d in items if isinstance(d, Document)}
     rejected = {Path(r.path).name: r.reason for r in items if isinstance(r, Rejection)}
-    assert set(docs) == {"file:a.txt", "file:con/b.md", "file:con/c.docx", "tthc:1.013124"}
+    assert set(docs) == {"file:a.txt", "file:con/b.md", "file:con/c.docx", "file:f.txt", "tthc:1.013124"}
     assert docs["file:con/b.md"].title == "KẾ HOẠCH"
     assert docs["tthc:1.013124"].kind == "tthc"
-    assert set(rejected) == {"d.docx", "e.txt", "f.txt", "h.json", "i.doc"}
-    assert "«Tuyệt mật»" in rejected["f.txt"]
+    assert set(rejected) == {"d.docx", "e.txt", "h.json", "i.doc"}
+    assert document_stamp(docs["file:f.txt"]) == "Tuyệt mật"  # refused by the indexer's gate
     assert "JSON hỏng" in rejected["h.json"]
     assert ".docx" in rejected["i.doc"]
 

@@ -46,3 +46,18 @@ def test_broken_users_file(tmp_path: Path) -> None:
         load_users(bad)
     with pytest.raises(ConfigurationError, match="not found"):
         load_users(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"units": ["Sở Y tế"]}, {"level": "restricted", "units": "Sở Y tế"}, {"level": "restricted", "roles": "ke_toan"},
+     {"level": "public", "lvl": "x"}, {"level": 1}, None, 3, ["public"]],
+)
+def test_unreadable_access_fails_closed(value: object) -> None:
+    with pytest.raises(ValueError):
+        AccessLabel.from_record(value)
+
+
+def test_readable_access_labels() -> None:
+    label = AccessLabel.from_record({"level": "restricted", "units": ["Sở Y tế", "Công an tỉnh"]})
+    assert label.units == ("Sở Y tế", "Công an tỉnh") and AccessLabel.from_record("internal").level == "internal"

@@ -73,6 +73,7 @@ def test_snapshot_create_and_restore_round_trip(engine: str, tmp_path: Path, mon
     assert "snapshot.json" in names and "manifest.sqlite" in names
     assert any(n.startswith(f"index/{expected_engine}/") for n in names)
     assert read_info(archive).points == points
+    assert "manifest.sqlite" in read_info(archive).checksums and names[-1] == "snapshot.json"
 
     # Something changes after the backup; restoring brings the backed-up state back.
     build_index(settings, [SAMPLES])
@@ -96,8 +97,8 @@ def test_restore_refuses_another_engine_and_a_bad_archive(tmp_path: Path):
     bogus = tmp_path / "x.tar.gz"
     with tarfile.open(bogus, "w:gz") as tar:
         meta = tmp_path / "snapshot.json"
-        meta.write_text(json.dumps({"format": 1, "engine": "edge", "collection": "c", "points": 1,
-                                    "created_at": "2026-01-01T00:00:00+00:00"}))
+        meta.write_text(json.dumps({"format": 2, "engine": "edge", "collection": "c", "points": 1,
+                                    "created_at": "2026-01-01T00:00:00+00:00", "checksums": {}}))
         tar.add(meta, arcname="snapshot.json")
     with pytest.raises(ConfigurationError, match="engine edge"):
         restore_snapshot(Settings(data_dir=tmp_path / "d", vector_store="qdrant"), bogus)
@@ -108,6 +109,61 @@ def test_restore_refuses_another_engine_and_a_bad_archive(tmp_path: Path):
         tar.add(meta, arcname="other.json")
     with pytest.raises(ConfigurationError):
         read_info(not_ours)
+
+
+def _archive(path: Path, tmp: Path, meta: dict[str, Any], members: list[tarfile.TarInfo | tuple[str, bytes]]) -> Path:
+    import io
+
+    base = {"format": 2, "engine": "edge", "collection": "c", "points": 1, "created_at": "2026-01-01T00:00:00+00:00",
+            "checksums": {}}
+    with tarfile.open(path, "w:gz") as tar:
+        for member in members:
+            if isinstance(member, tarfile.TarInfo):
+                tar.addfile(member)
+            else:
+                info = tarfile.TarInfo(member[0])
+                info.size = len(member[1])
+                tar.addfile(info, io.BytesIO(member[1]))
+        data = json.dumps({**base, **meta}).encode()
+        info = tarfile.TarInfo("snapshot.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.parametrize("kind", [tarfile.SYMTYPE, tarfile.LNKTYPE])
+def test_restore_refuses_link_members(tmp_path: Path, kind: bytes) -> None:
+    link = tarfile.TarInfo("index/edge")
+    link.type, link.linkname = kind, ".."
+    archive = _archive(tmp_path / "link.tar.gz", tmp_path, {}, [link])
+    with pytest.raises(ConfigurationError, match="liên kết"):
+        restore_snapshot(Settings(data_dir=tmp_path / "d", vector_store="edge"), archive)
+    assert not (tmp_path / "d" / "index" / "edge").exists() and not (tmp_path / "d" / "manifest.sqlite").exists()
+
+
+@pytest.mark.parametrize("name", ["../x.snapshot", "a/b.snapshot", "..", "/etc/passwd", "", 3])
+def test_server_snapshot_must_be_a_bare_name(tmp_path: Path, name: object) -> None:
+    archive = _archive(tmp_path / "s.tar.gz", tmp_path, {"engine": "qdrant-server", "server_snapshot": name}, [])
+    with pytest.raises(ConfigurationError, match="server_snapshot"):
+        read_info(archive)
+
+
+def test_restore_verifies_checksums(tmp_path: Path) -> None:
+    import hashlib
+
+    good = b"segment data"
+    sums = {"index/edge/segment.bin": hashlib.sha256(good).hexdigest()}
+    tampered = _archive(tmp_path / "t.tar.gz", tmp_path, {"checksums": sums}, [("index/edge/segment.bin", b"evil")])
+    with pytest.raises(ConfigurationError, match="checksum sai"):
+        restore_snapshot(Settings(data_dir=tmp_path / "d", vector_store="edge"), tampered)
+    added = _archive(tmp_path / "a.tar.gz", tmp_path, {"checksums": sums},
+                     [("index/edge/segment.bin", good), ("index/edge/extra.bin", b"x")])
+    with pytest.raises(ConfigurationError, match="không khớp"):
+        restore_snapshot(Settings(data_dir=tmp_path / "d", vector_store="edge"), added)
+    old = _archive(tmp_path / "o.tar.gz", tmp_path, {"format": 1}, [])
+    with pytest.raises(ConfigurationError, match="checksum"):
+        read_info(old)
+    assert not (tmp_path / "d" / "index" / "edge").exists() and not (tmp_path / "d" / "manifest.sqlite").exists()
 
 
 @pytest.mark.slow

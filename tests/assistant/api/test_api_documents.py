@@ -106,7 +106,7 @@ def test_secret_stamped_upload_is_rejected_and_never_searchable(client: TestClie
     for user in ("admin", "ca.hoangminhduc"):
         hits = client.post("/v1/search", json={"query": SECRET_PHRASE, "top_k": 50}, headers=login(user)).json()
         assert all(SECRET_PHRASE not in h["text"] for h in hits["hits"])
-    assert "file:phuong-an.md" not in {d["doc_id"] for d in client.get("/v1/documents", headers=admin).json()[
+    assert "upload:admin/phuong-an.md" not in {d["doc_id"] for d in client.get("/v1/documents", headers=admin).json()[
         "documents"]}
 
 

@@ -1,0 +1,56 @@
+"""What a file holds, kept by where it stands: body blocks, page headers and footers, text boxes, metadata.
+
+Why structured: a secrecy stamp counts only where stamps stand (a page header, the opening block, a header
+table cell), and the header parser needs the same parts; flattening everything to one string loses both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A paragraph (``cells`` empty) or a table row: ``cells`` keep each cell's own lines ("Số: 12\\nMẬT")."""
+
+    text: str
+    cells: tuple[str, ...] = ()
+
+    @classmethod
+    def row(cls, cells: list[str]) -> TextBlock:
+        """A table row whose flat text is ``a | b | c`` (empty cells dropped), as the legal parser reads rows."""
+        kept = tuple(c for c in cells if c.strip())
+        return cls(" | ".join(" ".join(c.split()) for c in kept), kept)
+
+    def lines(self) -> list[str]:
+        """Every line a stamp could stand on alone: the block's own lines and each cell's lines."""
+        out = self.text.splitlines()
+        for cell in self.cells:
+            out.extend(cell.splitlines())
+            out.append(" ".join(cell.split()))
+        return out
+
+
+@dataclass
+class ExtractedText:
+    """The parts of one document. ``headers`` / ``footers`` are keyed by kind: "default", "first", "even"
+    (docx sections) or "page" (an HTML page's own ``<header>`` / ``<footer>``); ``metadata`` holds the
+    file's property strings (title, subject, keywords, comments, custom properties, HTML ``<meta>``)."""
+
+    body: list[TextBlock] = field(default_factory=list)
+    headers: dict[str, list[TextBlock]] = field(default_factory=dict)
+    footers: dict[str, list[TextBlock]] = field(default_factory=dict)
+    text_boxes: list[TextBlock] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def plain(cls, text: str) -> ExtractedText:
+        return cls(body=[TextBlock(line) for line in text.splitlines()])
+
+    def body_text(self) -> str:
+        return "\n".join(b.text for b in self.body)
+
+    def page_blocks(self) -> list[TextBlock]:
+        """Blocks that stand outside the flow of the body: page headers, footers and text boxes."""
+        blocks = [b for part in (*self.headers.values(), *self.footers.values()) for b in part]
+        return blocks + list(self.text_boxes)
