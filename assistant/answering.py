@@ -19,7 +19,7 @@ from assistant.llm.base import LLMError
 from assistant.prompts import render_sources
 from assistant.rerankers import Reranker
 from assistant.retrieval import Filters, Retriever
-from assistant.tthc_answers import tthc_exact_answer
+from assistant.tthc_answers import tthc_reply
 from core.access import Principal
 from core.errors import AssistantError
 from core.vietnamese import normalize_text, sparse_terms
@@ -138,12 +138,17 @@ class Answerer:
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
                "standalone_question": prepared.standalone}
         warnings: list[str] = []
+        record = tthc_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
+            if prepared.sufficient else None
         if not prepared.sufficient:
             result = self._refusal(prepared)
+        elif record is not None and not record.found:  # must-match: never answer from another procedure
+            yield {"event": "token", "text": record.text}
+            result = self._refusal(prepared)
+            result.answer, result.record = record.text, record.facts
         else:
-            exact = tthc_exact_answer(prepared.standalone, prepared.sources)
-            if exact is not None:
-                raw, writer = exact[0], self.fallback
+            if record is not None:
+                raw, writer = record.text, self.fallback
                 yield {"event": "token", "text": raw}
             else:
                 pieces: list[str] = []
@@ -161,6 +166,8 @@ class Answerer:
                         yield {"event": "token", "text": piece}
                 raw = "".join(pieces)
             result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
+            if record is not None:
+                result.record = record.facts
         result.answer_id = answer_id
         result.backend = self.backend_name
         self._remember(prepared, result)
