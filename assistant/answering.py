@@ -19,7 +19,7 @@ from assistant.llm.base import LLMError
 from assistant.prompts import render_sources
 from assistant.rerankers import Reranker
 from assistant.retrieval import Filters, Retriever
-from assistant.tthc_answers import tthc_reply
+from assistant.tthc_answers import record_reply
 from core.access import Principal
 from core.errors import AssistantError
 from core.vietnamese import normalize_text, sparse_terms
@@ -138,7 +138,7 @@ class Answerer:
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
                "standalone_question": prepared.standalone}
         warnings: list[str] = []
-        record = tthc_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
+        record = record_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
             if prepared.sufficient else None
         if not prepared.sufficient:
             result = self._refusal(prepared)

@@ -14,6 +14,7 @@ from typing import Any
 from assistant.answer_types import Source
 from assistant.tthc_match import Candidate, best_named, candidates
 from assistant.tthc_questions import asked_channel, asked_fields, mentions_procedure
+from assistant.warehouse_match import warehouse_not_found
 from indexing.tthc_fields import TthcChannel, TthcFields
 
 NOT_FOUND = "Thủ tục bạn hỏi chưa có trong hệ thống (không khớp với thủ tục nào trong các nguồn bạn được xem)."
@@ -145,3 +146,15 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "") -> TthcRep
     if best is not None:
         return answer_from(best, question, sources, asked)
     return not_found(found) if found[0].source is sources[0] else None
+
+
+def record_reply(question: str, sources: list[Source], asked: str = "") -> TthcReply | None:
+    """The must-match rule for every kind of record: a procedure (``tthc_reply``), else a warehouse report
+    of another period than the one asked ("not in the system", with the closest reports as suggestions)."""
+    reply = tthc_reply(question, sources, asked)
+    if reply is not None:
+        return reply
+    report = warehouse_not_found(question, sources)
+    if report is None:
+        return None
+    return TthcReply(report[0], None, {"status": "not_found", "kind": "warehouse", "suggestions": report[1]})
