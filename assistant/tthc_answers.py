@@ -142,7 +142,7 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "") -> TthcRep
     found = candidates(question, sources)
     if not found:
         return None
-    best = best_named(found)
+    best = best_named(question, found)
     if best is not None:
         return answer_from(best, question, sources, asked)
     return not_found(found) if found[0].source is sources[0] else None

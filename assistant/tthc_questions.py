@@ -18,12 +18,12 @@ FIELDS = ("time", "fee", "documents", "agency", "result", "subject", "channel", 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "time": re.compile(
-        r"\bthoi han\b|\bbao lau\b|\bmay ngay\b|\bbao nhieu ngay\b|\bmay tuan\b|\bmay thang\b|\blau khong\b"
+        r"\bthoi han\b|\bbao lau\b|\b(may|bao nhieu) (ngay|gio|tuan|thang)\b|\blau khong\b"
         r"|\bthoi gian (giai quyet|xu ly|tra ket qua|thuc hien|cho)\b|\b(khi nao|bao gio|bao lau thi|lau chua)"
         r" (thi )?(co|nhan|nhan duoc|tra|duoc tra) ket qua\b|\b(mat|trong|het) (bao lau|may ngay)\b"),
     "fee": re.compile(
         r"\ble phi\b|(?<!hoc )\bphi\b(?! (cong|nong|chinh phu|loi nhuan))|\bbao nhieu tien\b|\bmat tien\b|\bton tien\b"
-        r"|\bchi phi\b|\bmien phi\b|\b(mat|ton|dong|tra) bao nhieu\b|\bthu tien\b"),
+        r"|\bchi phi\b|\bmien phi\b|\b(mat|ton|dong|tra) bao nhieu\b(?! (ngay|gio|tuan|thang|lau))|\bthu tien\b"),
     "documents": re.compile(
         r"\bthanh phan ho so\b|\bho so (gom|bao gom|can|phai co|co nhung|nhu the nao|ra sao|nhung gi|gi)\b"
         r"|\bgiay to\b|\b(can|phai) (mang|chuan bi|nop|co) (nhung |theo |cac )?(gi|giay|tai lieu|nhung gi)\b"

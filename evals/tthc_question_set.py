@@ -63,6 +63,40 @@ NOT_INDEXED = [
     "đăng ký nuôi con nuôi trong nước", "cấp bản sao trích lục hộ tịch", "cấp giấy phép quảng cáo ngoài trời",
     "đổi thẻ căn cước công dân bị hỏng", "đăng ký giám hộ",
 ]
+# Questions written by hand that name the procedure in other words (abbreviated, reordered, everyday terms).
+HAND: list[tuple[str, list[str], str | None, str]] = [
+    ("1.013137", ["time"], None, "Đăng ký nghĩa vụ quân sự khi chuyển đến nơi cư trú mới thì bao lâu xong?"),
+    ("1.013137", ["channel"], "Trực tuyến", "dang ky nghia vu quan su chuyen den co lam truc tuyen duoc khong"),
+    ("1.013569", ["time"], None, "Làm thủ tục biên phòng điện tử cho tàu thuyền xuất cảnh ở cảng dầu khí ngoài khơi "
+                                 "mất mấy giờ?"),
+    ("1.013621", ["fee"], None, "Gia hạn giấy phép hành nghề khám chữa bệnh có mất phí không?"),
+    ("1.013128", ["agency"], None, "Cửa hàng xăng dầu muốn được phê duyệt kế hoạch ứng phó sự cố tràn dầu thì nộp hồ "
+                                   "sơ ở đâu?"),
+    ("1.013128", ["time"], None, "cay xang xin phe duyet ke hoach ung pho su co tran dau mat bao lau"),
+    ("1.013270", ["documents"], None, "Doanh nghiệp bảo vệ muốn được cấp phép bảo vệ tàu quân sự nước ngoài vào sửa "
+                                      "chữa cần giấy tờ gì?"),
+    ("3.000422", ["fee"], None, "Đăng ký tuyển sinh đại học, cao đẳng quân sự hệ chính quy lệ phí bao nhiêu?"),
+    ("1.013272", ["agency"], None, "Xin phép bay cho tàu bay không người lái (flycam) thì cơ quan nào cấp?"),
+    ("1.013272", ["time"], None, "cap phep bay cho tau bay khong nguoi lai mat may ngay"),
+    ("1.013554", ["time"], None, "Khiếu nại lần đầu lên Bộ Quốc phòng thì bao lâu được giải quyết?"),
+    ("1.013534", ["agency"], None, "Ai giải quyết khiếu nại lần hai ở cấp Bộ Quốc phòng?"),
+    ("1.014564", ["channel"], "Trực tuyến", "Việt kiều muốn vào Cảng quốc tế Cam Ranh có xin phép trực tuyến được "
+                                            "không?"),
+    ("1.014564", ["time"], None, "cap phep vao ra cang quoc te cam ranh cho nguoi viet o nuoc ngoai mat bao lau"),
+    ("1.013624", ["documents"], None, "Xin cấp mới giấy phép hoạt động khám chữa bệnh cần chuẩn bị hồ sơ gì?"),
+    ("1.013624", ["time"], None, "Cấp giấy phép hoạt động khám bệnh, chữa bệnh lần đầu mất bao lâu?"),
+    ("1.013520", ["time"], None, "Tố cáo gửi Bộ Chỉ huy quân sự tỉnh thì trong bao lâu được giải quyết?"),
+    ("2.002758", ["result"], None, "Xin xác nhận giải mã phiên hiệu đơn vị quân đội thì được cấp giấy gì?"),
+    ("2.002758", ["agency"], None, "xin giay xac nhan giai ma phien hieu don vi quan doi o dau"),
+    ("1.013161", ["subject"], None, "Trợ cấp hàng tháng cho quân nhân nhập ngũ sau 30/4/1975 tham gia chiến tranh bảo "
+                                    "vệ Tổ quốc áp dụng cho ai?"),
+    ("1.013177", ["time"], None, "Giám định lại vết thương tái phát cho thương binh đang tại ngũ mất bao nhiêu ngày?"),
+    ("1.013580", ["fee"], None, "Tàu quân sự nước ngoài làm thủ tục xuất cảnh có phải đóng phí không?"),
+    ("1.013130", ["legal_basis"], None, "Thẩm định thiết kế xe cơ giới lắp ráp trong nước mang nhãn hiệu nước ngoài "
+                                        "theo văn bản nào?"),
+    ("1.013125", ["fee"], None, "Kho xăng dầu trên 50.000m3 xin phê duyệt kế hoạch ứng phó tràn dầu có mất tiền "
+                                "không?"),
+]
 NOT_INDEXED_FRAMES = ["Thủ tục {n} cần những giấy tờ gì?", "Lệ phí {n} là bao nhiêu?",
                       "{N} mất bao lâu?", "Nộp hồ sơ {n} ở đâu?", "Thủ tục {n} có nộp trực tuyến được không?"]
 
@@ -143,14 +177,19 @@ def build(corpus: Path, seed: int = 15) -> list[dict[str, Any]]:
                 continue
             rows.append({"text": _phrase(frame, name), "tthc_fields": field_list, "channel": channel,
                          "ma_thu_tuc": f["ma_thu_tuc"], "values": [v for vs in values for v in vs or []]})
+    by_code = {f["ma_thu_tuc"]: f for f in fields}
+    for code, field_list, channel, text in HAND:
+        values = [expected(k, by_code[code], channel) for k in field_list]
+        rows.append({"text": text, "tthc_fields": field_list, "channel": channel, "ma_thu_tuc": code,
+                     "values": [v for vs in values for v in vs or []], "hand_written": True})
     for i, name in enumerate(NOT_INDEXED):
         rows.append({"text": _phrase(NOT_INDEXED_FRAMES[i % len(NOT_INDEXED_FRAMES)], name), "tthc_fields": [],
                      "channel": None, "ma_thu_tuc": None, "values": [], "answerable": False})
     for n, row in enumerate(rows):
         row["_id"] = f"tthc-{n:03d}"
-        if n % 3 == 2:  # typed without diacritics
+        if n % 3 == 2 and not row.get("hand_written"):  # typed without diacritics
             row["text"] = strip_diacritics(row["text"])
-            row["no_diacritics"] = True
+        row["no_diacritics"] = strip_diacritics(row["text"]) == normalize_text(row["text"]).lower()
     return rows
 
 
