@@ -185,11 +185,13 @@ def build(corpus: Path, seed: int = 15) -> list[dict[str, Any]]:
     for i, name in enumerate(NOT_INDEXED):
         rows.append({"text": _phrase(NOT_INDEXED_FRAMES[i % len(NOT_INDEXED_FRAMES)], name), "tthc_fields": [],
                      "channel": None, "ma_thu_tuc": None, "values": [], "answerable": False})
+    plain = 0
     for n, row in enumerate(rows):
         row["_id"] = f"tthc-{n:03d}"
-        if n % 3 == 2 and not row.get("hand_written"):  # typed without diacritics
+        if n % 3 == 2 and not row.get("hand_written") or plain < n // 3:  # a third typed without diacritics
             row["text"] = strip_diacritics(row["text"])
         row["no_diacritics"] = strip_diacritics(row["text"]) == normalize_text(row["text"]).lower()
+        plain += row["no_diacritics"]
     return rows
 
 
