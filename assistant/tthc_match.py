@@ -22,13 +22,14 @@ MIN_TITLE_COVERAGE = 0.4  # ... this share of its naming syllables (chosen on tr
 
 # Phrases that say how a question asks, not which procedure it names; blanked longest first.
 _ASKING_PHRASES = [normalize_text(p).split() for p in """
-thủ tục|là gì|bao nhiêu|bao lâu|mấy ngày|khi nào|bao giờ|như thế nào|thế nào|ra sao|lệ phí|phí|chi phí|miễn phí|tiền
-|mất|tốn|đóng|hồ sơ|giấy tờ|tài liệu|thành phần|mang theo|chuẩn bị|thời hạn|thời gian|giải quyết|xử lý|trả kết quả
-|kết quả|nhận được|được cấp|cơ quan|đơn vị|nơi|thẩm quyền|tiếp nhận|đối tượng|áp dụng|dành cho|trực tuyến|trực tiếp
-|bưu chính|bưu điện|qua mạng|online|cách thức|hình thức|bằng cách nào|điều kiện|yêu cầu|tiêu chuẩn|đáp ứng|căn cứ
-|pháp lý|văn bản|quy định|thực hiện|ngày|tháng|tuần|xong|nộp|gửi|đi làm|làm|là|gì|nào|đâu|ai|mấy|không|có|được
-|thì|mà|ạ|nhé|nhỉ|ơi|vậy|tôi|em|mình|cho hỏi|xin hỏi|muốn|cần|phải|ở|và|hoặc|của|trong|tại|về|đến|từ|để|nếu|sẽ
-|đã|đang|còn|này|đó|ấy|một|hay|những|các|gồm|bao gồm|sao|thế|cho|với|đối với|nhận|qua|khi|thủ|tục
+|thủ tục|là gì|bao nhiêu|bao lâu|mấy ngày|khi nào|bao giờ|như thế nào|thế nào|ra sao|lệ phí|phí|chi phí|miễn phí
+|tiền|mất phí|mất tiền|có mất|tốn|đóng phí|phải đóng|hồ sơ|giấy tờ|tài liệu|thành phần|mang theo|chuẩn bị|thời hạn
+|thời gian|giải quyết|xử lý|trả kết quả|kết quả|nhận được|được cấp|cơ quan|đơn vị|nơi nộp|nơi tiếp nhận|thẩm quyền
+|tiếp nhận|đối tượng|áp dụng|dành cho|trực tuyến|trực tiếp|bưu chính|bưu điện|qua mạng|online|cách thức|hình thức
+|bằng cách nào|điều kiện|yêu cầu|tiêu chuẩn|đáp ứng|căn cứ|pháp lý|văn bản|quy định|thực hiện|ngày|tháng|tuần|xong
+|nộp|gửi|đi làm|làm|là|gì|nào|ở đâu|nộp đâu|ai|mấy|được không|hay không|có thể|có phải|có cần|có nộp|được|thì|mà|ạ
+|nhé|nhỉ|ơi|vậy|tôi|em|mình|cho hỏi|xin hỏi|muốn|cần|phải|và|hoặc|của|trong|tại|về|để|nếu|sẽ|còn|này|đó|ấy|một|hay
+|những|các|gồm|bao gồm|sao|thế|cho|với|đối với|nhận|qua|khi|thủ|tục
 """.replace("\n", "").split("|")]
 _ASKING_PHRASES.sort(key=len, reverse=True)
 _ASKING_PLAIN = [[strip_diacritics(w) for w in p] for p in _ASKING_PHRASES]
@@ -53,6 +54,8 @@ def naming_syllables_of(text: str, plain: bool) -> list[str]:
     words = _syllables(text, plain)
     phrases = _ASKING_PLAIN if plain else _ASKING_PHRASES
     out = list(words)
+    if words and words[-1] in ("không", "khong"):  # "… có mất phí không?"; "không thường trú" names
+        out[-1] = ""
     i = 0
     while i < len(words):
         hit = next((p for p in phrases if words[i:i + len(p)] == p), None)
@@ -122,6 +125,8 @@ def candidates(question: str, sources: list[Source]) -> list[Candidate]:
 
 
 def best_named(question: str, found: list[Candidate]) -> Candidate | None:
-    """The best-scored candidate that the question names (``is_named``; ties: the better-ranked)."""
+    """The best-scored candidate that the question names (``is_named``)."""
     named = [c for c in found if is_named(question, c.fields, c.score)]
-    return max(named, key=lambda c: c.score, default=None)
+    # Equal scores: the title the question covers most is the one it names ("gia hạn giấy phép hành nghề"
+    # is that procedure, not "… trong giai đoạn chuyển tiếp").
+    return max(named, key=lambda c: (round(c.score, 6), title_coverage(question, c.fields)), default=None)
