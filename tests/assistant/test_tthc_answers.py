@@ -92,3 +92,17 @@ def test_match_score_separates_the_named_procedure_from_its_neighbours() -> None
 
 def test_questions_that_are_not_about_a_procedure_are_left_to_the_writer() -> None:
     assert tthc_reply("Kế hoạch 731 triển khai chiến lược dữ liệu đến năm 2030", sources_of(TAM_VANG)) is None
+
+
+def test_of_two_equally_named_procedures_the_one_whose_title_is_covered_most_answers() -> None:
+    # 1.013632 is "… gia hạn giấy phép hành nghề khám bệnh, chữa bệnh trong giai đoạn chuyển tiếp", ranked first
+    reply = tthc_reply("Gia hạn giấy phép hành nghề khám bệnh, chữa bệnh có mất phí không?",
+                       sources_of("1.013632", "1.013621"))
+    assert reply is not None and reply.facts["ma_thu_tuc"] == "1.013621" and reply.facts["fields"] == ["fee"]
+
+
+def test_of_two_sibling_procedures_the_one_asked_answers() -> None:
+    # "chuyển đến" and "chuyển đi" differ by one word; "chuyển đi" is ranked first
+    reply = tthc_reply("Đăng ký nghĩa vụ quân sự chuyển đến khi thay đổi nơi cư trú cần giấy tờ gì?",
+                       sources_of("1.013134", "1.013137"))
+    assert reply is not None and reply.facts["ma_thu_tuc"] == "1.013137"
