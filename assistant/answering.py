@@ -138,10 +138,9 @@ class Answerer:
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
                "standalone_question": prepared.standalone}
         warnings: list[str] = []
-        # A procedure the question names is evidence on its own (typed without diacritics, the question's
-        # similarity to its sources stays low); a "not in the system" reply still needs sufficient sources.
-        record = record_reply(prepared.standalone, prepared.sources, asked=prepared.question)
-        if not prepared.sufficient and (record is None or not record.found):
+        record = record_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
+            if prepared.sufficient else None
+        if not prepared.sufficient:
             result = self._refusal(prepared)
         elif record is not None and not record.found:  # must-match: never answer from another procedure
             yield {"event": "token", "text": record.text}
