@@ -51,6 +51,8 @@ class AnswerResult:
     invalid_markers_removed: int = 0
     backend: str = ""
     warnings: list[str] = field(default_factory=list)  # e.g. "cites a document that is no longer in force"
+    # A reply from a record (TTHC): {"status": "answered"|"not_found", "ma_thu_tuc", "fields", "suggestions"}
+    record: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class AnswerResult:
             "invalid_markers_removed": self.invalid_markers_removed,
             "backend": self.backend,
             "warnings": self.warnings,
+            "record": self.record,
             "sources": [
                 {"marker": s.marker, "chunk_id": s.chunk_id, "doc_id": s.doc_id, "citation": s.citation,
                  "title": s.title, "validity": s.validity, "score": round(s.score, 4)}

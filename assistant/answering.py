@@ -21,7 +21,7 @@ from assistant.llm.base import LLMError
 from assistant.prompts import render_sources
 from assistant.rerankers import Reranker
 from assistant.retrieval import Filters, Retriever
-from assistant.tthc_answers import tthc_exact_answer
+from assistant.tthc_answers import record_reply
 from core.access import Principal
 from core.errors import AssistantError
 from core.vietnamese import normalize_text, sparse_terms
@@ -148,14 +148,19 @@ class Answerer:
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
                "standalone_question": prepared.standalone}
         warnings: list[str] = []
+        record = record_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
+            if prepared.sufficient else None
         if not prepared.sufficient:
             result = self._refusal(prepared)
+        elif record is not None and not record.found:  # must-match: never answer from another procedure
+            yield {"event": "token", "text": record.text}
+            result = self._refusal(prepared)
+            result.answer, result.record = record.text, record.facts
         else:
-            exact = tthc_exact_answer(prepared.standalone, prepared.sources)
             pieces: list[str] = []
-            if exact is not None:
+            if record is not None:
                 writer = self.fallback
-                yield from checked_tokens(writer, [exact[0]], prepared.sources, pieces)
+                yield from checked_tokens(writer, [record.text], prepared.sources, pieces)
             else:
                 writer = self.writer
                 try:
@@ -169,6 +174,8 @@ class Answerer:
                                               prepared.sources, pieces)
             raw = "".join(pieces)
             result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
+            if record is not None:
+                result.record = record.facts
         result.answer_id = answer_id
         result.backend = self.backend_name
         self._remember(prepared, result)

@@ -1,74 +1,160 @@
-"""Exact answers for administrative procedures: fee, processing time, documents, competent agency —
-read from the structured fields of the procedure, not generated."""
+"""Exact answers for administrative procedures, read from the structured fields of the one procedure the
+question names — never generated, and never from a different procedure.
+
+``tthc_reply`` returns an answer (the asked fields of the named procedure, cited), a "not in the system"
+reply with the closest procedures as suggestions (no citation: they are not the answer), or None when
+the question is not about a procedure record.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.answer_types import Source
-from core.vietnamese import normalize_text, sparse_terms
-from indexing.tthc_fields import TthcFields, tthc_fields_of
+from assistant.tthc_match import Candidate, best_named, candidates
+from assistant.tthc_questions import asked_channel, asked_fields, mentions_procedure
+from assistant.warehouse_match import warehouse_not_found
+from indexing.tthc_fields import TthcChannel, TthcFields
 
-INTENTS: dict[str, re.Pattern[str]] = {
-    "fee": re.compile(r"\b(lệ phí|phí|bao nhiêu tiền|mất tiền|chi phí)\b"),
-    "time": re.compile(r"\b(thời hạn|bao lâu|mấy ngày|bao nhiêu ngày|thời gian giải quyết|trong bao lâu)\b"),
-    "documents": re.compile(r"\b(hồ sơ|giấy tờ|thành phần|cần những gì|cần gì|chuẩn bị)\b"),
-    "agency": re.compile(r"\b(cơ quan nào|ở đâu|nộp ở|nộp tại|ai giải quyết|cơ quan thực hiện|thẩm quyền)\b"),
-}
-
-
-def detect_intents(question: str) -> list[str]:
-    q = normalize_text(question).lower()
-    return [name for name, pattern in INTENTS.items() if pattern.search(q)]
-
-
-def _matches_procedure(question: str, fields: TthcFields) -> bool:
-    """The question must name the procedure well enough: most of its distinctive words appear."""
-    name_terms = set(sparse_terms(fields.get("ten_thu_tuc") or "", "syllable")) - _STOP
-    q_terms = set(sparse_terms(question, "syllable"))
-    if fields["ma_thu_tuc"] in question:
-        return True
-    return bool(name_terms) and len(name_terms & q_terms) / len(name_terms) >= 0.5
+NOT_FOUND = "Thủ tục bạn hỏi chưa có trong hệ thống (không khớp với thủ tục nào trong các nguồn bạn được xem)."
+NO_DATA = "Cổng dịch vụ công không ghi thông tin này"
+TITLES = {"time": "Thời hạn giải quyết", "fee": "Phí, lệ phí", "documents": "Thành phần hồ sơ",
+          "agency": "Cơ quan thực hiện", "result": "Kết quả thực hiện", "subject": "Đối tượng thực hiện",
+          "channel": "Cách thức thực hiện", "conditions": "Yêu cầu, điều kiện thực hiện",
+          "legal_basis": "Căn cứ pháp lý"}
+# The chunk group that holds each field, so the citation opens where the value is written.
+_GROUPS = {"time": "Thời hạn và phí, lệ phí", "fee": "Thời hạn và phí, lệ phí", "channel": "Thời hạn và phí, lệ phí",
+           "documents": "Thành phần hồ sơ", "legal_basis": "Căn cứ pháp lý",
+           "conditions": "Yêu cầu, điều kiện thực hiện"}
+MAX_SUGGESTIONS = 3
 
 
-_STOP = {"thủ", "tục", "cấp", "của", "và", "các", "cho", "về", "đối", "với", "trong", "tại", "được", "việc"}
+@dataclass
+class TthcReply:
+    """What the procedure path says: ``source`` is the cited chunk of an answer, None for "not found"."""
+
+    text: str
+    source: Source | None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.source is not None
 
 
-def _lines_for(intent: str, fields: TthcFields) -> list[str]:
-    channels = fields.get("channels") or []
-    if intent == "fee":
-        missing = "cổng dịch vụ công không ghi thông tin phí, lệ phí"
-        return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('phi_le_phi') or missing}" for c in channels]
-    if intent == "time":
-        return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('thoi_han')}" for c in channels if c.get("thoi_han")]
-    if intent == "documents":
-        return [p["ten"] for p in fields.get("thanh_phan_ho_so") or [] if p.get("ten")]
-    if intent == "agency":
-        agencies = [fields.get("co_quan_thuc_hien"), fields.get("co_quan_co_tham_quyen")]
-        return [f"Cơ quan thực hiện: {a}" for a in dict.fromkeys(a for a in agencies if a)]
-    return []
+def _channels(fields: TthcFields, channel: str | None) -> list[TthcChannel]:
+    rows = fields.get("channels") or []
+    chosen = [c for c in rows if channel and c.get("kenh") == channel]
+    return chosen or rows
 
 
-_TITLES = {"fee": "Phí, lệ phí", "time": "Thời hạn giải quyết", "documents": "Thành phần hồ sơ",
-           "agency": "Cơ quan thực hiện"}
+def _channel_lines(fields: TthcFields, channel: str | None) -> list[str]:
+    rows = fields.get("channels") or []
+    names = [c.get("kenh") for c in rows if c.get("kenh")]
+    if not names:
+        return [NO_DATA]
+    lines = []
+    if channel:
+        verdict = "Có" if channel in names else "Không"
+        lines.append(f"{verdict}: thủ tục này {'nhận' if channel in names else 'không ghi nhận'} hồ sơ qua kênh "
+                     f"{channel.lower()}.")
+    for c in rows:
+        note = c.get("mo_ta") or ""
+        lines.append(c["kenh"] + (f" ({note})" if note and note.casefold() != "không quy định" else ""))
+    return lines
 
 
-def tthc_exact_answer(question: str, sources: list[Source]) -> tuple[str, Source] | None:
-    """An answer from the fields of the best-ranked matching procedure among the first sources, or None."""
-    intents = detect_intents(question)
-    if not intents:
+def _lines_for(name: str, fields: TthcFields, channel: str | None) -> list[str]:
+    """The value lines of one field, as the record writes them."""
+    if name == "time":
+        return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('thoi_han') or NO_DATA}" for c in _channels(fields, channel)]
+    if name == "fee":
+        return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('phi_le_phi') or NO_DATA}" for c in _channels(fields, channel)]
+    if name == "documents":
+        return [p["ten"] + "".join(f"; {label}: {p[key]}" for key, label in  # type: ignore[literal-required]
+                                   (("ban_chinh", "bản chính"), ("ban_sao", "bản sao"), ("mau_don", "mẫu"))
+                                   if p.get(key))
+                for p in fields.get("thanh_phan_ho_so") or [] if p.get("ten")]
+    if name == "agency":
+        labelled = [("Cơ quan thực hiện", fields.get("co_quan_thuc_hien")),
+                    ("Cơ quan có thẩm quyền", fields.get("co_quan_co_tham_quyen")),
+                    ("Địa chỉ tiếp nhận hồ sơ", fields.get("dia_chi_tiep_nhan"))]
+        seen: set[str] = set()
+        lines = []
+        for label, value in labelled:
+            if value and value not in seen:
+                seen.add(value)
+                lines.append(f"{label}: {value}")
+        return lines
+    if name == "channel":
+        return _channel_lines(fields, channel)
+    if name == "legal_basis":
+        return [" — ".join(x for x in (b.get("trich_yeu") or b.get("so_ky_hieu"), b.get("ngay_ban_hanh")) if x)
+                for b in fields.get("can_cu_phap_ly") or []]
+    if name == "conditions":
+        text = fields.get("yeu_cau_dieu_kien") or ""
+        return text.splitlines() if text else ["Không quy định yêu cầu, điều kiện riêng"]
+    key = {"result": "ket_qua", "subject": "doi_tuong"}[name]
+    return [str(fields.get(key) or "")]  # type: ignore[misc]
+
+
+def _cited_source(best: Candidate, names: list[str], sources: list[Source]) -> Source:
+    """The best-ranked chunk of the procedure that holds the first asked field (else its best chunk)."""
+    group = _GROUPS.get(names[0], "Tổng quan")
+    same = [s for s in sources if s.doc_id == best.source.doc_id]
+    return next((s for s in same if s.payload.get("fields", {}).get("group") == group), best.source)
+
+
+def answer_from(best: Candidate, question: str, sources: list[Source], asked: str = "") -> TthcReply:
+    """The asked fields of the named procedure (agency, time and fee when none is asked); a follow-up's
+    own words (``asked``) decide the field and channel before the condensed question's."""
+    title = best.fields.get("ten_thu_tuc") or ""
+    names = (asked_fields(asked, title) if asked else []) or asked_fields(question, title) or ["agency", "time", "fee"]
+    channel = (asked_channel(asked, title) if asked else None) or asked_channel(question, title)
+    source = _cited_source(best, names, sources)
+    parts = []
+    for name in names:
+        lines = [line for line in _lines_for(name, best.fields, channel) if line] or [NO_DATA]
+        parts.append(f"{TITLES[name]}:\n" + "\n".join(f"- {line}" for line in lines))
+    header = f"Theo thủ tục {best.fields['ma_thu_tuc']} «{title}» [{source.marker}]:"
+    facts = {"status": "answered", "ma_thu_tuc": best.fields["ma_thu_tuc"], "fields": names, "channel": channel,
+             "score": round(best.score, 3)}
+    return TthcReply(header + "\n" + "\n".join(parts), source, facts)
+
+
+def not_found(found: list[Candidate]) -> TthcReply:
+    """The procedure asked about is not here: say so, and list the closest ones as suggestions only."""
+    ranked = sorted(found, key=lambda c: -c.score)[:MAX_SUGGESTIONS]
+    lines = [f"- {c.fields['ma_thu_tuc']} «{c.fields.get('ten_thu_tuc', '')}»" for c in ranked]
+    text = NOT_FOUND + ("\nCác thủ tục gần nhất (chỉ để tham khảo, không phải câu trả lời):\n" + "\n".join(lines)
+                        if lines else "")
+    facts = {"status": "not_found", "suggestions": [c.fields["ma_thu_tuc"] for c in ranked]}
+    return TthcReply(text, None, facts)
+
+
+def tthc_reply(question: str, sources: list[Source], asked: str = "") -> TthcReply | None:
+    """Answer from the procedure the (standalone) question names; "not found" when the best-ranked source
+    is a procedure but none of the retrieved ones is the one named; None for any other question.
+    ``asked`` is the user's own words when ``question`` was condensed from a follow-up."""
+    if not sources or not mentions_procedure(question):
         return None
-    for source in sources[:3]:
-        fields = tthc_fields_of(source.payload)
-        if fields is None or not _matches_procedure(question, fields):
-            continue
-        parts = []
-        for intent in intents:
-            lines = _lines_for(intent, fields)
-            if lines:
-                parts.append(f"{_TITLES[intent]}:\n" + "\n".join(f"- {line}" for line in lines))
-        if not parts:
-            return None
-        header = f"Theo thủ tục {fields['ma_thu_tuc']} «{fields.get('ten_thu_tuc', '')}» [{source.marker}]:"
-        return header + "\n" + "\n".join(parts), source
-    return None
+    found = candidates(question, sources)
+    if not found:
+        return None
+    best = best_named(question, found)
+    if best is not None:
+        return answer_from(best, question, sources, asked)
+    return not_found(found) if found[0].source is sources[0] else None
+
+
+def record_reply(question: str, sources: list[Source], asked: str = "") -> TthcReply | None:
+    """The must-match rule for every kind of record: a procedure (``tthc_reply``), else a warehouse report
+    of another period than the one asked ("not in the system", with the closest reports as suggestions)."""
+    reply = tthc_reply(question, sources, asked)
+    if reply is not None:
+        return reply
+    report = warehouse_not_found(question, sources)
+    if report is None:
+        return None
+    return TthcReply(report[0], None, {"status": "not_found", "kind": "warehouse", "suggestions": report[1]})

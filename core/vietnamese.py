@@ -117,3 +117,10 @@ def sparse_terms(text: str, segmenter: str = "underthesea") -> list[str]:
         if len(syllables) > 1:
             terms.append("_".join(syllables))
     return terms
+
+
+def strip_diacritics(text: str) -> str:
+    """Lower-case text without tone or vowel marks ("Lệ phí" → "le phi"; "đ" → "d"), for users who type
+    without diacritics: both sides of a comparison go through it."""
+    nfd = unicodedata.normalize("NFD", normalize_text(text).lower())
+    return "".join(c for c in nfd if not unicodedata.combining(c)).replace("đ", "d")

@@ -182,8 +182,10 @@ def score_answer(q: dict[str, Any], answer: str, refused: bool, label_scoring: b
 
 def run_qa(ask: Callable[[str, Principal], AnswerResult], questions: list[dict[str, Any]],
            qrels: dict[str, set[str]], principal: Principal, *, backend: str,
-           corpus_ids: set[str] | None = None) -> dict[str, Any]:
-    """Ask every question (``ask`` = ``Answerer.ask`` or a stand-in) and score it."""
+           corpus_ids: set[str] | None = None,
+           extra: Callable[[dict[str, Any], AnswerResult], dict[str, Any] | None] | None = None) -> dict[str, Any]:
+    """Ask every question (``ask`` = ``Answerer.ask`` or a stand-in) and score it; ``extra`` adds scores of
+    its own to a question's row (e.g. the procedure-record scores of ``evals.tthc_scoring``)."""
     started = time.perf_counter()
     label_scoring = backend != "extractive"
     rows, latencies = [], []
@@ -198,6 +200,7 @@ def run_qa(ask: Callable[[str, Principal], AnswerResult], questions: list[dict[s
         row.update(id=str(q["_id"]), refused=result.refused, cited=cited, citation_precision=precision,
                    citation_recall=recall if relevant else None, latency_ms=round(latencies[-1], 1),
                    answer=result.answer[:600])
+        row.update((extra(q, result) or {}) if extra is not None else {})
         rows.append(row)
     return {
         "kind": "qa",

@@ -59,6 +59,9 @@ class TthcFields(TypedDict):
     channels: list[TthcChannel]
     thanh_phan_ho_so: list[TthcPaper]
     can_cu_phap_ly: list[TthcLegalBasis]
+    # Added later: absent from payloads indexed before them, so readers use .get().
+    yeu_cau_dieu_kien: NotRequired[str]  # yêu cầu, điều kiện thực hiện; "" when the portal says none ("Không")
+    dia_chi_tiep_nhan: NotRequired[str]  # địa chỉ tiếp nhận hồ sơ, where the record names it
 
 
 def clean_fee(value: Any) -> str:
@@ -153,7 +156,14 @@ def structured_fields(record: dict[str, Any]) -> TthcFields:
         "channels": channels,
         "thanh_phan_ho_so": papers,
         "can_cu_phap_ly": basis,
+        "yeu_cau_dieu_kien": _conditions(content.get("yêu_cầu_điều_kiện_thực_hiện")),
+        "dia_chi_tiep_nhan": " ".join(clean_value(content.get("địa_chỉ_tiếp_nhận_hs")).split()),
     }
+
+
+def _conditions(value: Any) -> str:
+    """Lines of the conditions, whitespace collapsed; the portal's "Không" (none) is already "" here."""
+    return "\n".join(" ".join(line.split()) for line in clean_value(value).splitlines() if line.strip())
 
 
 def tthc_fields_of(payload: dict[str, Any]) -> TthcFields | None:

@@ -47,6 +47,7 @@ def qa(
     """Answer accuracy by question type, citation precision/recall, refusal rate (full answering path)."""
     from evals.beir import load_corpus_ids
     from evals.qa_eval import run_qa
+    from evals.tthc_scoring import is_tthc_question, score_tthc, summarize_tthc
 
     settings = Settings()
     b = load_bench_or_none(bench)
@@ -55,8 +56,11 @@ def qa(
     def run(store: EvalStore, principal: Principal) -> dict[str, Any]:
         answerer = store.runtime.answerer(remember=False)
         corpus_ids = load_corpus_ids(b.corpus_path) if b is not None and not corpus else None
-        return run_qa(answerer.ask, rows, b.qrels if b is not None else {}, principal,
-                      backend=answerer.backend_name, corpus_ids=corpus_ids)
+        data = run_qa(answerer.ask, rows, b.qrels if b is not None else {}, principal,
+                      backend=answerer.backend_name, corpus_ids=corpus_ids,
+                      extra=lambda q, r: score_tthc(q, r) if is_tthc_question(q) else None)
+        data["metrics"]["tthc"] = summarize_tthc(data["per_question"])
+        return data
 
     opts = BenchOptions(settings, bench, corpus, user, split, limit, cache_queries, as_json)
     data = evaluate(opts, run, questions=str(questions or ""))
@@ -70,6 +74,10 @@ def summary_text(data: dict[str, Any]) -> str:
         detail = (f"accuracy {e['accuracy']}" if "accuracy" in e and e["accuracy"] is not None
                   else ("accuracy n/a (extractive)" if "accuracy" in e else f"EM {e['em']} · F1 {e['f1']}"))
         text.append(f"  {qtype:<12} n={e['n']:<4} {detail} · từ chối {e['refusal_rate']}")
+    if t := m.get("tthc"):
+        text.append(f"thủ tục: đúng trường {t['field_accuracy']} · đúng giá trị {t['value_accuracy']} · "
+                    f"từ chối nhầm {t['false_refusal_rate']} · trả lời sai thủ tục {t['wrong_procedure_answers']} · "
+                    f"không có trong hệ thống → từ chối/gợi ý {t['not_indexed_refused_or_suggested']}")
     text.append(f"trích dẫn: precision {m['citation_precision']} · recall {m['citation_recall']} · "
                 f"tỷ lệ từ chối {m['refusal_rate']}")
     return "\n".join(text)
