@@ -117,3 +117,23 @@ def sparse_terms(text: str, segmenter: str = "underthesea") -> list[str]:
         if len(syllables) > 1:
             terms.append("_".join(syllables))
     return terms
+
+
+_MARK_FREE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+@lru_cache(maxsize=65536)
+def _strip_word(word: str) -> str:
+    nfd = unicodedata.normalize("NFD", word.translate(_MARK_FREE))
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if not unicodedata.combining(c)))
+
+
+def strip_marks(text: str) -> str:
+    """Every diacritic removed ("Điều khoản" → "Dieu khoan"), one character out per NFC character in, so
+    positions in the stripped text are positions in the NFC original (how people type without an IME)."""
+    return _WORD.sub(lambda m: _strip_word(m.group(0)), unicodedata.normalize("NFC", text))
+
+
+def has_marks(word: str) -> bool:
+    """True when ``word`` carries any Vietnamese diacritic (tone, ă â ê ô ơ ư, đ)."""
+    return _strip_word(word) != word
