@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.access import Principal, UserRecord, load_users
+from core.aliases import default_aliases
 from core.errors import UnknownUser
 from core.settings import Settings
 from indexing.embedders import Embedder
@@ -77,8 +78,9 @@ class Runtime:
     @property
     def sparse(self) -> SparseEncoder:
         s = self.settings
-        return self._once("sparse", lambda: SparseEncoder(segmenter=s.segmenter, k1=s.bm25_k1, b=s.bm25_b,
-                                                          avgdl=s.bm25_avgdl))
+        return self._once("sparse", lambda: SparseEncoder(
+            segmenter=s.segmenter, k1=s.bm25_k1, b=s.bm25_b, avgdl=s.bm25_avgdl, bigrams=s.sparse_bigrams,
+            mark_free=s.sparse_mark_free, aliases=default_aliases() if s.sparse_aliases else None))
 
     @property
     def manifest(self) -> Manifest:
@@ -120,8 +122,13 @@ class Runtime:
 
         self._once("index_checked", lambda: check_index_settings(self.manifest, self.settings,
                                                                  embedder=self.embedder) or True)
+        from assistant.reference_lookup import ReferenceLookup
+
+        def titles() -> list[tuple[str, str]]:
+            return [(e.doc_id, e.title) for e in self.manifest.entries()]
+
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
-                         fusion=self.settings.fusion)
+                         fusion=self.settings.fusion, references=ReferenceLookup(self.store, titles))
 
     def writer(self, llm: LLMBackend | None = None) -> AnswerWriter:
         """The LLM writer for ``llm`` (default: the configured backend), else the extractive writer."""

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     bm25_avgdl: float = 180.0
+    # Adjacent syllable pairs, a mark-free field for queries typed without diacritics, and abbreviation
+    # expansion (core/data/aliases-*.tsv) in the sparse vector; chosen on the ALQAC train split (docs/retrieval.md).
+    sparse_bigrams: bool = True
+    sparse_mark_free: bool = True
+    sparse_aliases: bool = True
 
     # Chunking.
     max_chunk_chars: int = 2400  # an Điều longer than this is cited by Khoản
