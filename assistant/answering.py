@@ -89,7 +89,7 @@ class Answerer:
             conv_id = self.conversations.ensure(principal.user_id, conversation_id, title=question[:120])
             history = self.conversations.history(principal.user_id, conv_id)
         standalone = self.writer.condense(question, history)
-        qvec = self.embedder.embed_query(standalone)
+        qvec = self.embedder.embed_query(self.retriever.dense_text(standalone))
         hits = self.retriever.search(standalone, principal, filters=filters, top_k=self.config.candidates,
                                      mode=self.config.mode, query_vector=qvec.tolist())  # type: ignore[arg-type]
         if self.reranker is not None:

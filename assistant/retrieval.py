@@ -9,7 +9,8 @@ from assistant.reference_lookup import ReferenceLookup, ReferenceMatch
 from core.access import Principal
 from core.vietnamese import normalize_text
 from indexing.embedders import Embedder
-from indexing.sparse_encoder import SparseEncoder
+from indexing.mark_vocabulary import MarkVocabulary
+from indexing.sparse_encoder import SparseEncoder, typed_with_marks
 from indexing.store import Hit, SearchFilter, SearchMode, VectorStore
 
 
@@ -44,6 +45,15 @@ class Retriever:
     prefetch_limit: int = 50
     fusion: str = "dbsf"
     references: ReferenceLookup | None = None
+    restorer: MarkVocabulary | None = None
+
+    def dense_text(self, query: str) -> str:
+        """What the dense model should read: a question typed without marks gets them back from the index's
+        own vocabulary (the sparse side searches the mark-free field instead)."""
+        query = normalize_text(query).strip()
+        if self.restorer is None or typed_with_marks(query):
+            return query
+        return self.restorer.restore(query)
 
     def reference(self, query: str, principal: Principal, filters: Filters | None = None) -> ReferenceMatch | None:
         """What the query names ("Điều 14 Luật Viên chức", "NĐ 30/2020"), resolved under the principal's access;
@@ -63,7 +73,8 @@ class Retriever:
         flt = (filters or Filters()).for_principal(principal)
         dense = None
         if mode in ("hybrid", "dense"):
-            dense = list(query_vector) if query_vector is not None else self.embedder.embed_query(query).tolist()
+            dense = (list(query_vector) if query_vector is not None
+                     else self.embedder.embed_query(self.dense_text(query)).tolist())
         sparse = self.sparse.encode_query(query) if mode in ("hybrid", "sparse") else None
         # The store filters inside the query, re-checks labels in Python (drop_leaks) and degrades a hybrid
         # query without sparse terms to dense: nothing of that is repeated here.

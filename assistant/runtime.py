@@ -20,6 +20,7 @@ from core.errors import UnknownUser
 from core.settings import Settings
 from indexing.embedders import Embedder
 from indexing.manifest import Manifest
+from indexing.mark_vocabulary import MarkVocabulary
 from indexing.pipeline import Indexer
 from indexing.sparse_encoder import SparseEncoder
 from indexing.store import VectorStore
@@ -87,6 +88,11 @@ class Runtime:
         return self._once("manifest", lambda: Manifest(self.settings.manifest_path))
 
     @property
+    def vocabulary(self) -> MarkVocabulary:
+        """Syllable counts of the index, for putting marks back on questions typed without them."""
+        return self._once("vocabulary", lambda: MarkVocabulary(self.settings.data_dir / "mark_vocabulary.sqlite"))
+
+    @property
     def sessions(self) -> Sessions:
         from assistant.db import open_sessions
 
@@ -128,7 +134,8 @@ class Runtime:
             return [(e.doc_id, e.title) for e in self.manifest.entries()]
 
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
-                         fusion=self.settings.fusion, references=ReferenceLookup(self.store, titles))
+                         fusion=self.settings.fusion, references=ReferenceLookup(self.store, titles),
+                         restorer=self.vocabulary)
 
     def writer(self, llm: LLMBackend | None = None) -> AnswerWriter:
         """The LLM writer for ``llm`` (default: the configured backend), else the extractive writer."""
@@ -165,6 +172,7 @@ class Runtime:
             max_chunk_chars=self.settings.max_chunk_chars,
             embedding_max_chars=self.settings.embedding_max_chars,
             settings=self.settings,
+            vocabulary=self.vocabulary,
         )
 
     # -- people ----------------------------------------------------------------------------------------------
@@ -182,7 +190,7 @@ class Runtime:
         """Close what was opened, newest first; a second call does nothing."""
         with self._build_lock:
             parts, self._parts = self._parts, {}
-        for name in ("llm", "store", "manifest", "embedder", "sessions"):
+        for name in ("llm", "store", "manifest", "vocabulary", "embedder", "sessions"):
             close = getattr(parts.get(name), "close", None)
             if close is not None:
                 close()

@@ -9,6 +9,7 @@ Index and query apply the same ``expansions`` (short → long), so a text with e
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ class AliasTable:
                 raise ValueError(f"alias {alias.short!r} has two meanings: {known.long!r} and {alias.long!r}")
             self._long[key] = alias
             self._short.setdefault(_fold(alias.long), []).append(alias)
+        pairs = sorted(f"{a.short}\t{a.long}" for a in self._long.values())
+        self.digest = hashlib.sha256("\n".join(pairs).encode()).hexdigest()[:16]
+        """Identifies the lists' content: recorded with the index, so a changed list asks for a re-index."""
         self._short_re = _pattern(self._long)
         self._long_re = _pattern(self._short)
 

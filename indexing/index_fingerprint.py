@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from core.aliases import default_aliases
 from core.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ REINDEX_HINT = "lập lại toàn bộ chỉ mục: assistant index --reindex PA
 def index_settings(settings: Settings, embedder: Embedder | None = None) -> dict[str, str]:
     """The index-shaping values of ``settings`` (plus the loaded model's name and size, when given)."""
     values = {"index_format": INDEX_FORMAT_VERSION, **{name: str(getattr(settings, name)) for name in INDEX_SETTINGS}}
+    if settings.sparse_aliases:  # the lists' content, not just "on": a changed list asks for a re-index
+        values["sparse_aliases"] = default_aliases().digest
     if embedder is not None:
         values.update(embedding_model=embedder.name, embedding_dim=str(embedder.dim))
     return values
@@ -45,8 +48,8 @@ def encoder_settings(embedder: Embedder, sparse: SparseEncoder, max_chunk_chars:
     """The same values read off the components that do the encoding (what an Indexer actually writes)."""
     return {"index_format": INDEX_FORMAT_VERSION, "segmenter": sparse.segmenter, "bm25_k1": str(sparse.k1),
             "bm25_b": str(sparse.b), "bm25_avgdl": str(sparse.avgdl), "sparse_bigrams": str(sparse.bigrams),
-            "sparse_mark_free": str(sparse.mark_free), "sparse_aliases": str(sparse.aliases is not None),
-            "embedding_model": embedder.name,
+            "sparse_mark_free": str(sparse.mark_free),
+            "sparse_aliases": sparse.aliases.digest if sparse.aliases else "False", "embedding_model": embedder.name,
             "embedding_dim": str(embedder.dim), "embedding_max_chars": str(embedding_max_chars),
             "max_chunk_chars": str(max_chunk_chars)}
 
