@@ -91,7 +91,8 @@ class Answerer:
             conv_id = self.conversations.ensure(principal.user_id, conversation_id, title=question[:120])
             history = self.visible_history(principal, conv_id)
         standalone = self.writer.condense(question, history)
-        qvec = self.embedder.embed_query(standalone)
+        marked = self.retriever.dense_text(standalone)  # marks restored on a question typed without them
+        qvec = self.embedder.embed_query(marked)
         hits = self.retriever.search(standalone, principal, filters=filters, top_k=self.config.candidates,
                                      mode=self.config.mode, query_vector=qvec.tolist())  # type: ignore[arg-type]
         if self.reranker is not None:
@@ -99,12 +100,13 @@ class Answerer:
         hits = dedupe_hits(hits)[: self.config.top_k]
         sources = [_source(i + 1, h) for i, h in enumerate(hits)]
         _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
-        evidence = self._evidence(standalone, qvec, sources)
+        evidence = self._evidence(marked, qvec, sources)
         sufficient = bool(sources) and (
             evidence["similarity"] >= self.config.refusal_min_similarity
             or evidence["coverage"] >= self.config.refusal_min_coverage
         )
-        return Prepared(question, standalone, conv_id, sources, evidence, sufficient)
+        # The writer and the TTHC field answers read the question with its marks back (search used both forms).
+        return Prepared(question, marked, conv_id, sources, evidence, sufficient)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are

@@ -15,10 +15,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.access import Principal, UserRecord, load_users
+from core.aliases import default_aliases
 from core.errors import UnknownUser
 from core.settings import Settings
 from indexing.embedders import Embedder
 from indexing.manifest import Manifest
+from indexing.mark_vocabulary import MarkVocabulary
 from indexing.pipeline import Indexer
 from indexing.sparse_encoder import SparseEncoder
 from indexing.store import VectorStore
@@ -77,12 +79,18 @@ class Runtime:
     @property
     def sparse(self) -> SparseEncoder:
         s = self.settings
-        return self._once("sparse", lambda: SparseEncoder(segmenter=s.segmenter, k1=s.bm25_k1, b=s.bm25_b,
-                                                          avgdl=s.bm25_avgdl))
+        return self._once("sparse", lambda: SparseEncoder(
+            segmenter=s.segmenter, k1=s.bm25_k1, b=s.bm25_b, avgdl=s.bm25_avgdl, bigrams=s.sparse_bigrams,
+            mark_free=s.sparse_mark_free, aliases=default_aliases() if s.sparse_aliases else None))
 
     @property
     def manifest(self) -> Manifest:
         return self._once("manifest", lambda: Manifest(self.settings.manifest_path))
+
+    @property
+    def vocabulary(self) -> MarkVocabulary:
+        """Syllable counts of the index, for putting marks back on questions typed without them."""
+        return self._once("vocabulary", lambda: MarkVocabulary(self.settings.data_dir / "mark_vocabulary.sqlite"))
 
     @property
     def sessions(self) -> Sessions:
@@ -120,8 +128,14 @@ class Runtime:
 
         self._once("index_checked", lambda: check_index_settings(self.manifest, self.settings,
                                                                  embedder=self.embedder) or True)
+        from assistant.reference_lookup import ReferenceLookup
+
+        def titles() -> list[tuple[str, str]]:
+            return [(e.doc_id, e.title) for e in self.manifest.entries()]
+
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
-                         fusion=self.settings.fusion)
+                         fusion=self.settings.fusion, references=ReferenceLookup(self.store, titles),
+                         restorer=self.vocabulary)
 
     def writer(self, llm: LLMBackend | None = None) -> AnswerWriter:
         """The LLM writer for ``llm`` (default: the configured backend), else the extractive writer."""
@@ -158,6 +172,7 @@ class Runtime:
             max_chunk_chars=self.settings.max_chunk_chars,
             embedding_max_chars=self.settings.embedding_max_chars,
             settings=self.settings,
+            vocabulary=self.vocabulary,
         )
 
     # -- people ----------------------------------------------------------------------------------------------
@@ -175,7 +190,7 @@ class Runtime:
         """Close what was opened, newest first; a second call does nothing."""
         with self._build_lock:
             parts, self._parts = self._parts, {}
-        for name in ("llm", "store", "manifest", "embedder", "sessions"):
+        for name in ("llm", "store", "manifest", "vocabulary", "embedder", "sessions"):
             close = getattr(parts.get(name), "close", None)
             if close is not None:
                 close()

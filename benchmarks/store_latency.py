@@ -34,6 +34,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from core.access import Principal  # noqa: E402
+from core.aliases import default_aliases  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from indexing.sparse_encoder import SparseEncoder  # noqa: E402
 from indexing.store import SearchFilter, StoredPoint, VectorStore  # noqa: E402
 
@@ -134,7 +136,10 @@ class Corpus:
         self.vocab = vocabulary(self.rng, vocab_size)
         ranks = np.arange(1, len(self.vocab) + 1)
         self.word_p = (1.0 / ranks**1.05) / np.sum(1.0 / ranks**1.05)
-        self.encoder = SparseEncoder(segmenter="syllable", k1=1.2, b=0.75, avgdl=180.0)
+        s = Settings()  # the product's sparse encoding: syllable pairs, mark-free field, abbreviations
+        self.encoder = SparseEncoder(segmenter="syllable", k1=s.bm25_k1, b=s.bm25_b, avgdl=s.bm25_avgdl,
+                                     bigrams=s.sparse_bigrams, mark_free=s.sparse_mark_free,
+                                     aliases=default_aliases() if s.sparse_aliases else None)
 
     def text(self, n_words: int) -> str:
         idx = self.rng.choice(len(self.vocab), size=n_words, p=self.word_p)

@@ -45,11 +45,17 @@ class Settings(BaseSettings):
     # Embeddings cached by text hash; several data dirs (eval stores) may share one cache file.
     embedding_cache_path: Path | None = None
 
-    # Sparse (BM25-style) terms.
-    segmenter: Literal["underthesea", "pyvi", "syllable"] = "underthesea"
-    bm25_k1: float = 1.2
+    # Sparse (BM25-style) terms. Syllables + pairs, k1 0.9, avgdl 300 (terms a chunk) were chosen on the ALQAC
+    # train split (sparse-only MRR@10 0.873 vs 0.866 with underthesea words added; docs/retrieval.md).
+    segmenter: Literal["underthesea", "pyvi", "syllable"] = "syllable"
+    bm25_k1: float = 0.9
     bm25_b: float = 0.75
-    bm25_avgdl: float = 180.0
+    bm25_avgdl: float = 300.0
+    # Adjacent syllable pairs, a mark-free field for queries typed without diacritics, and abbreviation
+    # expansion (core/data/aliases-*.tsv) in the sparse vector; chosen on the ALQAC train split (docs/retrieval.md).
+    sparse_bigrams: bool = True
+    sparse_mark_free: bool = True
+    sparse_aliases: bool = True
 
     # Chunking.
     max_chunk_chars: int = 2400  # an Điều longer than this is cited by Khoản

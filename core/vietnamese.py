@@ -7,6 +7,7 @@ writes "hòa", and a decomposed (NFD) paste from a PDF matches the NFC text in t
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -76,9 +77,20 @@ def normalize_text(text: str) -> str:
 _TOKEN_CLEAN = re.compile(r"[^\w]+", re.UNICODE)
 
 
+_UNDERTHESEA_READY = threading.Event()
+_UNDERTHESEA_LOCK = threading.Lock()
+
+
 def _segment_underthesea(text: str) -> list[str]:
+    """underthesea loads its model on first use, and two threads doing that at once fail ('NoneType' object has
+    no attribute 'process'): the first call runs alone, later ones concurrently."""
     from underthesea import word_tokenize
 
+    if not _UNDERTHESEA_READY.is_set():
+        with _UNDERTHESEA_LOCK:
+            words = word_tokenize(text)
+            _UNDERTHESEA_READY.set()
+            return words
     return word_tokenize(text)
 
 
@@ -119,8 +131,27 @@ def sparse_terms(text: str, segmenter: str = "underthesea") -> list[str]:
     return terms
 
 
+_MARK_FREE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+@lru_cache(maxsize=65536)
+def _strip_word(word: str) -> str:
+    nfd = unicodedata.normalize("NFD", word.translate(_MARK_FREE))
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if not unicodedata.combining(c)))
+
+
+def strip_marks(text: str) -> str:
+    """Every diacritic removed ("Điều khoản" → "Dieu khoan"), one character out per NFC character in, so
+    positions in the stripped text are positions in the NFC original (how people type without an IME)."""
+    return _WORD.sub(lambda m: _strip_word(m.group(0)), unicodedata.normalize("NFC", text))
+
+
+def has_marks(word: str) -> bool:
+    """True when ``word`` carries any Vietnamese diacritic (tone, ă â ê ô ơ ư, đ)."""
+    return _strip_word(word) != word
+
+
 def strip_diacritics(text: str) -> str:
     """Lower-case text without tone or vowel marks ("Lệ phí" → "le phi"; "đ" → "d"), for users who type
     without diacritics: both sides of a comparison go through it."""
-    nfd = unicodedata.normalize("NFD", normalize_text(text).lower())
-    return "".join(c for c in nfd if not unicodedata.combining(c)).replace("đ", "d")
+    return strip_marks(normalize_text(text).lower())

@@ -64,7 +64,8 @@ def run_retrieval(retriever: Retriever, bench: Bench, queries: list[dict[str, An
     for q in queries:
         qid, text = str(q["_id"]), q["text"]
         t0 = time.perf_counter()
-        qvec = retriever.embedder.embed_query(text).tolist() if any(m != "sparse" for m in all_modes) else None
+        dense_text = retriever.dense_text(text)
+        qvec = retriever.embedder.embed_query(dense_text).tolist() if any(m != "sparse" for m in all_modes) else None
         embed_ms.append((time.perf_counter() - t0) * 1000)
         for mode in modes:
             t0 = time.perf_counter()

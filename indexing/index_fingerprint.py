@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from core.aliases import default_aliases
 from core.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -22,10 +23,11 @@ if TYPE_CHECKING:
     from indexing.sparse_encoder import SparseEncoder
 
 # Bump when parsing or payload layout changes, so every document is re-chunked once.
-INDEX_FORMAT_VERSION = "1"
+INDEX_FORMAT_VERSION = "2"  # 2: syllable pairs, mark-free field, abbreviations
 
 # Settings that change what the store holds; anything else (LLM, refusal thresholds, engine) does not.
-INDEX_SETTINGS: tuple[str, ...] = ("segmenter", "bm25_k1", "bm25_b", "bm25_avgdl", "embedder",
+INDEX_SETTINGS: tuple[str, ...] = ("segmenter", "bm25_k1", "bm25_b", "bm25_avgdl", "sparse_bigrams",
+                                   "sparse_mark_free", "sparse_aliases", "embedder",
                                    "embedding_model_path", "embedding_max_chars", "max_chunk_chars")
 
 REINDEX_HINT = "lập lại toàn bộ chỉ mục: assistant index --reindex PATH…"
@@ -34,6 +36,8 @@ REINDEX_HINT = "lập lại toàn bộ chỉ mục: assistant index --reindex PA
 def index_settings(settings: Settings, embedder: Embedder | None = None) -> dict[str, str]:
     """The index-shaping values of ``settings`` (plus the loaded model's name and size, when given)."""
     values = {"index_format": INDEX_FORMAT_VERSION, **{name: str(getattr(settings, name)) for name in INDEX_SETTINGS}}
+    if settings.sparse_aliases:  # the lists' content, not just "on": a changed list asks for a re-index
+        values["sparse_aliases"] = default_aliases().digest
     if embedder is not None:
         values.update(embedding_model=embedder.name, embedding_dim=str(embedder.dim))
     return values
@@ -43,7 +47,9 @@ def encoder_settings(embedder: Embedder, sparse: SparseEncoder, max_chunk_chars:
                      embedding_max_chars: int) -> dict[str, str]:
     """The same values read off the components that do the encoding (what an Indexer actually writes)."""
     return {"index_format": INDEX_FORMAT_VERSION, "segmenter": sparse.segmenter, "bm25_k1": str(sparse.k1),
-            "bm25_b": str(sparse.b), "bm25_avgdl": str(sparse.avgdl), "embedding_model": embedder.name,
+            "bm25_b": str(sparse.b), "bm25_avgdl": str(sparse.avgdl), "sparse_bigrams": str(sparse.bigrams),
+            "sparse_mark_free": str(sparse.mark_free),
+            "sparse_aliases": sparse.aliases.digest if sparse.aliases else "False", "embedding_model": embedder.name,
             "embedding_dim": str(embedder.dim), "embedding_max_chars": str(embedding_max_chars),
             "max_chunk_chars": str(max_chunk_chars)}
 

