@@ -116,8 +116,10 @@ def answer_from(best: Candidate, question: str, sources: list[Source], asked: st
     parts = []
     for name in names:
         lines = [line for line in _lines_for(name, best.fields, channel) if line] or [NO_DATA]
+        if not parts:  # the marker stands after the first fact, which its quote must support (citations.supports)
+            lines = [f"{lines[0]} [{source.marker}]", *lines[1:]]
         parts.append(f"{TITLES[name]}:\n" + "\n".join(f"- {line}" for line in lines))
-    header = f"Theo thủ tục {best.fields['ma_thu_tuc']} «{title}» [{source.marker}]:"
+    header = f"Theo thủ tục {best.fields['ma_thu_tuc']} «{title}»:"
     facts = {"status": "answered", "ma_thu_tuc": best.fields["ma_thu_tuc"], "fields": names, "channel": channel,
              "score": round(best.score, 3)}
     return TthcReply(header + "\n" + "\n".join(parts), source, facts)

@@ -113,7 +113,7 @@ def test_a_search_refuses_an_index_encoded_with_other_settings(tmp_path: Path):
     runtime = Runtime(settings_for(tmp_path))
     runtime.indexer().index(iter_sources([REPO / "data" / "warehouse"]))
     runtime.close()
-    changed = Runtime(settings_for(tmp_path, segmenter="syllable"))
+    changed = Runtime(settings_for(tmp_path, segmenter="pyvi"))
     with pytest.raises(ConfigurationError, match="segmenter"):
         changed.retriever()
     changed.close()
