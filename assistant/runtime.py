@@ -50,16 +50,14 @@ class Runtime:
         if embedder is not None:
             self._parts["embedder"] = embedder
         self._build_lock = threading.RLock()
-        self._closed = False
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
-        part = self._parts.get(name)
-        if part is None:
+        """``build()`` on first use only (its result may be None: no LLM configured), once across threads."""
+        if name not in self._parts:
             with self._build_lock:
-                part = self._parts.get(name)
-                if part is None:
-                    part = self._parts[name] = build()
-        return part
+                if name not in self._parts:
+                    self._parts[name] = build()
+        return self._parts[name]
 
     # -- parts -------------------------------------------------------------------------------------------------
 
@@ -107,11 +105,7 @@ class Runtime:
         """The configured chat model; None when answers are extractive (no model configured)."""
         from assistant.llm import make_backend
 
-        if "llm" not in self._parts:
-            with self._build_lock:
-                if "llm" not in self._parts:
-                    self._parts["llm"] = make_backend(self.settings)
-        return self._parts["llm"]
+        return self._once("llm", lambda: make_backend(self.settings))
 
     @property
     def prompts(self) -> PromptSet:
@@ -127,7 +121,7 @@ class Runtime:
         from indexing.index_fingerprint import check_index_settings
 
         self._once("index_checked", lambda: check_index_settings(self.manifest, self.settings,
-                                                                 embedder=self.embedder) or True)
+                                                                 embedder=self.embedder))
         from assistant.reference_lookup import ReferenceLookup
 
         def titles() -> list[tuple[str, str]]:
