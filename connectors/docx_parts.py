@@ -8,6 +8,7 @@ before anything is inflated (``connectors.extraction_limits``).
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import zipfile
 import zlib
@@ -21,6 +22,7 @@ from core.extracted_text import ExtractedText, TextBlock
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REL_TYPE_MAIN = "/officeDocument"
+_TABLE_IDS = itertools.count(1)  # only needs to tell one table's rows from the next one's
 _CORE_FIELDS = {"title": "title", "subject": "subject", "keywords": "keywords", "description": "comments",
                 "category": "category", "contentStatus": "content_status"}
 
@@ -51,12 +53,13 @@ def _inline_text(el: Any, boxes: list[TextBlock], out: list[str]) -> None:
 
 def _table_rows(table: Any, boxes: list[TextBlock]) -> list[TextBlock]:
     rows = []
+    table_id = next(_TABLE_IDS)
     for tr in table:
         if _local(tr) != "tr":
             continue
         cells = ["\n".join(b.text for b in _blocks(tc, boxes)) for tc in _cells(tr)]
         if any(c.strip() for c in cells):
-            rows.append(TextBlock.row(cells))
+            rows.append(TextBlock.row(cells, table=table_id))
     return rows
 
 

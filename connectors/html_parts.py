@@ -33,12 +33,15 @@ def _blocks(fragment: Any, rows: list[TextBlock]) -> list[TextBlock]:
     for block in fragment.find_all(_BLOCK_TAGS):
         block.insert_before("\n")
         block.insert_after("\n")
+    table_ids: dict[int, int] = {}
     for row in reversed(fragment.find_all("tr")):
+        table = id(row.find_parent("table"))
+        table_id = table_ids.setdefault(table, len(rows) + 1)
         cells = []
         for cell in row.find_all(["td", "th"], recursive=False):
             text = _ROW_MARK.sub(lambda m: rows[int(m.group(1))].text, cell.get_text())
             cells.append("\n".join(_lines(text)))
-        rows.append(TextBlock.row(cells))
+        rows.append(TextBlock.row(cells, table=table_id))
         row.replace_with(f"\n\x00{len(rows) - 1}\x00\n")
     out = []
     for line in _lines(fragment.get_text()):

@@ -7,6 +7,7 @@ table cell), and the header parser needs the same parts; flattening everything t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,12 +16,14 @@ class TextBlock:
 
     text: str
     cells: tuple[str, ...] = ()
+    table: int = 0  # which table of its part the row belongs to (0: not a table row); see core.tables
+    page: int = 0  # the page it stands on, 1-based (0: the format has no pages)
 
     @classmethod
-    def row(cls, cells: list[str]) -> TextBlock:
+    def row(cls, cells: list[str], table: int = 0, page: int = 0) -> TextBlock:
         """A table row whose flat text is ``a | b | c`` (empty cells dropped), as the legal parser reads rows."""
         kept = tuple(c for c in cells if c.strip())
-        return cls(" | ".join(" ".join(c.split()) for c in kept), kept)
+        return cls(" | ".join(" ".join(c.split()) for c in kept), kept, table, page)
 
     def lines(self) -> list[str]:
         """Every line a stamp could stand on alone: the block's own lines and each cell's lines."""
@@ -49,6 +52,12 @@ class ExtractedText:
 
     def body_text(self) -> str:
         return "\n".join(b.text for b in self.body)
+
+    def tables(self) -> list[Any]:
+        """The body's tables as ``core.tables.Table`` (imported late: tables build on this module)."""
+        from core.tables import tables_from_blocks
+
+        return tables_from_blocks(self.body)
 
     def page_blocks(self) -> list[TextBlock]:
         """Blocks that stand outside the flow of the body: page headers, footers and text boxes."""
