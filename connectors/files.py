@@ -30,6 +30,7 @@ from connectors.tthc import looks_like_tthc, tthc_document
 from connectors.warehouse import looks_like_warehouse, warehouse_documents
 from core.documents import Document
 from core.errors import RejectedInput
+from core.tables import find_flattened_tables, tables_from_blocks
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 JSON_SUFFIXES = (".json", ".jsonl")
@@ -72,6 +73,7 @@ def file_document(path: Path, doc_id: str, max_bytes: int, extractor: Extraction
         source=str(path),
         metadata={"source_format": path.suffix.lower().lstrip(".")},
         parts=parts,
+        tables=tables_from_blocks(parts.body) or find_flattened_tables(text.split("\n")),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from core.access import AccessLabel
 from core.extracted_text import ExtractedText
+from core.tables import Table
 
 SourceKind = Literal["legal", "tthc", "warehouse", "article", "text"]
 SOURCE_KINDS: tuple[str, ...] = ("legal", "tthc", "warehouse", "article", "text")
@@ -41,6 +42,9 @@ class Document:
     record: dict[str, Any] | None = None
     # Where each piece of a file stood (page headers, text boxes, properties): read by the secrecy check.
     parts: ExtractedText | None = field(default=None, repr=False, compare=False)
+    # The document's tables as rows of cells (header block, closing block, appendices): read by the parsers
+    # that need columns; the text keeps their flattened rows for chunking and search.
+    tables: list[Table] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def hash(self) -> str:

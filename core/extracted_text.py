@@ -7,7 +7,6 @@ table cell), and the header parser needs the same parts; flattening everything t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -52,12 +51,6 @@ class ExtractedText:
 
     def body_text(self) -> str:
         return "\n".join(b.text for b in self.body)
-
-    def tables(self) -> list[Any]:
-        """The body's tables as ``core.tables.Table`` (imported late: tables build on this module)."""
-        from core.tables import tables_from_blocks
-
-        return tables_from_blocks(self.body)
 
     def page_blocks(self) -> list[TextBlock]:
         """Blocks that stand outside the flow of the body: page headers, footers and text boxes."""

@@ -175,7 +175,7 @@ def read_flattened_table(lines: Sequence[str], *, index: int = 0, start_line: in
         if len(row) > width:
             overflow.append((len(rows) - int(has_header), row[width:]))
             row = row[:width]
-        if rows and not _is_row_start(row) and len(row) < width and len(row) > 0 and len(rows) > int(has_header):
+        if has_header and len(rows) > 1 and not _is_row_start(row) and 0 < len(row) < width:
             continuations.append((len(rows) - 1 - int(has_header), row))
         else:
             rows.append(row)
@@ -184,3 +184,52 @@ def read_flattened_table(lines: Sequence[str], *, index: int = 0, start_line: in
                      source="flattened")
     table.meta.update(overflow=overflow, continuations=continuations)
     return table
+
+
+def _has_pipe(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and (s.endswith("|") or s.startswith("|"))
+
+
+def _style(line: str) -> str | None:
+    """"row" for a whole ``| a | b |`` row, "cell" for one cell ending in ``|``, None for only pipes."""
+    s = line.strip()
+    if _ONLY_PIPES.match(s):
+        return None
+    return "row" if s.startswith("|") and s.count("|") >= 3 else "cell"
+
+
+def find_flattened_tables(lines: Sequence[str], *, max_gap: int = 2) -> list[Table]:
+    """Every flattened table of a text export: runs of ``|``-bearing lines of one style (a cell may span up to
+    ``max_gap`` lines without a pipe); ``start_line`` is the run's first line, ``caption`` the short lines
+    just above it. A run that holds no row of two cells is no table (a lone signature cell)."""
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        if not _has_pipe(lines[i]):
+            i += 1
+            continue
+        start = end = styled_end = i
+        style = _style(lines[i])
+        j = i + 1
+        while j < len(lines) and j - end <= max_gap + 1:
+            if _has_pipe(lines[j]):
+                now = _style(lines[j])
+                if style and now and now != style:
+                    end = styled_end  # a metadata table of whole rows, then a table of cells: two tables
+                    break
+                style, end = style or now, j
+                styled_end = j if now else styled_end
+            j += 1
+        caption_lines = []
+        for k in range(start - 1, max(-1, start - 5), -1):
+            s = lines[k].strip()
+            if not s or len(s) > 200 or _has_pipe(s):
+                break
+            caption_lines.insert(0, s)
+        table = read_flattened_table(lines[start:end + 1], index=len(tables) + 1, start_line=start,
+                                     caption=" ".join(caption_lines))
+        if table is not None:
+            tables.append(table)
+        i = end + 1
+    return tables

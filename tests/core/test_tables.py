@@ -7,8 +7,10 @@ from pathlib import Path
 
 from connectors.docx_parts import docx_parts
 from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS
+from connectors.files import FolderConnector
 from connectors.html_parts import html_parts
-from core.tables import Table, read_flattened_table
+from core.documents import Document
+from core.tables import Table, find_flattened_tables, read_flattened_table, tables_from_blocks
 
 PLAN = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "legal" / "731-KH-UBND-2025-ha-tinh.txt"
 
@@ -34,7 +36,7 @@ def test_docx_tables_keep_their_cells_and_stay_apart() -> None:
          ["Số: 1234/QĐ-UBND", "Hà Tĩnh, ngày 15 tháng 03 năm 2026"]],
         [["Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nVõ Trọng Hải"]],
     ])
-    tables = docx_parts(data, DEFAULT_EXTRACTION_LIMITS).tables()
+    tables = tables_from_blocks(docx_parts(data, DEFAULT_EXTRACTION_LIMITS).body)
     assert len(tables) == 2
     head, closing = tables
     assert head.index == 1 and closing.index == 2
@@ -47,7 +49,7 @@ def test_html_table_header_and_records() -> None:
             "<tr><td>1</td><td>Lập kế hoạch</td><td>Sở Nội vụ</td></tr>"
             "<tr><td>2</td><td>Báo cáo</td></tr></table><p>Đoạn sau bảng</p>"
             "<table><tr><td>a</td><td>b</td></tr></table>")
-    tables = html_parts(page).tables()
+    tables = tables_from_blocks(html_parts(page).body)
     assert [t.index for t in tables] == [1, 2]
     tasks = tables[0]
     assert tasks.header == ("TT", "Nhiệm vụ", "Đơn vị chủ trì")
@@ -83,3 +85,21 @@ def test_the_731_plan_appendix_reads_as_27_task_rows() -> None:
     (at, _), _ = table.meta["continuations"]  # row 4.1 runs across a page break
     assert table.rows[at][0] == "4.1"
     assert table.meta["overflow"] == [(len(table.rows) - 1, ["Đăng xuất Việc làm Hồ Chí Minh"])]
+
+
+def test_the_731_plan_text_has_its_metadata_header_and_task_tables() -> None:
+    lines = PLAN.read_text(encoding="utf-8").splitlines()
+    tables = find_flattened_tables(lines)
+    assert tables[0].rows[0] == ("Số hiệu", "731/KH-UBND")  # the website's metadata table
+    assert tables[1].rows[-1] == ("Số: 731/KH-UBND", "Hà Tĩnh, ngày 30 tháng 12 năm 2025")  # the header block
+    appendix = next(t for t in tables if t.header[:2] == ("TT", "Nhiệm vụ"))
+    assert appendix.caption.startswith("DANH MỤC NHIỆM VỤ TRỌNG TÂM")
+    assert [t.index for t in tables] == list(range(1, len(tables) + 1))
+
+
+def test_folder_connector_gives_documents_their_tables(tmp_path: Path) -> None:
+    (tmp_path / "qd.docx").write_bytes(_docx([[["Số: 12/QĐ-UBND", "Hà Tĩnh, ngày 2 tháng 1 năm 2026"]]]))
+    (tmp_path / "kh.txt").write_text(PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    docs = {Path(d.source).name: d for d in FolderConnector([tmp_path]).documents() if isinstance(d, Document)}
+    assert docs["qd.docx"].tables[0].rows == (("Số: 12/QĐ-UBND", "Hà Tĩnh, ngày 2 tháng 1 năm 2026"),)
+    assert any(t.header[:1] == ("TT",) and len(t.rows) == 32 for t in docs["kh.txt"].tables)
