@@ -19,6 +19,7 @@ from core.aliases import default_aliases
 from core.errors import UnknownUser
 from core.settings import Settings
 from indexing.embedders import Embedder
+from indexing.index_observer import IndexObserver
 from indexing.manifest import Manifest
 from indexing.mark_vocabulary import MarkVocabulary
 from indexing.pipeline import Indexer
@@ -167,7 +168,12 @@ class Runtime:
             embedding_max_chars=self.settings.embedding_max_chars,
             settings=self.settings,
             vocabulary=self.vocabulary,
+            observers=self.index_observers(),
         )
+
+    def index_observers(self) -> list[IndexObserver]:
+        """The records kept beside the chunks, told of every document the indexer writes or removes."""
+        return []
 
     # -- people ----------------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from indexing.index_fingerprint import (
     index_settings,
     refuse_if_different,
 )
+from indexing.index_observer import IndexObserver
 from indexing.manifest import Manifest
 from indexing.mark_vocabulary import MarkVocabulary
 from indexing.payload import build_payload
@@ -73,6 +74,7 @@ class Indexer:
     embedding_max_chars: int = 1200
     settings: Settings | None = None
     vocabulary: MarkVocabulary | None = None  # syllable counts for restoring marks on questions
+    observers: list[IndexObserver] = field(default_factory=list)  # records kept beside the chunks
 
     def current_settings(self) -> dict[str, str]:
         """What this indexer encodes with (the components win over ``settings`` where both say)."""
@@ -93,8 +95,12 @@ class Indexer:
     def reset(self) -> None:
         """Drop every point and manifest row and record the current settings: the next ``index()`` encodes
         every document again (``assistant index --reindex``)."""
+        gone = [e.doc_id for e in self.manifest.entries()]
         self.store.clear()
         self.manifest.clear()
+        for observer in self.observers:
+            for doc_id in gone:
+                observer.document_removed(doc_id)
         if self.vocabulary is not None:
             self.vocabulary.clear()
         current = self.current_settings()
@@ -167,6 +173,8 @@ class Indexer:
             if stale:
                 self.store.delete(sorted(stale))
         self.manifest.mark_done(doc.doc_id)
+        for observer in self.observers:
+            observer.document_indexed(doc, chunks)
         return ("updated" if previous and previous.content_hash else "added"), len(points)
 
     def _points(self, doc: Document, chunks: list[Chunk]) -> list[StoredPoint]:
@@ -213,4 +221,6 @@ class Indexer:
         if ids:
             self.store.delete(ids)
         self.manifest.remove(doc_id)
+        for observer in self.observers:
+            observer.document_removed(doc_id)
         return True

@@ -146,3 +146,42 @@ def test_indexing_counts_syllables_so_unmarked_questions_get_their_marks_back(ru
         assert hits and hits[0].payload["fields"].get("dieu") == "2", mode
     runtime.indexer().reset()
     assert retriever.dense_text("thoi han") == "thoi han"  # a full re-index starts the counts over
+
+
+class _Recorder:
+    """An observer that keeps what it was told, as the task and relation stores do."""
+
+    def __init__(self) -> None:
+        self.indexed: dict[str, int] = {}
+        self.removed: list[str] = []
+
+    def document_indexed(self, doc, chunks) -> None:  # noqa: ANN001 - the Protocol's shapes
+        self.indexed[doc.doc_id] = len(chunks)
+        self.titles = [*getattr(self, "titles", []), doc.title]
+
+    def document_removed(self, doc_id: str) -> None:
+        self.removed.append(doc_id)
+
+
+def test_observers_follow_written_changed_and_removed_documents(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", embedding_cache_path=REPO / "build" / "test-cache" /
+                        "embeddings.sqlite")
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "luat.txt").write_text(LAW, encoding="utf-8")
+    rt = Runtime(settings)
+    try:
+        indexer = rt.indexer()
+        recorder = _Recorder()
+        indexer.observers.append(recorder)
+        indexer.index(iter_sources([root], kind="auto", max_bytes=rt.settings.max_file_bytes), prune_roots=[root])
+        (doc_id, n_chunks), = recorder.indexed.items()
+        assert n_chunks >= 2 and recorder.titles == [rt.manifest.get(doc_id).title]
+        recorder.indexed.clear()
+        indexer.index(iter_sources([root], kind="auto", max_bytes=rt.settings.max_file_bytes), prune_roots=[root])
+        assert recorder.indexed == {}  # unchanged: nothing to replace
+        (root / "luat.txt").unlink()
+        indexer.index(iter_sources([root], kind="auto", max_bytes=rt.settings.max_file_bytes), prune_roots=[root])
+        assert recorder.removed == [doc_id]
+    finally:
+        rt.close()
