@@ -36,10 +36,11 @@ class ServiceClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _post(self, path: str, body: dict[str, Any], user: str | None = None, timeout_s: float | None = 600.0) -> Any:
+    def _post(self, path: str, body: dict[str, Any] | None, user: str | None = None,
+              timeout_s: float | None = 600.0, method: str = "POST") -> Any:
         headers = {"X-On-Behalf-Of": user} if user else {}
         try:
-            response = self._http.post(path, json=body, headers=headers, timeout=timeout_s)
+            response = self._http.request(method, path, json=body, headers=headers, timeout=timeout_s)
         except httpx.HTTPError as exc:
             raise ServiceError(f"không gọi được dịch vụ tại {self.endpoint.url} ({type(exc).__name__})") from None
         if response.status_code >= 400:
@@ -62,3 +63,8 @@ class ServiceClient:
     def index(self, paths: Sequence[str], kind: str, prune: bool, reindex: bool = False) -> dict[str, Any]:
         body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex}
         return self._post("/v1/local/index", body, timeout_s=None)
+
+    def documents(self, user: str | None) -> list[dict[str, Any]]:
+        """Every document (``user`` None: the operator's view, as without a service) or what ``user`` may see."""
+        path = "/v1/documents" if user else "/v1/local/documents"
+        return self._post(path, None, user, method="GET")["documents"]

@@ -4,6 +4,10 @@ A document is marked ``pending`` (with the chunk ids about to be written) before
 and ``done`` after. A crash in between leaves a pending row; the next run redoes that document and
 deletes every point id that either state mentions but the new version does not have.
 
+Each document row also keeps what ``assistant documents`` shows without opening the store: the parsed
+metadata (header fields, source format, pages), the access label, and the số hiệu key (an index, so a
+reference "QĐ 1234/QĐ-UBND" resolves by number). Older manifests get these columns added on open.
+
 A ``meta`` table keeps what the index was encoded with (``indexing.index_fingerprint``): the values and
 their fingerprint, so a later run with other settings can be refused by name.
 """
@@ -14,9 +18,14 @@ import json
 import sqlite3
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+_COLUMNS = ("doc_id", "source", "kind", "title", "content_hash", "chunk_ids", "pending_hash", "pending_chunk_ids",
+            "updated_at", "metadata", "access", "so_hieu_key")
+_ADDED = {"metadata": "TEXT NOT NULL DEFAULT '{}'", "access": "TEXT", "so_hieu_key": "TEXT"}
 
 
 @dataclass
@@ -30,6 +39,9 @@ class ManifestEntry:
     pending_hash: str | None
     pending_chunk_ids: list[str]
     updated_at: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    access: dict[str, Any] | None = None  # AccessLabel.payload(); None for a row written before it was kept
+    so_hieu_key: str | None = None
 
 
 class Manifest:
@@ -46,6 +58,11 @@ class Manifest:
                 updated_at TEXT NOT NULL)"""
         )
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        for name, decl in _ADDED.items():  # a manifest written before these columns existed
+            if name not in have:
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {decl}")
+        self._db.execute("CREATE INDEX IF NOT EXISTS documents_so_hieu ON documents (so_hieu_key)")
         self._db.commit()
         self._lock = threading.Lock()  # one SQLite handle shared by the request threads and the indexer
 
@@ -76,24 +93,39 @@ class Manifest:
 
     def get(self, doc_id: str) -> ManifestEntry | None:
         with self._lock:
-            row = self._db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            row = self._db.execute(f"SELECT {_SELECT} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
             return _entry(row) if row else None
 
     def entries(self) -> list[ManifestEntry]:
         with self._lock:
-            return [_entry(r) for r in self._db.execute("SELECT * FROM documents ORDER BY doc_id")]
+            return [_entry(r) for r in self._db.execute(f"SELECT {_SELECT} FROM documents ORDER BY doc_id")]
+
+    def by_so_hieu(self, key: str) -> list[ManifestEntry]:
+        """Indexed documents whose số hiệu has this key (``SoHieu.key``: "1234/QD-UBND"), by doc id."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_SELECT} FROM documents WHERE so_hieu_key = ? AND content_hash IS NOT "
+                                    "NULL ORDER BY doc_id", (key,))
+            return [_entry(r) for r in rows]
 
     def mark_pending(self, doc_id: str, source: str, kind: str, title: str, new_hash: str,
-                     chunk_ids: list[str]) -> None:
+                     chunk_ids: list[str], metadata: dict[str, Any] | None = None,
+                     access: dict[str, Any] | None = None) -> None:
+        """``metadata`` (JSON-able header fields) and ``access`` (``AccessLabel.payload()``) are kept for
+        ``assistant documents``; the số hiệu key is derived from ``metadata["so_hieu"]``."""
+        meta_json = json.dumps(metadata or {}, ensure_ascii=False, sort_keys=True, default=str)
+        access_json = json.dumps(access) if access is not None else None
         with self._lock:
             now = _now()
             self._db.execute(
-                """INSERT INTO documents (doc_id, source, kind, title, pending_hash, pending_chunk_ids, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                """INSERT INTO documents (doc_id, source, kind, title, pending_hash, pending_chunk_ids, updated_at,
+                                          metadata, access, so_hieu_key)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, kind=excluded.kind,
                      title=excluded.title, pending_hash=excluded.pending_hash,
-                     pending_chunk_ids=excluded.pending_chunk_ids, updated_at=excluded.updated_at""",
-                (doc_id, source, kind, title, new_hash, json.dumps(chunk_ids), now),
+                     pending_chunk_ids=excluded.pending_chunk_ids, updated_at=excluded.updated_at,
+                     metadata=excluded.metadata, access=excluded.access, so_hieu_key=excluded.so_hieu_key""",
+                (doc_id, source, kind, title, new_hash, json.dumps(chunk_ids), now, meta_json, access_json,
+                 _so_hieu_key(metadata or {})),
             )
             self._db.commit()
 
@@ -116,10 +148,20 @@ class Manifest:
             self._db.close()
 
 
+_SELECT = ", ".join(_COLUMNS)
+
+
+def _so_hieu_key(metadata: dict[str, Any]) -> str | None:
+    from core.so_hieu import parse_so_hieu
+
+    parsed = parse_so_hieu(str(metadata.get("so_hieu") or ""))
+    return parsed.key if parsed else None
+
+
 def _entry(row: tuple) -> ManifestEntry:
-    doc_id, source, kind, title, chash, chunks, phash, pchunks, updated = row
+    doc_id, source, kind, title, chash, chunks, phash, pchunks, updated, meta, access, key = row
     return ManifestEntry(doc_id, source, kind, title, chash, json.loads(chunks), phash, json.loads(pchunks),
-                         updated)
+                         updated, json.loads(meta or "{}"), json.loads(access) if access else None, key)
 
 
 def _now() -> str:

@@ -44,6 +44,8 @@ class IndexReport:
     rejected: list[Rejection] = field(default_factory=list)
     chunks: int = 0
     seconds: float = 0.0
+    # Where a file's text and its metadata table / connector fields disagree (the text's value was kept).
+    conflicts: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -54,6 +56,7 @@ class IndexReport:
             "rejected": [{"path": r.path, "reason": r.reason} for r in self.rejected],
             "chunks": self.chunks,
             "seconds": round(self.seconds, 2),
+            "conflicts": list(self.conflicts),
         }
 
 
@@ -130,7 +133,7 @@ class Indexer:
                 continue
             seen.add(item.doc_id)
             try:
-                outcome, n_chunks = self._index_document(item)
+                outcome, n_chunks = self._index_document(item, report.conflicts)
             except SecretDocument as exc:
                 # A document that now bears a stamp: its earlier, unstamped version must not stay searchable.
                 if self.remove_document(item.doc_id):
@@ -150,7 +153,7 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _index_document(self, doc: Document) -> tuple[str, int]:
+    def _index_document(self, doc: Document, conflicts: list[dict[str, str]] | None = None) -> tuple[str, int]:
         # The one secrecy gate every document passes, whatever connector read it (files, TTHC, warehouse,
         # articles, uploads): every part, table cell, property and record string is checked.
         stamp = document_stamp(doc)
@@ -165,7 +168,10 @@ class Indexer:
         if self.vocabulary is not None:
             self.vocabulary.add(c.embedding_text() for c in chunks)
         new_ids = [p.id for p in points]
-        self.manifest.mark_pending(doc.doc_id, doc.source, doc.kind, doc.title, fingerprint, new_ids)
+        self.manifest.mark_pending(doc.doc_id, doc.source, doc.kind, doc.title, fingerprint, new_ids,
+                                   metadata=doc.metadata, access=doc.access.payload())
+        if conflicts is not None and doc.metadata.get("metadata_conflicts"):
+            conflicts.extend({"path": doc.source or doc.doc_id, **c} for c in doc.metadata["metadata_conflicts"])
         for start in range(0, len(points), 256):
             self.store.upsert(points[start : start + 256])
         if previous:

@@ -18,6 +18,7 @@ from assistant.api import (
     routes_browse,
     routes_chat,
     routes_conversations,
+    routes_document_records,
     routes_documents,
     routes_local,
 )
@@ -75,7 +76,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(health_router, prefix="/v1", include_in_schema=False)
     app.include_router(routes_auth.router, responses=ERROR_RESPONSES)
     authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
-    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_documents, routes_local):
+    # Order matters: ".../{doc_id}/chunks" (browse) and "/documents/jobs/{id}" come before "/documents/{doc_id}".
+    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_documents,
+                   routes_document_records, routes_local):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)
     app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)

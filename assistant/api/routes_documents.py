@@ -1,5 +1,6 @@
 """Document management for administrators: upload (indexed by the worker through the same connectors and
-parsers as ``assistant index``), list documents and jobs, remove a document."""
+parsers as ``assistant index``), upload jobs, remove a document. Listing and showing documents, for everyone
+within access, is ``routes_document_records``."""
 
 from __future__ import annotations
 
@@ -12,14 +13,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi import Path as PathParam
-from sqlalchemy import select
 
 from assistant.api.audit import audited
 from assistant.api.deps import AdminPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.presenters import iso
-from assistant.api.schemas import DocumentsOut, Id, JobOut
-from assistant.api.state import ApiState
+from assistant.api.schemas import Id, JobOut
 from assistant.api.worker import upload_path
 from assistant.db import IndexJob
 from connectors.document_identity import upload_doc_id
@@ -38,7 +37,7 @@ def safe_filename(name: str | None) -> str:
     return base or "tai-lieu"
 
 
-def _job_dict(job: IndexJob) -> dict:
+def job_dict(job: IndexJob) -> dict:
     finished = job.status not in ("queued", "running")  # while running, finished_at holds the heartbeat
     detail = {k: v for k, v in (job.detail or {}).items() if k != "replica"} if job.detail is not None else None
     return {"id": job.id, "filename": job.filename, "status": job.status, "user_id": job.user_id,
@@ -90,20 +89,7 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản: .t
             s.add(job)
         draft.outcome = "queued"
     state.worker.submit(job_id, path)
-    return _job_dict(job)
-
-
-def _documents(state: ApiState) -> list[dict]:
-    return [{"doc_id": e.doc_id, "kind": e.kind, "title": e.title, "file": Path(e.source).name,
-             "chunks": len(e.chunk_ids), "updated_at": e.updated_at} for e in state.runtime.manifest.entries()]
-
-
-@router.get("/documents", response_model=DocumentsOut)
-def list_documents(caller: AdminPrincipal, state: State) -> dict:
-    """Indexed documents (from the manifest) and the 100 most recent upload jobs."""
-    with state.runtime.sessions() as s:
-        jobs = s.scalars(select(IndexJob).order_by(IndexJob.created_at.desc()).limit(100)).all()
-        return {"documents": _documents(state), "jobs": [_job_dict(j) for j in jobs]}
+    return job_dict(job)
 
 
 @router.get("/documents/jobs/{job_id}", response_model=JobOut)
@@ -112,7 +98,7 @@ def get_job(job_id: Id, caller: AdminPrincipal, state: State) -> dict:
         job = s.get(IndexJob, job_id)
         if job is None:
             raise ApiError(404, "Không tìm thấy công việc / job not found", "job_not_found")
-        return _job_dict(job)
+        return job_dict(job)
 
 
 @router.delete("/documents/{doc_id:path}", status_code=204)

@@ -1,4 +1,5 @@
-"""What the command line of this machine asks the service that owns the index: indexing local paths.
+"""What the command line of this machine asks the service that owns the index: indexing local paths, and
+the whole documents list.
 
 Only the local key (``assistant.index_owner``) may call these: the paths are read from the service's own
 disk, which is the same disk the caller could read the key from.
@@ -11,12 +12,22 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from assistant.api.deps import LocalOwner, State
+from assistant.api.document_schemas import DocumentListOut
 from assistant.api.errors import ApiError
 from assistant.api.schemas import IndexPathsIn, IndexReportOut
+from assistant.document_catalog import document_record
 from connectors.auto import iter_sources
 from connectors.extraction_limits import ExtractionLimits
 
 router = APIRouter(prefix="/v1/local", tags=["dòng lệnh / local CLI"])
+
+
+@router.get("/documents", response_model=DocumentListOut)
+def all_documents(caller: LocalOwner, state: State) -> dict:
+    """``assistant documents`` while the service runs: every document, as the operator of this machine (who
+    could open the manifest on this disk) sees it without a service."""
+    entries = [e for e in state.runtime.manifest.entries() if e.content_hash is not None]
+    return {"documents": [document_record(e) for e in entries], "jobs": []}
 
 
 @router.post("/index", response_model=IndexReportOut)

@@ -225,20 +225,6 @@ class JobOut(BaseModel):
     finished_at: str | None = None
 
 
-class DocumentOut(BaseModel):
-    doc_id: str
-    kind: str
-    title: str
-    file: str
-    chunks: int
-    updated_at: str
-
-
-class DocumentsOut(BaseModel):
-    documents: list[DocumentOut]
-    jobs: list[JobOut]
-
-
 # -- health ------------------------------------------------------------------------------------------------
 class HealthOut(BaseModel):
     status: str
@@ -295,3 +281,4 @@ class IndexReportOut(BaseModel):
     rejected: list[RejectionOut]
     chunks: int
     seconds: float
+    conflicts: list[dict[str, str]] = Field(default_factory=list)

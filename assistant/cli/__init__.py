@@ -10,6 +10,7 @@ import typer
 
 from assistant.cli import index_commands, query_commands, service_commands
 from assistant.cli.common import EXIT_REJECTED
+from assistant.cli.documents_commands import documents_app
 from assistant.cli.people_commands import apikey_app, users_app
 from assistant.cli.records_commands import records_app
 from assistant.cli.store_commands import audit_app, collection_app, snapshot_app
@@ -25,6 +26,7 @@ app.command()(query_commands.ask)
 app.command()(service_commands.serve)
 app.command()(service_commands.ui)
 app.command("pull-warehouse")(index_commands.pull_warehouse)
+app.add_typer(documents_app, name="documents")
 app.add_typer(users_app, name="users")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(audit_app, name="audit")

@@ -68,6 +68,10 @@ def show_report(report: dict[str, Any], as_json: bool) -> None:
             f"gỡ bỏ {report.get('removed', 0)} · từ chối {len(report['rejected'])} · {report['chunks']} đoạn · "
             f"{report['seconds']:.1f} giây"
         )
+        for c in report.get("conflicts", []):
+            typer.echo(f"mâu thuẫn: {c['path']}: {c['field']}: văn bản ghi «{c['text']}», "
+                       f"{'bảng thông tin' if c.get('origin') == 'metadata_table' else 'nguồn'} ghi «{c['source']}» "
+                       "(giữ theo văn bản)")
         for rejection in report["rejected"]:
             typer.echo(f"từ chối: {rejection['path']}: {rejection['reason']}", err=True)
     if report["rejected"]:

@@ -13,7 +13,7 @@ from core.settings import Settings
 MODES = ("hybrid", "dense", "sparse")
 
 
-def _check_user(settings: Settings, user: str) -> None:
+def check_user(settings: Settings, user: str) -> None:
     """The same message for an unknown user whether the index is local or served."""
     with reported():
         users = load_users(settings.users_file)
@@ -32,7 +32,7 @@ def search(
     if mode not in MODES:
         fail(f"--mode {mode!r} không hợp lệ; chọn hybrid|dense|sparse")
     settings = Settings()
-    _check_user(settings, user)
+    check_user(settings, user)
     client = service_client(settings)
     if client is not None:
         with client, reported():
@@ -68,7 +68,7 @@ def ask(
 ) -> None:
     """Ask a question as USER; the answer cites the exact document, article and clause."""
     settings = Settings()
-    _check_user(settings, user)
+    check_user(settings, user)
     client = service_client(settings)
     if client is not None:
         with client, reported():

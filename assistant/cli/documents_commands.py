@@ -1,0 +1,64 @@
+"""``assistant documents list|show``: the indexed documents with every header field, source format, pages,
+OCR confidence, chunk count and access label; from this process or through the service that owns the index.
+
+Without ``--user`` the operator of this machine sees every document (the manifest is on this disk); with
+``--user X`` only what X may see, so a hidden document and a missing one give the same answer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli.common import fail, local_runtime, print_json, reported, service_client
+from assistant.cli.query_commands import check_user
+from assistant.document_catalog import document_record, record_lines, record_row, visible_documents
+from core.access import Principal
+from core.settings import Settings
+
+documents_app = typer.Typer(help="Văn bản đã lập chỉ mục và các trường của chúng.", no_args_is_help=True)
+_OPERATOR = Principal(user_id="operator", name="Quản trị máy chủ", roles=("admin",))
+
+UserOption = Annotated[str | None, typer.Option("--user", help="Chỉ những văn bản người này được xem")]
+
+
+def _records(user: str | None) -> list[dict[str, Any]]:
+    settings = Settings()
+    if user:
+        check_user(settings, user)
+    client = service_client(settings)
+    if client is not None:
+        with client, reported():
+            return client.documents(user)
+    with local_runtime(settings) as runtime:
+        principal = runtime.principal(user) if user else _OPERATOR
+        return [document_record(e) for e in visible_documents(runtime.manifest, principal)]
+
+
+@documents_app.command("list")
+def list_documents(user: UserOption = None,
+                   as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False) -> None:
+    """One line per indexed document: id · loại số hiệu · ngày · cơ quan · định dạng · số đoạn · quyền."""
+    records = _records(user)
+    if as_json:
+        print_json(records)
+        return
+    if not records:
+        typer.echo("Chưa có văn bản nào.")
+    for record in records:
+        typer.echo(record_row(record))
+
+
+@documents_app.command("show")
+def show_document(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (doc_id), xem `documents list`")],
+                  user: UserOption = None,
+                  as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False) -> None:
+    """Every field of one document (exit 2 with one line when there is no such document for this viewer)."""
+    record = next((r for r in _records(user) if r["doc_id"] == doc_id), None)
+    if record is None:
+        fail(f"không tìm thấy văn bản {doc_id!r}")
+    if as_json:
+        print_json(record)
+        return
+    for line in record_lines(record):
+        typer.echo(line)

@@ -1,0 +1,112 @@
+"""The list of indexed documents as a person may see it: every header field, the source format, pages and OCR
+confidence, the chunk count and the access label, read from the manifest (``assistant documents``, the API).
+
+Why here and not in the store: the manifest holds one row per document with its parsed metadata, so listing
+needs no vector query; access is the same rule the store's filter applies (``AccessLabel.allows``), and a row
+whose label is unknown (written before labels were kept) is shown to administrators only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.access import AccessLabel, Principal
+from indexing.manifest import Manifest, ManifestEntry
+
+# The order ``documents show`` prints fields in, with their Vietnamese labels.
+FIELD_LABELS: tuple[tuple[str, str], ...] = (
+    ("loai_van_ban", "Loại văn bản"), ("so_hieu", "Số, ký hiệu"), ("trich_yeu", "Trích yếu"),
+    ("co_quan_chu_quan", "Cơ quan chủ quản"), ("co_quan_ban_hanh", "Cơ quan ban hành"), ("dia_danh", "Địa danh"),
+    ("ngay_ban_hanh", "Ngày ban hành"), ("ngay_hieu_luc", "Ngày hiệu lực"), ("do_mat", "Độ mật"),
+    ("do_khan", "Độ khẩn"), ("kinh_gui", "Kính gửi"), ("can_cu", "Căn cứ"), ("noi_nhan", "Nơi nhận"),
+    ("quyen_han_ky", "Quyền hạn ký"), ("chuc_vu", "Chức vụ người ký"), ("nguoi_ky", "Người ký"),
+    ("linh_vuc", "Lĩnh vực"), ("tinh_trang_hieu_luc", "Tình trạng hiệu lực"), ("source_format", "Định dạng tệp"),
+    ("pages", "Số trang"), ("ocr", "Nhận dạng chữ (OCR)"), ("ocr_confidence", "Độ tin cậy OCR"),
+    ("metadata_conflicts", "Mâu thuẫn với bảng thông tin / nguồn"),
+)
+
+
+def _label(entry: ManifestEntry) -> AccessLabel | None:
+    if entry.access is None:
+        return None
+    try:
+        return AccessLabel(level=entry.access.get("access_level", ""),
+                           units=tuple(entry.access.get("access_units") or ()),
+                           roles=tuple(entry.access.get("access_roles") or ()))
+    except ValueError:
+        return None  # an unreadable label is never taken as public
+
+
+def may_see(entry: ManifestEntry, principal: Principal) -> bool:
+    if principal.is_admin:
+        return True
+    label = _label(entry)
+    return label is not None and label.allows(principal)
+
+
+def visible_documents(manifest: Manifest, principal: Principal) -> list[ManifestEntry]:
+    """Indexed documents (written completely) that ``principal`` may see, by doc id."""
+    return [e for e in manifest.entries() if e.content_hash is not None and may_see(e, principal)]
+
+
+def visible_document(manifest: Manifest, doc_id: str, principal: Principal) -> ManifestEntry | None:
+    """The document when it exists and ``principal`` may see it; None for both other cases alike."""
+    entry = manifest.get(doc_id)
+    if entry is None or entry.content_hash is None or not may_see(entry, principal):
+        return None
+    return entry
+
+
+def document_record(entry: ManifestEntry) -> dict[str, Any]:
+    """One document as ``documents list/show --json`` and the API give it."""
+    meta = dict(entry.metadata)
+    access = entry.access or {}
+    return {
+        "doc_id": entry.doc_id, "kind": entry.kind, "title": entry.title, "file": Path(entry.source).name,
+        "source_format": meta.get("source_format"), "pages": meta.get("pages"),
+        "ocr_confidence": meta.get("ocr_confidence"), "chunks": len(entry.chunk_ids),
+        "access": {"level": access.get("access_level", "unknown"), "units": list(access.get("access_units") or ()),
+                   "roles": list(access.get("access_roles") or ())},
+        "updated_at": entry.updated_at, "metadata": meta,
+    }
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        parts = []
+        for v in value:
+            if isinstance(v, dict) and "field" in v:
+                parts.append(f"{v['field']}: văn bản «{v.get('text')}», {v.get('origin', 'nguồn')} «{v.get('source')}»")
+            elif isinstance(v, dict):
+                parts.append(str(v.get("text", v)) + (f" [{v['so_hieu']}]" if v.get("so_hieu") else ""))
+            else:
+                parts.append(str(v))
+        return "\n    ".join([""] + parts) if len(parts) > 1 else "".join(parts)
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return str(value)
+
+
+def record_lines(record: dict[str, Any]) -> list[str]:
+    """``documents show`` as text: id, title, then each known field that has a value, chunks and access."""
+    meta = record["metadata"]
+    lines = [f"Mã văn bản: {record['doc_id']}", f"Tiêu đề: {record['title']}", f"Tệp: {record['file']}"]
+    lines += [f"{label}: {_value(meta[key])}" for key, label in FIELD_LABELS if meta.get(key) not in (None, "", [])]
+    access = record["access"]
+    scope = ", ".join(access["units"] + access["roles"])
+    lines += [f"Số đoạn (chunks): {record['chunks']}",
+              f"Quyền truy cập: {access['level']}" + (f" ({scope})" if scope else ""),
+              f"Cập nhật: {record['updated_at']}"]
+    return lines
+
+
+def record_row(record: dict[str, Any]) -> str:
+    """``documents list`` as one line per document."""
+    meta = record["metadata"]
+    name = " ".join(str(meta[k]) for k in ("loai_van_ban", "so_hieu") if meta.get(k)) or record["title"]
+    date = meta.get("ngay_ban_hanh") or "—"
+    issuer = meta.get("co_quan_ban_hanh") or "—"
+    fmt = record.get("source_format") or record["kind"]
+    return f"{record['doc_id']} · {name} · {date} · {issuer} · {fmt} · {record['chunks']} đoạn · " \
+           f"{record['access']['level']}"
