@@ -4,6 +4,8 @@
   pull a restricted report in through the conversation);
 - the OpenAI-compatible HTTP route, through the real FastAPI app, as a DMS key acting for the user (the
   anonymous visitor gets the route's error);
+- the documents list and record routes (``GET /v1/documents``, ``GET /v1/documents/{id}``) of the same app, as
+  the same key acting for the user: a document the user may not see must be neither listed nor shown;
 - the log records written meanwhile (no restricted text may be logged, for anyone).
 
 Each ask gives one or more :class:`Reply`; an error's message is part of what the asker sees.
@@ -79,11 +81,11 @@ class OpenAIRouteChannel:
         # The probe app serves whatever users the eval runs on (the demo accounts, usually): demo mode on.
         settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000, "demo": True})
         self.key = create_api_key(runtime.sessions, f"eval-access-{secrets.token_hex(4)}", may_act_for_users=True)
-        self._client = TestClient(create_app(settings, runtime))
-        self._client.__enter__()
+        self.client = TestClient(create_app(settings, runtime))
+        self.client.__enter__()
 
     def close(self) -> None:
-        self._client.__exit__(None, None, None)
+        self.client.__exit__(None, None, None)
 
     def replies(self, probe: dict[str, Any], principal: Principal) -> list[Reply]:
         headers = {"X-API-Key": self.key, "X-On-Behalf-Of": principal.user_id} if principal.user_id != "anonymous" \
@@ -91,7 +93,7 @@ class OpenAIRouteChannel:
         messages = [{"role": "user", "content": probe["text"]}]
         if probe.get("follow_up"):
             messages += [{"role": "assistant", "content": "…"}, {"role": "user", "content": probe["follow_up"]}]
-        response = self._client.post("/v1/chat/completions", json={"messages": messages}, headers=headers)
+        response = self.client.post("/v1/chat/completions", json={"messages": messages}, headers=headers)
         if response.status_code != 200:
             return [Reply(texts=[("error message", response.text)], refused=True)]
         body = response.json()
@@ -100,6 +102,37 @@ class OpenAIRouteChannel:
         texts = [("openai answer", content)] + [(f"openai quote [{c['marker']}]", c["quote"]) for c in citations]
         doc_ids = [(f"openai citation [{c['marker']}]", c["doc_id"]) for c in citations]
         return [Reply(texts=texts, doc_ids=doc_ids, refused=not citations)]
+
+
+class DocumentsRouteChannel:
+    """``GET /v1/documents`` and ``GET /v1/documents/{target}`` for each of the probe's targets, through the
+    OpenAI channel's app and key: every listed or shown document id, and the bodies' text, are what the asker
+    sees (a refused target must be the same 404 as a missing one, with nothing of it in the message)."""
+
+    name = "documents"
+
+    def __init__(self, route: OpenAIRouteChannel) -> None:
+        self.route = route
+
+    def replies(self, probe: dict[str, Any], principal: Principal) -> list[Reply]:
+        headers = {"X-API-Key": self.route.key, "X-On-Behalf-Of": principal.user_id} \
+            if principal.user_id != "anonymous" else {}
+        out: list[Reply] = []
+        listed = self.route.client.get("/v1/documents", headers=headers)
+        if listed.status_code != 200:
+            out.append(Reply(texts=[("documents list error", listed.text)], refused=True))
+        else:
+            docs = listed.json()["documents"]
+            out.append(Reply(texts=[("documents list", listed.text)],
+                             doc_ids=[("documents list", d["doc_id"]) for d in docs], refused=not docs))
+        for target in probe.get("targets") or ():
+            shown = self.route.client.get(f"/v1/documents/{target}", headers=headers)
+            if shown.status_code == 200:
+                out.append(Reply(texts=[("document record", shown.text)],
+                                 doc_ids=[("document record", shown.json()["doc_id"])]))
+            else:
+                out.append(Reply(texts=[("document record error", shown.text)], refused=True))
+        return out
 
 
 class LogRecords(logging.Handler):

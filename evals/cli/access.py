@@ -55,7 +55,7 @@ def access(
     extra = list(PLANTED_DOCUMENTS) if planted else []
 
     def run(store: EvalStore) -> dict[str, Any]:
-        from evals.access_channels import LibraryChannel, OpenAIRouteChannel, captured_logs
+        from evals.access_channels import DocumentsRouteChannel, LibraryChannel, OpenAIRouteChannel, captured_logs
 
         documents = [d for d in iter_sources(paths, "auto", settings.max_file_bytes) if isinstance(d, Document)]
         chunks = source_chunks([*documents, *extra], settings.max_chunk_chars)
@@ -63,7 +63,8 @@ def access(
         openai = OpenAIRouteChannel(store.runtime)
         try:
             with captured_logs() as logs:
-                channels = {"library": LibraryChannel(store.runtime.answerer()), "openai": openai}
+                channels = {"library": LibraryChannel(store.runtime.answerer()), "openai": openai,
+                            "documents": DocumentsRouteChannel(openai)}
                 return run_access(None, principals, probe_rows, chunks, channels=channels, logs=logs)
         finally:
             openai.close()

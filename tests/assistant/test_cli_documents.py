@@ -30,8 +30,8 @@ def test_index_a_folder_then_show_every_field(env: Path) -> None:
     for doc in DOCUMENTS:
         (folder / f"{doc.name}.docx").write_bytes(render(doc, "docx"))
     # The same decision as a website copy whose metadata table has another number: the text wins, reported.
-    (folder / "trang-web.txt").write_text("| Số hiệu | 1243/QĐ-UBND |\n| Lĩnh vực | Chuyển đổi số |\n" + to_txt(DECISION),
-                                          encoding="utf-8")
+    scraped = "| Số hiệu | 1243/QĐ-UBND |\n| Lĩnh vực | Chuyển đổi số |\n"
+    (folder / "trang-web.txt").write_text(scraped + to_txt(DECISION), encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(app, ["index", str(folder)])
     assert result.exit_code == 0, result.output

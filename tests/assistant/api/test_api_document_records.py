@@ -48,3 +48,21 @@ def test_show_gives_every_field_and_hides_like_missing(client: TestClient,
     # The routes beside it still answer: chunks and jobs are not taken for a document id.
     assert client.get(f"/v1/documents/{SAMPLE}/chunks", headers=login("ca.hoangminhduc")).status_code == 200
     assert client.get("/v1/documents/jobs/x", headers=login("admin")).json()["code"] == "job_not_found"
+
+
+def test_the_access_eval_probes_these_routes(runtime, client: TestClient) -> None:  # noqa: ANN001
+    """``assistant eval access`` asks the documents routes as each user: what it collects is what they saw."""
+    from evals.access_channels import DocumentsRouteChannel, OpenAIRouteChannel
+
+    route = OpenAIRouteChannel(runtime)
+    try:
+        channel = DocumentsRouteChannel(route)
+        probe = {"id": "p", "text": "danh mục", "targets": [RESTRICTED_DOC]}
+        users = runtime.users()
+        outsider = channel.replies(probe, users["ca.hoangminhduc"].principal())
+        assert RESTRICTED_DOC not in {d for r in outsider for _, d in r.doc_ids}
+        assert outsider[-1].refused and "SYT" not in outsider[-1].texts[0][1]
+        allowed = channel.replies(probe, users["syt.lethicuc"].principal())
+        assert ("document record", RESTRICTED_DOC) in allowed[-1].doc_ids
+    finally:
+        route.close()
