@@ -65,9 +65,13 @@ def unit_chunks(chunks: Sequence[Hit], ref: Reference) -> list[Hit]:
 class ReferenceLookup:
     """Resolves references against ``titles()`` (doc_id, title) of the indexed documents."""
 
-    def __init__(self, store: VectorStore, titles: Callable[[], Sequence[tuple[str, str]]]) -> None:
+    def __init__(self, store: VectorStore, titles: Callable[[], Sequence[tuple[str, str]]],
+                 numbered: Callable[[SoHieu], Sequence[tuple[str, str]]] | None = None) -> None:
+        """``numbered(so_hieu)``: (doc_id, title) of indexed documents whose own số hiệu matches (the manifest's
+        số hiệu index), so "QĐ 1234/QĐ-UBND" resolves though neither title nor id carries the number."""
         self.store = store
         self.titles = titles
+        self.numbered = numbered
 
     def _by_title(self, named: str) -> tuple[str, str] | None:
         """The document whose folded title is the longest prefix (on word boundaries) of ``named``."""
@@ -79,6 +83,8 @@ class ReferenceLookup:
         return (best[1], best[2]) if best else None
 
     def _by_so_hieu(self, so_hieu: SoHieu) -> tuple[str, str] | None:
+        if self.numbered is not None and (found := self.numbered(so_hieu)):
+            return found[0][0], found[0][1]
         for doc_id, title in self.titles():
             if any(f.so_hieu.matches(so_hieu) and f.so_hieu.year is not None
                    for f in find_so_hieu(f"{title} {doc_id}")):

@@ -129,7 +129,8 @@ class Runtime:
             return [(e.doc_id, e.title) for e in self.manifest.entries()]
 
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
-                         fusion=self.settings.fusion, references=ReferenceLookup(self.store, titles),
+                         fusion=self.settings.fusion,
+                         references=ReferenceLookup(self.store, titles, self.manifest.numbered),
                          restorer=self.vocabulary)
 
     def writer(self, llm: LLMBackend | None = None) -> AnswerWriter:

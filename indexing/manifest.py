@@ -21,7 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.so_hieu import SoHieu
 
 _COLUMNS = ("doc_id", "source", "kind", "title", "content_hash", "chunk_ids", "pending_hash", "pending_chunk_ids",
             "updated_at", "metadata", "access", "so_hieu_key")
@@ -106,6 +109,19 @@ class Manifest:
             rows = self._db.execute(f"SELECT {_SELECT} FROM documents WHERE so_hieu_key = ? AND content_hash IS NOT "
                                     "NULL ORDER BY doc_id", (key,))
             return [_entry(r) for r in rows]
+
+    def numbered(self, so_hieu: SoHieu) -> list[tuple[str, str]]:
+        """(doc_id, title) of indexed documents whose số hiệu matches ``so_hieu`` where both state a part
+        ("NĐ 30/2020" matches "30/2020/NĐ-CP"); the number itself is looked up in the index."""
+        from core.so_hieu import parse_so_hieu
+
+        prefix = so_hieu.number.lstrip("0") or "0"
+        with self._lock:
+            rows = self._db.execute("SELECT doc_id, title, so_hieu_key FROM documents WHERE content_hash IS NOT NULL "
+                                    "AND (so_hieu_key LIKE ? OR so_hieu_key LIKE ?) ORDER BY doc_id",
+                                    (f"{prefix}/%", f"0{prefix}/%")).fetchall()
+        return [(doc_id, title) for doc_id, title, key in rows
+                if (parsed := parse_so_hieu(key)) is not None and parsed.matches(so_hieu)]
 
     def mark_pending(self, doc_id: str, source: str, kind: str, title: str, new_hash: str,
                      chunk_ids: list[str], metadata: dict[str, Any] | None = None,

@@ -11,6 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.runtime import Runtime
+from core.settings import Settings
+from core.so_hieu import parse_so_hieu
 from indexing.manifest import Manifest
 from tests.nd30_documents import DECISION, DOCUMENTS, render, to_txt
 
@@ -69,6 +72,18 @@ def test_index_a_folder_then_show_every_field(env: Path) -> None:
     assert "Điều 2 — Quyết định 1234/QĐ-UBND" in citations
     assert not any("|" in c or "ngày" in c for c in citations)
 
+    # A reference by number only: the manifest's số hiệu index resolves it (no title or id carries the number).
+    found = runner.invoke(app, ["search", "khoản nào của Điều 2 QĐ 1234/QĐ-UBND", "--user", "vp.nguyenvana", "--json"])
+    first = json.loads(found.stdout)["hits"][0]
+    assert first["citation"] == "Điều 2 — Quyết định 1234/QĐ-UBND", first
+    runtime = Runtime(Settings())
+    try:
+        match = runtime.retriever().reference("Điều 2 QĐ 1234/QĐ-UBND", runtime.principal("vp.nguyenvana"))
+        assert match is not None and match.doc_id == "file:quyet-dinh-1234-QD-UBND.docx"
+        assert [h.payload["citation"] for h in match.hits] == ["Điều 2 — Quyết định 1234/QĐ-UBND"]
+    finally:
+        runtime.close()
+
 
 def test_an_old_manifest_gets_the_new_columns(tmp_path: Path) -> None:
     path = tmp_path / "manifest.sqlite"
@@ -89,4 +104,6 @@ def test_an_old_manifest_gets_the_new_columns(tmp_path: Path) -> None:
     new = manifest.get("moi")
     assert new is not None and new.metadata["so_hieu"] == "1234/QĐ-UBND" and new.so_hieu_key == "1234/QD-UBND"
     assert [e.doc_id for e in manifest.by_so_hieu("1234/QD-UBND")] == ["moi"]
+    assert manifest.numbered(parse_so_hieu("QĐ 1234/QĐ-UBND")) == [("moi", "Mới")]  # type: ignore[arg-type]
+    assert manifest.numbered(parse_so_hieu("QĐ 1234/QĐ-SYT")) == []  # type: ignore[arg-type]
     manifest.close()
