@@ -123,16 +123,35 @@ class DocumentsRouteChannel:
             out.append(Reply(texts=[("documents list error", listed.text)], refused=True))
         else:
             docs = listed.json()["documents"]
-            out.append(Reply(texts=[("documents list", listed.text)],
+            out.append(Reply(texts=[("documents list", _record_text(d)) for d in docs],
                              doc_ids=[("documents list", d["doc_id"]) for d in docs], refused=not docs))
         for target in probe.get("targets") or ():
             shown = self.route.client.get(f"/v1/documents/{target}", headers=headers)
             if shown.status_code == 200:
-                out.append(Reply(texts=[("document record", shown.text)],
+                out.append(Reply(texts=[("document record", _record_text(shown.json()))],
                                  doc_ids=[("document record", shown.json()["doc_id"])]))
             else:
                 out.append(Reply(texts=[("document record error", shown.text)], refused=True))
         return out
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    """What a person reads in a document record: title, file, each metadata value (not the JSON around them,
+    nor the row's own timestamp, whose digits are no document's content)."""
+    values: list[str] = [record.get("title") or "", record.get("file") or ""]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif value is not None:
+            values.append(str(value))
+
+    walk(record.get("metadata") or {})
+    return "\n".join(v for v in values if v)
 
 
 class LogRecords(logging.Handler):

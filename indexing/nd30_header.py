@@ -28,6 +28,7 @@ _OPENERS = re.compile(r"(?<=\S)\s+(?=Số\s*:\s*\d|CỘNG H[ÒO]A XÃ HỘI|Đ�
                       r"(?<=Hạnh phúc)\s+")
 _SO = re.compile(r"^(?:[^\W\d_]+\s+){0,2}[Ss]ố\s*:\s*(\d[^\s|,;]*)")
 _PLACE_DATE = re.compile(r"((?:[^\W\d_.]+\.?\s){0,3}[^\W\d_]+),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_BARE_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _COHOA = re.compile(r"CỘNG H[ÒO]A XÃ HỘI|Độc lập\s*[-–]|CHỦ NGHĨA VIỆT NAM$")
 _KINH_GUI = re.compile(r"^Kính gửi\s*:\s*(.*)$")
 
@@ -123,6 +124,12 @@ def read_header(lines: list[str], issuer_lines: list[str] | None = None) -> Head
             if not a.isupper() or stamp(a) or _SO.match(a) or len(a) > 120:
                 break
             issuer_lines.insert(0, a)
+    first_so = next((i for i, a in enumerate(parts) if _SO.match(a)), None)
+    if issuer_lines is None and first_so is not None and 0 < first_so <= 3:
+        # No Quốc hiệu (a markdown or plain copy): the capitals above "Số:" at the very top are the issuer.
+        lead = parts[:first_so]
+        if all(a.isupper() and not stamp(a) and a.rstrip(":") not in ACT_TYPES for a in lead):
+            issuer_lines = lead
     bodies = split_bodies([a for a in atoms(issuer_lines or []) if not _SO.match(a) and not stamp(a)
                            and not a.startswith("V/v")])
     if bodies:
@@ -144,6 +151,12 @@ def read_header(lines: list[str], issuer_lines: list[str] | None = None) -> Head
         elif kind_at is None and a.rstrip(":").strip() in ACT_TYPES and (cohoa is None or i > cohoa):
             kind_at = i
             f["loai_van_ban"] = a.rstrip(":").strip().capitalize()
+    if "ngay_ban_hanh" not in f:  # no place: "Số: 12/QĐ-UBND — ngày 15 tháng 3 năm 2026", or "ngày …" alone
+        for a in parts[:kind_at if kind_at is not None else 12]:
+            if (a.startswith("ngày") or _SO.match(a)) and (m := _BARE_DATE.search(a)) and \
+                    (iso := iso_date(*m.groups())):
+                f["ngay_ban_hanh"] = iso
+                break
     if kind_at is not None:
         read.title_lines = _title(parts[kind_at + 1:])
     if "loai_van_ban" not in f and "trich_yeu" in f:

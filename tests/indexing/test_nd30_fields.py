@@ -120,3 +120,24 @@ def test_a_secrecy_stamp_is_read_as_do_mat() -> None:
     secret = DECISION.__class__(**{**DECISION.__dict__, "number": ["Số: 1234/QĐ-UBND", "TỐI MẬT"]})
     meta = parse_header(render(secret, "txt").decode("utf-8"))
     assert meta["do_mat"] == "Tối mật" and "do_khan" not in meta
+
+
+def test_a_markdown_copy_without_the_quoc_hieu() -> None:
+    """The repository's sample decision (markdown): issuer above "Số:", the date on the number's line."""
+    from connectors.extractors import markdown_text
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "quyet-dinh-so-hoa-ho-so.md"
+    meta = parse_header(markdown_text(sample.read_text(encoding="utf-8")))
+    assert meta["co_quan_ban_hanh"] == "Ủy ban nhân dân tỉnh" and meta["so_hieu"] == "1234/QĐ-UBND"
+    assert meta["ngay_ban_hanh"] == "2026-03-15" and meta["loai_van_ban"] == "Quyết định"
+    assert meta["can_cu"][1]["so_hieu"] == "107/2021/NĐ-CP"
+
+
+def test_an_html_page_whose_date_has_no_place() -> None:
+    from connectors.extractors import extract_parts
+    from core.tables import tables_from_blocks
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "quyet-dinh-tiep-nhan-phan-anh.html"
+    parts = extract_parts(".html", sample.read_bytes())
+    meta = parse_header(parts.body_text(), tables_from_blocks(parts.body))
+    assert meta["so_hieu"] == "2468/QĐ-UBND" and meta["ngay_ban_hanh"] == "2026-06-02" and "dia_danh" not in meta
