@@ -4,6 +4,8 @@
   pull a restricted report in through the conversation);
 - the OpenAI-compatible HTTP route, through the real FastAPI app, as a DMS key acting for the user (the
   anonymous visitor gets the route's error);
+- ``GET /v1/tasks`` of the same app, as the same key acting for the user (``probe["tasks"]`` holds its query):
+  no task of a document the user may not read, nor its text;
 - the log records written meanwhile (no restricted text may be logged, for anyone).
 
 Each ask gives one or more :class:`Reply`; an error's message is part of what the asker sees.
@@ -71,16 +73,7 @@ class OpenAIRouteChannel:
     name = "openai"
 
     def __init__(self, runtime: Runtime) -> None:
-        from fastapi.testclient import TestClient
-
-        from assistant.api.app import create_app
-        from assistant.api.auth import create_api_key
-
-        # The probe app serves whatever users the eval runs on (the demo accounts, usually): demo mode on.
-        settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000, "demo": True})
-        self.key = create_api_key(runtime.sessions, f"eval-access-{secrets.token_hex(4)}", may_act_for_users=True)
-        self._client = TestClient(create_app(settings, runtime))
-        self._client.__enter__()
+        self._client, self.key = probe_app(runtime)
 
     def close(self) -> None:
         self._client.__exit__(None, None, None)
@@ -100,6 +93,45 @@ class OpenAIRouteChannel:
         texts = [("openai answer", content)] + [(f"openai quote [{c['marker']}]", c["quote"]) for c in citations]
         doc_ids = [(f"openai citation [{c['marker']}]", c["doc_id"]) for c in citations]
         return [Reply(texts=texts, doc_ids=doc_ids, refused=not citations)]
+
+
+def probe_app(runtime: Runtime) -> tuple[Any, str]:
+    """A started test client of the real app over ``runtime``, and a new key that may act for users."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.api.auth import create_api_key
+
+    # The probe app serves whatever users the eval runs on (the demo accounts, usually): demo mode on.
+    settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000, "demo": True})
+    key = create_api_key(runtime.sessions, f"eval-access-{secrets.token_hex(4)}", may_act_for_users=True)
+    client = TestClient(create_app(settings, runtime))
+    client.__enter__()
+    return client, key
+
+
+class TasksRouteChannel:
+    """``GET /v1/tasks`` with the probe's query (``{"unit": "Sở Y tế"}``, ``{"doc_id": …}``), acting for the user."""
+
+    name = "tasks"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._client, self.key = probe_app(runtime)
+
+    def close(self) -> None:
+        self._client.__exit__(None, None, None)
+
+    def replies(self, probe: dict[str, Any], principal: Principal) -> list[Reply]:
+        headers = {"X-API-Key": self.key, "X-On-Behalf-Of": principal.user_id} if principal.user_id != "anonymous" \
+            else {}
+        response = self._client.get("/v1/tasks", params=probe.get("tasks") or {}, headers=headers)
+        if response.status_code != 200:
+            return [Reply(texts=[("error message", response.text)], refused=True)]
+        tasks = response.json()["tasks"]
+        texts = [(f"task {t['citation']}", " ".join([t["nhiem_vu"], t["san_pham"], t["lead_text"],
+                                                     t["support_text"], t["deadline"]["text"]])) for t in tasks]
+        return [Reply(texts=texts, doc_ids=[(f"task {t['citation']}", t["doc_id"]) for t in tasks],
+                      refused=not tasks)]
 
 
 class LogRecords(logging.Handler):
