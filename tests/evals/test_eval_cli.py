@@ -115,7 +115,9 @@ def test_access_has_no_leaks(eval_env, tmp_path):
     demo_users = len(load_users(Path(__file__).resolve().parents[2] / "data" / "users.yaml"))
     assert data["probes"] >= 60 and data["users"] == demo_users + 1  # every demo user + an anonymous visitor
     assert data["asks"] >= 500 and data["asks_by_channel"]["openai"] > 0  # the OpenAI route is probed too
-    assert data["asks_by_channel"]["library"] > data["probes"] * data["users"] - data["asks_by_channel"]["openai"]
+    assert data["asks_by_channel"]["tasks"] > 0  # and GET /v1/tasks
+    probed = data["asks_by_channel"]["library"] + data["asks_by_channel"]["tasks"]
+    assert probed > data["probes"] * data["users"] - data["asks_by_channel"]["openai"]
     assert data["log_lines_checked"] > 0
     assert data["leaks"] == 0, data["leak_details"]
     assert all(data["reach"]["targets"].values())  # the probes do reach every protected report
