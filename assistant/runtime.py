@@ -149,6 +149,7 @@ class Runtime:
         from assistant.answering import AnswerConfig, Answerer
         from assistant.conversations import ConversationStore
         from assistant.rerankers import make_reranker
+        from assistant.task_answers import TaskAnswerer
 
         s = self.settings
         config = AnswerConfig(top_k=s.top_k, candidates=max(20, s.top_k), mode=s.search_mode,
@@ -158,7 +159,8 @@ class Runtime:
                               embedding_max_chars=s.embedding_max_chars)
         return Answerer(retriever=self.retriever(), embedder=self.embedder, writer=writer or self.writer(),
                         conversations=ConversationStore(self.sessions) if remember else None,
-                        reranker=make_reranker(s.reranker, s.reranker_model_path), config=config)
+                        reranker=make_reranker(s.reranker, s.reranker_model_path), config=config,
+                        tasks=TaskAnswerer(self.task_store()))
 
     def indexer(self) -> Indexer:
         return Indexer(
