@@ -21,7 +21,8 @@ from assistant.llm.base import LLMError
 from assistant.prompts import render_sources
 from assistant.rerankers import Reranker
 from assistant.retrieval import Filters, Retriever
-from assistant.tthc_answers import record_reply
+from assistant.task_answers import TaskAnswerer
+from assistant.tthc_answers import TthcReply, record_reply
 from core.access import Principal
 from core.errors import AssistantError
 from core.vietnamese import normalize_text, sparse_terms
@@ -73,6 +74,7 @@ class Answerer:
     reranker: Reranker | None = None
     config: AnswerConfig = field(default_factory=AnswerConfig)
     fallback: AnswerWriter = field(default_factory=ExtractiveWriter)
+    tasks: TaskAnswerer | None = None  # questions about assigned tasks, answered from the task records
 
     @property
     def backend_name(self) -> str:
@@ -150,8 +152,13 @@ class Answerer:
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
                "standalone_question": prepared.standalone}
         warnings: list[str] = []
-        record = record_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
-            if prepared.sufficient else None
+        tasks = self.tasks.reply(prepared.question, principal, prepared.standalone) if self.tasks else None
+        if tasks is not None:  # a question about assigned tasks: answered from the task records, rows cited
+            prepared.sources, prepared.sufficient = tasks.sources, True
+            record = TthcReply(tasks.text, tasks.sources[0] if tasks.sources else None, tasks.facts)
+        else:
+            record = record_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
+                if prepared.sufficient else None
         if not prepared.sufficient:
             result = self._refusal(prepared)
         elif record is not None and not record.found:  # must-match: never answer from another procedure

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.access import Principal, UserRecord, load_users
 from core.aliases import default_aliases
-from core.errors import UnknownUser
+from core.errors import ConfigurationError, UnknownUser
 from core.settings import Settings
+from core.units import UnitDirectory, unit_directory
 from indexing.embedders import Embedder
 from indexing.index_observer import IndexObserver
 from indexing.manifest import Manifest
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from assistant.db import Sessions
     from assistant.llm.base import LLMBackend
     from assistant.retrieval import Retriever
+    from assistant.task_store import TaskStore
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -148,6 +150,7 @@ class Runtime:
         from assistant.answering import AnswerConfig, Answerer
         from assistant.conversations import ConversationStore
         from assistant.rerankers import make_reranker
+        from assistant.task_answers import TaskAnswerer
 
         s = self.settings
         config = AnswerConfig(top_k=s.top_k, candidates=max(20, s.top_k), mode=s.search_mode,
@@ -157,7 +160,8 @@ class Runtime:
                               embedding_max_chars=s.embedding_max_chars)
         return Answerer(retriever=self.retriever(), embedder=self.embedder, writer=writer or self.writer(),
                         conversations=ConversationStore(self.sessions) if remember else None,
-                        reranker=make_reranker(s.reranker, s.reranker_model_path), config=config)
+                        reranker=make_reranker(s.reranker, s.reranker_model_path), config=config,
+                        tasks=TaskAnswerer(self.task_store()))
 
     def indexer(self) -> Indexer:
         return Indexer(
@@ -174,7 +178,20 @@ class Runtime:
 
     def index_observers(self) -> list[IndexObserver]:
         """The records kept beside the chunks, told of every document the indexer writes or removes."""
-        return []
+        return [self.task_store()]
+
+    def units(self) -> UnitDirectory:
+        """The province's unit list with the users file's units, for reading and asking about tasks."""
+        try:
+            users = self.users()
+        except ConfigurationError:  # indexing needs no users file: the shipped list alone then
+            users = {}
+        return unit_directory(u.unit for u in users.values())
+
+    def task_store(self) -> TaskStore:
+        from assistant.task_store import TaskStore
+
+        return self._once("task_store", lambda: TaskStore(self.sessions, self.units()))
 
     # -- people ----------------------------------------------------------------------------------------------
 

@@ -60,6 +60,16 @@ class ServiceClient:
     def search(self, query: str, user: str, top_k: int, mode: str) -> list[dict[str, Any]]:
         return self._post("/v1/search", {"query": query, "top_k": top_k, "mode": mode}, user)["hits"]
 
+    def tasks(self, params: dict[str, str], user: str) -> dict[str, Any]:
+        """GET /v1/tasks as ``user`` (the same answer as the API gives the DMS)."""
+        try:
+            response = self._http.get("/v1/tasks", params=params, headers={"X-On-Behalf-Of": user})
+        except httpx.HTTPError as exc:
+            raise ServiceError(f"không gọi được dịch vụ tại {self.endpoint.url} ({type(exc).__name__})") from None
+        if response.status_code >= 400:
+            raise ServiceError(f"dịch vụ trả lời {response.status_code}: {response.json().get('detail', '')}")
+        return response.json()
+
     def index(self, paths: Sequence[str], kind: str, prune: bool, reindex: bool = False) -> dict[str, Any]:
         body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex}
         return self._post("/v1/local/index", body, timeout_s=None)

@@ -6,6 +6,8 @@
   anonymous visitor gets the route's error);
 - the documents list and record routes (``GET /v1/documents``, ``GET /v1/documents/{id}``) of the same app, as
   the same key acting for the user: a document the user may not see must be neither listed nor shown;
+- ``GET /v1/tasks`` of the same app, as the same key acting for the user (``probe["tasks"]`` holds its query):
+  no task of a document the user may not read, nor its text;
 - the log records written meanwhile (no restricted text may be logged, for anyone).
 
 Each ask gives one or more :class:`Reply`; an error's message is part of what the asker sees.
@@ -73,16 +75,7 @@ class OpenAIRouteChannel:
     name = "openai"
 
     def __init__(self, runtime: Runtime) -> None:
-        from fastapi.testclient import TestClient
-
-        from assistant.api.app import create_app
-        from assistant.api.auth import create_api_key
-
-        # The probe app serves whatever users the eval runs on (the demo accounts, usually): demo mode on.
-        settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000, "demo": True})
-        self.key = create_api_key(runtime.sessions, f"eval-access-{secrets.token_hex(4)}", may_act_for_users=True)
-        self.client = TestClient(create_app(settings, runtime))
-        self.client.__enter__()
+        self.client, self.key = probe_app(runtime)
 
     def close(self) -> None:
         self.client.__exit__(None, None, None)
@@ -152,6 +145,45 @@ def _record_text(record: dict[str, Any]) -> str:
 
     walk(record.get("metadata") or {})
     return "\n".join(v for v in values if v)
+
+
+def probe_app(runtime: Runtime) -> tuple[Any, str]:
+    """A started test client of the real app over ``runtime``, and a new key that may act for users."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.api.auth import create_api_key
+
+    # The probe app serves whatever users the eval runs on (the demo accounts, usually): demo mode on.
+    settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000, "demo": True})
+    key = create_api_key(runtime.sessions, f"eval-access-{secrets.token_hex(4)}", may_act_for_users=True)
+    client = TestClient(create_app(settings, runtime))
+    client.__enter__()
+    return client, key
+
+
+class TasksRouteChannel:
+    """``GET /v1/tasks`` with the probe's query (``{"unit": "Sở Y tế"}``, ``{"doc_id": …}``), acting for the user."""
+
+    name = "tasks"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._client, self.key = probe_app(runtime)
+
+    def close(self) -> None:
+        self._client.__exit__(None, None, None)
+
+    def replies(self, probe: dict[str, Any], principal: Principal) -> list[Reply]:
+        headers = {"X-API-Key": self.key, "X-On-Behalf-Of": principal.user_id} if principal.user_id != "anonymous" \
+            else {}
+        response = self._client.get("/v1/tasks", params=probe.get("tasks") or {}, headers=headers)
+        if response.status_code != 200:
+            return [Reply(texts=[("error message", response.text)], refused=True)]
+        tasks = response.json()["tasks"]
+        texts = [(f"task {t['citation']}", " ".join([t["nhiem_vu"], t["san_pham"], t["lead_text"],
+                                                     t["support_text"], t["deadline"]["text"]])) for t in tasks]
+        return [Reply(texts=texts, doc_ids=[(f"task {t['citation']}", t["doc_id"]) for t in tasks],
+                      refused=not tasks)]
 
 
 class LogRecords(logging.Handler):

@@ -32,6 +32,7 @@ from assistant.answer_types import AnswerResult
 from core.access import ANONYMOUS, AccessLabel, Principal
 from core.documents import Document
 from evals.access_channels import Channel, LogRecords, Reply
+from evals.planted_plan import PLANTED_PLAN
 from evals.qa_eval import normalize_for_match
 from evals.retrieval_eval import percentile
 
@@ -57,6 +58,7 @@ PLANTED_DOCUMENTS: tuple[Document, ...] = (
         access=AccessLabel("public"),
         metadata={"loai_van_ban": "Thông báo"},
     ),
+    PLANTED_PLAN,
 )
 
 

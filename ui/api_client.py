@@ -280,6 +280,10 @@ class ApiClient:
         self._request("DELETE", f"/v1/documents/{doc_id}")
         return True
 
+    def tasks(self, **params: Any) -> dict[str, Any]:
+        """GET /v1/tasks (``unit="me"``: the signed-in official's unit)."""
+        return self._request("GET", "/v1/tasks", params={k: v for k, v in params.items() if v not in (None, "")})
+
     def audit(self, limit: int = 200, **params: Any) -> list[dict[str, Any]]:
         query = {"limit": limit, **{k: v for k, v in params.items() if v not in (None, "")}}
         data = self._request("GET", "/v1/audit", params=query)

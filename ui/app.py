@@ -26,10 +26,12 @@ from ui.components.filters import render_filters  # noqa: E402
 from ui.components.history import render_history, reset_chat  # noqa: E402
 from ui.components.refusal import render_refusal  # noqa: E402
 from ui.components.style import answer_html, esc, inject_css, lines_html, roles_text  # noqa: E402
+from ui.components.tasks_page import render_tasks_page  # noqa: E402
 from ui.components.tthc_card import render_tthc_card  # noqa: E402
 
 PAGE_CHAT = "Hỏi đáp"
 PAGE_ADMIN = "Quản trị"
+PAGE_TASKS = "Nhiệm vụ của đơn vị"
 SESSION_KEYS = ("token", "user", "messages", "conversation_id", "open_source", "feedback_done", "feedback_pending",
                 "doc_chunks_cache", "page")
 EXPIRED = "Phiên đăng nhập đã hết hạn hoặc không còn hợp lệ. Vui lòng đăng nhập lại."
@@ -206,11 +208,13 @@ def main() -> None:
         return
     api = client()
     user_card(user)
-    page = PAGE_CHAT
-    if "admin" in (user.get("roles") or []):
-        page = st.sidebar.radio("Chức năng", [PAGE_CHAT, PAGE_ADMIN], key="page")
+    pages = [PAGE_CHAT, PAGE_TASKS, *([PAGE_ADMIN] if "admin" in (user.get("roles") or []) else [])]
+    page = st.sidebar.radio("Chức năng", pages, key="page")
     if page == PAGE_ADMIN:
         render_admin(api, call)
+        return
+    if page == PAGE_TASKS:
+        render_tasks_page(api, user, call)
         return
     filters = render_filters()
     render_history(api, call)

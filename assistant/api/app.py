@@ -21,6 +21,7 @@ from assistant.api import (
     routes_document_records,
     routes_documents,
     routes_local,
+    routes_tasks,
 )
 from assistant.api.deps import current_caller
 from assistant.api.errors import install_error_handlers
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
     # Order matters: ".../{doc_id}/chunks" (browse) and "/documents/jobs/{id}" come before "/documents/{doc_id}".
     for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_documents,
-                   routes_document_records, routes_local):
+                   routes_document_records, routes_local, routes_tasks):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)
     app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import index_commands, query_commands, service_commands
+from assistant.cli import index_commands, query_commands, service_commands, task_commands
 from assistant.cli.common import EXIT_REJECTED
 from assistant.cli.documents_commands import documents_app
 from assistant.cli.people_commands import apikey_app, users_app
@@ -23,6 +23,7 @@ app = typer.Typer(help="Trợ lý ảo: chỉ mục, tìm kiếm và hỏi đáp
 app.command()(index_commands.index)
 app.command()(query_commands.search)
 app.command()(query_commands.ask)
+app.command()(task_commands.tasks)
 app.command()(service_commands.serve)
 app.command()(service_commands.ui)
 app.command("pull-warehouse")(index_commands.pull_warehouse)

@@ -55,19 +55,26 @@ def access(
     extra = list(PLANTED_DOCUMENTS) if planted else []
 
     def run(store: EvalStore) -> dict[str, Any]:
-        from evals.access_channels import DocumentsRouteChannel, LibraryChannel, OpenAIRouteChannel, captured_logs
+        from evals.access_channels import (
+            DocumentsRouteChannel,
+            LibraryChannel,
+            OpenAIRouteChannel,
+            TasksRouteChannel,
+            captured_logs,
+        )
 
         documents = [d for d in iter_sources(paths, "auto", settings.max_file_bytes) if isinstance(d, Document)]
         chunks = source_chunks([*documents, *extra], settings.max_chunk_chars)
         principals = probe_principals([u.principal() for u in store.runtime.users().values()], anonymous)
-        openai = OpenAIRouteChannel(store.runtime)
+        openai, tasks = OpenAIRouteChannel(store.runtime), TasksRouteChannel(store.runtime)
         try:
             with captured_logs() as logs:
                 channels = {"library": LibraryChannel(store.runtime.answerer()), "openai": openai,
-                            "documents": DocumentsRouteChannel(openai)}
+                            "documents": DocumentsRouteChannel(openai), "tasks": tasks}
                 return run_access(None, principals, probe_rows, chunks, channels=channels, logs=logs)
         finally:
             openai.close()
+            tasks.close()
 
     store = open_eval_store(settings, paths, kind="auto", extra=extra, cache_queries=cache_queries)
     data = run_on_store(store, run)

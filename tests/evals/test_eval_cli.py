@@ -116,7 +116,8 @@ def test_access_has_no_leaks(eval_env, tmp_path):
     assert data["probes"] >= 60 and data["users"] == demo_users + 1  # every demo user + an anonymous visitor
     assert data["asks"] >= 500 and data["asks_by_channel"]["openai"] > 0  # the OpenAI route is probed too
     assert data["asks_by_channel"]["documents"] > 0  # and the documents list / record routes
-    routes = data["asks_by_channel"]["openai"] + data["asks_by_channel"]["documents"]
+    assert data["asks_by_channel"]["tasks"] > 0  # and GET /v1/tasks
+    routes = sum(data["asks_by_channel"][k] for k in ("openai", "documents", "tasks"))
     assert data["asks_by_channel"]["library"] > data["probes"] * data["users"] - routes
     assert data["log_lines_checked"] > 0
     assert data["leaks"] == 0, data["leak_details"]

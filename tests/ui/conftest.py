@@ -9,7 +9,10 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from ui_plans import task_plan
 from ui_servers import REPO, SHARED, TTHC, base_env, free_port, stop, wait_http
+
+from core.deadlines import today_in_vietnam
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +25,7 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (root / "tthc").mkdir()
         for name in TTHC:
             shutil.copy(SHARED / "corpus" / "tthc" / name, root / "tthc" / name)
+    (root / "ke-hoach-nhiem-vu.txt").write_text(task_plan(today_in_vietnam()), encoding="utf-8")
     work = tmp_path_factory.mktemp("ui-api")
     env = base_env(work / "data")
     indexed = subprocess.run([sys.executable, "-m", "assistant.cli", "index", str(root), "--json"], env=env,

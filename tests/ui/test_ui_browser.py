@@ -141,3 +141,48 @@ def test_official_asks_opens_citation_and_other_unit_sees_nothing_restricted(ui_
         assert "Lê Thị Cúc" not in body
     finally:
         context.close()
+
+
+def test_my_units_tasks_page_marks_deadlines_filters_and_exports(ui_url: str, browser) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+    from ui_plans import GROUP, LATER, OVERDUE, POLICE, SOON
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(ui_url)
+        sign_in(page, "syt.lethicuc")
+        page.get_by_text("Nhiệm vụ của đơn vị", exact=True).click()
+        table = page.locator("[data-testid='tla-tasks']")
+        expect(table).to_contain_text(OVERDUE)
+        rows = table.locator("tbody tr")
+        texts = rows.all_inner_texts()
+        order = [next(i for i, t in enumerate(texts) if name in t) for name in (OVERDUE, SOON, GROUP, LATER)]
+        assert order == sorted(order), texts  # by deadline
+        expect(table.locator("tr.tla-task-overdue")).to_contain_text(OVERDUE)
+        expect(table.locator("tr.tla-task-overdue")).to_contain_text("Quá hạn")
+        expect(table.locator("tr.tla-task-soon").first).to_contain_text(SOON)
+        expect(rows.filter(has_text=GROUP)).to_contain_text("qua «Các sở, ban, ngành»")
+        assert POLICE not in table.inner_text()
+        settle(page)
+        page.screenshot(path=str(SCREENSHOTS / "ui-tasks-syt.png"), full_page=True)
+
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Tải về .csv").click()
+        exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert OVERDUE in exported and "Quá hạn" in exported and POLICE not in exported
+
+        page.get_by_label("Thời hạn").click()
+        page.get_by_role("option", name="Quá hạn").click()
+        expect(table.locator("tbody tr")).to_have_count(1)
+        expect(table).to_contain_text(OVERDUE)
+
+        page.get_by_role("button", name="Đăng xuất").click()
+        sign_in(page, "ca.hoangminhduc")
+        page.get_by_text("Nhiệm vụ của đơn vị", exact=True).click()
+        expect(page.locator("[data-testid='tla-tasks']")).to_contain_text(POLICE)
+        assert OVERDUE not in page.locator("[data-testid='tla-tasks']").inner_text()
+    finally:
+        context.close()

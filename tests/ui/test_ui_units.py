@@ -186,3 +186,35 @@ def test_tthc_card_takes_fields_from_the_citation_then_the_chunks() -> None:
     # Text alone is never parsed back into fields.
     text_only = [{"chunk_id": "c1", "text": "Trực tiếp: thời hạn giải quyết 15 ngày; phí, lệ phí: Lệ phí: 0 đồng"}]
     assert procedure_fields(bare, text_only, text_only[0]) is None
+
+
+def test_task_rows_export_to_csv_and_xlsx_and_filter_by_period() -> None:
+    import csv
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from ui.components.task_export import COLUMNS, in_period, task_rows, to_csv, to_xlsx
+
+    def task(citation: str, due: str | None, status: str, role: str, via: str = "") -> dict:
+        return {"doc_id": "file:kh.txt", "so_hieu": "12/KH-SYT", "doc_title": "", "citation": citation,
+                "nhiem_vu": f"Nhiệm vụ {citation} <b>", "lead_text": "Sở Y tế", "support_text": "Sở Tài chính",
+                "san_pham": "Báo cáo", "deadline": {"text": due or "Thường xuyên"}, "due": due, "status": status,
+                "role": role, "via": via}
+
+    tasks = [task("Mục II.1, ý 1", "2026-03-01", "overdue", "lead"),
+             task("Mục II.2, ý 1", "2026-04-10", "due_soon", "support", "Các sở, ban, ngành"),
+             task("Mục II.3, ý 1", None, "", "lead")]
+    today = date(2026, 4, 1)
+    assert [in_period(t, "Quá hạn", today) for t in tasks] == [True, False, False]
+    assert [in_period(t, "Trong 30 ngày tới", today) for t in tasks] == [False, True, False]
+    assert [in_period(t, "Thường xuyên / không ghi hạn", today) for t in tasks] == [False, False, True]
+    rows = task_rows(tasks)
+    assert rows[1]["Vai trò"] == "Phối hợp (qua «Các sở, ban, ngành»)" and rows[0]["Trạng thái"] == "Quá hạn"
+    read = list(csv.DictReader(io.StringIO(to_csv(rows).decode("utf-8-sig"))))
+    assert read == rows
+    sheet = load_workbook(io.BytesIO(to_xlsx(rows))).active
+    values = list(sheet.values)
+    assert values[0] == COLUMNS and values[1][4] == "Nhiệm vụ Mục II.1, ý 1 <b>" and len(values) == 4
+    assert sheet["A2"].fill.fgColor.rgb.endswith("FEE2E2")

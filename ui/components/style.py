@@ -47,6 +47,12 @@ CSS = """
 .tla-tthc-title { font-weight: 700; color: #065f46; margin-bottom: 6px; }
 .tla-tthc-row { margin: 3px 0; font-size: 0.93em; }
 .tla-user { font-size: 0.95em; line-height: 1.5; }
+.tla-tasks { border-collapse: collapse; font-size: 0.9em; width: 100%; }
+.tla-tasks th, .tla-tasks td { border: 1px solid #e2e8f0; padding: 4px 6px; vertical-align: top; text-align: left; }
+.tla-tasks th { background: #f1f5f9; }
+.tla-task-overdue td { background: #fee2e2; }
+.tla-task-soon td { background: #fef9c3; }
+.tla-task-summary { margin: 6px 0; }
 .tla-article-chunk { margin: 6px 0; }
 .tla-article-chunk.tla-current { background: #eff6ff; border-left: 3px solid #1d4ed8; padding-left: 6px; }
 </style>

@@ -1,0 +1,122 @@
+"""A deadline as written ("Quý I/2026", "Năm 2025-2030", "trước ngày 30/6/2026", "Thường xuyên", "Hàng năm")
+read into a date range and a recurrence, so tasks can be sorted, filtered by period and marked overdue.
+
+Why one reader: the task tables, the per-unit sections and the questions ("nhiệm vụ hạn Quý II/2026") all name
+periods the same way; both sides go through :func:`parse_deadline` and compare ranges. Dates are calendar
+dates in Asia/Ho_Chi_Minh (:func:`today_in_vietnam`). Text typed without marks ("quy I/2026", "thuong xuyen")
+reads the same.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from core.vietnamese import strip_diacritics
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+RECURRENCES = ("thường xuyên", "hàng năm", "định kỳ", "hàng quý", "hàng tháng")
+_RECUR_FOLDED = {strip_diacritics(r): r for r in RECURRENCES}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4})\b")
+_HALF = re.compile(r"\b(6 thang dau nam|6 thang cuoi nam)\s*(?:/|nam)?\s*(\d{4})\b")
+_DAY = re.compile(r"\b(\d{1,2})\s*(?:/|-|thang)\s*(\d{1,2})\s*(?:/|-|nam)\s*(\d{4})\b")
+_DAY_MONTH = re.compile(r"\b(?:ngay\s+)?(\d{1,2})\s*(?:/|thang)\s*(\d{1,2})\b(?!\s*(?:/|-|nam)\s*\d)")
+_MONTH = re.compile(r"\bthang\s+(\d{1,2})\s*(?:/|nam)\s*(\d{4})\b")
+_YEARS = re.compile(r"\b(?:nam|giai doan)\s+(\d{4})\s*(?:-|–|den)\s*(?:nam\s+)?(\d{4})\b")
+_YEAR = re.compile(r"\bnam\s+(\d{4})\b")
+
+
+def today_in_vietnam() -> date:
+    """Today's date in Asia/Ho_Chi_Minh (a server in UTC would be a day behind until 07:00)."""
+    return datetime.now(VIETNAM).date()
+
+
+def _end_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """``text`` as written; ``start``..``end`` the period it names (both None when it names none);
+    ``recurs`` "thường xuyên", "hàng năm", … (or ""); ``annual_day`` "MM-DD" for "trước 15/12 hàng năm"."""
+
+    text: str
+    start: date | None = None
+    end: date | None = None
+    recurs: str = ""
+    annual_day: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.start is None) != (self.end is None):
+            raise ValueError(f"a deadline needs both ends or neither, got {self.start}..{self.end}")
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise ValueError(f"deadline {self.text!r} ends ({self.end}) before it starts ({self.start})")
+        if self.recurs and self.recurs not in RECURRENCES:
+            raise ValueError(f"unknown recurrence {self.recurs!r} (expected one of {RECURRENCES})")
+
+    def due(self, today: date) -> date | None:
+        """The date the work is due by: the period's end, or the next "MM-DD" of a yearly deadline."""
+        if self.annual_day:
+            month, day = (int(x) for x in self.annual_day.split("-"))
+            this_year = date(today.year, month, day)
+            return this_year if this_year >= today else date(today.year + 1, month, day)
+        return self.end
+
+    def overlaps(self, start: date, end: date) -> bool:
+        """True when the deadline's period meets ``start``..``end`` (recurring work meets every period)."""
+        if self.recurs and self.start is None:
+            return True
+        return self.start is not None and self.end is not None and self.start <= end and start <= self.end
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"text": self.text, "start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None, "recurs": self.recurs,
+                "annual_day": self.annual_day}
+
+
+def _period(folded: str) -> tuple[date, date] | None:
+    """The first period ``folded`` (mark-free, lower case) names, widest reading of a span of years."""
+    if m := _QUARTER.search(folded):
+        q, year = _ROMAN[m.group(1)], int(m.group(2))
+        return date(year, 3 * q - 2, 1), _end_of_month(year, 3 * q)
+    if m := _HALF.search(folded):
+        year = int(m.group(2))
+        return (date(year, 1, 1), date(year, 6, 30)) if "dau" in m.group(1) else (date(year, 7, 1),
+                                                                                  date(year, 12, 31))
+    if m := _DAY.search(folded):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            return None
+        return when, when
+    if m := _MONTH.search(folded):
+        year, month = int(m.group(2)), int(m.group(1))
+        if 1 <= month <= 12:
+            return date(year, month, 1), _end_of_month(year, month)
+    if m := _YEARS.search(folded):
+        first, last = sorted((int(m.group(1)), int(m.group(2))))
+        return date(first, 1, 1), date(last, 12, 31)
+    if m := _YEAR.search(folded) or re.fullmatch(r"\s*(\d{4})\s*", folded):
+        year = int(m.group(1))
+        return date(year, 1, 1), date(year, 12, 31)
+    return None
+
+
+def parse_deadline(text: str) -> Deadline:
+    """Read a deadline as written; text that names no period and no recurrence keeps only ``text``."""
+    written = " ".join(text.split())
+    folded = strip_diacritics(written)
+    recurs = next((name for key, name in _RECUR_FOLDED.items() if key in folded), "")
+    annual_day = ""
+    if recurs == "hàng năm" and (m := _DAY_MONTH.search(folded)) and 1 <= int(m.group(2)) <= 12:
+        annual_day = f"{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    span = _period(folded)
+    if span is None:
+        return Deadline(written, recurs=recurs, annual_day=annual_day)
+    return Deadline(written, span[0], span[1], recurs=recurs, annual_day=annual_day)
