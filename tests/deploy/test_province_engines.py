@@ -99,6 +99,32 @@ def test_migrations_ran_once_when_both_replicas_started_together(province) -> No
     assert all(r.proc.poll() is None for r in stack.replicas)
 
 
+def test_read_only_replicas_claim_nothing_and_refuse_uploads(province) -> None:
+    stack, _ = province
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.orm import Session
+
+    from assistant.db import ApiKey
+    from assistant.index_owner import LOCAL_KEY_PREFIX, OWNER_FILE
+
+    document = ("quyet-dinh.md", "# QUYẾT ĐỊNH\n\nĐiều 1. Văn bản thử.\n".encode(), "text/markdown")
+    for replica in stack.replicas:
+        assert not (stack.root / replica.name / "data" / OWNER_FILE).exists()  # not the owner of its copy
+        with httpx.Client(base_url=replica.url, timeout=60) as client:
+            admin = bearer(client, "admin")
+            upload = client.post("/v1/documents", headers=admin, files={"file": document})
+            assert upload.status_code == 409 and upload.json()["code"] == "read_only_index", upload.text
+            assert client.delete("/v1/documents/kho:VP-TTHC-2026Q3", headers=admin).status_code == 409
+            assert client.post("/v1/search", headers=admin, json={"query": "hồ sơ trực tuyến"}).json()["hits"]
+    engine = create_engine(stack.database_url)
+    try:
+        with Session(engine) as s:  # no local owner keys minted (nor revoked from each other) in the shared database
+            local = select(func.count()).select_from(ApiKey).where(ApiKey.name.startswith(LOCAL_KEY_PREFIX))
+            assert s.scalar(local) == 0
+    finally:
+        engine.dispose()
+
+
 def test_sign_in_stream_continue_on_the_other_replica_feedback_and_audit_through_nginx(province) -> None:
     stack, _ = province
     with httpx.Client(base_url=stack.url, timeout=120) as client:
@@ -110,7 +136,8 @@ def test_sign_in_stream_continue_on_the_other_replica_feedback_and_audit_through
             events = list(sse_events(response, arrivals))
         assert events[0] == "meta" and events[-1] == "final" and events.count("token") >= 2, events
         tokens = [t for t, e, _ in arrivals if e == "token"]
-        # Unbuffered: the first sentence arrived while the model was still writing the last one.
+        # Passed on as it comes: the first sentence arrived while the model was still writing the last one. (nginx
+        # 1.22 also relays small chunks as they come with proxy_buffering on; the app sends X-Accel-Buffering: no.)
         assert tokens[-1] - tokens[0] > 0.5, tokens
         final = arrivals[-1][2]
         assert not final["refused"] and final["citations"], final
