@@ -118,6 +118,12 @@ def run_setup(name: str, stack: Stack, cluster: PostgresCluster | None, clients:
         cell = {"setup": name, **load(stack.url, token, endpoint, clients, duration, cluster)}
         print(json.dumps(cell, ensure_ascii=False), flush=True)
         cells.append(cell)
+    if stack.nginx is not None:  # why any request failed at the proxy, in nginx's words
+        log = stack.nginx.root / "error.log"
+        errors = [line for line in log.read_text(errors="replace").splitlines() if "[error]" in line]
+        for line in errors[-10:]:
+            print("nginx:", line, flush=True)
+        cells[-1]["nginx_errors"] = len(errors)
     return cells
 
 

@@ -56,7 +56,7 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
     runtime.store.count()
     worker = IndexWorker(runtime.indexer(), runtime.manifest, runtime.sessions, settings,
                          on_finish=lambda status: metrics.jobs.labels(status).inc())
-    if not settings.index_read_only:  # a read-only copy must not take the indexer's queued uploads
+    if not settings.index_read_only:  # a read-only copy of the index indexes nothing
         worker.start()
     retention = RetentionJob(runtime.sessions, RetentionPolicy.from_settings(settings))
     retention.start()
