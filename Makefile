@@ -10,7 +10,7 @@ LLAMA_CPP_VERSION := $(shell sed -n 's/.*llama-cpp-python\[server\]==\([0-9.]*\)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: venv browser test lint demo index serve ui bench clean check-vllm
+.PHONY: venv browser engines test lint demo index serve ui bench clean check-vllm
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	  || echo "warning: could not install chromium; the browser test will be skipped"; }
 
-test: venv browser
+# Debian's PostgreSQL and nginx for the province-scale engine tests (tests/deploy/test_province_engines.py).
+engines:
+	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1; } || \
+	  { (apt-get update -qq && apt-get install -y -qq postgresql nginx-light >/dev/null) \
+	  || echo "warning: could not install postgresql / nginx-light; the engine tests will be skipped"; }
+
+test: venv browser engines
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -p no:cacheprovider
 

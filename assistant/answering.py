@@ -60,6 +60,8 @@ class Prepared:
     sources: list[Source]
     evidence: dict[str, float] = field(default_factory=dict)
     sufficient: bool = True
+    user_id: str = ""
+    new_conversation: bool = False  # stored with the first exchange, not before (nothing half-written)
 
 
 @dataclass
@@ -88,10 +90,10 @@ class Answerer:
             raise BadQuestion("câu hỏi trống (empty question)")
         if len(question) > MAX_QUESTION_CHARS:
             raise BadQuestion(f"câu hỏi dài quá {MAX_QUESTION_CHARS} ký tự")
-        conv_id, history = "", []
+        conv_id, history, new = "", [], False
         if self.conversations is not None:
-            conv_id = self.conversations.ensure(principal.user_id, conversation_id, title=question[:120])
-            history = self.visible_history(principal, conv_id)
+            conv_id, new = self.conversations.reserve(principal.user_id, conversation_id)
+            history = [] if new else self.visible_history(principal, conv_id)
         standalone = self.writer.condense(question, history)
         marked = self.retriever.dense_text(standalone)  # marks restored on a question typed without them
         qvec = self.embedder.embed_query(marked)
@@ -108,7 +110,8 @@ class Answerer:
             or evidence["coverage"] >= self.config.refusal_min_coverage
         )
         # The writer and the TTHC field answers read the question with its marks back (search used both forms).
-        return Prepared(question, marked, conv_id, sources, evidence, sufficient)
+        return Prepared(question, marked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
+                        new_conversation=new)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
@@ -217,11 +220,11 @@ class Answerer:
     def _remember(self, prepared: Prepared, result: AnswerResult) -> None:
         if self.conversations is None or not prepared.conversation_id:
             return
-        self.conversations.append(prepared.conversation_id, Turn("user", prepared.question,
-                                                                 data={"standalone": prepared.standalone}))
-        self.conversations.append(prepared.conversation_id, Turn(
-            "assistant", result.answer, answer_id=result.answer_id,
-            data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations]}))
+        self.conversations.append_exchange(prepared.user_id, prepared.conversation_id, [
+            Turn("user", prepared.question, data={"standalone": prepared.standalone}),
+            Turn("assistant", result.answer, answer_id=result.answer_id,
+                 data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations]}),
+        ], new=prepared.new_conversation, title=prepared.question[:120])
 
 
 _STOPWORDS = {"là", "của", "và", "có", "các", "được", "trong", "cho", "không", "thì", "theo", "với", "những",

@@ -43,6 +43,46 @@ class ConversationStore:
             s.add(conv)
             return conv.id
 
+    def reserve(self, user_id: str, conversation_id: str | None) -> tuple[str, bool]:
+        """(id, is_new): ``conversation_id`` checked as the user's own, or a fresh id stored nothing yet,
+        so an answer that never finishes (a replica killed mid-stream) leaves no empty conversation behind."""
+        if not conversation_id:
+            return str(uuid.uuid4()), True
+        with self._sessions() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None or conv.user_id != user_id:
+                raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+            return conv.id, False
+
+    def append_exchange(self, user_id: str, conversation_id: str, turns: list[Turn], *, new: bool,
+                        title: str = "") -> None:
+        """A question and its answer in one transaction (with the conversation itself when ``new``): both
+        turns or neither, so history never holds a question without its answer. A conversation deleted while
+        its answer was being written stays deleted."""
+        rows = [self._message(conversation_id, turn) for turn in turns]
+        with self._sessions.begin() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                if not new:
+                    return
+                conv = Conversation(id=conversation_id, user_id=user_id, title=title[:300])
+                s.add(conv)
+                s.flush()
+            elif conv.user_id != user_id:
+                raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+            s.add_all(rows)
+            conv.updated_at = utcnow()
+
+    @staticmethod
+    def _message(conversation_id: str, turn: Turn) -> Message:
+        """A turn as a row, personal data masked (before the transaction: the regexes hold no lock)."""
+        content = mask_and_cut(turn.content, MAX_MESSAGE_CHARS)
+        data = dict(turn.data) if turn.data else turn.data
+        if data and isinstance(data.get("standalone"), str):
+            data["standalone"] = mask_and_cut(data["standalone"], MAX_MESSAGE_CHARS)
+        return Message(conversation_id=conversation_id, role=turn.role, content=content, answer_id=turn.answer_id,
+                       data=data)
+
     def history(self, user_id: str, conversation_id: str, limit: int = 20) -> list[Turn]:
         with self._sessions() as s:
             conv = s.get(Conversation, conversation_id)
@@ -55,14 +95,10 @@ class ConversationStore:
             return [Turn(m.role, m.content, m.answer_id, m.data) for m in reversed(rows)]
 
     def append(self, conversation_id: str, turn: Turn) -> None:
-        """Store a turn with personal data masked (before the transaction: the regexes hold no lock)."""
-        content = mask_and_cut(turn.content, MAX_MESSAGE_CHARS)
-        data = dict(turn.data) if turn.data else turn.data
-        if data and isinstance(data.get("standalone"), str):
-            data["standalone"] = mask_and_cut(data["standalone"], MAX_MESSAGE_CHARS)
+        """Store one turn with personal data masked."""
+        row = self._message(conversation_id, turn)
         with self._sessions.begin() as s:
-            s.add(Message(conversation_id=conversation_id, role=turn.role, content=content,
-                          answer_id=turn.answer_id, data=data))
+            s.add(row)
             conv = s.get(Conversation, conversation_id)
             if conv is not None:
                 conv.updated_at = utcnow()

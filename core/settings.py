@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     # then failed.
     job_heartbeat_s: float = 5.0
     job_stale_s: float = 60.0
+    # A replica serving its own read-only copy of an embedded index (several API replicas, no Qdrant server):
+    # it never claims the data dir as its owner (no owner.json, no local key in the shared database), runs no
+    # upload worker and refuses uploads and deletions with 409 (they go to the indexer, which owns its index).
+    index_read_only: bool = False
 
     # Security (issue 12). Demo mode (ASSISTANT_DEMO=1, set by `make demo`) allows accounts whose password is a
     # known demo password; without it the API refuses to start with one.

@@ -58,7 +58,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         install_log_masking()
         state = await anyio.to_thread.run_sync(build_state, settings, runtime, metrics)
         app.state.api = state
-        lease = claim(settings, state.runtime.sessions, owner_url) if owner_url else None
+        lease = claim(settings, state.runtime.sessions, owner_url) if owner_url and not settings.index_read_only \
+            else None
         try:
             yield
         finally:

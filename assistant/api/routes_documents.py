@@ -19,6 +19,7 @@ from assistant.api.deps import AdminPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.presenters import iso
 from assistant.api.schemas import Id, JobOut
+from assistant.api.state import ApiState
 from assistant.api.worker import upload_path
 from assistant.db import IndexJob
 from connectors.document_identity import upload_doc_id
@@ -69,6 +70,7 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản: .t
 
     The document's id is the sender's own (``external_id``) when given, else uploader + file name
     (``connectors.document_identity``)."""
+    _refuse_read_only(state)
     name = safe_filename(file.filename)
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
@@ -92,6 +94,14 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản: .t
     return job_dict(job)
 
 
+def _refuse_read_only(state: ApiState) -> None:
+    """A replica serving a read-only copy of the index writes nothing to it: uploads go to the indexer."""
+    if state.settings.index_read_only:
+        raise ApiError(409, "Máy chủ này chỉ đọc chỉ mục; gửi văn bản qua máy chủ lập chỉ mục / this replica serves "
+                            "a read-only copy of the index: send uploads and deletions to the indexer",
+                       "read_only_index")
+
+
 @router.get("/documents/jobs/{job_id}", response_model=JobOut)
 def get_job(job_id: Id, caller: AdminPrincipal, state: State) -> dict:
     with state.runtime.sessions() as s:
@@ -105,6 +115,7 @@ def get_job(job_id: Id, caller: AdminPrincipal, state: State) -> dict:
 def delete_document(doc_id: Annotated[str, PathParam(min_length=1, max_length=300)], caller: AdminPrincipal,
                     state: State) -> Response:
     """Remove a document's chunks from the index and the manifest (and its uploaded file, if any)."""
+    _refuse_read_only(state)
     with audited(state.runtime.sessions, caller.principal, caller.via, "delete", doc_id):
         entry = state.runtime.manifest.get(doc_id)
         if entry is None or not state.runtime.indexer().remove_document(doc_id):

@@ -56,7 +56,8 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
     runtime.store.count()
     worker = IndexWorker(runtime.indexer(), runtime.manifest, runtime.sessions, settings,
                          on_finish=lambda status: metrics.jobs.labels(status).inc())
-    worker.start()
+    if not settings.index_read_only:  # a read-only copy of the index indexes nothing
+        worker.start()
     retention = RetentionJob(runtime.sessions, RetentionPolicy.from_settings(settings))
     retention.start()
     return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=secret,

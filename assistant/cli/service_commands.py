@@ -17,7 +17,8 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
 ) -> None:
     """Start the HTTP API (OpenAPI docs at /docs). It owns the data dir's index: while it runs, the other
-    commands on the same data dir (ask, search, index) become its clients."""
+    commands on the same data dir (ask, search, index) become its clients. With ASSISTANT_INDEX_READ_ONLY=true
+    (a replica serving its own copy of the index) it claims nothing and refuses uploads."""
     import uvicorn
 
     from assistant.api.app import create_app
