@@ -47,7 +47,7 @@ def needs_ocr(page) -> bool:  # noqa: ANN001 - a pdfplumber page
 def _render(doc, number: int, bbox: tuple[float, float, float, float] | None = None):  # noqa: ANN001,ANN202
     """Page ``number`` of a pypdfium2 document (or a region of it, in PDF points from the top) as a greyscale
     image at 300 dpi."""
-    img = doc[number - 1].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+    img = doc[number - 1].render(scale=OCR_DPI / 72).to_pil()  # in colour: a red seal is dropped by its colour
     if bbox:
         k = OCR_DPI / 72
         img = img.crop(tuple(round(v * k) for v in bbox))

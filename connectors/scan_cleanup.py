@@ -51,7 +51,10 @@ def drop_rules(grey):  # noqa: ANN001,ANN201 - greyscale PIL image in and out
     arr = np.asarray(grey).copy()
     dark = (arr < 128).astype(np.uint8)
     rules = _long_runs(dark, RULE_MIN_PX, 0) | _long_runs(dark, RULE_MIN_PX, 1)
-    arr[rules] = 255
+    grown = rules.copy()  # and the blurred rim of each rule, which would still read as "|" or "_"
+    for shift in (-2, -1, 1, 2):
+        grown |= np.roll(rules, shift, axis=0) | np.roll(rules, shift, axis=1)
+    arr[grown & (arr < 200)] = 255
     return Image.fromarray(arr)
 
 

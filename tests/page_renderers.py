@@ -57,12 +57,14 @@ def degrade(img, *, skew: float = 1.2, blur: float = 0.8, noise: float = 0.02, s
 
 
 def with_red_seal(img, lay: Layout, signer: str, dpi: int = DPI):  # noqa: ANN001,ANN201
-    """The page in colour with a red round seal stamped half over the signer's name."""
-    from PIL import ImageDraw
+    """The page in colour with a red round seal stamped half over the signer's name; the ink multiplies with
+    the page as a real stamp does (text under it stays dark)."""
+    from PIL import Image, ImageChops, ImageDraw
 
     page, x, y = seal_box(lay, signer)
     k = dpi / 72
-    out = img.convert("RGB")
+    page_rgb = img.convert("RGB")
+    out = Image.new("RGB", page_rgb.size, (255, 255, 255))
     draw = ImageDraw.Draw(out)
     cx, cy, r = (x - 10) * k, (y - 30) * k, 48 * k
     for w in range(round(3 * k)):
@@ -74,7 +76,7 @@ def with_red_seal(img, lay: Layout, signer: str, dpi: int = DPI):  # noqa: ANN00
     draw.polygon(star, fill=(215, 30, 35))
     draw.text((cx - r * 0.6, cy + r * 0.35), "HÀ TĨNH", fill=(220, 40, 40), font=_font(True, round(9 * k)))
     del page
-    return out
+    return ImageChops.multiply(page_rgb, out)
 
 
 def png_bytes(img, fmt: str = "PNG") -> bytes:  # noqa: ANN001

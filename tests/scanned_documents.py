@@ -229,3 +229,29 @@ def seal_box(lay: Layout, signer: str) -> tuple[int, float, float]:
     """(page, x, y) in points of the signer's name: where the red seal is stamped."""
     name = next(t for t in lay.items if isinstance(t, Text) and t.text == signer)
     return name.page, name.x, name.y
+
+
+def reference_text(lay: Layout, page: int) -> str:
+    """What a perfect reader gives for ``page``: the drawn words, exact boxes, through the same page layout."""
+    from connectors.page_layout import Word, layout_blocks
+
+    words = []
+    for t in (i for i in lay.items if isinstance(i, Text) and i.page == page):
+        x = t.x
+        for w in t.text.split():
+            span = width(w, t.size, t.bold)
+            words.append(Word(w, x, t.y - t.size * 0.75, x + span, t.y))
+            x += span + width(" ", t.size, t.bold)
+    return "\n".join(b.text for _, b in layout_blocks(words, page=page, table_ids=[0]))
+
+
+def char_error_rate(reference: str, read: str) -> float:
+    """Levenshtein distance over the reference's length, whitespace collapsed, diacritics counted."""
+    a, b = " ".join(reference.split()), " ".join(read.split())
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] / max(1, len(a))
