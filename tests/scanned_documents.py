@@ -246,8 +246,9 @@ def reference_text(lay: Layout, page: int) -> str:
 
 
 def char_error_rate(reference: str, read: str) -> float:
-    """Levenshtein distance over the reference's length, whitespace collapsed, diacritics counted."""
-    a, b = " ".join(reference.split()), " ".join(read.split())
+    """Levenshtein distance over the reference's length, whitespace collapsed, diacritics counted; the ``|``
+    between cells is layout (where a reader split a line into cells), not a character read."""
+    a, b = (" ".join(x.replace("|", " ").split()) for x in (reference, read))
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
