@@ -66,5 +66,5 @@ def doc_to_docx(data: bytes) -> bytes:
             raise RejectedInput(f"không chuyển đổi được tệp .doc ({exc.summary[:120]})") from None
         target = source.with_suffix(".docx")
         if not target.exists():
-            raise RejectedInput("tệp .doc hỏng: LibreOffice không đọc được")
+            raise RejectedInput("tệp .doc (Word 97-2003) hỏng: LibreOffice không đọc được")
         return target.read_bytes()

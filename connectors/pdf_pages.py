@@ -143,7 +143,7 @@ def _pages(pdf, doc, count: int) -> ExtractedText:  # noqa: ANN001
         skipped = len(pictures)
     body = [b for n in sorted(by_page) for _, b in by_page[n]]
     if not any(b.text.strip() for b in body):
-        raise RejectedInput("PDF không có chữ nào đọc được (kể cả sau khi nhận dạng chữ)")
+        raise RejectedInput("PDF không có chữ nào đọc được (kể cả sau khi nhận dạng chữ, OCR)")
     meta = {k.casefold(): str(v) for k, v in (pdf.metadata or {}).items()
             if isinstance(v, str) and k in ("Title", "Subject", "Keywords")}
     return ExtractedText(body=body, metadata=meta, page_count=count,
