@@ -10,7 +10,7 @@ LLAMA_CPP_VERSION := $(shell sed -n 's/.*llama-cpp-python\[server\]==\([0-9.]*\)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: venv browser engines test lint demo index serve ui bench clean check-vllm
+.PHONY: venv browser engines debian-formats test lint demo index serve ui bench clean check-vllm
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,17 @@ engines:
 	  { (apt-get update -qq && apt-get install -y -qq postgresql nginx-light >/dev/null) \
 	  || echo "warning: could not install postgresql / nginx-light; the engine tests will be skipped"; }
 
-test: venv browser engines
+
+# Debian's readers of the formats a province holds: Tesseract with Vietnamese (scans), LibreOffice (legacy .doc),
+# DejaVu (the tests draw Vietnamese pages). Without them the product still starts and names what to install.
+FORMAT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libreoffice-writer-nogui fonts-dejavu-core
+debian-formats:
+	@missing=""; for p in $(FORMAT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  [ -z "$$missing" ] || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing; scans (OCR) and .doc files will be rejected naming them"; }
+
+test: venv browser engines debian-formats
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -p no:cacheprovider
 
@@ -47,7 +57,7 @@ lint: venv
 index: venv
 	$(VENV)/bin/assistant index $(SHARED)/corpus data/warehouse data/samples || [ $$? -eq 3 ]
 
-demo: venv index
+demo: venv debian-formats index
 	@echo ""
 	@echo "API:        http://127.0.0.1:$(API_PORT)/docs"
 	@echo "Giao diện:  http://127.0.0.1:$(UI_PORT)"

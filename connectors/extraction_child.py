@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS, ExtractionLimits
 from connectors.extractors import extract_parts
+from connectors.image_pages import IMAGE_SUFFIXES
 from core.child_process import ChildCrashed, ChildOutOfMemory, ChildProcessError, ChildTimeout
 from core.child_worker import ChildWorker
 from core.errors import RejectedInput
 from core.extracted_text import ExtractedText
 
-IN_CHILD_SUFFIXES = (".docx", ".pdf", ".html", ".htm")
+IN_CHILD_SUFFIXES = (".docx", ".doc", ".pdf", ".html", ".htm", *IMAGE_SUFFIXES)
 
 
 class _Extractor:

@@ -1,5 +1,5 @@
-"""The folder connector: files and folders of documents (.txt, .md, .html, .docx, .pdf, plus .json / .jsonl
-by content) into Documents.
+"""The folder connector: files and folders of documents (.txt, .md, .html, .docx, .doc, .pdf, scans as .png /
+.jpg / .tif, plus .json / .jsonl by content) into Documents.
 
 Every text read here is decoded (``text_decoding``), flattened to lines by its format (``extractors``),
 normalised to NFC, and becomes a kind="legal" Document: the legal parser finds
@@ -25,6 +25,8 @@ from connectors.base import (
 from connectors.document_identity import folder_doc_id
 from connectors.extraction_child import ExtractionChild
 from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS, ExtractionLimits
+from connectors.image_pages import IMAGE_SUFFIXES
+from connectors.page_numbers import line_pages, page_metadata
 from connectors.text_decoding import normalized_body
 from connectors.tthc import looks_like_tthc, tthc_document
 from connectors.warehouse import looks_like_warehouse, warehouse_documents
@@ -32,11 +34,10 @@ from core.documents import Document
 from core.errors import RejectedInput
 from core.tables import find_flattened_tables, tables_from_blocks
 
-TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf", *IMAGE_SUFFIXES)
 JSON_SUFFIXES = (".json", ".jsonl")
 # Document formats people will drop into a folder that we cannot read: reported, never silently skipped.
 KNOWN_UNSUPPORTED = {
-    ".doc": "tệp .doc (Word 97-2003) chưa được hỗ trợ: hãy lưu lại thành .docx",
     ".rtf": "tệp .rtf chưa được hỗ trợ: hãy lưu lại thành .docx",
     ".odt": "tệp .odt chưa được hỗ trợ: hãy lưu lại thành .docx",
 }
@@ -71,9 +72,10 @@ def file_document(path: Path, doc_id: str, max_bytes: int, extractor: Extraction
         title=first_line_title(text),
         text=text,
         source=str(path),
-        metadata={"source_format": path.suffix.lower().lstrip(".")},
+        metadata={"source_format": path.suffix.lower().lstrip("."), **page_metadata(parts)},
         parts=parts,
         tables=tables_from_blocks(parts.body) or find_flattened_tables(text.split("\n")),
+        line_pages=line_pages(parts.body, text),
     )
 
 

@@ -45,6 +45,9 @@ class Document:
     # The document's tables as rows of cells (header block, closing block, appendices): read by the parsers
     # that need columns; the text keeps their flattened rows for chunking and search.
     tables: list[Table] = field(default_factory=list, repr=False, compare=False)
+    # The page (1-based) of each line of ``text`` for paged formats (PDF, scans); empty when unknown. The chunker
+    # turns it into each chunk's ``fields["page"]`` (indexing.chunk_pages).
+    line_pages: list[int] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def hash(self) -> str:

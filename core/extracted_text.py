@@ -44,6 +44,12 @@ class ExtractedText:
     footers: dict[str, list[TextBlock]] = field(default_factory=dict)
     text_boxes: list[TextBlock] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    # Paged formats (PDF, scans): how many pages, each OCR'd page's mean confidence (0–100), how many embedded
+    # images were OCR'd into the body, and how many were left unread because no OCR engine is installed.
+    page_count: int = 0
+    ocr_pages: dict[int, float] = field(default_factory=dict)
+    ocr_images: int = 0
+    ocr_skipped_images: int = 0
 
     @classmethod
     def plain(cls, text: str) -> ExtractedText:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from core.documents import Chunk, Document
 from core.errors import RejectedInput
+from indexing.chunk_pages import assign_pages
 
 
 def chunk_document(doc: Document, max_chunk_chars: int) -> tuple[Document, list[Chunk]]:
@@ -26,6 +27,7 @@ def chunk_document(doc: Document, max_chunk_chars: int) -> tuple[Document, list[
         # disagreements are in metadata["metadata_conflicts"]), so its metadata replaces the connector's.
         doc = replace(doc, metadata=parsed.metadata, title=parsed.title or doc.title)
         chunks = parsed.chunks
+        assign_pages(chunks, doc.text, doc.line_pages, doc.metadata.get("ocr_pages") or ())
     if not chunks:
         raise RejectedInput("không tìm thấy nội dung nào để lập chỉ mục (no indexable text)")
     return doc, chunks
