@@ -102,15 +102,19 @@ class TaskAnswerer:
                 return TaskReply(f"Văn bản số {asked.plan} không có trong hệ thống (không có nhiệm vụ nào của văn "
                                  "bản này trong các văn bản bạn được xem).", [],
                                  {"status": "not_found", "kind": "tasks", "plan": asked.plan, "task_ids": []})
-        views = self._filtered(views, asked, day)
+        views = [v for v in self._filtered(views, asked, day) if not asked.source or v.task.source == asked.source]
         if asked.intent == "who":
             views = self._best_match(views, asked.topic)
         if not views:
             return TaskReply(self._none_text(asked, day), [], {"status": "not_found", "kind": "tasks",
                                                                "task_ids": []})
         named = [v for v in views if not v.via]  # named beats a group: "các sở, ban, ngành" names no one
-        grouped = len(views) - len(named) if named else 0
-        views = named or views
+        grouped = len(views) - len(named)
+        if not named:
+            return TaskReply(f"Không có nhiệm vụ nào nêu tên {asked.unit} phù hợp với câu hỏi; có {grouped} nhiệm vụ "
+                             "giao chung cho một nhóm có đơn vị này: xem trang «Nhiệm vụ của đơn vị».", [],
+                             {"status": "not_found", "kind": "tasks", "grouped": grouped, "task_ids": []})
+        views = named
         shown = views[:MAX_LISTED]
         sources = [_source(i + 1, v) for i, v in enumerate(shown)]
         lines = [_line(i + 1, v, asked) for i, v in enumerate(shown)]
@@ -123,7 +127,8 @@ class TaskAnswerer:
         return TaskReply(text, sources, {"status": "answered", "kind": "tasks", "unit": asked.unit,
                                          "role": asked.role, "grouped": grouped,
                                          "task_ids": [v.task.task_id for v in views],
-                                         "citations": [v.task.citation for v in views]})
+                                         "citations": [v.task.citation for v in views],
+                                         "tasks": [[v.task.doc_id, v.task.citation] for v in views]})
 
     @staticmethod
     def _filtered(views: list[TaskView], asked: TaskQuestion, day: date) -> list[TaskView]:
@@ -131,9 +136,9 @@ class TaskAnswerer:
             views = [v for v in views if v.due is not None and v.due < day]
         elif asked.due_soon:
             views = [v for v in views if v.due is not None and day <= v.due <= day + timedelta(days=DUE_SOON_DAYS)]
-        if asked.start and asked.end:
-            views = [v for v in views if v.task.deadline.end is not None
-                     and asked.start <= v.task.deadline.end <= asked.end]
+        if asked.start and asked.end:  # the task's own period lies inside the one asked about
+            views = [v for v in views if v.task.deadline.start is not None and v.task.deadline.end is not None
+                     and asked.start <= v.task.deadline.start and v.task.deadline.end <= asked.end]
         return views
 
     @staticmethod

@@ -48,6 +48,7 @@ class TaskQuestion:
     plan: str = ""
     topic: str = ""
     unknown_unit: str = ""
+    source: str = ""  # "phu_luc" when the question names the appendix, "muc" for "Tổ chức thực hiện"
 
 
 def _unit(units: UnitDirectory, text: str) -> tuple[str, str]:
@@ -79,15 +80,16 @@ def parse_task_question(question: str, units: UnitDirectory, context: str = "") 
     who = _WHO.search(folded)
     role = "support" if _SUPPORT.search(folded) and not _LEAD.search(folded) else (
         "lead" if _LEAD.search(folded) and not _SUPPORT.search(folded) else "")
-    unit, unknown = _unit(units, question)
+    unit, unknown = _unit(units, question) if not who else ("", "")  # "ai chủ trì …" asks for the unit
     start, end = _period(folded)
     plan = _PLAN.search(folded)
     as_of = _AS_OF.search(folded)
     asked = TaskQuestion(
-        intent="who" if who and not unit else "list", unit=unit, role="" if who else role, start=start, end=end,
+        intent="who" if who else "list", unit=unit, role="" if who else role, start=start, end=end,
         overdue=bool(_OVERDUE.search(folded)), due_soon=bool(_SOON.search(folded)) and not _OVERDUE.search(folded),
         as_of=date(int(as_of.group(3)), int(as_of.group(2)), int(as_of.group(1))) if as_of else None,
-        plan=plan.group(2) if plan else "", topic=question if who else "", unknown_unit=unknown)
+        plan=plan.group(2) if plan else "", topic=question if who else "", unknown_unit=unknown,
+        source="phu_luc" if "phu luc" in folded else ("muc" if "to chuc thuc hien" in folded else ""))
     if asked.intent == "list" and not (asked.unit or asked.start or asked.overdue or asked.due_soon or asked.plan
                                        or asked.unknown_unit):
         if not context or context == question:
@@ -95,9 +97,9 @@ def parse_task_question(question: str, units: UnitDirectory, context: str = "") 
         before = parse_task_question(context.replace(question, " ", 1), units)
         if before is None:
             return None
-        return replace(before, role=asked.role or before.role, intent="list")
+        return replace(before, role=asked.role or before.role, intent="list", source=asked.source or before.source)
     if context and context != question and not (asked.plan or asked.unit):
         before = parse_task_question(context.replace(question, " ", 1), units)
         if before is not None:
-            asked = replace(asked, plan=asked.plan or before.plan)
+            asked = replace(asked, plan=asked.plan or before.plan, source=asked.source or before.source)
     return asked

@@ -9,6 +9,7 @@ is shown only to someone who may read its document.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,6 +38,7 @@ from core.units import UnitDirectory
 from indexing.task_extraction import extract_tasks
 from indexing.task_record import Task
 
+log = logging.getLogger(__name__)
 ROLES = ("lead", "support")
 DUE_SOON_DAYS = 30
 metadata = MetaData()
@@ -108,7 +110,12 @@ class TaskStore:
     # -- IndexObserver ---------------------------------------------------------------------------------------
 
     def document_indexed(self, doc: Document, chunks: list[Chunk]) -> None:
-        self.replace(doc.doc_id, extract_tasks(doc, self.units))
+        try:
+            tasks = extract_tasks(doc, self.units)
+        except ValueError as exc:  # a record that cannot be read: none kept (no stale ones), the run goes on
+            log.error("tasks of %s not read: %s", doc.doc_id, exc)
+            tasks = []
+        self.replace(doc.doc_id, tasks)
 
     def document_removed(self, doc_id: str) -> None:
         self.replace(doc_id, [])

@@ -63,8 +63,11 @@ class Deadline:
         """The date the work is due by: the period's end, or the next "MM-DD" of a yearly deadline."""
         if self.annual_day:
             month, day = (int(x) for x in self.annual_day.split("-"))
+            day = min(day, calendar.monthrange(today.year, month)[1])  # 29/2 in a common year: 28/2
             this_year = date(today.year, month, day)
-            return this_year if this_year >= today else date(today.year + 1, month, day)
+            if this_year >= today:
+                return this_year
+            return date(today.year + 1, month, min(day, calendar.monthrange(today.year + 1, month)[1]))
         return self.end
 
     def overlaps(self, start: date, end: date) -> bool:
@@ -114,8 +117,12 @@ def parse_deadline(text: str) -> Deadline:
     folded = strip_diacritics(written)
     recurs = next((name for key, name in _RECUR_FOLDED.items() if key in folded), "")
     annual_day = ""
-    if recurs == "hàng năm" and (m := _DAY_MONTH.search(folded)) and 1 <= int(m.group(2)) <= 12:
-        annual_day = f"{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    if recurs == "hàng năm" and (m := _DAY_MONTH.search(folded)):
+        try:  # a leap year, so "29/2 hàng năm" reads; a day no month has does not
+            date(2000, int(m.group(2)), int(m.group(1)))
+            annual_day = f"{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        except ValueError:
+            annual_day = ""
     span = _period(folded)
     if span is None:
         return Deadline(written, recurs=recurs, annual_day=annual_day)

@@ -47,6 +47,7 @@ def qa(
     """Answer accuracy by question type, citation precision/recall, refusal rate (full answering path)."""
     from evals.beir import load_corpus_ids
     from evals.qa_eval import run_qa
+    from evals.task_scoring import is_task_question, score_tasks, summarize_tasks
     from evals.tthc_scoring import is_tthc_question, score_tthc, summarize_tthc
 
     settings = Settings()
@@ -58,8 +59,10 @@ def qa(
         corpus_ids = load_corpus_ids(b.corpus_path) if b is not None and not corpus else None
         data = run_qa(answerer.ask, rows, b.qrels if b is not None else {}, principal,
                       backend=answerer.backend_name, corpus_ids=corpus_ids,
-                      extra=lambda q, r: score_tthc(q, r) if is_tthc_question(q) else None)
+                      extra=lambda q, r: score_tthc(q, r) if is_tthc_question(q) else (
+                          score_tasks(q, r) if is_task_question(q) else None))
         data["metrics"]["tthc"] = summarize_tthc(data["per_question"])
+        data["metrics"]["tasks"] = summarize_tasks(data["per_question"])
         return data
 
     opts = BenchOptions(settings, bench, corpus, user, split, limit, cache_queries, as_json)
@@ -78,6 +81,9 @@ def summary_text(data: dict[str, Any]) -> str:
         text.append(f"thủ tục: đúng trường {t['field_accuracy']} · đúng giá trị {t['value_accuracy']} · "
                     f"từ chối nhầm {t['false_refusal_rate']} · trả lời sai thủ tục {t['wrong_procedure_answers']} · "
                     f"không có trong hệ thống → từ chối/gợi ý {t['not_indexed_refused_or_suggested']}")
+    if t := m.get("tasks"):
+        text.append(f"nhiệm vụ: precision {t['precision']} · recall {t['recall']} · đúng cả tập {t['exact_set']} · "
+                    f"micro P {t['micro_precision']} R {t['micro_recall']} (n={t['n']})")
     text.append(f"trích dẫn: precision {m['citation_precision']} · recall {m['citation_recall']} · "
                 f"tỷ lệ từ chối {m['refusal_rate']}")
     return "\n".join(text)

@@ -36,6 +36,8 @@ def test_a_yearly_day_is_due_on_its_next_occurrence() -> None:
     assert deadline.annual_day == "12-15" and deadline.start is None
     assert deadline.due(date(2026, 3, 1)) == date(2026, 12, 15)
     assert deadline.due(date(2026, 12, 16)) == date(2027, 12, 15)
+    assert parse_deadline("trước ngày 29/2 hàng năm").due(date(2027, 1, 1)) == date(2027, 2, 28)
+    assert parse_deadline("trước ngày 31/2 hàng năm").annual_day == ""  # no such day
 
 
 def test_overlap_and_recurring_work_meets_every_period() -> None:
