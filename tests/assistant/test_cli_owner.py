@@ -88,6 +88,8 @@ def test_the_cli_works_through_the_running_service_with_the_same_output(env: dic
     assert first.returncode == 0, first.stderr
     local_hits = json.loads(cli(env, *SEARCH).stdout)
     local_answer = json.loads(cli(env, *ASK).stdout)
+    local_documents = json.loads(cli(env, "documents", "list", "--json").stdout)
+    assert any(d["doc_id"] == "kho:SYT-DB-2026Q3" for d in local_documents)
 
     service = Service(env, tmp_path / "serve.log")
     try:
@@ -102,6 +104,14 @@ def test_the_cli_works_through_the_running_service_with_the_same_output(env: dic
         served = cli(env, *ASK)
         assert served.returncode == 0, served.stderr
         assert answer_view(json.loads(served.stdout)) == answer_view(local_answer)
+        served = cli(env, "documents", "list", "--json")
+        assert served.returncode == 0, served.stderr
+        assert json.loads(served.stdout) == local_documents
+        outsider = cli(env, "documents", "show", "kho:SYT-DB-2026Q3", "--user", "ca.hoangminhduc")
+        assert outsider.returncode == 2 and "không tìm thấy văn bản 'kho:SYT-DB-2026Q3'" in outsider.stderr
+        shown = cli(env, "documents", "show", "kho:SYT-DB-2026Q3", "--user", "syt.lethicuc", "--json")
+        allowed = json.loads(shown.stdout)
+        assert allowed["access"]["level"] == "restricted"
 
         again = cli(env, "index", str(REPO / "data" / "warehouse"), "--json")
         assert again.returncode == 0, again.stderr
