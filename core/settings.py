@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     embedding_max_chars: int = 1200
     # Embeddings cached by text hash; several data dirs (eval stores) may share one cache file.
     embedding_cache_path: Path | None = None
+    # First start: index sparse-only (keyword search at once) and let the index owner (assistant serve) fill the
+    # dense vectors in the background; progress in /readyz. `make demo` turns it on.
+    dense_backfill: bool = False
 
     # Sparse (BM25-style) terms. Syllables + pairs, k1 0.9, avgdl 300 (terms a chunk) were chosen on the ALQAC
     # train split (sparse-only MRR@10 0.873 vs 0.866 with underthesea words added; docs/retrieval.md).

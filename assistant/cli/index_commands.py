@@ -55,6 +55,9 @@ def index(
                 indexer.reset()
             report = indexer.index(sources, prune_roots=list(paths) if prune else None,
                                              progress=not as_json and sys.stderr.isatty()).as_dict()
+            if not settings.dense_backfill:  # no service owns the index: fill what an earlier run left sparse-only
+                runtime.dense_backfill().drain()
+            report["dense_pending"] = runtime.backlog.count()
     show_report(report, as_json)
 
 
@@ -68,6 +71,9 @@ def show_report(report: dict[str, Any], as_json: bool) -> None:
             f"gỡ bỏ {report.get('removed', 0)} · từ chối {len(report['rejected'])} · {report['chunks']} đoạn · "
             f"{report['seconds']:.1f} giây"
         )
+        if report.get("dense_pending"):
+            typer.echo(f"{report['dense_pending']} đoạn chờ vector ngữ nghĩa: đã tìm được theo từ khoá; "
+                       "`assistant serve` bổ sung vector ở chế độ nền (tiến độ: /readyz)")
         for rejection in report["rejected"]:
             typer.echo(f"từ chối: {rejection['path']}: {rejection['reason']}", err=True)
     if report["rejected"]:

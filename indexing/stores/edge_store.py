@@ -10,7 +10,7 @@ exposes for the indexer to call after a bulk load.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -102,7 +102,7 @@ class EdgeStore(FilteredReads):
                 qe.Point(
                     p.id,
                     {
-                        DENSE: list(p.dense),
+                        **({DENSE: list(p.dense)} if p.dense is not None else {}),
                         SPARSE: qe.SparseVector(list(p.sparse.indices), list(p.sparse.values)),
                     },
                     p.payload,
@@ -111,6 +111,25 @@ class EdgeStore(FilteredReads):
             ]
             shard.update(qe.UpdateOperation.upsert_points(batch))
         shard.flush()
+
+    def set_dense(self, vectors: Mapping[str, Sequence[float]]) -> list[str]:
+        shard = self._require()
+
+        def update(ids: list[str]) -> None:
+            shard.update(qe.UpdateOperation.update_vectors([qe.PointVectors(i, {DENSE: list(vectors[i])})
+                                                            for i in ids]))
+
+        missing: list[str] = []
+        try:
+            update(list(vectors))
+        except Exception:  # one id is gone (its document was removed meanwhile): the others one by one
+            for chunk_id in vectors:
+                try:
+                    update([chunk_id])
+                except Exception:
+                    missing.append(chunk_id)
+        shard.flush()
+        return missing
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         if not chunk_ids:
