@@ -102,8 +102,9 @@ def main() -> None:
         hits = httpx.post(f"{base}/v1/search", json={"query": "thời hạn giải quyết thủ tục cấp giấy phép"},
                           headers={"Authorization": f"Bearer {token}"}, timeout=60).json()["hits"]
         dense = httpx.get(f"{base}/readyz", timeout=10).json()["dense"]
-        mark(f"search answered: {len(hits)} hits, first {hits[0]['citation'] if hits else '—'!r}; dense {dense['pending_chunks']}/{dense['chunks']} chunks "
-             "still waiting")
+        first = hits[0]["citation"] if hits else "—"
+        mark(f"search answered: {len(hits)} hits, first {first!r}; "
+             f"dense {dense['pending_chunks']}/{dense['chunks']} chunks still waiting")
         if args.wait_dense:
             while dense["pending_chunks"]:
                 time.sleep(5)

@@ -81,7 +81,7 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.1)
         embedder = TimedEmbedder(OpenAIEmbedder(f"{url}/v1", "multilingual-e5-small-q4", query_prefix="",
-                                                passage_prefix="", send_input_type=True))
+                                                passage_prefix="", send_input_type=True, timeout_s=600))
         rt = Runtime(Settings(data_dir=work / "data", embedder="openai", embedding_base_url=f"{url}/v1",
                               embedding_model="multilingual-e5-small-q4"), embedder=embedder)
         load_before = Path("/proc/loadavg").read_text().split()[:3]

@@ -44,8 +44,10 @@ class Settings(BaseSettings):
     embedding_base_url: str | None = None  # e.g. http://tei:80/v1
     embedding_model: str = "intfloat/multilingual-e5-small"  # the served model's name
     embedding_api_key: SecretStr = SecretStr("EMPTY")
-    embedding_batch_size: int = 64  # texts per request, and at most embedding_batch_chars characters
-    embedding_batch_chars: int = 48_000
+    # Texts per request, and at most embedding_batch_chars characters: small enough that a CPU server (one
+    # request at a time) answers each within the timeout even while others queue.
+    embedding_batch_size: int = 32
+    embedding_batch_chars: int = 16_000
     embedding_concurrency: int = 2  # requests in flight at once
     embedding_timeout_s: float = 60.0
     embedding_max_retries: int = 3  # on timeouts, connection errors, 408/409/429 and 5xx, 0.5 s doubling

@@ -62,8 +62,8 @@ class OpenAIEmbedder:
     against every answer). Vectors are L2-normalised here whatever the server does.
     """
 
-    def __init__(self, base_url: str, model: str, *, api_key: SecretStr | str = "EMPTY", batch_size: int = 64,
-                 batch_chars: int = 48_000, concurrency: int = 2, timeout_s: float = 60.0, max_retries: int = 3,
+    def __init__(self, base_url: str, model: str, *, api_key: SecretStr | str = "EMPTY", batch_size: int = 32,
+                 batch_chars: int = 16_000, concurrency: int = 2, timeout_s: float = 60.0, max_retries: int = 3,
                  backoff_s: float = 0.5, query_prefix: str = "query: ", passage_prefix: str = "passage: ",
                  send_input_type: bool = False, dim: int | None = None) -> None:
         if not base_url or not base_url.startswith(("http://", "https://")):
