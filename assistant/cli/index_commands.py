@@ -57,7 +57,9 @@ def index(
                                              progress=not as_json and sys.stderr.isatty()).as_dict()
             if not settings.dense_backfill:  # no service owns the index: fill what an earlier run left sparse-only
                 runtime.dense_backfill().drain()
-            report["dense_pending"] = runtime.backlog.count()
+            pending = runtime.backlog.count()
+            if pending:  # chunks written sparse-only (ASSISTANT_DENSE_BACKFILL): the service will fill them
+                report["dense_pending"] = pending
     show_report(report, as_json)
 
 
