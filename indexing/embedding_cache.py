@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from indexing.embedders import Embedder, make_embedder
+from indexing.embedders import Embedder, embedder_from_settings
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -30,7 +30,6 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, path: Path) -> None:
         self._inner = inner
         self.name = inner.name
-        self.dim = inner.dim
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(self.path), check_same_thread=False)
@@ -38,6 +37,11 @@ class CachedEmbedder:
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
         self._db.commit()
         self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        """The inner model's size (a remote service is asked on first use, not when the cache opens)."""
+        return self._inner.dim
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\x1f{text}".encode()).hexdigest()
@@ -77,6 +81,9 @@ class CachedEmbedder:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
 
 
 def embedding_cache_path(settings: Settings) -> Path:
@@ -86,5 +93,4 @@ def embedding_cache_path(settings: Settings) -> Path:
 
 def cached_embedder(settings: Settings) -> CachedEmbedder:
     """The runtime's default embedder: the configured model behind the SQLite embedding cache."""
-    return CachedEmbedder(make_embedder(settings.embedder, settings.embedding_model_path),
-                          embedding_cache_path(settings))
+    return CachedEmbedder(embedder_from_settings(settings), embedding_cache_path(settings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from core.documents import Chunk, Document, content_hash
 from core.errors import RejectedInput, SecretDocument
 from core.secrecy import document_stamp, secrecy_reason
 from indexing.chunking import chunk_document
+from indexing.dense_backlog import DenseBacklog
 from indexing.embedders import Embedder
 from indexing.index_fingerprint import (
     INDEX_FORMAT_VERSION,
@@ -78,6 +80,14 @@ class Indexer:
     settings: Settings | None = None
     vocabulary: MarkVocabulary | None = None  # syllable counts for restoring marks on questions
     observers: list[IndexObserver] = field(default_factory=list)  # records kept beside the chunks
+    # Set: points are written sparse-only and their dense vectors left to the owner's backfill (a first start
+    # searches by keywords at once; indexing.dense_backfill). The backlog is also kept current when not set.
+    backlog: DenseBacklog | None = None
+    defer_dense: bool = False
+
+    def __post_init__(self) -> None:
+        if self.defer_dense and self.backlog is None:
+            raise ValueError("defer_dense needs a backlog to record the chunks whose vectors come later")
 
     def current_settings(self) -> dict[str, str]:
         """What this indexer encodes with (the components win over ``settings`` where both say)."""
@@ -106,6 +116,8 @@ class Indexer:
                 observer.document_removed(doc_id)
         if self.vocabulary is not None:
             self.vocabulary.clear()
+        if self.backlog is not None:
+            self.backlog.clear()
         current = self.current_settings()
         self.manifest.record_index_settings(current, fingerprint(current))
 
@@ -164,7 +176,8 @@ class Indexer:
         if previous and previous.content_hash == fingerprint and previous.pending_hash is None:
             return "unchanged", len(previous.chunk_ids)
         doc, chunks = chunk_document(doc, self.max_chunk_chars)
-        points = self._points(doc, chunks)
+        texts = [c.embedding_text()[: self.embedding_max_chars] for c in chunks]
+        points = self._points(doc, chunks, texts)
         if self.vocabulary is not None:
             self.vocabulary.add(c.embedding_text() for c in chunks)
         new_ids = [p.id for p in points]
@@ -172,8 +185,11 @@ class Indexer:
                                    metadata=doc.metadata, access=doc.access.payload())
         if conflicts is not None and doc.metadata.get("metadata_conflicts"):
             conflicts.extend({"path": doc.source or doc.doc_id, **c} for c in doc.metadata["metadata_conflicts"])
-        for start in range(0, len(points), 256):
-            self.store.upsert(points[start : start + 256])
+        with self.backlog.writing if self.backlog is not None else nullcontext():
+            for start in range(0, len(points), 256):
+                self.store.upsert(points[start : start + 256])
+            if self.backlog is not None:  # before done: a crash here leaves the document pending, re-indexed
+                self.backlog.put(doc.doc_id, list(zip(new_ids, texts, strict=True)) if self.defer_dense else [])
         if previous:
             stale = (set(previous.chunk_ids) | set(previous.pending_chunk_ids)) - set(new_ids)
             if stale:
@@ -183,17 +199,16 @@ class Indexer:
             observer.document_indexed(doc, chunks)
         return ("updated" if previous and previous.content_hash else "added"), len(points)
 
-    def _points(self, doc: Document, chunks: list[Chunk]) -> list[StoredPoint]:
+    def _points(self, doc: Document, chunks: list[Chunk], texts: list[str]) -> list[StoredPoint]:
         ids = [c.chunk_id for c in chunks]
         if len(set(ids)) != len(ids):
             raise RejectedInput("hai đoạn trùng đường dẫn trích dẫn (duplicate citation paths)")
-        texts = [c.embedding_text()[: self.embedding_max_chars] for c in chunks]
-        dense = self.embedder.embed_documents(texts)
+        dense = None if self.defer_dense else self.embedder.embed_documents(texts)
         chash = content_hash(doc.text or repr(doc.record))
         return [
             StoredPoint(
                 id=chunk.chunk_id,
-                dense=dense[i].tolist(),
+                dense=dense[i].tolist() if dense is not None else None,
                 sparse=self.sparse.encode_document(chunk.embedding_text()),
                 payload=build_payload(doc, chunk, i, chash),
             )
@@ -227,6 +242,8 @@ class Indexer:
         if ids:
             self.store.delete(ids)
         self.manifest.remove(doc_id)
+        if self.backlog is not None:
+            self.backlog.forget(doc_id)
         for observer in self.observers:
             observer.document_removed(doc_id)
         return True

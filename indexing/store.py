@@ -6,7 +6,7 @@ principal, and each implementation turns it into a Qdrant filter applied in ever
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -47,7 +47,7 @@ class SparseVec:
 @dataclass
 class StoredPoint:
     id: str  # UUID string, stable from doc id + citation path
-    dense: list[float]
+    dense: list[float] | None  # None: written sparse-only, its vector comes later (``set_dense``)
     sparse: SparseVec
     payload: dict[str, Any]
 
@@ -84,6 +84,10 @@ class VectorStore(Protocol):
     def upsert(self, points: Sequence[StoredPoint]) -> None: ...
 
     def delete(self, chunk_ids: Sequence[str]) -> None: ...
+
+    def set_dense(self, vectors: Mapping[str, Sequence[float]]) -> list[str]:
+        """Give existing points their dense vector (payload and sparse vector kept); returns the ids skipped
+        because no such point exists (removed meanwhile)."""
 
     def search(
         self,

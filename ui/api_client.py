@@ -174,6 +174,10 @@ class ApiClient:
     def healthz(self) -> dict[str, Any]:
         return self._request("GET", "/v1/healthz")
 
+    def readiness(self) -> dict[str, Any]:
+        """``/v1/readyz``: checks, and ``dense`` (chunks still waiting for their dense vector)."""
+        return self._request("GET", "/v1/readyz")
+
     # -- asking ----------------------------------------------------------------------------------------
     @staticmethod
     def _ask_body(question: str, conversation_id: str | None, filters: dict[str, Any] | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from assistant.api.deps import AdminPrincipal, State
@@ -13,6 +14,20 @@ from assistant.api.metrics import CONTENT_TYPE
 from assistant.api.schemas import HealthOut
 
 log = logging.getLogger("assistant.api")
+
+
+class DenseProgressOut(BaseModel):
+    """Dense vectors still to fill after a sparse-first index (keyword search works meanwhile)."""
+
+    chunks: int  # points in the index
+    pending_chunks: int  # of them still without a dense vector
+    pending_documents: int
+    filled_chunks: int  # by this process since it started
+    error: str | None = None  # the backfill's last failure (embedding service down…)
+
+
+class ReadyOut(HealthOut):
+    dense: DenseProgressOut | None = None
 health_router = APIRouter(tags=["health"])
 metrics_router = APIRouter(tags=["health"])
 
@@ -23,15 +38,21 @@ def healthz() -> dict:
     return {"status": "ok"}
 
 
-@health_router.get("/readyz", response_model=HealthOut, responses={503: {"model": HealthOut}})
+@health_router.get("/readyz", response_model=ReadyOut, responses={503: {"model": ReadyOut}})
 def readyz(request: Request) -> JSONResponse:
-    """The store answers and the SQL database answers."""
+    """The store answers and the SQL database answers. ``dense`` says how many chunks still wait for their
+    dense vector after a sparse-first index: search works meanwhile (keywords for those), so it is no check."""
     state = getattr(request.app.state, "api", None)
     checks = {"store": "not started", "database": "not started"}
+    dense = None
     if state is not None:
         try:
-            state.runtime.store.count()
+            chunks = state.runtime.store.count()
             checks["store"] = "ok"
+            progress = state.backfill.status()
+            dense = {"chunks": chunks, "pending_chunks": progress.pending_chunks,
+                     "pending_documents": progress.pending_documents, "filled_chunks": progress.filled_chunks,
+                     "error": progress.error}
         except Exception as exc:
             log.warning("readyz: store check failed: %s", type(exc).__name__)
             checks["store"] = "error"
@@ -43,7 +64,7 @@ def readyz(request: Request) -> JSONResponse:
             log.warning("readyz: database check failed: %s", type(exc).__name__)
             checks["database"] = "error"
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
+    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks, "dense": dense},
                         status_code=200 if ready else 503)
 
 

@@ -16,6 +16,7 @@ from assistant.retention import RetentionJob, RetentionPolicy
 from assistant.retrieval import Retriever
 from assistant.runtime import Runtime
 from core.settings import Settings
+from indexing.dense_backfill import DenseBackfill
 
 
 @dataclass
@@ -36,8 +37,10 @@ class ApiState:
     stateless_answerer: Answerer  # OpenAI-compatible calls without a conversation id
     retriever: Retriever
     retention: RetentionJob  # purges expired records at start and daily
+    backfill: DenseBackfill  # fills the dense vectors of chunks indexed sparse-only (first start)
 
     def close(self) -> None:
+        self.backfill.stop()
         self.retention.stop()
         self.worker.stop()
         if self.owns_runtime:
@@ -60,6 +63,9 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
         worker.start()
     retention = RetentionJob(runtime.sessions, RetentionPolicy.from_settings(settings))
     retention.start()
+    backfill = runtime.dense_backfill()  # this process owns the index: it fills what was indexed sparse-only
+    if not settings.index_read_only:  # a read-only replica's copy is filled where it was made, never here
+        backfill.start()
     return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=secret,
                     users=UsersDirectory(settings.users_file), limiter=RateLimiter(settings.rate_limit_per_minute),
                     login_limiter=RateLimiter(settings.login_rate_limit_per_minute),
@@ -68,4 +74,4 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
                     login_gate=VerificationGate(settings.login_concurrency), trusted_proxies=trusted,
                     metrics=metrics, worker=worker,
                     answerer=runtime.answerer(), stateless_answerer=runtime.answerer(remember=False),
-                    retriever=runtime.retriever(), retention=retention)
+                    retriever=runtime.retriever(), retention=retention, backfill=backfill)

@@ -55,6 +55,11 @@ def index(
                 indexer.reset()
             report = indexer.index(sources, prune_roots=list(paths) if prune else None,
                                              progress=not as_json and sys.stderr.isatty()).as_dict()
+            if not settings.dense_backfill:  # no service owns the index: fill what an earlier run left sparse-only
+                runtime.dense_backfill().drain()
+            pending = runtime.backlog.count()
+            if pending:  # chunks written sparse-only (ASSISTANT_DENSE_BACKFILL): the service will fill them
+                report["dense_pending"] = pending
     show_report(report, as_json)
 
 
@@ -72,6 +77,9 @@ def show_report(report: dict[str, Any], as_json: bool) -> None:
             typer.echo(f"mâu thuẫn: {c['path']}: {c['field']}: văn bản ghi «{c['text']}», "
                        f"{'bảng thông tin' if c.get('origin') == 'metadata_table' else 'nguồn'} ghi «{c['source']}» "
                        "(giữ theo văn bản)")
+        if report.get("dense_pending"):
+            typer.echo(f"{report['dense_pending']} đoạn chờ vector ngữ nghĩa: đã tìm được theo từ khoá; "
+                       "`assistant serve` bổ sung vector ở chế độ nền (tiến độ: /readyz)")
         for rejection in report["rejected"]:
             typer.echo(f"từ chối: {rejection['path']}: {rejection['reason']}", err=True)
     if report["rejected"]:

@@ -8,7 +8,7 @@ a few tens of thousands of points. The store takes ownership of the client: ``cl
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -114,11 +114,20 @@ class QdrantStore(FilteredReads):
         for start in range(0, len(points), UPSERT_BATCH):
             batch = [
                 models.PointStruct(
-                    id=p.id, vector={DENSE: list(p.dense), SPARSE: _sparse(p.sparse)}, payload=p.payload
+                    id=p.id, payload=p.payload,
+                    vector={**({DENSE: list(p.dense)} if p.dense is not None else {}), SPARSE: _sparse(p.sparse)},
                 )
                 for p in points[start : start + UPSERT_BATCH]
             ]
             self.client.upsert(self.collection, points=batch, wait=True)
+
+    def set_dense(self, vectors: Mapping[str, Sequence[float]]) -> list[str]:
+        found = {str(r.id) for r in self.client.retrieve(self.collection, ids=list(vectors), with_payload=False)}
+        missing = [i for i in vectors if i not in found]
+        present = [models.PointVectors(id=i, vector={DENSE: list(v)}) for i, v in vectors.items() if i in found]
+        if present:
+            self.client.update_vectors(self.collection, points=present, wait=True)
+        return missing
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:

@@ -8,7 +8,7 @@ writes batch by batch, so a search waits at most for one batch, never for a whol
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from indexing.store import Hit, SearchFilter, SearchMode, SparseVec, StoredPoint, VectorStore
@@ -28,6 +28,10 @@ class SerializedStore:
     def upsert(self, points: Sequence[StoredPoint]) -> None:
         with self._lock:
             self.inner.upsert(points)
+
+    def set_dense(self, vectors: Mapping[str, Sequence[float]]) -> list[str]:
+        with self._lock:
+            return self.inner.set_dense(vectors)
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         with self._lock:

@@ -90,7 +90,7 @@ def create_snapshot(settings: Settings, out: Path | None = None, keep_on_server:
         else:
             store = open_embedded_store(settings)
             try:
-                store.flush()  # edge: every write already flushes; this makes the guarantee explicit
+                store.flush()  # edge: the segments on disk, not only the write-ahead log
                 folder = store.directory
                 if folder is None or not folder.is_dir():
                     raise ConfigurationError(f"chưa có chỉ mục tại {folder or local_index_dir(settings)}")

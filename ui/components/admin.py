@@ -65,8 +65,25 @@ def _upload(client: ApiClient, call: Callable[..., Any]) -> None:
                 st.success(f"Đã nhận tệp «{uploaded.name}». Mã tiến trình: {job}")
 
 
+def dense_progress(dense: Any) -> tuple[float, str] | None:
+    """(fraction done, line) while dense vectors are being filled after a first start; None when all are in."""
+    if not isinstance(dense, dict) or not dense.get("pending_chunks"):
+        return None
+    total, pending = int(dense.get("chunks") or 0), int(dense["pending_chunks"])
+    done = max(0, total - pending)
+    line = (f"Đang bổ sung vector ngữ nghĩa: {done}/{total} đoạn ({dense.get('pending_documents', 0)} văn bản "
+            "còn chờ). Trong lúc này, các văn bản đó vẫn tìm được theo từ khoá; kết quả theo nghĩa có dần.")
+    if dense.get("error"):
+        line += f" Lỗi gần nhất: {dense['error']}"
+    return (done / total if total else 0.0), line
+
+
 def _documents(client: ApiClient, call: Callable[..., Any]) -> None:
     st.button("Làm mới", key="admin_docs_refresh", icon=":material/refresh:")
+    ready = call(client.readiness)
+    progress = dense_progress((ready or {}).get("dense"))
+    if progress is not None:
+        st.progress(progress[0], text=progress[1])
     data = call(client.documents)
     if data is None:
         return
