@@ -59,6 +59,7 @@ class Prepared:
     sources: list[Source]
     evidence: dict[str, float] = field(default_factory=dict)
     sufficient: bool = True
+    condensed: str = ""  # the standalone question as typed (no marks restored): what must-match reads
 
 
 @dataclass
@@ -106,7 +107,7 @@ class Answerer:
             or evidence["coverage"] >= self.config.refusal_min_coverage
         )
         # The writer and the TTHC field answers read the question with its marks back (search used both forms).
-        return Prepared(question, marked, conv_id, sources, evidence, sufficient)
+        return Prepared(question, marked, conv_id, sources, evidence, sufficient, condensed=standalone)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
@@ -150,9 +151,13 @@ class Answerer:
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
                "standalone_question": prepared.standalone}
         warnings: list[str] = []
-        record = record_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
-            if prepared.sufficient else None
-        if not prepared.sufficient:
+        # A record the question names answers past the evidence gate: must-match is the stronger test (a
+        # question typed without marks stays under the dense and term thresholds).
+        condensed = prepared.condensed or prepared.standalone
+        catalogue = self.retriever.procedures
+        record = record_reply(condensed, prepared.sources, asked=prepared.question,
+                              naming=catalogue.naming(condensed) if catalogue is not None else None)
+        if record is None and not prepared.sufficient:
             result = self._refusal(prepared)
         elif record is not None and not record.found:  # must-match: never answer from another procedure
             yield {"event": "token", "text": record.text}
