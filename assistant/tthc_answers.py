@@ -117,8 +117,10 @@ def answer_from(best: Candidate, question: str, sources: list[Source], asked: st
     parts = []
     for name in names:
         lines = [line for line in _lines_for(name, best.fields, channel) if line] or [NO_DATA]
-        if not parts:  # the marker stands after the first fact, which its quote must support (citations.supports)
-            lines = [f"{lines[0]} [{source.marker}]", *lines[1:]]
+        if not parts:  # the marker stands after the first fact, which its quote must support (citations.supports);
+            # a channel verdict ("Không: …") is the answer's own reading, the channel line after it is the fact
+            at = 1 if name == "channel" and channel and len(lines) > 1 else 0
+            lines = [*lines[:at], f"{lines[at]} [{source.marker}]", *lines[at + 1:]]
         parts.append(f"{TITLES[name]}:\n" + "\n".join(f"- {line}" for line in lines))
     header = f"Theo thủ tục {best.fields['ma_thu_tuc']} «{title}»:"
     facts = {"status": "answered", "ma_thu_tuc": best.fields["ma_thu_tuc"], "fields": names, "channel": channel,
