@@ -33,6 +33,7 @@ class ProcedureCatalogue:
     titles: Callable[[], Sequence[tuple[str, str]]]
     limit: int = 3
     _cached: tuple[tuple[tuple[str, str], ...], dict[str, float]] = field(default=((), {}), repr=False)
+    _last: tuple[str, int, Naming] | None = field(default=None, repr=False)  # the retriever's and the answer's
 
     def __post_init__(self) -> None:
         if self.limit < 1:
@@ -55,9 +56,13 @@ class ProcedureCatalogue:
         if not mentions_procedure(question):
             return Naming("none")
         titles, weights = self._current()
+        if self._last is not None and self._last[:2] == (question, id(titles)):
+            return self._last[2]
         scored = [(fields, match_score(question, fields, weights))
                   for fields in (_fields(doc_id, title) for doc_id, title in titles)]
-        return decide(question, scored)
+        naming = decide(question, scored)
+        self._last = (question, id(titles), naming)
+        return naming
 
     def named(self, question: str) -> list[str]:
         """The doc_ids of the procedures to open first: the one named, or the ones it fits equally."""

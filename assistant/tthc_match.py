@@ -39,6 +39,7 @@ _ASKING_PLAIN = [[strip_diacritics(w) for w in p] for p in _ASKING_PHRASES]
 _CODE = re.compile(r"\b\d\.\d{6}\b")
 
 
+@lru_cache(maxsize=4096)
 def _typed_plain(text: str) -> bool:
     """True for a question typed without any Vietnamese mark: compare it on diacritic-free syllables."""
     return strip_diacritics(text) == normalize_text(text).lower()
