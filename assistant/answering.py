@@ -62,6 +62,7 @@ class Prepared:
     sufficient: bool = True
     user_id: str = ""
     new_conversation: bool = False  # stored with the first exchange, not before (nothing half-written)
+    condensed: str = ""  # the standalone question as typed (no marks restored): what must-match reads
 
 
 @dataclass
@@ -111,7 +112,7 @@ class Answerer:
         )
         # The writer and the TTHC field answers read the question with its marks back (search used both forms).
         return Prepared(question, marked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
-                        new_conversation=new)
+                        new_conversation=new, condensed=standalone)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
@@ -160,9 +161,13 @@ class Answerer:
             prepared.sources, prepared.sufficient = tasks.sources, True
             record = TthcReply(tasks.text, tasks.sources[0] if tasks.sources else None, tasks.facts)
         else:
-            record = record_reply(prepared.standalone, prepared.sources, asked=prepared.question) \
-                if prepared.sufficient else None
-        if not prepared.sufficient:
+            # A record the question names answers past the evidence gate: must-match is the stronger test (a
+            # question typed without marks stays under the dense and term thresholds).
+            condensed = prepared.condensed or prepared.standalone
+            catalogue = self.retriever.procedures
+            record = record_reply(condensed, prepared.sources, asked=prepared.question,
+                                  naming=catalogue.naming(condensed) if catalogue is not None else None)
+        if record is None and not prepared.sufficient:
             result = self._refusal(prepared)
         elif record is not None and not record.found:  # must-match: never answer from another procedure
             yield {"event": "token", "text": record.text}

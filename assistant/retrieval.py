@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.reference_lookup import ReferenceLookup, ReferenceMatch
+from assistant.tthc_catalogue import ProcedureCatalogue
 from core.access import Principal
 from core.vietnamese import normalize_text
 from indexing.embedders import Embedder
 from indexing.mark_vocabulary import MarkVocabulary
 from indexing.sparse_encoder import SparseEncoder, typed_with_marks
-from indexing.store import Hit, SearchFilter, SearchMode, VectorStore
+from indexing.store import Hit, SearchFilter, SearchMode, SparseVec, VectorStore
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Retriever:
     fusion: str = "dbsf"
     references: ReferenceLookup | None = None
     restorer: MarkVocabulary | None = None
+    procedures: ProcedureCatalogue | None = None  # the procedure a question names is always a candidate
 
     def dense_text(self, query: str) -> str:
         """What the dense model should read: a question typed without marks gets them back from the index's
@@ -80,6 +82,7 @@ class Retriever:
         # query without sparse terms to dense: nothing of that is repeated here.
         hits = self.store.search(flt=flt, dense=dense, sparse=sparse, mode=mode, limit=top_k,
                                  prefetch_limit=max(self.prefetch_limit, top_k), fusion=self.fusion)
+        hits = self._named_procedures_first(query, flt, dense, sparse, mode, top_k, hits)
         match = self.references.lookup(query, flt) if self.references is not None else None
         if match is None or match.doc_id is None:
             return hits
@@ -88,6 +91,18 @@ class Retriever:
             first = self.store.search(flt=replace(flt, doc_ids=(match.doc_id,)), dense=dense, sparse=sparse,
                                       mode=mode, limit=top_k, prefetch_limit=max(self.prefetch_limit, top_k),
                                       fusion=self.fusion)
+        return _first(first, hits, top_k)
+
+    def _named_procedures_first(self, query: str, flt: SearchFilter, dense: list[float] | None,
+                                sparse: SparseVec | None, mode: SearchMode, top_k: int, hits: list[Hit]) -> list[Hit]:
+        """The chunks of the procedures the query names by title, read through the same filter, ranked first."""
+        named = self.procedures.named(query) if self.procedures is not None else []
+        named = [d for d in named if not flt.doc_ids or d in flt.doc_ids]
+        if not named:
+            return hits
+        first = self.store.search(flt=replace(flt, doc_ids=tuple(named)), dense=dense, sparse=sparse,
+                                  mode=mode, limit=top_k, prefetch_limit=max(self.prefetch_limit, top_k),
+                                  fusion=self.fusion)
         return _first(first, hits, top_k)
 
     def visible(self, chunk_ids: Sequence[str], principal: Principal) -> set[str]:

@@ -141,10 +141,15 @@ class Runtime:
         def titles() -> list[tuple[str, str]]:
             return [(e.doc_id, e.title) for e in self.manifest.entries()]
 
+        from assistant.tthc_catalogue import ProcedureCatalogue
+
+        def procedures() -> list[tuple[str, str]]:
+            return [(e.doc_id, e.title) for e in self.manifest.entries() if e.kind == "tthc"]
+
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
                          fusion=self.settings.fusion,
                          references=ReferenceLookup(self.store, titles, self.manifest.numbered),
-                         restorer=self.vocabulary)
+                         restorer=self.vocabulary, procedures=ProcedureCatalogue(procedures))
 
     def writer(self, llm: LLMBackend | None = None) -> AnswerWriter:
         """The LLM writer for ``llm`` (default: the configured backend), else the extractive writer."""

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answer_types import Source
-from assistant.tthc_match import Candidate, best_named, candidates
+from assistant.tthc_match import Candidate, Naming, best_named, candidates
 from assistant.tthc_questions import asked_channel, asked_fields, mentions_procedure
 from assistant.warehouse_match import warehouse_not_found
 from indexing.tthc_fields import TthcChannel, TthcFields
 
 NOT_FOUND = "Thủ tục bạn hỏi chưa có trong hệ thống (không khớp với thủ tục nào trong các nguồn bạn được xem)."
+AMBIGUOUS = "Câu hỏi khớp với nhiều thủ tục như nhau; bạn hỏi thủ tục nào?"
 NO_DATA = "Cổng dịch vụ công không ghi thông tin này"
 TITLES = {"time": "Thời hạn giải quyết", "fee": "Phí, lệ phí", "documents": "Thành phần hồ sơ",
           "agency": "Cơ quan thực hiện", "result": "Kết quả thực hiện", "subject": "Đối tượng thực hiện",
@@ -116,8 +117,10 @@ def answer_from(best: Candidate, question: str, sources: list[Source], asked: st
     parts = []
     for name in names:
         lines = [line for line in _lines_for(name, best.fields, channel) if line] or [NO_DATA]
-        if not parts:  # the marker stands after the first fact, which its quote must support (citations.supports)
-            lines = [f"{lines[0]} [{source.marker}]", *lines[1:]]
+        if not parts:  # the marker stands after the first fact, which its quote must support (citations.supports);
+            # a channel verdict ("Không: …") is the answer's own reading, the channel line after it is the fact
+            at = 1 if name == "channel" and channel and len(lines) > 1 else 0
+            lines = [*lines[:at], f"{lines[at]} [{source.marker}]", *lines[at + 1:]]
         parts.append(f"{TITLES[name]}:\n" + "\n".join(f"- {line}" for line in lines))
     header = f"Theo thủ tục {best.fields['ma_thu_tuc']} «{title}»:"
     facts = {"status": "answered", "ma_thu_tuc": best.fields["ma_thu_tuc"], "fields": names, "channel": channel,
@@ -135,25 +138,42 @@ def not_found(found: list[Candidate]) -> TthcReply:
     return TthcReply(text, None, facts)
 
 
-def tthc_reply(question: str, sources: list[Source], asked: str = "") -> TthcReply | None:
+def ambiguous(tied: list[Candidate]) -> TthcReply:
+    """The question fits several procedures equally: list them and ask which one (no answer, no citation)."""
+    lines = [f"- {c.fields['ma_thu_tuc']} «{c.fields.get('ten_thu_tuc', '')}»" for c in tied]
+    facts = {"status": "ambiguous", "suggestions": [c.fields["ma_thu_tuc"] for c in tied]}
+    return TthcReply(AMBIGUOUS + "\n" + "\n".join(lines), None, facts)
+
+
+def tthc_reply(question: str, sources: list[Source], asked: str = "",
+               naming: Naming | None = None) -> TthcReply | None:
     """Answer from the procedure the (standalone) question names; "not found" when the best-ranked source
     is a procedure but none of the retrieved ones is the one named; None for any other question.
-    ``asked`` is the user's own words when ``question`` was condensed from a follow-up."""
+    ``asked`` is the user's own words when ``question`` was condensed from a follow-up. ``naming`` is the
+    decision over every indexed title (``tthc_catalogue``); without it, the retrieved procedures decide."""
     if not sources or not mentions_procedure(question):
         return None
     found = candidates(question, sources)
     if not found:
         return None
-    best = best_named(question, found)
+    if naming is None:
+        best = best_named(question, found)
+    else:
+        by_code = {c.fields["ma_thu_tuc"]: c for c in found}
+        visible = [by_code[code] for code in naming.codes if code in by_code]
+        if naming.status == "ambiguous" and len(visible) > 1:
+            return ambiguous(visible)
+        best = visible[0] if visible else None
     if best is not None:
         return answer_from(best, question, sources, asked)
-    return not_found(found) if found[0].source is sources[0] else None
+    return not_found(found) if found[0].source is sources[0] or naming is not None and naming.codes else None
 
 
-def record_reply(question: str, sources: list[Source], asked: str = "") -> TthcReply | None:
+def record_reply(question: str, sources: list[Source], asked: str = "",
+                 naming: Naming | None = None) -> TthcReply | None:
     """The must-match rule for every kind of record: a procedure (``tthc_reply``), else a warehouse report
     of another period than the one asked ("not in the system", with the closest reports as suggestions)."""
-    reply = tthc_reply(question, sources, asked)
+    reply = tthc_reply(question, sources, asked, naming)
     if reply is not None:
         return reply
     report = warehouse_not_found(question, sources)

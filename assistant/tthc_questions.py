@@ -28,7 +28,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bthanh phan ho so\b|\bho so (gom|bao gom|can|phai co|co nhung|nhu the nao|ra sao|nhung gi|gi)\b"
         r"|\bgiay to\b|\b(can|phai) (mang|chuan bi|nop|co) (nhung |theo |cac )?(gi|giay|tai lieu|nhung gi)\b"
         r"|\bchuan bi (nhung |cac )?(gi|giay|ho so)\b|\bcan nhung gi\b|\bcan gi\b|\bnop nhung gi\b"
-        r"|\bmang theo\b|\bbo ho so\b|\btai lieu\b"),
+        r"|\bmang theo\b|\bbo ho so\b|\btai lieu\b|\bho so\b.*\bgom (nhung )?(gi|giay to gi)\b"),
     "agency": re.compile(
         r"\bco quan (nao|thuc hien|giai quyet|tiep nhan|co tham quyen|chiu trach nhiem)\b|\bo dau\b|\bdau nop\b"
         r"|\bnop (o|tai|ve) dau\b|\bai (tiep nhan|giai quyet|thu ly|xu ly|cap|phe duyet|tham dinh|thuc hien viec)\b"

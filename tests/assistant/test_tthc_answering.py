@@ -74,3 +74,26 @@ def test_follow_ups_ask_their_own_field_of_the_procedure_named_before(runtime: R
     online = answerer.ask("nộp trực tuyến được không?", principal, conversation_id=first.conversation_id)
     assert online.record["ma_thu_tuc"] == "1.013138" and online.record["fields"] == ["channel"]
     assert "Có: thủ tục này nhận hồ sơ qua kênh trực tuyến" in online.answer
+
+
+@pytest.mark.parametrize(("question", "code", "value"), [
+    ("dang ky nghia vu quan su tam vang can nhung giay to gi?", "1.013138", "Thành phần hồ sơ:"),
+    ("de nghi cong nhan liet si doi voi quan nhan dang tai ngu hy sinh mat bao lau?", "1.013174", "130 Ngày"),
+])
+def test_a_procedure_named_without_marks_is_retrieved_and_answered(runtime: Runtime, question: str, code: str,
+                                                                    value: str) -> None:
+    # The catalogue puts the named record's chunks first, and must-match lets it answer past the evidence gate.
+    hits = runtime.retriever().search(question, runtime.principal(USER), top_k=6)
+    assert hits and hits[0].payload["doc_id"] == f"tthc:{code}"
+    result = runtime.answerer().ask(question, runtime.principal(USER))
+    assert not result.refused and result.record["status"] == "answered" and result.record["ma_thu_tuc"] == code
+    assert value in result.answer and result.citations[0].doc_id == f"tthc:{code}"
+
+
+def test_a_procedure_the_asker_may_not_see_is_not_opened_by_its_title(runtime: Runtime) -> None:
+    from assistant.retrieval import Filters
+
+    # The title names 1.013138, but the search is narrowed to another document: nothing of 1.013138 comes back.
+    hits = runtime.retriever().search("Đăng ký nghĩa vụ quân sự tạm vắng mất bao lâu?", runtime.principal(USER),
+                                      filters=Filters(doc_ids=("tthc:1.013124",)), top_k=6)
+    assert hits and {h.payload["doc_id"] for h in hits} == {"tthc:1.013124"}

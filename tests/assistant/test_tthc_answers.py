@@ -106,3 +106,31 @@ def test_of_two_sibling_procedures_the_one_asked_answers() -> None:
     reply = tthc_reply("Đăng ký nghĩa vụ quân sự chuyển đến khi thay đổi nơi cư trú cần giấy tờ gì?",
                        sources_of("1.013134", "1.013137"))
     assert reply is not None and reply.facts["ma_thu_tuc"] == "1.013137"
+
+
+def test_a_channel_verdict_keeps_its_citation_on_the_channel_line() -> None:
+    from assistant.citations import check_citations
+
+    sources = sources_of(TAM_VANG)
+    reply = tthc_reply("Đăng ký nghĩa vụ quân sự tạm vắng nộp qua bưu điện được không?", sources)
+    assert reply is not None and reply.found and reply.facts["channel"] == "Dịch vụ bưu chính"
+    assert "- Không: thủ tục này không ghi nhận hồ sơ qua kênh dịch vụ bưu chính.\n" in reply.text
+    _, citations, removed = check_citations(reply.text, sources)
+    assert citations and removed == 0
+
+
+def test_the_catalogue_decision_is_followed_named_ambiguous_or_none() -> None:
+    from assistant.tthc_match import Naming
+
+    sources = sources_of(TRAN_DAU, TAM_VANG)
+    question = "Đăng ký nghĩa vụ quân sự tạm vắng mất bao lâu?"
+    reply = tthc_reply(question, sources, naming=Naming("named", (TAM_VANG,)))
+    assert reply is not None and reply.facts["ma_thu_tuc"] == TAM_VANG
+    reply = tthc_reply(question, sources, naming=Naming("ambiguous", (TAM_VANG, TRAN_DAU)))
+    assert reply is not None and not reply.found and reply.facts["status"] == "ambiguous"
+    assert set(reply.facts["suggestions"]) == {TAM_VANG, TRAN_DAU} and "Thời hạn giải quyết" not in reply.text
+    # Named, but its chunks are not among the sources (not visible to the asker): never another's answer.
+    reply = tthc_reply(question, sources_of(TRAN_DAU), naming=Naming("named", (TAM_VANG,)))
+    assert reply is not None and not reply.found and reply.text.startswith(NOT_FOUND)
+    reply = tthc_reply(question, sources, naming=Naming("none"))
+    assert reply is not None and not reply.found and reply.facts["status"] == "not_found"

@@ -17,6 +17,7 @@ CASES = [
     ("Làm thủ tục này tốn bao nhiêu tiền?", ["fee"]),
     ("Đăng ký nghĩa vụ quân sự tạm vắng cần mang theo gì?", ["documents"]),
     ("Hồ sơ đăng ký tạm vắng gồm những giấy tờ gì?", ["documents"]),
+    ("Hồ sơ đăng ký nghĩa vụ quân sự tạm vắng gồm những gì?", ["documents"]),  # the name between "hồ sơ" and "gồm"
     ("Ai tiếp nhận hồ sơ đăng ký nghĩa vụ quân sự tạm vắng?", ["agency"]),
     ("Nộp hồ sơ đăng ký tạm vắng ở đâu?", ["agency"]),
     ("Làm xong thủ tục tạm vắng thì nhận được gì?", ["result"]),
