@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from assistant.answering import Answerer
     from assistant.db import Sessions
     from assistant.llm.base import LLMBackend
+    from assistant.relation_store import RelationStore
     from assistant.retrieval import Retriever
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -114,6 +115,13 @@ class Runtime:
 
         return self._once("prompts", lambda: PromptSet.load(self.settings.prompts_dir))
 
+    @property
+    def relations(self) -> RelationStore:
+        """Legal relations and the validity computed from them, in the service's database."""
+        from assistant.relation_store import RelationStore
+
+        return self._once("relations", lambda: RelationStore(self.sessions))
+
     # -- assemblies ------------------------------------------------------------------------------------------
 
     def retriever(self) -> Retriever:
@@ -173,7 +181,13 @@ class Runtime:
 
     def index_observers(self) -> list[IndexObserver]:
         """The records kept beside the chunks, told of every document the indexer writes or removes."""
-        return []
+        from assistant.relations_observer import RelationsObserver
+
+        def chunk_ids(doc_id: str) -> list[str]:
+            entry = self.manifest.get(doc_id)
+            return list(entry.chunk_ids) if entry is not None else []
+
+        return [RelationsObserver(self.relations, self.store, chunk_ids)]
 
     # -- people ----------------------------------------------------------------------------------------------
 

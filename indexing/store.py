@@ -85,6 +85,10 @@ class VectorStore(Protocol):
 
     def delete(self, chunk_ids: Sequence[str]) -> None: ...
 
+    def set_payload(self, chunk_ids: Sequence[str], values: dict[str, Any]) -> None:
+        """Overwrite these payload keys of these points, keeping their vectors and other keys (a document's
+        validity changes when another document replaces it: no re-embedding)."""
+
     def search(
         self,
         *,
