@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from assistant.reference_lookup import ReferenceLookup, ReferenceMatch
 from core.access import Principal
@@ -24,6 +25,7 @@ class Filters:
     co_quan_ban_hanh: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
     in_force_only: bool = False
+    as_of: date | None = None  # prefer what was in force then (default: today)
 
     def for_principal(self, principal: Principal) -> SearchFilter:
         return SearchFilter(
@@ -80,6 +82,9 @@ class Retriever:
         # query without sparse terms to dense: nothing of that is repeated here.
         hits = self.store.search(flt=flt, dense=dense, sparse=sparse, mode=mode, limit=top_k,
                                  prefetch_limit=max(self.prefetch_limit, top_k), fusion=self.fusion)
+        from assistant.validity_notes import prefer_in_force
+
+        hits = prefer_in_force(hits, (filters or Filters()).as_of, date.today())
         match = self.references.lookup(query, flt) if self.references is not None else None
         if match is None or match.doc_id is None:
             return hits

@@ -134,7 +134,10 @@ class Runtime:
         from assistant.reference_lookup import ReferenceLookup
 
         def titles() -> list[tuple[str, str]]:
-            return [(e.doc_id, e.title) for e in self.manifest.entries()]
+            # Each legal document's own số hiệu first: "Quyết định 12/2025/QĐ-UBND" opens that decision, not
+            # the one whose title names it ("… sửa đổi … Quyết định số 12/2025/QĐ-UBND").
+            numbers = [(d.doc_id, d.so_hieu) for d in self.relations.documents() if d.so_hieu]
+            return numbers + [(e.doc_id, e.title) for e in self.manifest.entries()]
 
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
                          fusion=self.settings.fusion, references=ReferenceLookup(self.store, titles),

@@ -39,7 +39,7 @@ Sửa đổi, bổ sung một số điều của Quyết định số 12/2025/Q�
 Quyết định này có hiệu lực thi hành kể từ ngày 01 tháng 6 năm 2025.
 """
 
-RESTRICTED = AccessLabel(level="restricted", units=("Sở Nội vụ",))
+RESTRICTED = AccessLabel(level="restricted", units=("Sở Tài chính",))
 
 
 def decision(doc_id: str, so_hieu: str, title: str, text: str, effective: str,
