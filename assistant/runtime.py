@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from assistant.db import Sessions
     from assistant.llm.base import LLMBackend
     from assistant.relation_store import RelationStore
+    from assistant.relations_observer import RelationsObserver
     from assistant.retrieval import Retriever
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -184,13 +185,17 @@ class Runtime:
 
     def index_observers(self) -> list[IndexObserver]:
         """The records kept beside the chunks, told of every document the indexer writes or removes."""
+        return [self.relations_observer()]
+
+    def relations_observer(self) -> RelationsObserver:
+        """Relations and validity kept in step with the index (also used by the pháp điển import)."""
         from assistant.relations_observer import RelationsObserver
 
         def chunk_ids(doc_id: str) -> list[str]:
             entry = self.manifest.get(doc_id)
             return list(entry.chunk_ids) if entry is not None else []
 
-        return [RelationsObserver(self.relations, self.store, chunk_ids)]
+        return RelationsObserver(self.relations, self.store, chunk_ids)
 
     # -- people ----------------------------------------------------------------------------------------------
 

@@ -137,10 +137,9 @@ def source_disagreements(relations: Iterable[Relation]) -> list[str]:
         if not read or not pair[0]:
             continue
         read_dieu = {u.dieu for r in read for u in r.units}
-        some = any(r.scope == "một số điều" for r in read)
-        for rel in rels:
+        for rel in rels:  # a text naming no unit at all ("sửa đổi một số điều") cannot be compared by unit
             missing = [u.label for u in rel.units if u.dieu not in read_dieu]
-            if missing and not some:
+            if missing and read_dieu:
                 notes.append(f"pháp điển ghi {rel.actor_so_hieu} tác động {', '.join(missing)} của "
                              f"{rel.target_so_hieu}, văn bản sửa đổi không nêu")
             dates = {r.effective for r in read if r.effective}

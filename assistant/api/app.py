@@ -20,6 +20,7 @@ from assistant.api import (
     routes_conversations,
     routes_documents,
     routes_local,
+    routes_relations,
 )
 from assistant.api.deps import current_caller
 from assistant.api.errors import install_error_handlers
@@ -75,7 +76,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(health_router, prefix="/v1", include_in_schema=False)
     app.include_router(routes_auth.router, responses=ERROR_RESPONSES)
     authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
-    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_documents, routes_local):
+    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_relations, routes_documents,
+                   routes_local):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)
     app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)

@@ -12,6 +12,7 @@ from assistant.cli import index_commands, query_commands, service_commands
 from assistant.cli.common import EXIT_REJECTED
 from assistant.cli.people_commands import apikey_app, users_app
 from assistant.cli.records_commands import records_app
+from assistant.cli.relations_commands import import_relations, relations
 from assistant.cli.store_commands import audit_app, collection_app, snapshot_app
 from evals.cli import eval_app
 
@@ -32,6 +33,12 @@ app.add_typer(records_app, name="records")
 app.add_typer(snapshot_app, name="snapshot")
 app.add_typer(collection_app, name="collection")
 app.add_typer(eval_app, name="eval")
+# Merge note: when documents_commands.documents_app exists, these two commands join it and this group goes.
+documents_app = typer.Typer(help="Văn bản trong hệ thống: quan hệ, hiệu lực.", no_args_is_help=True,
+                            add_completion=False)
+documents_app.command("relations")(relations)
+documents_app.command("import-relations")(import_relations)
+app.add_typer(documents_app, name="documents")
 
 
 def main() -> None:
