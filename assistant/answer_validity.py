@@ -23,6 +23,7 @@ class ValidityNotes:
 
     notes: dict[int, list[str]] = field(default_factory=dict)
     companions: dict[int, list[int]] = field(default_factory=dict)
+    lead: str = ""  # "Hiệu lực: … còn hiệu lực …" when the question asks about the named document's validity
 
 
 def with_validity(sources: list[Source], principal: Principal, as_of: date | None, today: date,

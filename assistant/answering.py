@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer_types import AnswerResult, Source
+from assistant.answer_types import AnswerResult, Citation, Source
 from assistant.answer_validity import ValidityNotes, cited_validity, with_validity
 from assistant.answer_writers import AnswerWriter, ExtractiveWriter, count_tokens
 from assistant.checked_stream import checked_tokens
@@ -20,12 +20,13 @@ from assistant.citations import check_citations, mentions_no_answer
 from assistant.conversations import ConversationStore, Turn
 from assistant.history_access import withhold_unseeable
 from assistant.llm.base import LLMError
-from assistant.missing_reference import missing_reply
+from assistant.missing_reference import known_fate, missing_reply
 from assistant.prompts import render_sources
+from assistant.relation_store import RelationStore
 from assistant.rerankers import Reranker
 from assistant.retrieval import Filters, Retriever
 from assistant.tthc_answers import record_reply
-from assistant.validity_notes import question_date
+from assistant.validity_notes import asks_validity, question_date, status_line
 from core.access import Principal
 from core.errors import AssistantError
 from core.vietnamese import normalize_text, sparse_terms
@@ -79,6 +80,7 @@ class Answerer:
     reranker: Reranker | None = None
     config: AnswerConfig = field(default_factory=AnswerConfig)
     fallback: AnswerWriter = field(default_factory=ExtractiveWriter)
+    relations: RelationStore | None = None  # what indexed texts say about a document that is not indexed
 
     @property
     def backend_name(self) -> str:
@@ -113,7 +115,17 @@ class Answerer:
         sources, notes = with_validity(sources, principal, filters.as_of, date.today(),
                                        lambda ids: self.retriever.store.get(ids, SearchFilter(principal=principal)),
                                        _source)
-        missing = missing_reply(self.retriever.reference(standalone, principal, filters))
+        match = self.retriever.reference(standalone, principal, filters)
+        missing = missing_reply(match)
+        if match is not None and match.doc_id is not None and asks_validity(standalone):  # "… còn hiệu lực không"
+            head = match.hits[:1] or self.retriever.store.doc_chunks(match.doc_id, SearchFilter(principal=principal))
+            if head:
+                notes.lead = status_line(head[0].payload, filters.as_of, date.today())
+        if missing and match is not None and self.relations is not None:
+            fate, told = known_fate(self.relations, match, lambda ids: self.retriever.store.get(
+                ids, SearchFilter(principal=principal)), _source)
+            if told:
+                missing, sources, sufficient = f"{missing} {fate}", told, True
         sufficient = bool(sources) and (
             evidence["similarity"] >= self.config.refusal_min_similarity
             or evidence["coverage"] >= self.config.refusal_min_coverage
@@ -169,6 +181,10 @@ class Answerer:
             yield {"event": "token", "text": prepared.missing}
             result = self._refusal(prepared)
             result.answer = prepared.missing
+            if prepared.sufficient and "[1]" in prepared.missing:  # the indexed clause that names its fate
+                result.refused = False
+                result.citations = [Citation(s.marker, s.chunk_id, s.doc_id, s.title, s.so_hieu, s.citation,
+                                             " ".join(s.text.split())[:300], s.validity) for s in prepared.sources]
         elif not prepared.sufficient:
             result = self._refusal(prepared)
         elif record is not None and not record.found:  # must-match: never answer from another procedure
@@ -210,6 +226,8 @@ class Answerer:
         notes, beside = cited_validity(citations, prepared.sources, prepared.validity)
         citations = citations + beside  # the amending clauses, cited next to what they amend
         warnings += [n for n in notes if n not in warnings]
+        if prepared.validity.lead:  # the question asks whether the named document is in force
+            answer = prepared.validity.lead + "\n\n" + answer
         if any(w.startswith("Lưu ý:") for w in warnings):
             answer = answer + "\n\n" + "\n".join(w for w in warnings if w.startswith("Lưu ý:"))
         return AnswerResult(answer=answer, citations=citations, refused=False,

@@ -168,7 +168,8 @@ class Runtime:
                               embedding_max_chars=s.embedding_max_chars)
         return Answerer(retriever=self.retriever(), embedder=self.embedder, writer=writer or self.writer(),
                         conversations=ConversationStore(self.sessions) if remember else None,
-                        reranker=make_reranker(s.reranker, s.reranker_model_path), config=config)
+                        reranker=make_reranker(s.reranker, s.reranker_model_path), config=config,
+                        relations=self.relations)
 
     def indexer(self) -> Indexer:
         return Indexer(

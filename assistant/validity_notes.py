@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.validity import changes_of_unit, status_at
+from assistant.validity import changes_at, changes_of_unit, status_at
 from core.access import Principal
 from core.legal_relations import KIND_LABELS
 from core.so_hieu import parse_so_hieu
@@ -49,12 +49,29 @@ def status_of(payload: dict[str, Any], as_of: date | None, today: date) -> str:
     return status_at(payload, as_of, today)
 
 
-def prefer_in_force(hits: Sequence[Hit], as_of: date | None, today: date) -> list[Hit]:
-    """Hits in force on ``as_of`` (or of unknown status) first, each group in its own order."""
-    def out(hit: Hit) -> bool:
-        return status_of(hit.payload, as_of, today) in (VALIDITY_EXPIRED, VALIDITY_NOT_YET)
+def _replacers(hit: Hit) -> set[str]:
+    return {c.get("by_doc_id") for c in hit.payload.get("thay_the_boi") or [] if c.get("by_doc_id")}
 
-    return [h for h in hits if not out(h)] + [h for h in hits if out(h)]
+
+def prefer_in_force(hits: Sequence[Hit], as_of: date | None, today: date) -> list[Hit]:
+    """Text in force on ``as_of`` ahead of the text it replaced (or, for a past date, of the text that later
+    replaced it). Only a replacing pair is reordered: an expired text never drops behind unrelated hits, so
+    a question about it still finds it (with its note)."""
+    out = list(hits)
+    for hit in list(out):
+        status = status_of(hit.payload, as_of, today)
+        if status == VALIDITY_EXPIRED:
+            better = _replacers(hit)
+        elif status == VALIDITY_NOT_YET:
+            better = {str(x.payload.get("doc_id")) for x in out if hit.payload.get("doc_id") in _replacers(x)}
+        else:
+            continue
+        here = out.index(hit)
+        later = [i for i, x in enumerate(out) if x.payload.get("doc_id") in better and i > here]
+        if later:
+            out.pop(here)
+            out.insert(later[-1], hit)
+    return out
 
 
 def _day(iso: str | None) -> str:
@@ -127,6 +144,15 @@ def source_notes(payload: dict[str, Any], principal: Principal, as_of: date | No
         else:
             found.notes.append(f"Lưu ý: {units} của {title} đã được {KIND_LABELS[change['kind']]}{since} bởi một "
                                "văn bản không thuộc phạm vi bạn được xem.")
+    unit_actors = {c.get("by") for c in changes_of_unit(payload, fields, as_of, today)}
+    broad = [c for c in changes_at(payload, as_of, today) if not c.get("units") and c.get("by") not in unit_actors
+             and c["kind"] == "amends"]
+    shown = [c for c in broad if payload_allows(c.get("access"), principal)]
+    if shown and status != VALIDITY_EXPIRED:
+        listed = ", ".join(f"{document_name(c['by'])}" + (f" (từ ngày {_day(c['from'])})" if c.get("from") else "")
+                           for c in shown)
+        found.notes.append(f"Lưu ý: {title} đã được sửa đổi, bổ sung một số điều bởi {listed}; nội dung trích dẫn "
+                           "có thể đã được sửa đổi.")
     if as_of is not None and status == VALIDITY_NOT_YET:
         found.notes.append("Lưu ý: văn bản áp dụng tại thời điểm đó (nếu có) chưa có trong hệ thống.")
     if as_of is not None and status not in (VALIDITY_NOT_YET, VALIDITY_EXPIRED):
@@ -142,3 +168,25 @@ def source_notes(payload: dict[str, Any], principal: Principal, as_of: date | No
             found.notes.append(f"Lưu ý: đây là nội dung {name} tại thời điểm {_day(as_of.isoformat())}; sau đó đã "
                                "được sửa đổi, bổ sung.")
     return found
+
+
+_ASKS_VALIDITY = re.compile(r"\b(?:con|het|co) hieu luc\b|\bthay the\b|\bsua doi\b|\bbai bo\b|\bhieu luc tu\b")
+_STATUS_WORDS = {"con_hieu_luc": "còn hiệu lực", "het_hieu_luc": "đã hết hiệu lực",
+                 "chua_co_hieu_luc": "chưa có hiệu lực", "chua_ro": "chưa rõ hiệu lực (hệ thống chưa có đủ thông tin)"}
+
+
+def asks_validity(question: str) -> bool:
+    """"… còn hiệu lực không", "được thay thế bởi văn bản nào", "đã được sửa đổi chưa"."""
+    return bool(_ASKS_VALIDITY.search(strip_marks(question).lower()))
+
+
+def status_line(payload: dict[str, Any], as_of: date | None, today: date) -> str:
+    """"Quyết định … (12/2025/QĐ-UBND): còn hiệu lực (có hiệu lực từ ngày 01/03/2025)." for the date asked."""
+    title = str(payload.get("title") or payload.get("doc_id") or "")
+    if payload.get("so_hieu") and str(payload["so_hieu"]) not in title:
+        title = f"{title} ({payload['so_hieu']})"
+    status = status_of(payload, as_of, today) or "chua_ro"
+    when = f" tại thời điểm {_day(as_of.isoformat())}" if as_of else ""
+    since = f" (có hiệu lực từ ngày {_day(payload['hieu_luc_tu'])})" if payload.get("hieu_luc_tu") and \
+        status == "con_hieu_luc" else ""
+    return f"Hiệu lực: {title} {_STATUS_WORDS.get(status, status)}{when}{since}."

@@ -22,7 +22,7 @@ _EXPIRES = re.compile(r"\bhet hieu luc\b")
 _REPLACES = re.compile(r"\bthay\s+the\b(?!\s+bang\b)")
 _REPEALS = re.compile(r"\bbai bo\b")
 _AMENDS = re.compile(r"\b(?:sua doi(?:\s*,\s*bo sung)?|bo sung)\b"
-                     r"(?=\s+(?:cac\s+|mot so\s+|ten\s+)?(?:diem|khoan|dieu))")
+                     rf"(?=\s+(?:cac\s+|mot so\s+|ten\s+)?(?:diem|khoan|dieu|danh muc|phu luc|muc|{TYPES}\s))")
 _DESCRIBED = re.compile(r"\b(?:da|duoc|bi|viec|dang)\s+(?:duoc\s+)?$")
 _CLAUSE_START = re.compile(r"(?:^|[;.:]\s)\s*(?:dieu\s+\d+[a-z]?\.\s*|\d+[a-z]?\.\s*|[a-z]\)\s*)?$")
 _AMENDER_LIST = re.compile(r"\bda\s+duoc\s+sua\s+doi|\bduoc\s+sua\s+doi")
@@ -44,7 +44,8 @@ def find_targets(nfc: str, low: str) -> list[Found]:
         if found.start < previous:
             continue  # "QH13" inside "10/2012/QH13" read again as a type code
         gap = low[previous:found.start]
-        if _AMENDER_LIST.search(gap) or re.search(r"\b(?:sua doi|bo sung|huong dan|quy dinh chi tiet)\b", gap):
+        if _AMENDER_LIST.search(gap) or (kept and re.search(r"\b(?:sua doi|bo sung|huong dan|quy dinh chi tiet)\b",
+                                                              gap)):
             listing = True
         elif not (listing and _SEPARATOR.match(gap)):
             listing = False
@@ -158,8 +159,12 @@ class RelationReader:
                 units = [Unit(dieu, None, d) for d in diems]
         some = bool(re.search(r"\bmot so (?:dieu|khoan)\b", head_low))
         if units or some or targets:
+            # Anything named before the document other than the verbs ("một số điểm trong Mục IX …") is a
+            # part of it: only "Bãi bỏ Quyết định số …" with nothing before the number touches the whole.
+            rest = re.sub(rf"[\s,]|\b(?:sua doi|bo sung|cua|toan bo|va|so|{TYPES})\b", "", head_low)
+            part = re.sub(r"\s+số\s*$", "", head.strip(" ,")) if rest and not units and not some else ""
             self.add(kind, target, name, clause, chunk_id, nfc[:seg_end], tuple(units),
-                     "một số điều" if some and not units else "")
+                     "một số điều" if some and not units else part[:200])
         return Level(target, name, units[0].dieu if len(units) == 1 and units[0].khoan is None else None)
 
 

@@ -94,3 +94,19 @@ def test_a_named_document_not_in_the_system_is_said_so_and_not_answered_from_ano
     assert unit.refused and "không có Điều 9" in unit.answer
     found = ask(replaced, "Điều 3 Quyết định 12/2025/QĐ-UBND quy định thời hạn giải quyết hồ sơ thế nào?")
     assert not found.refused and found.citations[0].doc_id == "qd-12-2025"
+
+
+def test_a_missing_document_replaced_by_an_indexed_one_is_told_with_the_clause(tmp_path: Path) -> None:
+    rt = make_runtime(tmp_path, new_decision(access=RESTRICTED))
+    try:
+        question = "Quyết định 45/2023/QĐ-UBND còn hiệu lực không?"
+        told = ask(rt, question, user="stc.vuthihoa")
+        assert "Văn bản 45/2023/QĐ-UBND chưa có trong hệ thống" in told.answer
+        assert "văn bản 45/2023/QĐ-UBND hết hiệu lực từ ngày 01/03/2025" in told.answer
+        assert not told.refused and [c.doc_id for c in told.citations] == ["qd-12-2025"]
+        assert told.citations[0].citation.startswith("Điều 6")
+        outsider = ask(rt, question, user="syt.lethicuc")  # the clause is in a decision they may not read
+        assert outsider.refused and "chưa có trong hệ thống" in outsider.answer
+        assert "hết hiệu lực" not in outsider.answer and outsider.citations == []
+    finally:
+        rt.close()
