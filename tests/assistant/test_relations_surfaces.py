@@ -115,3 +115,10 @@ def test_api_relations_follow_access(env: Path) -> None:
         old = client.get("/v1/documents/qd-45-2023/relations", headers=outsider)
         assert old.status_code == 200 and old.json()["validity"] == "het_hieu_luc" and "12/2025" not in old.text
         assert client.get("/v1/documents/qd-45-2023/relations").status_code == 401
+        question = "Thời hạn giải quyết hồ sơ đăng ký hộ kinh doanh trực tuyến là bao nhiêu ngày làm việc?"
+        then = client.post("/v1/ask", json={"question": question, "filters": {"as_of": "2024-06-01"}},
+                           headers=login("stc.vuthihoa"))
+        assert then.status_code == 200 and then.json()["sources"][0]["doc_id"] == "qd-45-2023"
+        bad = client.post("/v1/ask", json={"question": question, "filters": {"as_of": "hôm qua"}},
+                          headers=login("stc.vuthihoa"))
+        assert bad.status_code == 422 and "as_of" in bad.text
