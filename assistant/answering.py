@@ -6,28 +6,33 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
 
-from assistant.answer_types import AnswerResult, Source
+from assistant.answer_types import AnswerResult, Citation, Source
+from assistant.answer_validity import ValidityNotes, cited_validity, with_validity
 from assistant.answer_writers import AnswerWriter, ExtractiveWriter, count_tokens
 from assistant.checked_stream import checked_tokens
 from assistant.citations import check_citations, mentions_no_answer
 from assistant.conversations import ConversationStore, Turn
 from assistant.history_access import withhold_unseeable
 from assistant.llm.base import LLMError
+from assistant.missing_reference import known_fate, missing_reply
 from assistant.prompts import render_sources
+from assistant.relation_store import RelationStore
 from assistant.rerankers import Reranker
 from assistant.retrieval import Filters, Retriever
 from assistant.task_answers import TaskAnswerer
 from assistant.tthc_answers import TthcReply, record_reply
+from assistant.validity_notes import asks_validity, question_date, status_line
 from core.access import Principal
 from core.errors import AssistantError
 from core.vietnamese import normalize_text, sparse_terms
 from indexing.embedders import Embedder
-from indexing.store import VALIDITY_EXPIRED, VALIDITY_NOT_YET, Hit
+from indexing.store import Hit, SearchFilter
 
 MAX_QUESTION_CHARS = 2000
 REFUSAL_MESSAGE = (
@@ -63,6 +68,8 @@ class Prepared:
     user_id: str = ""
     new_conversation: bool = False  # stored with the first exchange, not before (nothing half-written)
     condensed: str = ""  # the standalone question as typed (no marks restored): what must-match reads
+    validity: ValidityNotes = field(default_factory=ValidityNotes)
+    missing: str | None = None  # the question names a document (or unit) that is not in the system
 
 
 @dataclass
@@ -78,6 +85,7 @@ class Answerer:
     config: AnswerConfig = field(default_factory=AnswerConfig)
     fallback: AnswerWriter = field(default_factory=ExtractiveWriter)
     tasks: TaskAnswerer | None = None  # questions about assigned tasks, answered from the task records
+    relations: RelationStore | None = None  # what indexed texts say about a document that is not indexed
 
     @property
     def backend_name(self) -> str:
@@ -98,6 +106,9 @@ class Answerer:
         standalone = self.writer.condense(question, history)
         marked = self.retriever.dense_text(standalone)  # marks restored on a question typed without them
         qvec = self.embedder.embed_query(marked)
+        filters = filters or Filters()
+        if filters.as_of is None and (asked := question_date(standalone)) is not None:
+            filters = replace(filters, as_of=asked)
         hits = self.retriever.search(standalone, principal, filters=filters, top_k=self.config.candidates,
                                      mode=self.config.mode, query_vector=qvec.tolist())  # type: ignore[arg-type]
         if self.reranker is not None:
@@ -106,13 +117,27 @@ class Answerer:
         sources = [_source(i + 1, h) for i, h in enumerate(hits)]
         _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
         evidence = self._evidence(marked, qvec, sources)
+        sources, notes = with_validity(sources, principal, filters.as_of, date.today(),
+                                       lambda ids: self.retriever.store.get(ids, SearchFilter(principal=principal)),
+                                       _source)
+        match = self.retriever.reference(standalone, principal, filters)
+        missing = missing_reply(match)
+        if match is not None and match.doc_id is not None and asks_validity(standalone):  # "… còn hiệu lực không"
+            head = match.hits[:1] or self.retriever.store.doc_chunks(match.doc_id, SearchFilter(principal=principal))
+            if head:
+                notes.lead = status_line(head[0].payload, filters.as_of, date.today())
+        if missing and match is not None and self.relations is not None:
+            fate, told = known_fate(self.relations, match, lambda ids: self.retriever.store.get(
+                ids, SearchFilter(principal=principal)), _source)
+            if told:
+                missing, sources, sufficient = f"{missing} {fate}", told, True
         sufficient = bool(sources) and (
             evidence["similarity"] >= self.config.refusal_min_similarity
             or evidence["coverage"] >= self.config.refusal_min_coverage
         )
         # The writer and the TTHC field answers read the question with its marks back (search used both forms).
         return Prepared(question, marked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
-                        new_conversation=new, condensed=standalone)
+                        new_conversation=new, condensed=standalone, validity=notes, missing=missing)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
@@ -167,7 +192,16 @@ class Answerer:
             catalogue = self.retriever.procedures
             record = record_reply(condensed, prepared.sources, asked=prepared.question,
                                   naming=catalogue.naming(condensed) if catalogue is not None else None)
-        if record is None and not prepared.sufficient:
+        if prepared.missing and tasks is None and (record is None or not record.found):
+            # never answer from another document as if it were the one named
+            yield {"event": "token", "text": prepared.missing}
+            result = self._refusal(prepared)
+            result.answer = prepared.missing
+            if prepared.sufficient and "[1]" in prepared.missing:  # the indexed clause that names its fate
+                result.refused = False
+                result.citations = [Citation(s.marker, s.chunk_id, s.doc_id, s.title, s.so_hieu, s.citation,
+                                             " ".join(s.text.split())[:300], s.validity) for s in prepared.sources]
+        elif record is None and not prepared.sufficient:
             result = self._refusal(prepared)
         elif record is not None and not record.found:  # must-match: never answer from another procedure
             yield {"event": "token", "text": record.text}
@@ -205,12 +239,11 @@ class Answerer:
             refusal.invalid_markers_removed = removed
             refusal.warnings = warnings
             return refusal
-        for c in citations:
-            if c.validity in (VALIDITY_EXPIRED, VALIDITY_NOT_YET):
-                state = "đã hết hiệu lực" if c.validity == VALIDITY_EXPIRED else "chưa có hiệu lực"
-                note = f"Lưu ý: {c.title} ({c.so_hieu or c.doc_id}) {state}."
-                if note not in warnings:
-                    warnings.append(note)
+        notes, beside = cited_validity(citations, prepared.sources, prepared.validity)
+        citations = citations + beside  # the amending clauses, cited next to what they amend
+        warnings += [n for n in notes if n not in warnings]
+        if prepared.validity.lead:  # the question asks whether the named document is in force
+            answer = prepared.validity.lead + "\n\n" + answer
         if any(w.startswith("Lưu ý:") for w in warnings):
             answer = answer + "\n\n" + "\n".join(w for w in warnings if w.startswith("Lưu ý:"))
         return AnswerResult(answer=answer, citations=citations, refused=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from assistant.reference_lookup import ReferenceLookup, ReferenceMatch
 from assistant.tthc_catalogue import ProcedureCatalogue
@@ -25,6 +26,7 @@ class Filters:
     co_quan_ban_hanh: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()
     in_force_only: bool = False
+    as_of: date | None = None  # prefer what was in force then (default: today)
 
     def for_principal(self, principal: Principal) -> SearchFilter:
         return SearchFilter(
@@ -83,6 +85,9 @@ class Retriever:
         hits = self.store.search(flt=flt, dense=dense, sparse=sparse, mode=mode, limit=top_k,
                                  prefetch_limit=max(self.prefetch_limit, top_k), fusion=self.fusion)
         hits = self._named_procedures_first(query, flt, dense, sparse, mode, top_k, hits)
+        from assistant.validity_notes import prefer_in_force
+
+        hits = prefer_in_force(hits, (filters or Filters()).as_of, date.today())
         match = self.references.lookup(query, flt) if self.references is not None else None
         if match is None or match.doc_id is None:
             return hits

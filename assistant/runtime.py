@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from assistant.answering import Answerer
     from assistant.db import Sessions
     from assistant.llm.base import LLMBackend
+    from assistant.relation_store import RelationStore
+    from assistant.relations_observer import RelationsObserver
     from assistant.retrieval import Retriever
     from assistant.task_store import TaskStore
 
@@ -127,6 +129,13 @@ class Runtime:
 
         return self._once("prompts", lambda: PromptSet.load(self.settings.prompts_dir))
 
+    @property
+    def relations(self) -> RelationStore:
+        """Legal relations and the validity computed from them, in the service's database."""
+        from assistant.relation_store import RelationStore
+
+        return self._once("relations", lambda: RelationStore(self.sessions))
+
     # -- assemblies ------------------------------------------------------------------------------------------
 
     def retriever(self) -> Retriever:
@@ -139,7 +148,10 @@ class Runtime:
         from assistant.reference_lookup import ReferenceLookup
 
         def titles() -> list[tuple[str, str]]:
-            return [(e.doc_id, e.title) for e in self.manifest.entries()]
+            # Each legal document's own số hiệu first: "Quyết định 12/2025/QĐ-UBND" opens that decision, not
+            # the one whose title names it ("… sửa đổi … Quyết định số 12/2025/QĐ-UBND").
+            numbers = [(d.doc_id, d.so_hieu) for d in self.relations.documents() if d.so_hieu]
+            return numbers + [(e.doc_id, e.title) for e in self.manifest.entries()]
 
         from assistant.tthc_catalogue import ProcedureCatalogue
 
@@ -177,7 +189,7 @@ class Runtime:
         return Answerer(retriever=self.retriever(), embedder=self.embedder, writer=writer or self.writer(),
                         conversations=ConversationStore(self.sessions) if remember else None,
                         reranker=make_reranker(s.reranker, s.reranker_model_path), config=config,
-                        tasks=TaskAnswerer(self.task_store()))
+                        tasks=TaskAnswerer(self.task_store()), relations=self.relations)
 
     def indexer(self) -> Indexer:
         return Indexer(
@@ -196,7 +208,7 @@ class Runtime:
 
     def index_observers(self) -> list[IndexObserver]:
         """The records kept beside the chunks, told of every document the indexer writes or removes."""
-        return [self.task_store()]
+        return [self.task_store(), self.relations_observer()]
 
     def units(self) -> UnitDirectory:
         """The province's unit list with the users file's units, for reading and asking about tasks."""
@@ -210,6 +222,16 @@ class Runtime:
         from assistant.task_store import TaskStore
 
         return self._once("task_store", lambda: TaskStore(self.sessions, self.units()))
+
+    def relations_observer(self) -> RelationsObserver:
+        """Relations and validity kept in step with the index (also used by the pháp điển import)."""
+        from assistant.relations_observer import RelationsObserver
+
+        def chunk_ids(doc_id: str) -> list[str]:
+            entry = self.manifest.get(doc_id)
+            return list(entry.chunk_ids) if entry is not None else []
+
+        return RelationsObserver(self.relations, self.store, chunk_ids)
 
     # -- people ----------------------------------------------------------------------------------------------
 

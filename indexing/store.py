@@ -89,6 +89,10 @@ class VectorStore(Protocol):
         """Give existing points their dense vector (payload and sparse vector kept); returns the ids skipped
         because no such point exists (removed meanwhile)."""
 
+    def set_payload(self, chunk_ids: Sequence[str], values: dict[str, Any]) -> None:
+        """Overwrite these payload keys of these points, keeping their vectors and other keys (a document's
+        validity changes when another document replaces it: no re-embedding)."""
+
     def search(
         self,
         *,

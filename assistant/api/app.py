@@ -21,6 +21,7 @@ from assistant.api import (
     routes_document_records,
     routes_documents,
     routes_local,
+    routes_relations,
     routes_tasks,
 )
 from assistant.api.deps import current_caller
@@ -78,8 +79,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(health_router, prefix="/v1", include_in_schema=False)
     app.include_router(routes_auth.router, responses=ERROR_RESPONSES)
     authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
-    # Order matters: ".../{doc_id}/chunks" (browse) and "/documents/jobs/{id}" come before "/documents/{doc_id}".
-    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_documents,
+    # Order matters: ".../{doc_id}/chunks" (browse), ".../{doc_id}/relations" and "/documents/jobs/{id}" come
+    # before "/documents/{doc_id}".
+    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_relations, routes_documents,
                    routes_document_records, routes_local, routes_tasks):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)

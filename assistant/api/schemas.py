@@ -3,6 +3,7 @@ oversized or malformed input is a 422 before any work is done."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,11 +32,12 @@ class FiltersIn(Strict):
     co_quan_ban_hanh: list[ShortText] = Field(default_factory=list, max_length=20)
     doc_ids: list[ShortText] = Field(default_factory=list, max_length=50)
     in_force_only: bool = False
+    as_of: date | None = Field(default=None, description="prefer the text in force on this date (default today)")
 
     def to_filters(self) -> Filters:
         return Filters(kinds=tuple(self.kinds), loai_van_ban=tuple(self.loai_van_ban), linh_vuc=tuple(self.linh_vuc),
                        co_quan_ban_hanh=tuple(self.co_quan_ban_hanh), doc_ids=tuple(self.doc_ids),
-                       in_force_only=self.in_force_only)
+                       in_force_only=self.in_force_only, as_of=self.as_of)
 
 
 def filters_of(value: FiltersIn | None) -> Filters | None:

@@ -12,6 +12,7 @@ import typer
 
 from assistant.cli.common import fail, local_runtime, print_json, reported, service_client
 from assistant.cli.query_commands import check_user
+from assistant.cli.relations_commands import import_relations, relations
 from assistant.document_catalog import document_record, record_lines, record_row, visible_documents
 from core.access import Principal
 from core.settings import Settings
@@ -62,3 +63,7 @@ def show_document(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (do
         return
     for line in record_lines(record):
         typer.echo(line)
+
+
+documents_app.command("relations")(relations)  # relations and validity: assistant.cli.relations_commands
+documents_app.command("import-relations")(import_relations)

@@ -52,7 +52,10 @@ def access(
     except (OSError, ValueError) as exc:
         fail(str(exc))
     probe_rows = probe_rows[:limit] if limit else probe_rows
-    extra = list(PLANTED_DOCUMENTS) if planted else []
+    from evals.validity_documents import VALIDITY_DOCUMENTS
+
+    # The planted injection, and a public decision replaced by a restricted one (validity notes must not leak).
+    extra = [*PLANTED_DOCUMENTS, *VALIDITY_DOCUMENTS] if planted else []
 
     def run(store: EvalStore) -> dict[str, Any]:
         from evals.access_channels import (

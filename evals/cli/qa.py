@@ -49,6 +49,7 @@ def qa(
     from evals.qa_eval import run_qa
     from evals.task_scoring import is_task_question, score_tasks, summarize_tasks
     from evals.tthc_scoring import is_tthc_question, score_tthc, summarize_tthc
+    from evals.validity_scoring import is_validity_question, score_validity, summarize_validity
 
     settings = Settings()
     b = load_bench_or_none(bench)
@@ -60,9 +61,11 @@ def qa(
         data = run_qa(answerer.ask, rows, b.qrels if b is not None else {}, principal,
                       backend=answerer.backend_name, corpus_ids=corpus_ids,
                       extra=lambda q, r: score_tthc(q, r) if is_tthc_question(q) else (
-                          score_tasks(q, r) if is_task_question(q) else None))
+                          score_tasks(q, r) if is_task_question(q) else (
+                              score_validity(q, r) if is_validity_question(q) else None)))
         data["metrics"]["tthc"] = summarize_tthc(data["per_question"])
         data["metrics"]["tasks"] = summarize_tasks(data["per_question"])
+        data["metrics"]["validity"] = summarize_validity(data["per_question"])
         return data
 
     opts = BenchOptions(settings, bench, corpus, user, split, limit, cache_queries, as_json)
@@ -77,6 +80,8 @@ def summary_text(data: dict[str, Any]) -> str:
         detail = (f"accuracy {e['accuracy']}" if "accuracy" in e and e["accuracy"] is not None
                   else ("accuracy n/a (extractive)" if "accuracy" in e else f"EM {e['em']} · F1 {e['f1']}"))
         text.append(f"  {qtype:<12} n={e['n']:<4} {detail} · từ chối {e['refusal_rate']}")
+    if v := m.get("validity"):
+        text.append(f"hiệu lực văn bản: n={v['n']} · đúng {v['accuracy']}")
     if t := m.get("tthc"):
         text.append(f"thủ tục: đúng trường {t['field_accuracy']} · đúng giá trị {t['value_accuracy']} · "
                     f"từ chối nhầm {t['false_refusal_rate']} · trả lời sai thủ tục {t['wrong_procedure_answers']} · "

@@ -135,6 +135,10 @@ class QdrantStore(FilteredReads):
                 self.collection, points_selector=models.PointIdsList(points=list(chunk_ids)), wait=True
             )
 
+    def set_payload(self, chunk_ids: Sequence[str], values: dict[str, Any]) -> None:
+        if chunk_ids:
+            self.client.set_payload(self.collection, payload=dict(values), points=list(chunk_ids), wait=True)
+
     def flush(self) -> None:
         """Nothing to do: local mode persists each write before returning, a server keeps its own files."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from indexing.store import Hit, SearchFilter, SearchMode, SparseVec, StoredPoint, VectorStore
 
@@ -36,6 +36,10 @@ class SerializedStore:
     def delete(self, chunk_ids: Sequence[str]) -> None:
         with self._lock:
             self.inner.delete(chunk_ids)
+
+    def set_payload(self, chunk_ids: Sequence[str], values: dict[str, Any]) -> None:
+        with self._lock:
+            self.inner.set_payload(chunk_ids, values)
 
     def search(self, *, flt: SearchFilter, dense: Sequence[float] | None = None, sparse: SparseVec | None = None,
                mode: SearchMode = "hybrid", limit: int = 10, prefetch_limit: int = 50,

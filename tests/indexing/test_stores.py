@@ -264,6 +264,24 @@ def test_reupsert_replaces_payload(store: VectorStore) -> None:
     assert hit.payload["linh_vuc"] == "tư pháp"
 
 
+def test_set_payload_changes_validity_and_keeps_vectors_and_other_fields(store: VectorStore) -> None:
+    """A document replaced by a newer one gets its validity fields rewritten; its vectors stay as they were."""
+    ids = [cid("khai-sinh")]
+    before = query(store, "khai-sinh", CONG_AN, "dense")
+    store.set_payload(ids, {"validity": VALIDITY_EXPIRED, "thay_the_boi": [{"by": "12/2025/QĐ-UBND"}]})
+    store.set_payload([], {"validity": VALIDITY_IN_FORCE})  # nothing to update: no error
+    (hit,) = store.get(ids, SearchFilter(principal=CONG_AN))
+    assert hit.payload["validity"] == VALIDITY_EXPIRED
+    assert hit.payload["thay_the_boi"] == [{"by": "12/2025/QĐ-UBND"}]
+    assert hit.payload["text"] == dict((n, t) for n, t, _ in CHUNKS)["khai-sinh"]
+    after = query(store, "khai-sinh", CONG_AN, "dense")
+    assert [h.chunk_id for h in after] == [h.chunk_id for h in before]
+    assert after[0].score == pytest.approx(before[0].score)
+    narrowed = store.search(flt=SearchFilter(principal=CONG_AN, in_force_only=True), dense=vec(INDEX["khai-sinh"]),
+                            mode="dense", limit=50)
+    assert cid("khai-sinh") not in {h.chunk_id for h in narrowed}
+
+
 # --- ranking ---------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,73 @@
+"""``assistant documents relations DOC_ID`` and ``assistant documents import-relations PATH``: a legal
+document's relations, validity and history as a user may see them; the Bộ pháp điển's records imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli.common import fail, local_runtime, print_json, refuse_while_served, reported
+from assistant.relations_view import document_relations
+from core.settings import Settings
+
+
+def relations(
+    doc_id: Annotated[str, typer.Argument(help="Mã văn bản (doc_id)")],
+    user: Annotated[str, typer.Option("--user", help="User id from the users file")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What DOC_ID replaces, amends, guides or is based on, what replaced or amended it, and its validity."""
+    settings = Settings()
+    with local_runtime(settings) as runtime:
+        found = document_relations(runtime.relations, doc_id, runtime.principal(user))
+    if found is None:
+        fail(f"{doc_id}: không có văn bản pháp luật này trong hệ thống (hoặc bạn không có quyền xem)")
+    if as_json:
+        print_json(found)
+        return
+    show(found)
+
+
+def show(found: dict[str, Any]) -> None:
+    typer.echo(f"{found['title']} ({found['so_hieu'] or found['doc_id']}): {found['validity']}"
+               + (f", hết hiệu lực từ {found['expired_from']}" if found["expired_from"] else ""))
+    typer.echo("Lịch sử: " + " → ".join(found["history"]))
+    for row in found["relations"]:
+        arrow = "→" if row["direction"] == "outgoing" else "←"
+        units = f" {', '.join(row['units'])}" if row["units"] else ""
+        other = row["target_so_hieu"] or row["target_name"] if row["direction"] == "outgoing" else row["actor_so_hieu"]
+        typer.echo(f"  {arrow} {row['label']}{units} {other}  [{row['clause'] or '-'}; {row['source']}"
+                   + (f"; từ {row['effective']}" if row["effective"] else "") + "]")
+    for note in found["disagreements"]:
+        typer.echo(f"  ! {note}")
+
+
+def import_relations(
+    path: Annotated[Path, typer.Argument(help="Thư mục phapdien-relations hoặc tệp TSV")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Import the Bộ pháp điển's sửa đổi / bổ sung / bãi bỏ records (replacing an earlier import) and update
+    the validity of the indexed documents they touch."""
+    from assistant.relations_import import import_relations as run_import
+    from connectors.phapdien import PhapdienRelations
+
+    settings = Settings()
+    refuse_while_served(settings, "nhập quan hệ văn bản")
+    connector = PhapdienRelations(path)
+    if not connector.path.is_file():
+        fail(f"{connector.path}: không tìm thấy tệp")
+    with local_runtime(settings) as runtime, reported():
+        report = run_import(runtime.relations_observer(), connector)
+    if as_json:
+        print_json(report)
+        return
+    typer.echo(f"Đã nhập {report['imported']} quan hệ; {len(report['rejected'])} dòng bị từ chối; "
+               f"{len(report['documents'])} văn bản trong hệ thống bị tác động, "
+               f"{report['points_updated']} đoạn cập nhật.")
+    for row in report["rejected"][:20]:
+        typer.echo(f"  {row['path']}: {row['reason']}", err=True)
+    for doc_id, notes in report["disagreements"].items():
+        for note in notes:
+            typer.echo(f"  ! {doc_id}: {note}")

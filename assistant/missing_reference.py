@@ -1,0 +1,61 @@
+"""The reply when a question names a document or unit that is not in the system ("Điều 5 Nghị định
+99/2099/NĐ-CP"): say so, and do not answer from another document as if it were that one.
+
+A document the asker may not see resolves to nothing, exactly like one that is not indexed, so the reply
+reveals nothing about it. A law named by title only ("Điều 3 luật hôn nhân gia đình") is not refused when no
+title matches: officials name laws loosely, and the search still finds the law under its own title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.answer_types import Source
+from assistant.reference_lookup import ReferenceMatch, unit_label
+from assistant.relation_store import RelationStore
+from assistant.validity_notes import document_name
+from indexing.store import Hit
+
+
+def missing_reply(match: ReferenceMatch | None) -> str | None:
+    """The one-paragraph reply, or None when the question names nothing missing."""
+    if match is None:
+        return None
+    if match.doc_id is None:
+        if match.so_hieu is None or match.so_hieu.year is None:
+            return None
+        unit = f"{unit_label(match.reference)} " if match.reference is not None else ""
+        return (f"Văn bản {match.so_hieu.canonical} chưa có trong hệ thống, nên không thể trả lời {unit}"
+                f"theo văn bản này. Bạn có thể gửi văn bản để được lập chỉ mục, hoặc hỏi theo văn bản khác.")
+    if match.reference is not None and not match.hits:
+        return f"Văn bản «{match.title}» trong hệ thống không có {unit_label(match.reference)}."
+    return None
+
+
+def known_fate(relations: RelationStore, match: ReferenceMatch, fetch: Callable[[list[str]], list[Hit]],
+               make: Callable[[int, Hit], Source]) -> tuple[str, list[Source]]:
+    """What the indexed texts say about a missing document ("Bộ luật Lao động số 10/2012/QH13 hết hiệu lực …"),
+    citing the clause that says it; ("", []) when nothing indexed (and visible through ``fetch``) names it."""
+    if match.doc_id is not None or match.so_hieu is None:
+        return "", []
+    sentences: list[str] = []
+    sources: list[Source] = []
+    asked = match.reference.dieu if match.reference is not None else None
+    found = [r for r in relations.targeting(match.so_hieu.key) if r.kind in ("replaces", "repeals", "amends")
+             and r.source == "text" and r.source_chunk_id]
+    # Whole replacements first, then the changes to the Điều asked about, then the rest (at most three).
+    found.sort(key=lambda r: (r.kind == "amends", not any(u.dieu == asked for u in r.units)))
+    for rel in found[:3]:
+        hits = fetch([rel.source_chunk_id])  # under the asker's access: a hidden clause is not told
+        if not hits or any(s.chunk_id == hits[0].chunk_id for s in sources):
+            continue
+        source = make(len(sources) + 1, hits[0])
+        sources.append(source)
+        part = ", ".join(u.label for u in rel.units) or rel.scope
+        what = ("hết hiệu lực" if rel.whole and rel.kind != "amends" else
+                f"bị bãi bỏ {part}" if rel.kind == "repeals" else f"được sửa đổi, bổ sung {part}".rstrip())
+        since = f" từ ngày {'/'.join(reversed(rel.effective.split('-')))}" if rel.effective else ""
+        actor = document_name(rel.actor_so_hieu) if rel.actor_so_hieu else source.title
+        sentences.append(f"Theo {rel.actor_unit} của {actor} [{source.marker}], văn bản {match.so_hieu.canonical} "
+                         f"{what}{since}.")
+    return " ".join(sentences), sources

@@ -1,0 +1,30 @@
+"""Scoring validity questions ("còn hiệu lực không", "được thay thế bởi văn bản nào", "đã được sửa đổi chưa")
+in ``assistant eval qa``: a question with ``expect`` (strings the answer must contain: the status, the
+replacing số hiệu, the date) and optionally ``expect_not`` (strings it must not contain) is correct when
+every expected string is in the answer and none of the others, compared after the same normalisation as
+the free-text scores (evals/data/validity_questions.jsonl, docs/validity.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.answer_types import AnswerResult
+from evals.qa_eval import normalize_for_match
+
+
+def is_validity_question(q: dict[str, Any]) -> bool:
+    return bool(q.get("expect"))
+
+
+def score_validity(q: dict[str, Any], result: AnswerResult) -> dict[str, Any]:
+    answer = f" {normalize_for_match(result.answer)} "
+    missing = [s for s in q["expect"] if normalize_for_match(s) not in answer]
+    present = [s for s in q.get("expect_not") or [] if normalize_for_match(s) in answer]
+    return {"validity": {"correct": float(not missing and not present), "missing": missing, "unwanted": present}}
+
+
+def summarize_validity(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    scored = [r["validity"] for r in rows if isinstance(r.get("validity"), dict)]
+    if not scored:
+        return None
+    return {"n": len(scored), "accuracy": round(sum(s["correct"] for s in scored) / len(scored), 4)}
