@@ -134,6 +134,8 @@ def find_so_hieu(text: str) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
     for m in _TYPED.finditer(low):
+        if m.start() and (low[m.start() - 1].isalnum() or low[m.start() - 1] in "/-"):
+            continue  # "QH13" inside "10/2012/QH13" is that số hiệu's issuer, not "13/QH"
         typed = TYPE_NAMES[m.group(1)] if m.group(1) else _type_code(m.group(2))
         rest = low[m.end():]
         full, num_year = _FULL.match(rest), _NUM_YEAR.match(rest)

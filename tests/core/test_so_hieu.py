@@ -103,3 +103,9 @@ def test_title_key_folds_marks_case_and_punctuation() -> None:
     assert title_key("Luật Phòng, chống ma túy") == "luat phong chong ma tuy"
     assert parse_reference("điều 2 luat phong chong ma tuy").document.startswith(  # type: ignore[union-attr]
         title_key("Luật Phòng, chống ma túy"))
+
+
+def test_an_issuer_code_inside_a_full_number_is_not_a_number_of_its_own() -> None:
+    found = find_so_hieu("thay thế Bộ luật Lao động số 10/2012/QH13 và Luật 58/2014/QH13")
+    assert [(f.so_hieu.number, f.so_hieu.year, f.so_hieu.issuer) for f in found] == [
+        ("10", 2012, "QH13"), ("58", 2014, "QH13")]
