@@ -60,7 +60,7 @@ def _save(upload: UploadFile, target: Path, limit: int) -> None:
 
 
 @router.post("/documents", response_model=JobOut, status_code=202)
-def upload_document(file: Annotated[UploadFile, File(description="Văn bản: .txt .md .html .docx .pdf .json")],
+def upload_document(file: Annotated[UploadFile, File(description="Văn bản .docx .doc .pdf .txt .html .json, ảnh quét")],
                     caller: AdminPrincipal, state: State,
                     external_id: Annotated[str | None, Form(max_length=120, description=(
                         "Mã văn bản trong hệ thống gửi (QLVB/DMS): cùng mã gửi lại thì thay bản cũ"))] = None,
