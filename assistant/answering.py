@@ -181,17 +181,19 @@ class Answerer:
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
                "standalone_question": prepared.standalone}
         warnings: list[str] = []
-        tasks = self.tasks.reply(prepared.question, principal, prepared.standalone) if self.tasks else None
+        # A named record answers past the evidence gate (must-match is the stronger test); a question that
+        # names a procedure is never read as one about assigned tasks ("… đối với công nhân viên chức …").
+        condensed = prepared.condensed or prepared.standalone
+        catalogue = self.retriever.procedures
+        naming = catalogue.naming(condensed) if catalogue is not None else None
+        names_procedure = naming is not None and naming.status != "none"
+        tasks = self.tasks.reply(prepared.question, principal, prepared.standalone) \
+            if self.tasks and not names_procedure else None
         if tasks is not None:  # a question about assigned tasks: answered from the task records, rows cited
             prepared.sources, prepared.sufficient = tasks.sources, True
             record = TthcReply(tasks.text, tasks.sources[0] if tasks.sources else None, tasks.facts)
         else:
-            # A record the question names answers past the evidence gate: must-match is the stronger test (a
-            # question typed without marks stays under the dense and term thresholds).
-            condensed = prepared.condensed or prepared.standalone
-            catalogue = self.retriever.procedures
-            record = record_reply(condensed, prepared.sources, asked=prepared.question,
-                                  naming=catalogue.naming(condensed) if catalogue is not None else None)
+            record = record_reply(condensed, prepared.sources, asked=prepared.question, naming=naming)
         if prepared.missing and tasks is None and (record is None or not record.found):
             # never answer from another document as if it were the one named
             yield {"event": "token", "text": prepared.missing}

@@ -80,3 +80,26 @@ def test_who_leads_overdue_and_must_match(runtime: Runtime) -> None:
         assert missing.refused and missing.citations == [] and "không có trong" in missing.answer, question
     law = answerer.ask("Nhiệm vụ, quyền hạn của UBND cấp xã là gì?", official)
     assert (law.record or {}).get("kind") != "tasks"
+
+
+def test_a_question_naming_a_procedure_is_not_read_as_one_about_tasks(shared_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    """A procedure whose title lists groups of people ("… công nhân viên chức nhà nước, …") is answered from
+    its record even beside a plan whose tasks name groups of units."""
+    import json
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    shutil.copy(shared_dir / "corpus" / "legal" / "731-KH-UBND-2025-ha-tinh.txt", folder / "kh-731.txt")
+    shutil.copy(shared_dir / "corpus" / "tthc" / "2.002755.json", folder / "2.002755.json")
+    title = json.loads((folder / "2.002755.json").read_text("utf-8"))["metadata"]["tên_thủ_tục"]
+    rt = Runtime(Settings(data_dir=tmp_path / "data", embedding_cache_path=CACHE,
+                          users_file=REPO / "data" / "users.yaml"))
+    try:
+        rt.indexer().index(FolderConnector([folder]).documents())
+        name = title.removeprefix("Thủ tục ")
+        result = rt.answerer(remember=False).ask(f"Khi nào có kết quả {name}?", rt.principal("syt.lethicuc"))
+        assert "Không có nhiệm vụ nào" not in result.answer
+        assert {c.doc_id for c in result.citations} == {"tthc:2.002755"}
+    finally:
+        rt.close()
