@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     qdrant_shard_number: int = 1
     qdrant_replication_factor: int = 1
     qdrant_write_consistency_factor: int = 1
+    # Both engines: vectors, sparse index and payloads memory-mapped from disk; an int8 copy of the dense vectors
+    # in RAM (rescored from the originals). For a million chunks in one process (docs/embedding.md).
     qdrant_on_disk: bool = False
     qdrant_scalar_quantization: bool = False
 

@@ -38,7 +38,8 @@ def open_store(settings: Settings) -> VectorStore:
     if settings.vector_store == "edge":
         from indexing.stores.edge_store import EdgeStore
 
-        return EdgeStore(local_index_dir(settings))
+        return EdgeStore(local_index_dir(settings), on_disk=settings.qdrant_on_disk,
+                         scalar_quantization=settings.qdrant_scalar_quantization)
 
     from indexing.stores.qdrant_store import QdrantStore
 

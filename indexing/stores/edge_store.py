@@ -9,6 +9,7 @@ exposes for the indexer to call after a bulk load.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,13 +32,25 @@ from indexing.stores.common import RRF_K, UPSERT_BATCH, FilteredReads, resolve_m
 from indexing.stores.filters import describe, drop_leaks, to_edge
 
 _SCROLL_PAGE = 256
+_HNSW_M, _HNSW_EF_CONSTRUCT, _FULL_SCAN_KB = 16, 100, 10_000  # Qdrant's defaults
 
 
 class EdgeStore(FilteredReads):
-    """Embedded Qdrant shard at ``path`` (created by ``ensure_collection``, loaded if it already exists)."""
+    """Embedded Qdrant shard at ``path`` (created by ``ensure_collection``, loaded if it already exists).
 
-    def __init__(self, path: Path) -> None:
+    ``on_disk``: original dense vectors, the sparse index and payloads stay in memory-mapped files (read
+    through the page cache) rather than in the heap; ``scalar_quantization``: an int8 copy of the dense vectors
+    kept in RAM searches first and the originals rescore. Both are how one process holds a million chunks in a
+    few GB (benchmarks/million_chunks.py); they apply to a new shard and are kept by an existing one.
+    ``payload_links=False`` skips the extra HNSW links Qdrant builds per large payload value (every access
+    level, unit and kind): at a million chunks they cost several times the main graph's build time."""
+
+    def __init__(self, path: Path, *, on_disk: bool = False, scalar_quantization: bool = False,
+                 payload_links: bool = True) -> None:
         self.path = Path(path)
+        self.on_disk = on_disk
+        self.scalar_quantization = scalar_quantization
+        self.payload_links = payload_links
         self._shard: qe.EdgeShard | None = None
         if (self.path / "edge_config.json").exists():
             self._shard = self._open(lambda: qe.EdgeShard.load(str(self.path)))
@@ -66,15 +79,37 @@ class EdgeStore(FilteredReads):
                 raise ConfigurationError(f"the index at {self.path} does not match: {exc}") from exc
             raise
 
-    @staticmethod
-    def _config(dense_dim: int) -> qe.EdgeConfig:
-        return qe.EdgeConfig(
-            vectors={DENSE: qe.EdgeVectorParams(size=dense_dim, distance=qe.Distance.Cosine)},
-            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+    def _config(self, dense_dim: int) -> qe.EdgeConfig:
+        cold = qe.Memory.Cold if self.on_disk else None
+        quantization = (
+            qe.ScalarQuantizationConfig(type=qe.ScalarType.Int8, quantile=0.99, memory=qe.Memory.Pinned)
+            if self.scalar_quantization
+            else None
         )
+        return qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=dense_dim, distance=qe.Distance.Cosine, memory=cold,
+                                                quantization_config=quantization)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf, memory=cold)},
+            payload_memory=cold,
+            hnsw_config=None if self.payload_links else qe.HnswIndexConfig(
+                m=_HNSW_M, ef_construct=_HNSW_EF_CONSTRUCT, full_scan_threshold=_FULL_SCAN_KB, payload_m=0),
+        )
+
+    def _keep_persisted_options(self) -> None:
+        """An existing shard keeps the storage it was made with, whatever this handle was told: the options
+        are part of the dense vector's config, which a reopen must pass to check the vector size."""
+        try:
+            saved = json.loads((self.path / "edge_config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        dense = (saved.get("vectors") or {}).get(DENSE) or {}
+        self.on_disk = self.on_disk or dense.get("memory") == "cold"
+        self.scalar_quantization = self.scalar_quantization or "quantization_config" in dense
+        self.payload_links = self.payload_links and (saved.get("hnsw_config") or {}).get("payload_m") != 0
 
     def ensure_collection(self, dense_dim: int) -> None:
         """Create the shard, or reopen it with the config so a different embedding size fails loudly."""
+        self._keep_persisted_options()
         config = self._config(dense_dim)
         if self._shard is None:
             if (self.path / "edge_config.json").exists():
