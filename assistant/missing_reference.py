@@ -57,10 +57,12 @@ def known_fate(relations: RelationStore, match: ReferenceMatch, fetch: Callable[
     found.sort(key=lambda r: (r.kind == "amends", not (asked is not None and _touches(r, asked))))
     for rel in found[:3]:
         hits = fetch([rel.source_chunk_id])  # under the asker's access: a hidden clause is not told
-        if not hits or any(s.chunk_id == hits[0].chunk_id for s in sources):
+        if not hits:
             continue
-        source = make(len(sources) + 1, hits[0])
-        sources.append(source)
+        source = next((s for s in sources if s.chunk_id == hits[0].chunk_id), None)  # one chunk, two changes
+        if source is None:
+            source = make(len(sources) + 1, hits[0])
+            sources.append(source)
         part = ", ".join(u.label for u in rel.units) or rel.scope
         what = ("hết hiệu lực" if rel.whole and rel.kind != "amends" else
                 f"bị bãi bỏ {part}" if rel.kind == "repeals" else f"được sửa đổi, bổ sung {part}".rstrip())
