@@ -5,6 +5,7 @@ that hands each request to it. A replacement the user may not read is not in the
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,7 +78,11 @@ def _panel_script() -> None:
     ("stc.vuthihoa", "Lịch sử:</b> có hiệu lực 01/06/2023 → thay thế bởi 12/2025/QĐ-UBND (01/03/2025)"),
     ("syt.lethicuc", None),
 ])
-def test_the_source_panel_shows_the_history(api: TestClient, user: str, shown: str | None) -> None:
+def test_the_source_panel_shows_the_history(api: TestClient, user: str, shown: str | None,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # Streamlit's script runner leaves its script as sys.modules["__main__"]; put ours back afterwards, or a
+    # later test's spawned child (the file extractor) would re-run that script and die.
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     at = AppTest.from_function(_panel_script, default_timeout=60)
     at.session_state["client"] = ui_client(api, user)
     at.session_state["citation"] = {"marker": 1, "doc_id": "qd-45-2023", "citation": "Điều 2",
