@@ -126,15 +126,15 @@ class Answerer:
             head = match.hits[:1] or self.retriever.store.doc_chunks(match.doc_id, SearchFilter(principal=principal))
             if head:
                 notes.lead = status_line(head[0].payload, filters.as_of, date.today())
-        if missing and match is not None and self.relations is not None:
-            fate, told = known_fate(self.relations, match, lambda ids: self.retriever.store.get(
-                ids, SearchFilter(principal=principal)), _source)
-            if told:
-                missing, sources, sufficient = f"{missing} {fate}", told, True
         sufficient = bool(sources) and (
             evidence["similarity"] >= self.config.refusal_min_similarity
             or evidence["coverage"] >= self.config.refusal_min_coverage
         )
+        if missing and match is not None and self.relations is not None:
+            fate, told = known_fate(self.relations, match, lambda ids: self.retriever.store.get(
+                ids, SearchFilter(principal=principal)), _source)
+            if told:
+                missing, sources, sufficient = fate, told, True  # says "… chưa có trong hệ thống" itself
         # The writer and the TTHC field answers read the question with its marks back (search used both forms).
         return Prepared(question, marked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
                         new_conversation=new, condensed=standalone, validity=notes, missing=missing)

@@ -14,6 +14,7 @@ from assistant.answer_types import Source
 from assistant.reference_lookup import ReferenceMatch, unit_label
 from assistant.relation_store import RelationStore
 from assistant.validity_notes import document_name
+from core.legal_relations import Relation, Unit
 from indexing.store import Hit
 
 
@@ -32,25 +33,36 @@ def missing_reply(match: ReferenceMatch | None) -> str | None:
     return None
 
 
+def _touches(rel: Relation, asked: Unit) -> bool:
+    return any(u.covers(asked) or asked.covers(u) for u in rel.units)
+
+
 def known_fate(relations: RelationStore, match: ReferenceMatch, fetch: Callable[[list[str]], list[Hit]],
                make: Callable[[int, Hit], Source]) -> tuple[str, list[Source]]:
-    """What the indexed texts say about a missing document ("Bộ luật Lao động số 10/2012/QH13 hết hiệu lực …"),
-    citing the clause that says it; ("", []) when nothing indexed (and visible through ``fetch``) names it."""
+    """The reply for a missing document that indexed texts name: "Văn bản 58/2014/QH13 chưa có trong hệ
+    thống." then what they did to it (to the unit asked about, when one is: "Theo điểm a khoản 1 Điều 219 của
+    Luật số 45/2019/QH14 [1], văn bản 58/2014/QH13 được sửa đổi, bổ sung Điều 54 từ ngày 01/01/2021."), citing
+    each clause; ("", []) when nothing indexed (and visible through ``fetch``) names it."""
     if match.doc_id is not None or match.so_hieu is None:
         return "", []
     sentences: list[str] = []
     sources: list[Source] = []
-    asked = match.reference.dieu if match.reference is not None else None
+    ref = match.reference
+    asked = Unit(ref.dieu, ref.khoan, ref.diem) if ref is not None and ref.dieu[:1].isdigit() else None
     found = [r for r in relations.targeting(match.so_hieu.key) if r.kind in ("replaces", "repeals", "amends")
              and r.source == "text" and r.source_chunk_id]
-    # Whole replacements first, then the changes to the Điều asked about, then the rest (at most three).
-    found.sort(key=lambda r: (r.kind == "amends", not any(u.dieu == asked for u in r.units)))
+    if asked is not None and any(_touches(r, asked) for r in found):  # the unit asked about, and the whole
+        found = [r for r in found if _touches(r, asked) or (r.whole and r.kind != "amends")]
+    # Whole replacements first, then the changes to the unit asked about, then the rest (at most three).
+    found.sort(key=lambda r: (r.kind == "amends", not (asked is not None and _touches(r, asked))))
     for rel in found[:3]:
         hits = fetch([rel.source_chunk_id])  # under the asker's access: a hidden clause is not told
-        if not hits or any(s.chunk_id == hits[0].chunk_id for s in sources):
+        if not hits:
             continue
-        source = make(len(sources) + 1, hits[0])
-        sources.append(source)
+        source = next((s for s in sources if s.chunk_id == hits[0].chunk_id), None)  # one chunk, two changes
+        if source is None:
+            source = make(len(sources) + 1, hits[0])
+            sources.append(source)
         part = ", ".join(u.label for u in rel.units) or rel.scope
         what = ("hết hiệu lực" if rel.whole and rel.kind != "amends" else
                 f"bị bãi bỏ {part}" if rel.kind == "repeals" else f"được sửa đổi, bổ sung {part}".rstrip())
@@ -58,4 +70,10 @@ def known_fate(relations: RelationStore, match: ReferenceMatch, fetch: Callable[
         actor = document_name(rel.actor_so_hieu) if rel.actor_so_hieu else source.title
         sentences.append(f"Theo {rel.actor_unit} của {actor} [{source.marker}], văn bản {match.so_hieu.canonical} "
                          f"{what}{since}.")
-    return " ".join(sentences), sources
+    if not sentences:
+        return "", []
+    if asked is not None and not any(_touches(r, asked) for r in found):
+        sentences.append(f"Các văn bản trong hệ thống không nêu thay đổi nào đối với {asked.label} của văn bản này.")
+    unit = f" (không trích được nội dung {unit_label(ref)})" if ref is not None else ""
+    head = f"Văn bản {match.so_hieu.canonical} chưa có trong hệ thống{unit}."
+    return " ".join([head, *sentences]), sources

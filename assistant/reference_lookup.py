@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from core.so_hieu import TYPE_NAMES, Reference, SoHieu, find_so_hieu, parse_reference, title_key
+from core.so_hieu import TYPE_NAMES, Reference, SoHieu, find_so_hieu, parse_reference, parse_so_hieu, title_key
 from indexing.store import Hit, SearchFilter, VectorStore
 
+_UNIT_NEXT = re.compile(r"^[\s,]*(?:điểm|khoản|điều|diem|khoan|dieu)\s", re.IGNORECASE)
 # A named document starts with its type ("luat …", "nghi dinh …"); "luật này" names none.
 _NAMED = re.compile(r"^(?:" + "|".join(sorted(TYPE_NAMES, key=len, reverse=True)) + r")\b(?! nay\b)")
 
@@ -85,7 +86,16 @@ class ReferenceLookup:
     def _by_so_hieu(self, so_hieu: SoHieu) -> tuple[str, str] | None:
         if self.numbered is not None and (found := self.numbered(so_hieu)):
             return found[0][0], found[0][1]
-        for doc_id, title in self.titles():
+        titles = list(self.titles())
+        # An entry that is a bare số hiệu is the document's own; a document with one is not opened by another
+        # number its title names ("Quyết định sửa đổi … Quyết định số 12/2025/QĐ-UBND" is not 12/2025).
+        own: dict[str, SoHieu] = {}
+        for doc_id, text in titles:
+            if " " not in text.strip() and (parsed := parse_so_hieu(text)) is not None and parsed.year is not None:
+                own.setdefault(doc_id, parsed)
+        for doc_id, title in titles:
+            if doc_id in own and not own[doc_id].matches(so_hieu):
+                continue
             if any(f.so_hieu.matches(so_hieu) and f.so_hieu.year is not None
                    for f in find_so_hieu(f"{title} {doc_id}")):
                 return doc_id, title
@@ -100,7 +110,10 @@ class ReferenceLookup:
             found = find_so_hieu(query)
             if not found:
                 return None
-            ref, so_hieu, named = None, found[0].so_hieu, found[0].so_hieu.canonical
+            # "… số 92/2015/QH13 khoản 2 Điều 32 còn hiệu lực không": the unit right after the number is its own.
+            after = parse_reference(query[found[0].end:]) if _UNIT_NEXT.match(query[found[0].end:]) else None
+            ref = replace(after, so_hieu=found[0].so_hieu, document=None) if after is not None else None
+            so_hieu, named = found[0].so_hieu, found[0].so_hieu.canonical
         doc = self._by_so_hieu(so_hieu) if so_hieu is not None else None
         if doc is None and ref is not None and ref.document:
             doc = self._by_title(ref.document)

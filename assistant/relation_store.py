@@ -9,6 +9,7 @@ mark-free canonical số hiệu (``SoHieu.key``) at read time: indexing the targ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,8 +20,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.db import Base, Sessions, utcnow
 from core.legal_relations import Relation
-from core.so_hieu import parse_so_hieu
+from core.so_hieu import parse_so_hieu, title_key
 from core.vietnamese import strip_marks
+
+_NAMED_DATE = re.compile(r"\s+ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})$")
 
 
 def so_hieu_key(so_hieu: str) -> str:
@@ -29,6 +32,24 @@ def so_hieu_key(so_hieu: str) -> str:
     if parsed is not None:
         return parsed.key
     return strip_marks(so_hieu or "").upper().replace(" ", "")
+
+
+def name_key(name: str, day: str | None = None) -> str:
+    """The lookup key of a document named by title and date ("Pháp lệnh cán bộ, công chức ngày 26 tháng 02 năm
+    1998" → "ten:phap lenh can bo cong chuc@1998-02-26"), the date read off the name when ``day`` is None;
+    "" without a date (a title alone names too loosely to resolve)."""
+    low = title_key(name)
+    if day is None:
+        m = _NAMED_DATE.search(low)
+        if m is None:
+            return ""
+        day, low = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}", low[:m.start()]
+    return f"ten:{low[:100]}@{day[:10]}" if low and day else ""
+
+
+def target_key(rel: Relation) -> str:
+    """How a relation's target resolves: its số hiệu, else its title and date."""
+    return so_hieu_key(rel.target_so_hieu) if rel.target_so_hieu else name_key(rel.target_name)
 
 
 class RelationRow(Base):
@@ -71,6 +92,8 @@ class DocumentRow(Base):
     access: Mapped[dict] = mapped_column(JSON, default=dict)
     payload: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # validity fields last written
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ngay_ban_hanh: Mapped[str | None] = mapped_column(String(10), nullable=True)  # 0005_relation_names
+    name_key: Mapped[str | None] = mapped_column(String(120), index=True, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -86,17 +109,32 @@ class LegalDocument:
     metadata_status: str = ""
     access: dict[str, Any] = field(default_factory=dict)
     payload: dict[str, Any] | None = None
+    ngay_ban_hanh: str | None = None
+
+    @property
+    def name_key(self) -> str:
+        """Its key as a document named by title and date ("Pháp lệnh cán bộ, công chức ngày …")."""
+        if not self.ngay_ban_hanh:
+            return ""
+        kind = title_key(self.loai_van_ban)
+        named = self.title if title_key(self.title).startswith(kind) else f"{self.loai_van_ban} {self.title}"
+        return name_key(named, self.ngay_ban_hanh)
+
+    @property
+    def keys(self) -> list[str]:
+        """Every key a relation may aim at this document by."""
+        return [k for k in (self.key, self.name_key) if k]
 
 
 def _doc(row: DocumentRow) -> LegalDocument:
     return LegalDocument(row.doc_id, row.so_hieu, row.key, row.title, row.loai_van_ban, row.ngay_hieu_luc,
-                         row.metadata_status, dict(row.access or {}), row.payload)
+                         row.metadata_status, dict(row.access or {}), row.payload, row.ngay_ban_hanh)
 
 
 def _row(rel: Relation) -> RelationRow:
     data = rel.to_dict()
     return RelationRow(**{k: v for k, v in data.items() if k != "extra"}, extra=data["extra"] or None,
-                       actor_key=so_hieu_key(rel.actor_so_hieu), target_key=so_hieu_key(rel.target_so_hieu))
+                       actor_key=so_hieu_key(rel.actor_so_hieu), target_key=target_key(rel))
 
 
 class RelationStore:
@@ -114,14 +152,14 @@ class RelationStore:
             s.execute(delete(RelationRow).where(RelationRow.source == "text",
                                                 RelationRow.source_doc_id == doc.doc_id))
             previous = s.get(DocumentRow, doc.doc_id)
-            old_key = previous.key if previous is not None else ""
+            old_keys = _doc(previous).keys if previous is not None else []
             s.merge(DocumentRow(doc_id=doc.doc_id, so_hieu=doc.so_hieu, key=doc.key, title=doc.title,
                                 loai_van_ban=doc.loai_van_ban, ngay_hieu_luc=doc.ngay_hieu_luc,
                                 metadata_status=doc.metadata_status, access=doc.access, payload=doc.payload,
-                                updated_at=utcnow()))
+                                updated_at=utcnow(), ngay_ban_hanh=doc.ngay_ban_hanh, name_key=doc.name_key or None))
             rows = [_row(r) for r in relations]
             s.add_all(rows)
-        return {k for k in (*old, *(r.target_key for r in rows), doc.key, old_key) if k}
+        return {k for k in (*old, *(r.target_key for r in rows), *doc.keys, *old_keys) if k}
 
     def remove_document(self, doc_id: str) -> set[str]:
         """Forget ``doc_id`` and the relations read from it; returns the keys whose validity may change."""
@@ -131,7 +169,7 @@ class RelationStore:
             s.execute(delete(RelationRow).where(RelationRow.source == "text", RelationRow.source_doc_id == doc_id))
             row = s.get(DocumentRow, doc_id)
             if row is not None:
-                keys.add(row.key)
+                keys.update(_doc(row).keys)
                 s.delete(row)
         return {k for k in keys if k}
 
@@ -160,23 +198,29 @@ class RelationStore:
         if not wanted:
             return []
         with self.sessions() as s:
-            return [_doc(r) for r in s.scalars(select(DocumentRow).where(DocumentRow.key.in_(wanted))).all()]
+            rows = s.scalars(select(DocumentRow).where(or_(DocumentRow.key.in_(wanted),
+                                                           DocumentRow.name_key.in_(wanted)))).all()
+            return [_doc(r) for r in rows]
 
     def documents(self) -> list[LegalDocument]:
         with self.sessions() as s:
             return [_doc(r) for r in s.scalars(select(DocumentRow).order_by(DocumentRow.doc_id)).all()]
 
-    def targeting(self, key: str) -> list[Relation]:
-        """Relations whose target is ``key``, text and imported alike."""
-        if not key:
+    def targeting(self, *keys: str) -> list[Relation]:
+        """Relations whose target is one of ``keys`` (a số hiệu key, a name key), text and imported alike."""
+        wanted = [k for k in keys if k]
+        if not wanted:
             return []
         with self.sessions() as s:
-            rows = s.scalars(select(RelationRow).where(RelationRow.target_key == key).order_by(RelationRow.id))
+            rows = s.scalars(select(RelationRow).where(RelationRow.target_key.in_(wanted)).order_by(RelationRow.id))
             return [r.relation() for r in rows.all()]
 
-    def of_document(self, doc_id: str, key: str) -> list[Relation]:
-        """Every relation that touches the document: read from it, acting by it, or aimed at it."""
+    def of_document(self, doc_id: str, key: str, name: str = "") -> list[Relation]:
+        """Every relation that touches the document: read from it, acting by it, or aimed at it (by its số hiệu
+        key, or by ``name``, its name key)."""
         clauses = [RelationRow.source_doc_id == doc_id]
+        if name:
+            clauses.append(RelationRow.target_key == name)
         if key:
             clauses += [RelationRow.target_key == key, RelationRow.actor_key == key]
         with self.sessions() as s:

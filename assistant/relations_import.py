@@ -27,6 +27,6 @@ def import_relations(observer: RelationsObserver, connector: PhapdienRelations) 
     count, keys = store.replace_imported(connector.source, relations)
     updated = observer.refresh(keys)
     touched = store.documents_with_key(keys)
-    disagreements = {d.doc_id: notes for d in touched if (notes := source_disagreements(store.targeting(d.key)))}
+    disagreements = {d.doc_id: notes for d in touched if (notes := source_disagreements(store.targeting(*d.keys)))}
     return {"imported": count, "rejected": rejected, "documents": sorted(d.doc_id for d in touched),
             "points_updated": updated, "disagreements": disagreements}

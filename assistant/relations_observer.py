@@ -25,7 +25,8 @@ def legal_document(doc: Document) -> LegalDocument:
                          loai_van_ban=str(doc.metadata.get("loai_van_ban") or "")[:100],
                          ngay_hieu_luc=own_effective(doc),
                          metadata_status=str(doc.metadata.get("tinh_trang_hieu_luc") or "")[:200],
-                         access=doc.access.payload())
+                         access=doc.access.payload(),
+                         ngay_ban_hanh=str(doc.metadata.get("ngay_ban_hanh") or "")[:10] or None)
 
 
 class RelationsObserver:
@@ -72,7 +73,7 @@ class RelationsObserver:
         updated = 0
         today = self.today()
         for doc in docs:
-            payload = validity_payload(doc, self.relations.targeting(doc.key), self.relations.document, by_key,
+            payload = validity_payload(doc, self.relations.targeting(*doc.keys), self.relations.document, by_key,
                                        today)
             if doc.doc_id == forced or payload != doc.payload:
                 ids = self.chunk_ids(doc.doc_id)

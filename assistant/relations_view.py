@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from assistant.relation_store import LegalDocument, RelationStore, so_hieu_key
+from assistant.relation_store import LegalDocument, RelationStore, so_hieu_key, target_key
 from assistant.validity import disagreement, source_disagreements, status_at, validity_payload
 from core.access import Principal
 from core.legal_relations import KIND_LABELS, Relation
@@ -39,13 +39,13 @@ def document_relations(store: RelationStore, doc_id: str, principal: Principal,
 
     rows = []
     kept: list[Relation] = []
-    for rel in store.of_document(doc_id, doc.key):
+    for rel in store.of_document(doc_id, doc.key, doc.name_key):
         if rel.source == "text" and rel.source_doc_id != doc_id and not _visible(store.document(rel.source_doc_id),
                                                                                 principal):
             continue
         kept.append(rel)
         outgoing = rel.source_doc_id == doc_id or (rel.actor_so_hieu and so_hieu_key(rel.actor_so_hieu) == doc.key)
-        target, actor = by_key(so_hieu_key(rel.target_so_hieu)), by_key(so_hieu_key(rel.actor_so_hieu))
+        target, actor = by_key(target_key(rel)), by_key(so_hieu_key(rel.actor_so_hieu))
         rows.append({
             "direction": "outgoing" if outgoing else "incoming", "kind": rel.kind, "label": KIND_LABELS[rel.kind],
             "target_so_hieu": rel.target_so_hieu, "target_name": rel.target_name,
@@ -57,7 +57,7 @@ def document_relations(store: RelationStore, doc_id: str, principal: Principal,
             "source": rel.source, "source_doc_id": rel.source_doc_id or None})
     # The status is a fact about this document (the same as its points say); who caused it is not shown above
     # to someone who may not read the causing document.
-    payload = validity_payload(doc, store.targeting(doc.key), store.document, by_key, today)
+    payload = validity_payload(doc, store.targeting(*doc.keys), store.document, by_key, today)
     named = disagreement(payload, today)
     notes = ([named] if named and all(_visible(store.document(c["source_doc_id"]), principal)
                                       for c in payload["thay_the_boi"] if c["source_doc_id"]) else [])

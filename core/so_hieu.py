@@ -46,6 +46,8 @@ _UNIT = re.compile(r"\b(?:(diem)\s+([a-z])\b|(khoan)\s+(\d{1,3})\b|(dieu)\s+(\d{
 _JOIN = re.compile(r"^[\s,]*(?:(?:cua|thuoc|tai|trong|theo)\s+)?")
 _DOC_END = re.compile(r"[.;:?!()\n]")
 _DOC_WORDS = 16
+# "luat bao hiem xa hoi so " before a number: the named document's own number, however long the name.
+_NAMED_BEFORE = re.compile(r"^(?:" + "|".join(sorted(TYPE_NAMES, key=len, reverse=True)) + r")\b([^.;:?!()\n]{0,80})$")
 
 
 @dataclass(frozen=True)
@@ -213,12 +215,18 @@ def parse_reference(text: str) -> Reference | None:
     tail = tail[_JOIN.match(tail).end():]  # type: ignore[union-attr]
     so_hieu = None
     found = find_so_hieu(tail)
-    if found and found[0].start <= 12:
+    if found and (found[0].start <= 12 or _named_number(tail[: found[0].start])):
         so_hieu = found[0].so_hieu
     stop = _DOC_END.search(tail)
     document = " ".join(title_key(tail[: stop.start()] if stop else tail).split()[:_DOC_WORDS]) or None
     return Reference(dieu=units["dieu"], khoan=units.get("khoan"), diem=units.get("diem"), so_hieu=so_hieu,
                      document=document)
+
+
+def _named_number(before: str) -> bool:
+    """``before`` (folded) names a document and ends in "số": "luat bao hiem xa hoi so " (its number follows);
+    not "luat vien chuc quy dinh gi ve " (a number the question mentions)."""
+    return _NAMED_BEFORE.match(before) is not None and before.rstrip().endswith(" so")
 
 
 def title_key(title: str) -> str:

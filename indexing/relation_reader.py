@@ -123,6 +123,8 @@ class RelationReader:
         when = None if SELF.search(predicate) else first_date(predicate)
         targets = find_targets(subject, subject_low)
         if not targets:
+            for name in titled_targets(nfc, low, begin, start):
+                self.add("replaces", "", name, clause, chunk_id, nfc[begin:finish], effective=when)
             return
         head_low, head = subject_low[:targets[0].start], subject[:targets[0].start]
         partial = re.search(r"\bquy dinh\b", head_low)
@@ -166,6 +168,27 @@ class RelationReader:
             self.add(kind, target, name, clause, chunk_id, nfc[:seg_end], tuple(units),
                      "một số điều" if some and not units else part[:200])
         return Level(target, name, units[0].dieu if len(units) == 1 and units[0].khoan is None else None)
+
+
+# "Pháp lệnh cán bộ, công chức ngày 26 tháng 02 năm 1998": a document named by its title and date, no số hiệu.
+_TITLED = re.compile(r"^\s*(?:\d{1,3}[a-z]?\.\s*|[a-z]\)\s*)?((?:bo luat|luat|phap lenh|nghi dinh|nghi quyet|quyet dinh"
+                     r"|thong tu|chi thi|lenh)\s[^.:;()]{2,200}?(?<!truoc)(?<!sau)(?<!tu)(?<!den)"
+                     r"\sngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})\s*$")
+
+
+def titled_targets(nfc: str, low: str, begin: int, end: int) -> list[str]:
+    """The documents named by title and date in ``low[begin:end]`` and the "; "-separated names before it
+    ("Pháp lệnh A ngày …; Pháp lệnh B ngày … hết hiệu lực"), in order; [] when the subject is anything else."""
+    names: list[str] = []
+    while True:
+        m = _TITLED.match(low[begin:end])
+        if not m:
+            break
+        names.insert(0, " ".join(nfc[begin + m.start(1):begin + m.end(1)].split()))
+        if begin < 2 or low[begin - 2:begin] != "; ":
+            break
+        end, begin = begin - 2, sentence_start(low, begin - 2)
+    return names
 
 
 def sentence_start(low: str, at: int) -> int:

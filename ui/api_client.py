@@ -267,6 +267,10 @@ class ApiClient:
             return data
         return list(data.get("chunks") or data.get("items") or [])
 
+    def document_relations(self, doc_id: str) -> dict[str, Any]:
+        """Relations, computed validity and short history of a legal document (404: none the user may see)."""
+        return self._request("GET", f"/v1/documents/{doc_id}/relations")
+
     def documents(self) -> dict[str, Any]:
         data = self._request("GET", "/v1/documents")
         if isinstance(data, list):

@@ -15,6 +15,7 @@ from assistant.api.worker import IndexWorker
 from assistant.retention import RetentionJob, RetentionPolicy
 from assistant.retrieval import Retriever
 from assistant.runtime import Runtime
+from assistant.validity_schedule import ValidityRefresher
 from core.settings import Settings
 from indexing.dense_backfill import DenseBackfill
 
@@ -38,8 +39,11 @@ class ApiState:
     retriever: Retriever
     retention: RetentionJob  # purges expired records at start and daily
     backfill: DenseBackfill  # fills the dense vectors of chunks indexed sparse-only (first start)
+    validity_refresh: ValidityRefresher | None = None  # the index owner recomputes validity daily
 
     def close(self) -> None:
+        if self.validity_refresh is not None:
+            self.validity_refresh.stop()
         self.backfill.stop()
         self.retention.stop()
         self.worker.stop()
@@ -66,6 +70,10 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
     backfill = runtime.dense_backfill()  # this process owns the index: it fills what was indexed sparse-only
     if not settings.index_read_only:  # a read-only replica's copy is filled where it was made, never here
         backfill.start()
+    refresher = None
+    if not settings.index_read_only:  # the owner writes the payloads; a replica reads the copy it was given
+        refresher = ValidityRefresher(runtime.relations_observer())
+        refresher.start()
     return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=secret,
                     users=UsersDirectory(settings.users_file), limiter=RateLimiter(settings.rate_limit_per_minute),
                     login_limiter=RateLimiter(settings.login_rate_limit_per_minute),
@@ -74,4 +82,5 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
                     login_gate=VerificationGate(settings.login_concurrency), trusted_proxies=trusted,
                     metrics=metrics, worker=worker,
                     answerer=runtime.answerer(), stateless_answerer=runtime.answerer(remember=False),
-                    retriever=runtime.retriever(), retention=retention, backfill=backfill)
+                    retriever=runtime.retriever(), retention=retention, backfill=backfill,
+                    validity_refresh=refresher)

@@ -38,6 +38,8 @@ def show(found: dict[str, Any]) -> None:
         arrow = "→" if row["direction"] == "outgoing" else "←"
         units = f" {', '.join(row['units'])}" if row["units"] else ""
         other = row["target_so_hieu"] or row["target_name"] if row["direction"] == "outgoing" else row["actor_so_hieu"]
+        if row["direction"] == "outgoing" and not row["target_indexed"]:
+            other += " (chưa có trong hệ thống)"
         typer.echo(f"  {arrow} {row['label']}{units} {other}  [{row['clause'] or '-'}; {row['source']}"
                    + (f"; từ {row['effective']}" if row["effective"] else "") + "]")
     for note in found["disagreements"]:

@@ -110,3 +110,24 @@ def test_a_missing_document_replaced_by_an_indexed_one_is_told_with_the_clause(t
         assert "hết hiệu lực" not in outsider.answer and outsider.citations == []
     finally:
         rt.close()
+
+
+def test_a_unit_of_a_missing_document_amended_by_an_indexed_one_is_told_with_the_amending_clause(
+        tmp_path: Path) -> None:
+    rt = make_runtime(tmp_path, amending_decision())  # 12/2025/QĐ-UBND itself is not indexed
+    try:
+        told = ask(rt, "Khoản 2 Điều 3 Quyết định số 12/2025/QĐ-UBND đã được sửa đổi chưa?")
+        assert told.answer.startswith("Văn bản 12/2025/QĐ-UBND chưa có trong hệ thống (không trích được nội dung "
+                                      "khoản 2 Điều 3).")
+        assert "Theo khoản 1 Điều 1 của Quyết định số 20/2025/QĐ-UBND [1], văn bản 12/2025/QĐ-UBND được sửa đổi, " \
+               "bổ sung khoản 2 Điều 3 từ ngày 01/06/2025." in told.answer
+        assert "Điều 5" not in told.answer  # what the same decision did to another Điều is not the question
+        assert not told.refused and [c.doc_id for c in told.citations] == ["qd-20-2025"]
+        assert told.citations[0].citation.startswith("Điều 1") and "03 ngày" in told.citations[0].quote
+        after = ask(rt, "Quyết định số 12/2025/QĐ-UBND khoản 2 Điều 3 đã được sửa đổi chưa?")  # the unit after
+        assert after.answer == told.answer
+        other = ask(rt, "Điều 4 Quyết định số 12/2025/QĐ-UBND đã được sửa đổi chưa?")
+        assert "Các văn bản trong hệ thống không nêu thay đổi nào đối với Điều 4 của văn bản này." in other.answer
+        assert "bị bãi bỏ Điều 5 từ ngày 01/06/2025" in other.answer
+    finally:
+        rt.close()

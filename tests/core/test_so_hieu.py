@@ -92,6 +92,10 @@ def test_reference_to_a_numbered_document() -> None:
     assert (ref.diem, ref.khoan, ref.dieu) == ("a", "1", "5")
     assert ref.so_hieu == SoHieu("30", 2020, "NĐ", "CP")
     assert parse_reference("Điều 7 NĐ 30").so_hieu == SoHieu("30", None, "NĐ")  # type: ignore[union-attr]
+    named = parse_reference("Điều 54 Luật Bảo hiểm xã hội số 58/2014/QH13 đã được sửa đổi chưa?")
+    assert named is not None and named.so_hieu == SoHieu("58", 2014, None, "QH13")  # the named law's own number
+    mentioned = parse_reference("Điều 14 Luật Viên chức quy định gì về 58/2014/QH13")
+    assert mentioned is not None and mentioned.so_hieu is None  # a number the question mentions, not the law's
 
 
 @pytest.mark.parametrize("text", ["khoản 2 của luật này", "điều kiện cấp giấy phép", "Luật Viên chức", ""])

@@ -116,3 +116,23 @@ def test_a_relation_refuses_what_it_cannot_mean() -> None:
     with pytest.raises(ValueError, match="Điều"):
         Unit("khoản 2")
     assert Unit("5").covers(Unit("5", "2")) and not Unit("5", "2").covers(Unit("5", "3"))
+
+
+def test_ordinances_named_by_title_and_date_are_targets_without_a_so_hieu(shared_dir: Path) -> None:
+    rels = [r for r in law(shared_dir, "luat-can-bo-cong-chuc-22-2008-QH12.txt") if r.kind != "based_on"]
+    assert [(r.kind, r.target_so_hieu, r.target_name, r.actor_unit, r.effective) for r in rels] == [
+        ("replaces", "", "Pháp lệnh cán bộ, công chức ngày 26 tháng 02 năm 1998", "khoản 2 Điều 86", "2010-01-01"),
+        ("replaces", "", "Pháp lệnh sửa đổi, bổ sung một số điều của Pháp lệnh cán bộ, công chức ngày 28 tháng 4 năm "
+                         "2000", "khoản 2 Điều 86", "2010-01-01"),
+        ("replaces", "", "Pháp lệnh sửa đổi, bổ sung một số điều của Pháp lệnh cán bộ, công chức ngày 29 tháng 4 năm "
+                         "2003", "khoản 2 Điều 86", "2010-01-01")]
+
+
+def test_a_date_that_names_no_document_is_no_target() -> None:
+    text = ("QUYẾT ĐỊNH\nĐiều 1. Hiệu lực thi hành\n1. Quyết định này có hiệu lực từ ngày 01 tháng 7 năm 2025.\n"
+            "2. Các giấy phép cấp trước ngày 01 tháng 01 năm 2020 hết hiệu lực kể từ ngày 01 tháng 01 năm 2026.\n"
+            "3. Văn bản ban hành ngày 05 tháng 3 năm 2019 hết hiệu lực kể từ ngày Quyết định này có hiệu lực.\n"
+            "4. Quyết định xử phạt ban hành trước ngày 01 tháng 01 năm 2024 hết hiệu lực.\n")
+    doc = Document(doc_id="qd-x", kind="legal", title="Quyết định về giấy phép", text=text, source="qd-x.txt",
+                   metadata={"so_hieu": "7/2025/QĐ-UBND", "loai_van_ban": "Quyết định"})
+    assert [r for r in relations_of(doc) if r.kind != "based_on"] == []

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from ui.api_client import ApiClient
+from ui.components.legal_history import document_relations, history_html
 from ui.components.sources import (
     article_chunks,
     article_key,
@@ -72,6 +73,8 @@ def render_source_panel(citation: dict[str, Any], client: ApiClient, key: str) -
         meta.append(f'<div class="tla-source-meta"><b>Ngày ban hành:</b> {esc(issued)}</div>')
     meta.append(f'<div class="tla-source-meta"><b>Ngày hiệu lực:</b> {esc(effective or "không rõ")}</div>')
     meta.append(f'<div class="tla-source-meta"><b>Hiệu lực:</b> {validity_badge(validity)}</div>')
+    if doc_id and (history := history_html(document_relations(client, doc_id))):
+        meta.append(history)  # "có hiệu lực … → sửa đổi, bổ sung … bởi … → thay thế bởi …"
     where = citation.get("citation") or ""
     body = highlighted_html(text, quote) if text else f"<mark>{lines_html(quote)}</mark>"
     html_block = (
