@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from assistant.task_answers import TaskAnswerer
 from assistant.tthc_answers import TthcReply, record_reply
 from assistant.validity_notes import asks_validity, question_date, status_line
 from core.access import Principal
+from core.deadlines import today_in_vietnam
 from core.errors import AssistantError
 from core.vietnamese import normalize_text, sparse_terms
 from indexing.embedders import Embedder
@@ -117,7 +117,7 @@ class Answerer:
         sources = [_source(i + 1, h) for i, h in enumerate(hits)]
         _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
         evidence = self._evidence(marked, qvec, sources)
-        sources, notes = with_validity(sources, principal, filters.as_of, date.today(),
+        sources, notes = with_validity(sources, principal, filters.as_of, today_in_vietnam(),
                                        lambda ids: self.retriever.store.get(ids, SearchFilter(principal=principal)),
                                        _source)
         match = self.retriever.reference(standalone, principal, filters)
@@ -125,7 +125,7 @@ class Answerer:
         if match is not None and match.doc_id is not None and asks_validity(standalone):  # "… còn hiệu lực không"
             head = match.hits[:1] or self.retriever.store.doc_chunks(match.doc_id, SearchFilter(principal=principal))
             if head:
-                notes.lead = status_line(head[0].payload, filters.as_of, date.today())
+                notes.lead = status_line(head[0].payload, filters.as_of, today_in_vietnam())
         sufficient = bool(sources) and (
             evidence["similarity"] >= self.config.refusal_min_similarity
             or evidence["coverage"] >= self.config.refusal_min_coverage

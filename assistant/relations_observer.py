@@ -13,6 +13,7 @@ from datetime import date
 
 from assistant.relation_store import LegalDocument, RelationStore, so_hieu_key
 from assistant.validity import validity_payload
+from core.deadlines import today_in_vietnam
 from core.documents import Chunk, Document
 from indexing.legal_relations import canonical, extract_relations, own_effective
 from indexing.store import VectorStore
@@ -33,7 +34,7 @@ class RelationsObserver:
     """An ``IndexObserver``: ``chunk_ids(doc_id)`` gives a document's points (from the manifest)."""
 
     def __init__(self, relations: RelationStore, store: VectorStore, chunk_ids: Callable[[str], list[str]],
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = today_in_vietnam) -> None:
         self.relations = relations
         self.store = store
         self.chunk_ids = chunk_ids

@@ -14,6 +14,7 @@ from typing import Any
 from assistant.relation_store import LegalDocument, RelationStore, so_hieu_key, target_key
 from assistant.validity import disagreement, source_disagreements, status_at, validity_payload
 from core.access import Principal
+from core.deadlines import today_in_vietnam
 from core.legal_relations import KIND_LABELS, Relation
 from indexing.stores.filters import payload_allows
 
@@ -25,7 +26,7 @@ def _visible(doc: LegalDocument | None, principal: Principal) -> bool:
 def document_relations(store: RelationStore, doc_id: str, principal: Principal,
                        today: date | None = None) -> dict[str, Any] | None:
     """None when the document is not known or not visible to ``principal`` (the same answer for both)."""
-    today = today or date.today()
+    today = today or today_in_vietnam()
     doc = store.document(doc_id)
     if doc is None or not _visible(doc, principal):
         return None

@@ -9,6 +9,7 @@ from datetime import date
 from assistant.reference_lookup import ReferenceLookup, ReferenceMatch
 from assistant.tthc_catalogue import ProcedureCatalogue
 from core.access import Principal
+from core.deadlines import today_in_vietnam
 from core.vietnamese import normalize_text
 from indexing.embedders import Embedder
 from indexing.mark_vocabulary import MarkVocabulary
@@ -87,7 +88,7 @@ class Retriever:
         hits = self._named_procedures_first(query, flt, dense, sparse, mode, top_k, hits)
         from assistant.validity_notes import prefer_in_force
 
-        hits = prefer_in_force(hits, (filters or Filters()).as_of, date.today())
+        hits = prefer_in_force(hits, (filters or Filters()).as_of, today_in_vietnam())
         match = self.references.lookup(query, flt) if self.references is not None else None
         if match is None or match.doc_id is None:
             return hits

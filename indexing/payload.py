@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from core.deadlines import today_in_vietnam
 from core.documents import Chunk, Document
 from indexing.store import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET, VALIDITY_UNKNOWN
 
@@ -25,7 +26,7 @@ def validity(metadata: dict[str, Any], today: date | None = None) -> str:
     effective = metadata.get("ngay_hieu_luc")
     if effective:
         try:
-            if date.fromisoformat(str(effective)) > (today or date.today()):
+            if date.fromisoformat(str(effective)) > (today or today_in_vietnam()):
                 return VALIDITY_NOT_YET
         except ValueError:
             pass
