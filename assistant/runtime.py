@@ -26,6 +26,7 @@ from indexing.index_observer import IndexObserver
 from indexing.manifest import Manifest
 from indexing.mark_vocabulary import MarkVocabulary
 from indexing.pipeline import Indexer
+from indexing.pipelined_indexing import pipeline_limits
 from indexing.sparse_encoder import SparseEncoder
 from indexing.store import VectorStore
 
@@ -204,6 +205,7 @@ class Runtime:
             observers=self.index_observers(),
             backlog=self.backlog,
             defer_dense=self.settings.dense_backfill,
+            pipeline=pipeline_limits(self.settings),
         )
 
     def index_observers(self) -> list[IndexObserver]:

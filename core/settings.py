@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     embedding_passage_prefix: str = "passage: "
     embedding_send_input_type: bool = False
     embedding_dim: int | None = None  # when set, the service's vectors must have this size
+    # Indexing keeps the embedder busy: the next documents are read, chunked and sparse-encoded while earlier
+    # ones are embedded, in batches of embedding_batch_size texts / embedding_batch_chars characters across
+    # documents; embedding_workers batches at once (unset: embedding_concurrency for "openai", else 1).
+    # index_pipelined=false indexes one document at a time (docs/embedding.md has both measured).
+    index_pipelined: bool = True
+    embedding_workers: int | None = None
     # Characters of each chunk fed to the dense model (the sparse vector always sees the whole chunk).
     embedding_max_chars: int = 1200
     # Embeddings cached by text hash; several data dirs (eval stores) may share one cache file.
@@ -128,10 +134,10 @@ class Settings(BaseSettings):
     warehouse_api_max_retries: int = 4  # on timeouts, connection errors, 429 and 5xx, with exponential backoff
     warehouse_api_state_path: Path | None = None  # last updated_at seen; default data_dir/warehouse_api_state.json
 
-    @field_validator("embedding_max_chars", "max_chunk_chars", "prefetch_limit", "top_k")
+    @field_validator("embedding_max_chars", "max_chunk_chars", "prefetch_limit", "top_k", "embedding_workers")
     @classmethod
-    def _positive(cls, value: int) -> int:
-        if value <= 0:
+    def _positive(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
             raise ValueError(f"must be positive, got {value}")
         return value
 

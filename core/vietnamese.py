@@ -16,7 +16,15 @@ from functools import lru_cache
 _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 _MARKED_VOWELS = set("ăâêôơưĂÂÊÔƠƯ")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WORDS_SPLIT = re.compile(r"([^\W\d_]+)", re.UNICODE)
+
+
+def _map_words(text: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to every word (an ASCII word has no mark to move or strip: left as it is). A split and a
+    join rather than ``re.sub`` with a callback: half the time, and this runs several times on every chunk."""
+    parts = _WORDS_SPLIT.split(text)
+    parts[1::2] = [w if w.isascii() else change(w) for w in parts[1::2]]
+    return "".join(parts)
 
 
 def _place_tone(word_nfc: str, tone: str) -> str:
@@ -71,7 +79,7 @@ def normalize_text(text: str) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\ufeff", "")
-    return _WORD.sub(lambda m: _canonical_word(m.group(0)), text)
+    return _map_words(text, _canonical_word)
 
 
 _TOKEN_CLEAN = re.compile(r"[^\w]+", re.UNICODE)
@@ -143,7 +151,7 @@ def _strip_word(word: str) -> str:
 def strip_marks(text: str) -> str:
     """Every diacritic removed ("Điều khoản" → "Dieu khoan"), one character out per NFC character in, so
     positions in the stripped text are positions in the NFC original (how people type without an IME)."""
-    return _WORD.sub(lambda m: _strip_word(m.group(0)), unicodedata.normalize("NFC", text))
+    return _map_words(unicodedata.normalize("NFC", text), _strip_word)
 
 
 def has_marks(word: str) -> bool:

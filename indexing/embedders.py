@@ -91,7 +91,9 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     s = settings
     return OpenAIEmbedder(s.embedding_base_url, s.embedding_model, api_key=s.embedding_api_key,
                           batch_size=s.embedding_batch_size, batch_chars=s.embedding_batch_chars,
-                          concurrency=s.embedding_concurrency, timeout_s=s.embedding_timeout_s,
+                          # one connection for each of the indexer's embedding workers at least
+                          concurrency=max(s.embedding_concurrency, s.embedding_workers or 0),
+                          timeout_s=s.embedding_timeout_s,
                           max_retries=s.embedding_max_retries, query_prefix=s.embedding_query_prefix,
                           passage_prefix=s.embedding_passage_prefix, send_input_type=s.embedding_send_input_type,
                           dim=s.embedding_dim)

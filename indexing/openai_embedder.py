@@ -114,7 +114,9 @@ class OpenAIEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         prefixed = [self.passage_prefix + t for t in texts]
-        ranges = batches(prefixed, self.batch_size, self.batch_chars)
+        # Sized on the texts as given (the prefix is the same on each): the indexer's batches, packed to the same
+        # limits, then go as one request each.
+        ranges = batches(texts, self.batch_size, self.batch_chars)
         if len(ranges) == 1:
             parts = [self._request(prefixed, "passage")]
         else:

@@ -6,17 +6,20 @@ import sys
 import time
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from connectors.base import Rejection
-from core.documents import Chunk, Document, content_hash
+from core.documents import Document, content_hash
 from core.errors import RejectedInput, SecretDocument
 from core.secrecy import document_stamp, secrecy_reason
 from indexing.chunking import chunk_document
 from indexing.dense_backlog import DenseBacklog
 from indexing.embedders import Embedder
+from indexing.embedding_batches import PreparedDocument
 from indexing.index_fingerprint import (
     INDEX_FORMAT_VERSION,
     encoder_settings,
@@ -25,9 +28,11 @@ from indexing.index_fingerprint import (
     refuse_if_different,
 )
 from indexing.index_observer import IndexObserver
+from indexing.index_report import IndexReport
 from indexing.manifest import Manifest
 from indexing.mark_vocabulary import MarkVocabulary
 from indexing.payload import build_payload
+from indexing.pipelined_indexing import PipelineLimits, index_pipelined
 from indexing.sparse_encoder import SparseEncoder
 from indexing.store import StoredPoint, VectorStore
 
@@ -35,31 +40,6 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 __all__ = ["INDEX_FORMAT_VERSION", "IndexReport", "Indexer"]
-
-
-@dataclass
-class IndexReport:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    chunks: int = 0
-    seconds: float = 0.0
-    # Where a file's text and its metadata table / connector fields disagree (the text's value was kept).
-    conflicts: list[dict[str, str]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "rejected": [{"path": r.path, "reason": r.reason} for r in self.rejected],
-            "chunks": self.chunks,
-            "seconds": round(self.seconds, 2),
-            "conflicts": list(self.conflicts),
-        }
 
 
 @dataclass
@@ -84,6 +64,9 @@ class Indexer:
     # searches by keywords at once; indexing.dense_backfill). The backlog is also kept current when not set.
     backlog: DenseBacklog | None = None
     defer_dense: bool = False
+    # Set: the next documents are read, chunked and sparse-encoded while earlier ones are embedded, in batches
+    # across documents, ``workers`` at once (indexing.pipelined_indexing). None: one document at a time.
+    pipeline: PipelineLimits | None = field(default_factory=PipelineLimits)
 
     def __post_init__(self) -> None:
         if self.defer_dense and self.backlog is None:
@@ -133,30 +116,15 @@ class Indexer:
         report = IndexReport()
         self.check_settings()
         self.store.ensure_collection(self.embedder.dim)
-        seen: set[str] = set()
         iterator = items
         if progress:
             from tqdm import tqdm
 
             iterator = tqdm(items, desc="Lập chỉ mục", unit=" văn bản", file=sys.stderr)
-        for item in iterator:
-            if isinstance(item, Rejection):
-                report.rejected.append(item)
-                continue
-            seen.add(item.doc_id)
-            try:
-                outcome, n_chunks = self._index_document(item, report.conflicts)
-            except SecretDocument as exc:
-                # A document that now bears a stamp: its earlier, unstamped version must not stay searchable.
-                if self.remove_document(item.doc_id):
-                    report.removed += 1
-                report.rejected.append(Rejection(path=item.source or item.doc_id, reason=str(exc)))
-                continue
-            except RejectedInput as exc:
-                report.rejected.append(Rejection(path=item.source or item.doc_id, reason=str(exc)))
-                continue
-            report.chunks += n_chunks
-            setattr(report, outcome, getattr(report, outcome) + 1)
+        if self.pipeline is not None:
+            seen = index_pipelined(iterator, self, report, self.pipeline)
+        else:
+            seen = self._index_sequentially(iterator, report)
         if report.added or report.updated:
             self.store.optimize()  # HNSW for the embedded engine; a no-op for servers
         if prune_roots is not None:
@@ -165,7 +133,38 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _index_document(self, doc: Document, conflicts: list[dict[str, str]] | None = None) -> tuple[str, int]:
+    def _index_sequentially(self, items: Iterable[Document | Rejection], report: IndexReport) -> set[str]:
+        """One document at a time: read, embed, write (``pipeline`` None)."""
+        seen: set[str] = set()
+        for item in items:
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+                continue
+            seen.add(item.doc_id)
+            try:
+                prepared = self.prepare_document(item)
+                if isinstance(prepared, int):
+                    report.count("unchanged", prepared)
+                    continue
+                dense = None if self.defer_dense else self.embedder.embed_documents(prepared.texts)
+                outcome, n_chunks = self.write_document(prepared, dense, report.conflicts)
+            except SecretDocument as exc:
+                # A document that now bears a stamp: its earlier, unstamped version must not stay searchable.
+                if self.remove_document(item.doc_id):
+                    report.removed += 1
+                report.refuse(item, str(exc))
+                continue
+            except RejectedInput as exc:
+                report.refuse(item, str(exc))
+                continue
+            report.count(outcome, n_chunks)
+        return seen
+
+    def prepare_document(self, doc: Document) -> PreparedDocument | int:
+        """Everything before the dense vectors: the chunk count of a document the index already holds as it
+        is, else its chunks, texts to embed and points (sparse terms, payloads; dense None).
+
+        Raises SecretDocument for a stamped document, RejectedInput for one that cannot be indexed."""
         # The one secrecy gate every document passes, whatever connector read it (files, TTHC, warehouse,
         # articles, uploads): every part, table cell, property and record string is checked.
         stamp = document_stamp(doc)
@@ -174,14 +173,35 @@ class Indexer:
         fingerprint = self._fingerprint(doc)
         previous = self.manifest.get(doc.doc_id)
         if previous and previous.content_hash == fingerprint and previous.pending_hash is None:
-            return "unchanged", len(previous.chunk_ids)
+            return len(previous.chunk_ids)
         doc, chunks = chunk_document(doc, self.max_chunk_chars)
+        ids = [c.chunk_id for c in chunks]
+        if len(set(ids)) != len(ids):
+            raise RejectedInput("hai đoạn trùng đường dẫn trích dẫn (duplicate citation paths)")
         texts = [c.embedding_text()[: self.embedding_max_chars] for c in chunks]
-        points = self._points(doc, chunks, texts)
+        chash = content_hash(doc.text or repr(doc.record))
+        points = [
+            StoredPoint(id=chunk.chunk_id, dense=None, sparse=self.sparse.encode_document(chunk.embedding_text()),
+                        payload=build_payload(doc, chunk, i, chash))
+            for i, chunk in enumerate(chunks)
+        ]
+        return PreparedDocument(doc, chunks, texts, fingerprint, points)
+
+    def write_document(self, prepared: PreparedDocument, dense: np.ndarray | None,
+                       conflicts: list[dict[str, str]] | None = None) -> tuple[str, int]:
+        """Write a prepared document with its ``dense`` rows (None: sparse-only, ``defer_dense``): pending in
+        the manifest, points, stale points deleted, done, observers told. Returns (added|updated, chunks)."""
+        doc, chunks, texts = prepared.doc, prepared.chunks, prepared.texts
+        points = prepared.points
+        if dense is not None:
+            if len(dense) != len(points):
+                raise ValueError(f"{len(dense)} dense vectors for {len(points)} chunks of {doc.doc_id}")
+            points = [replace(p, dense=dense[i].tolist()) for i, p in enumerate(points)]
+        previous = self.manifest.get(doc.doc_id)
         if self.vocabulary is not None:
             self.vocabulary.add(c.embedding_text() for c in chunks)
         new_ids = [p.id for p in points]
-        self.manifest.mark_pending(doc.doc_id, doc.source, doc.kind, doc.title, fingerprint, new_ids,
+        self.manifest.mark_pending(doc.doc_id, doc.source, doc.kind, doc.title, prepared.fingerprint, new_ids,
                                    metadata=doc.metadata, access=doc.access.payload())
         if conflicts is not None and doc.metadata.get("metadata_conflicts"):
             conflicts.extend({"path": doc.source or doc.doc_id, **c} for c in doc.metadata["metadata_conflicts"])
@@ -198,22 +218,6 @@ class Indexer:
         for observer in self.observers:
             observer.document_indexed(doc, chunks)
         return ("updated" if previous and previous.content_hash else "added"), len(points)
-
-    def _points(self, doc: Document, chunks: list[Chunk], texts: list[str]) -> list[StoredPoint]:
-        ids = [c.chunk_id for c in chunks]
-        if len(set(ids)) != len(ids):
-            raise RejectedInput("hai đoạn trùng đường dẫn trích dẫn (duplicate citation paths)")
-        dense = None if self.defer_dense else self.embedder.embed_documents(texts)
-        chash = content_hash(doc.text or repr(doc.record))
-        return [
-            StoredPoint(
-                id=chunk.chunk_id,
-                dense=dense[i].tolist() if dense is not None else None,
-                sparse=self.sparse.encode_document(chunk.embedding_text()),
-                payload=build_payload(doc, chunk, i, chash),
-            )
-            for i, chunk in enumerate(chunks)
-        ]
 
     def prune(self, roots: list[Path], seen: set[str], kept_sources: set[str] = frozenset()) -> int:
         """Remove documents whose source lies under ``roots`` but was not seen in this run.

@@ -170,15 +170,13 @@ class EdgeStore(FilteredReads):
         if not chunk_ids:
             return
         shard = self._require()
-        shard.update(qe.UpdateOperation.delete_points(list(chunk_ids)))
-        shard.flush()
+        shard.update(qe.UpdateOperation.delete_points(list(chunk_ids)))  # kept by the WAL: flushed at optimize
 
     def set_payload(self, chunk_ids: Sequence[str], values: dict[str, Any]) -> None:
         if not chunk_ids:
             return
         shard = self._require()
-        shard.update(qe.UpdateOperation.set_payload(list(chunk_ids), dict(values)))
-        shard.flush()
+        shard.update(qe.UpdateOperation.set_payload(list(chunk_ids), dict(values)))  # the WAL keeps it, as above
 
     def optimize(self) -> bool:
         """Build the HNSW / payload indexes (edge has no background optimizer). True if anything changed."""

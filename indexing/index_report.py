@@ -1,0 +1,43 @@
+"""What one ``Indexer.index()`` run did: documents added, updated, unchanged, removed, rejected; chunks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from connectors.base import Rejection
+from core.documents import Document
+
+
+@dataclass
+class IndexReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    # Where a file's text and its metadata table / connector fields disagree (the text's value was kept).
+    conflicts: list[dict[str, str]] = field(default_factory=list)
+
+    def count(self, outcome: str, chunks: int) -> None:
+        """One document ``added``, ``updated`` or ``unchanged``, with its chunks."""
+        if outcome not in ("added", "updated", "unchanged"):
+            raise ValueError(f"unknown outcome {outcome!r}")
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        self.chunks += chunks
+
+    def refuse(self, doc: Document, reason: str) -> None:
+        self.rejected.append(Rejection(path=doc.source or doc.doc_id, reason=reason))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "rejected": [{"path": r.path, "reason": r.reason} for r in self.rejected],
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 2),
+            "conflicts": list(self.conflicts),
+        }
