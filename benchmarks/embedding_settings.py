@@ -12,8 +12,8 @@ dense, hybrid). It prints wall and CPU seconds of the index run, the seconds spe
 and MRR@10 / R@10 per mode. The product's embedder name is kept for the ``original`` variant.
 
 ``speed``: the model alone on the first ``--texts`` ALQAC chunks as the indexer embeds them (1,200 characters),
-one child per
-thread count (OpenMP reads ``OMP_NUM_THREADS`` once, at load), each batch size in turn: texts/s.
+one child per thread count (OpenMP reads ``OMP_NUM_THREADS`` once, at load), each batch size in turn: texts/s
+and tokens/s.
 Every row carries the load average at its start; these 2-core machines are shared.
 """
 
