@@ -129,7 +129,7 @@ class Indexer:
             self.store.optimize()  # HNSW for the embedded engine; a no-op for servers
         if prune_roots is not None:
             kept = {str(Path(r.path).resolve()) for r in report.rejected}
-            report.removed = self.prune(prune_roots, seen, kept)
+            report.removed += self.prune(prune_roots, seen, kept)
         report.seconds = time.perf_counter() - started
         return report
 
