@@ -1,19 +1,19 @@
 """A million chunks in the embedded engine: load, HNSW build, disk, RAM and filtered hybrid latency (not a test).
 
-    python benchmarks/million_chunks.py [--size 1000000] [--on-disk/--in-ram] [--int8/--no-int8]
-        [--queries 300] [--out build/benchmarks/million_chunks.json]
+    python benchmarks/million_chunks.py [--size 1000000] [--on-disk/--no-on-disk] [--int8/--no-int8]
+        [--queries 300] [--workdir DIR [--serve-only]] [--out build/benchmarks/million_chunks.json]
 
-The whole run happens in one child process, so its peak memory is the store's and the generator's alone.
 Chunks are synthetic (the issue allows it): unit random 384-d dense vectors, sparse vectors drawn from a pool of
 4,000 encoded Vietnamese-like texts (``store_latency.Corpus``: a Zipf syllable vocabulary through the
 product's ``SparseEncoder``), access labels 60 % public, 20 % internal, 20 % restricted to one of 5 units.
 Random vectors have no cluster structure: the worst case for HNSW, both to build and to search.
 
-Steps, each timed: upsert in batches of 2,000 (store time only); ``optimize()`` (HNSW, int8 copy, payload
-indexes); close; reopen (the "load" a restarted service pays); then ``--queries`` hybrid searches (dense +
-sparse prefetch, RRF, the access filter in both prefetches) as an official of one unit, after 10 warm-ups.
-Memory: VmHWM (peak) and VmRSS split into anonymous (heap) and file-backed (memory-mapped pages that the
-kernel can drop) from /proc/self/status, after reopening and after the queries. Disk: the shard folder.
+Two child processes, each timed: **build** upserts in batches of 2,000 (store time only) and runs ``optimize()``
+(HNSW, int8 copy, payload indexes); **serve**, a fresh process as a restarted service, opens the shard (the
+"load") and runs ``--queries`` hybrid searches (dense + sparse prefetch, RRF, the access filter in both
+prefetches) as an official of one unit, after 10 warm-ups. ``--serve-only --workdir DIR`` runs serve alone on
+a shard an earlier run left. Memory: VmHWM (peak) and VmRSS split into anonymous (heap) and file-backed
+(memory-mapped pages that the kernel can drop) from /proc/self/status. Disk: the shard folder.
 """
 
 from __future__ import annotations
@@ -58,11 +58,10 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def child(size: int, on_disk: bool, int8: bool, links: bool, n_queries: int, workdir: Path) -> dict[str, Any]:
-    from store_latency import DIM, UNITS, Corpus
+def build(size: int, on_disk: bool, int8: bool, links: bool, workdir: Path) -> dict[str, Any]:
+    from store_latency import DIM, Corpus
 
-    from core.access import Principal
-    from indexing.store import SearchFilter, StoredPoint
+    from indexing.store import StoredPoint
     from indexing.stores.edge_store import EdgeStore
 
     rng = np.random.default_rng(11)
@@ -97,22 +96,36 @@ def child(size: int, on_disk: bool, int8: bool, links: bool, n_queries: int, wor
     loads.append(loadavg())
     built = memory()
     store.close()
-    del pool
+    return {
+        "size": size, "on_disk": on_disk, "int8": int8, "payload_links": links,
+        "generate_s": round(generate_s + pool_s, 1), "upsert_s": round(load_s, 1), "optimize_s": round(optimize_s, 1),
+        "memory_before_store_mib": baseline, "memory_after_build_mib": built, "build_loadavg": loads,
+    }
+
+
+def serve(n_queries: int, workdir: Path) -> dict[str, Any]:
+    """A fresh process, as a restarted service: open the shard, then filtered hybrid searches."""
+    from store_latency import DIM, UNITS, Corpus
+
+    from core.access import Principal
+    from indexing.store import SearchFilter
+    from indexing.stores.edge_store import EdgeStore
+
+    corpus = Corpus(POOL, seed=23)
+    queries = corpus.queries(n_queries + 10)
+    baseline = memory()
     t1 = time.perf_counter()
-    store = EdgeStore(workdir / "edge", on_disk=on_disk, scalar_quantization=int8, payload_links=links)
+    store = EdgeStore(workdir / "edge")  # the shard keeps the options it was built with
     store.ensure_collection(DIM)
     reopen_s = time.perf_counter() - t1
     reopened = memory()
-    principal = Principal(user_id="bench", unit=UNITS[0], roles=("chuyen_vien",))
-    flt = SearchFilter(principal=principal)
-    queries = corpus.queries(n_queries + 10)
+    flt = SearchFilter(principal=Principal(user_id="bench", unit=UNITS[0], roles=("chuyen_vien",)))
     first_ms: list[float] = []
     for dense_q, sparse_q in queries[:10]:
         q0 = time.perf_counter()
         store.search(flt=flt, dense=dense_q, sparse=sparse_q, mode="hybrid", limit=10, prefetch_limit=50)
         first_ms.append((time.perf_counter() - q0) * 1000)
-    latencies, hits = [], 0
-    loads.append(loadavg())
+    latencies, hits, loads = [], 0, [loadavg()]
     for dense_q, sparse_q in queries[10:]:
         q0 = time.perf_counter()
         found = store.search(flt=flt, dense=dense_q, sparse=sparse_q, mode="hybrid", limit=10, prefetch_limit=50)
@@ -124,16 +137,21 @@ def child(size: int, on_disk: bool, int8: bool, links: bool, n_queries: int, wor
     store.close()
     qs = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
-        "size": size, "count": count, "on_disk": on_disk, "int8": int8, "payload_links": links,
-        "generate_s": round(generate_s + pool_s, 1), "upsert_s": round(load_s, 1), "optimize_s": round(optimize_s, 1),
-        "reopen_s": round(reopen_s, 2), "disk_mib": disk_mib(workdir / "edge"),
+        "count": count, "reopen_s": round(reopen_s, 2), "disk_mib": disk_mib(workdir / "edge"),
         "first_10_queries_ms": [round(x, 1) for x in first_ms],
         "queries": len(latencies), "mean_hits": round(hits / len(latencies), 2),
         "p50_ms": round(qs[49], 2), "p95_ms": round(qs[94], 2), "p99_ms": round(qs[98], 2),
-        "memory_before_store_mib": baseline, "memory_after_build_mib": built,
-        "memory_after_reopen_mib": reopened, "memory_after_queries_mib": after,
-        "loadavg": loads, "cpus": os.cpu_count(),
+        "memory_serve_before_open_mib": baseline, "memory_after_open_mib": reopened,
+        "memory_after_queries_mib": after, "serve_loadavg": loads, "cpus": os.cpu_count(),
     }
+
+
+def run_child(args: list[str]) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True,
+                          check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the benchmark child {args[0]} failed with exit code {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -144,26 +162,30 @@ def main() -> None:
     parser.add_argument("--payload-links", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary folder, removed after")
+    parser.add_argument("--serve-only", action="store_true", help="search the shard already in --workdir")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "benchmarks" / "million_chunks.json")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["build", "serve"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_only and args.workdir is None:
+        raise SystemExit("--serve-only needs --workdir (the folder of an earlier run)")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="million-"))
-    if args.child:
-        print(json.dumps(child(args.size, args.on_disk, args.int8, args.payload_links, args.queries, workdir)))
+    if args.child == "build":
+        print(json.dumps(build(args.size, args.on_disk, args.int8, args.payload_links, workdir)))
         return
-    command = [sys.executable, __file__, "--child", "--size", str(args.size), "--queries", str(args.queries),
-               "--on-disk" if args.on_disk else "--no-on-disk", "--int8" if args.int8 else "--no-int8",
-               "--payload-links" if args.payload_links else "--no-payload-links",
-               "--workdir", str(workdir)]
+    if args.child == "serve":
+        print(json.dumps(serve(args.queries, workdir)))
+        return
     t0 = time.perf_counter()
+    row: dict[str, Any] = {}
     try:
-        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+        if not args.serve_only:
+            row = run_child(["build", "--size", str(args.size), "--workdir", str(workdir),
+                             "--on-disk" if args.on_disk else "--no-on-disk", "--int8" if args.int8 else "--no-int8",
+                             "--payload-links" if args.payload_links else "--no-payload-links"])
+        row.update(run_child(["serve", "--queries", str(args.queries), "--workdir", str(workdir)]))
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    if done.returncode != 0:
-        raise SystemExit(f"the benchmark child failed with exit code {done.returncode}")
-    row = json.loads(done.stdout.strip().splitlines()[-1])
     row["wall_s"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(row, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
