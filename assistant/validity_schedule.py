@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
 
-from assistant.relation_store import LegalDocument
 from assistant.relations_observer import RelationsObserver
 from core.deadlines import VIETNAM
 
@@ -27,31 +25,6 @@ AFTER_MIDNIGHT = timedelta(seconds=30)  # clear of the date boundary (clock skew
 
 def vietnam_now() -> datetime:
     return datetime.now(VIETNAM)
-
-
-def change_dates(docs: Iterable[LegalDocument]) -> set[date]:
-    """Every date on which some document's computed validity may change: ngày hiệu lực, and the date each
-    replacement, repeal or amendment takes effect (from the fields last written)."""
-    found: set[str] = set()
-    for doc in docs:
-        payload: dict[str, Any] = doc.payload or {}
-        found.update(d for d in (doc.ngay_hieu_luc, payload.get("hieu_luc_tu")) if d)
-        for change in [*(payload.get("thay_the_boi") or []), *(payload.get("sua_doi") or [])]:
-            if change.get("from"):
-                found.add(change["from"])
-    out = set()
-    for iso in found:
-        try:
-            out.add(date.fromisoformat(iso))
-        except ValueError:
-            continue
-    return out
-
-
-def next_change(docs: Iterable[LegalDocument], today: date) -> date | None:
-    """The first date after ``today`` on which a status changes (None: no such date is known)."""
-    later = [d for d in change_dates(docs) if d > today]
-    return min(later) if later else None
 
 
 def next_run(now: datetime) -> datetime:
@@ -74,7 +47,6 @@ class ValidityRefresher:
         self._stop = threading.Event()
         self.wait = wait or self._stop.wait
         self.runs = 0
-        self.next_change: date | None = None
         self._thread = threading.Thread(target=self._run, name="validity-refresh", daemon=True)
 
     def start(self) -> None:
@@ -92,12 +64,9 @@ class ValidityRefresher:
     def run_once(self) -> int:
         """Recompute every document now; returns how many points' payloads were updated."""
         updated = self.observer.refresh_all()
-        today = self.observer.today()
-        self.next_change = next_change(self.observer.relations.documents(), today)
         self.runs += 1
         if updated:
-            log.info("validity recomputed on %s: %d points updated; next change %s", today, updated,
-                     self.next_change or "none known")
+            log.info("validity recomputed on %s: %d points updated", self.observer.today(), updated)
         return updated
 
     def _run(self) -> None:
