@@ -124,7 +124,7 @@ def subset(work: Path, n: int, per_article: bool) -> Path:
 
 def one_run(name: str, settings: Any, embedder: TimedEmbedder, pipeline: Any, articles: Path,
             setup_s: float) -> dict[str, Any]:
-    from assistant.runtime import Runtime
+    from assistant.service.runtime import Runtime
     from connectors.auto import iter_sources
 
     rt = Runtime(settings, embedder=embedder)  # type: ignore[arg-type]

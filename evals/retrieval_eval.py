@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.retrieval import Retriever
+from assistant.search.retrieval import Retriever
 from core.access import Principal
 from evals.beir import Bench, corpus_id, nearest_corpus_id
 from evals.metrics import dedupe, recall_at, retrieval_report

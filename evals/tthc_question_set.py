@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.tthc import TthcFields, structured_fields
 from core.vietnamese import normalize_text, strip_diacritics
-from indexing.tthc_fields import TthcFields, structured_fields
 
 # {n}: how the asker names the procedure. Several phrasings per field; "channel" ones name a channel.
 FRAMES: dict[str, list[str]] = {

@@ -16,7 +16,7 @@ from connectors.base import Rejection
 from core.documents import Document, content_hash
 from core.errors import RejectedInput, SecretDocument
 from core.secrecy import document_stamp, secrecy_reason
-from indexing.chunking import chunk_document
+from indexing.chunking import RecordParser, chunk_document
 from indexing.dense_backlog import DenseBacklog
 from indexing.embedders import Embedder
 from indexing.embedding_batches import PreparedDocument
@@ -60,6 +60,8 @@ class Indexer:
     settings: Settings | None = None
     vocabulary: MarkVocabulary | None = None  # syllable counts for restoring marks on questions
     observers: list[IndexObserver] = field(default_factory=list)  # records kept beside the chunks
+    # Parsers of record kinds a capability owns (tthc, warehouse), registered by the composition root.
+    parsers: dict[str, RecordParser] = field(default_factory=dict)
     # Set: points are written sparse-only and their dense vectors left to the owner's backfill (a first start
     # searches by keywords at once; indexing.dense_backfill). The backlog is also kept current when not set.
     backlog: DenseBacklog | None = None
@@ -174,7 +176,7 @@ class Indexer:
         previous = self.manifest.get(doc.doc_id)
         if previous and previous.content_hash == fingerprint and previous.pending_hash is None:
             return len(previous.chunk_ids)
-        doc, chunks = chunk_document(doc, self.max_chunk_chars)
+        doc, chunks = chunk_document(doc, self.max_chunk_chars, self.parsers)
         ids = [c.chunk_id for c in chunks]
         if len(set(ids)) != len(ids):
             raise RejectedInput("hai đoạn trùng đường dẫn trích dẫn (duplicate citation paths)")

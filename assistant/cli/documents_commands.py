@@ -13,7 +13,7 @@ import typer
 from assistant.cli.common import fail, local_runtime, print_json, reported, service_client
 from assistant.cli.query_commands import check_user
 from assistant.cli.relations_commands import import_relations, relations
-from assistant.document_catalog import document_record, record_lines, record_row, visible_documents
+from assistant.documents import document_record, record_lines, record_row, visible_documents
 from core.access import Principal
 from core.settings import Settings
 

@@ -49,7 +49,7 @@ def retrieval(
                                              "('Điều 14 Luật …', docs/retrieval.md) instead of the questions")] = False,
 ) -> None:
     """Recall@1/5/10/100, MRR@10, nDCG@10 and macro-F2 for sparse, dense, hybrid (and reranked)."""
-    from assistant.rerankers import make_reranker
+    from assistant.search.rerankers import make_reranker
     from evals.beir import load_corpus_ids
     from evals.retrieval_eval import MODES, run_retrieval
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
 from indexing.embedding_batches import BatchPacker
