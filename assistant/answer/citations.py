@@ -8,12 +8,11 @@ its source that best supports the claim it is attached to, quoted verbatim.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.types import Citation, Source
-from core.vietnamese import normalize_text, sparse_terms
+from core.vietnamese import fold, sparse_terms
 
 MAX_QUOTE_CHARS = 300
 _MAX_RANGE = 10  # "[1-3]" expands; "[1-2020]" is not a citation range
@@ -277,13 +276,6 @@ def _citations(cleaned: str, occurrences: list[_Occurrence], index: dict[int, So
     return citations
 
 
-def _fold(text: str) -> str:
-    """Lower-case, no diacritics, single spaces: "KHÔNG tìm thấy  căn cứ" -> "khong tim thay can cu"."""
-    text = normalize_text(text).lower().replace("đ", "d")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return " ".join(text.split())
-
-
 def mentions_no_answer(answer: str) -> bool:
     """True when the answer says the sources hold no basis ("Không tìm thấy căn cứ")."""
-    return "khong tim thay can cu" in _fold(answer)
+    return "khong tim thay can cu" in " ".join(fold(answer).split())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from indexing.store import Hit
+
 
 @dataclass
 class Source:
@@ -20,6 +22,15 @@ class Source:
     validity: str = "chua_ro"
     score: float = 0.0
     payload: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, marker: int, hit: Hit) -> Source:
+        """A retrieved chunk numbered ``marker``, its citation fields read from the payload."""
+        p = hit.payload
+        return cls(marker=marker, chunk_id=hit.chunk_id, doc_id=str(p.get("doc_id", "")),
+                   citation=str(p.get("citation", "")), text=str(p.get("text", "")), title=str(p.get("title", "")),
+                   so_hieu=str(p.get("so_hieu", "")), validity=str(p.get("validity", "chua_ro")), score=hit.score,
+                   payload=p)
 
 
 @dataclass

@@ -26,13 +26,13 @@ from indexing.embedders import Embedder
 from indexing.index_observer import IndexObserver
 from indexing.manifest import Manifest
 from indexing.mark_vocabulary import MarkVocabulary
-from indexing.pipeline import Indexer
-from indexing.pipelined_indexing import pipeline_limits
+from indexing.pipeline import Indexer, pipeline_limits
 from indexing.sparse_encoder import SparseEncoder
 from indexing.store import VectorStore
 
 if TYPE_CHECKING:
     from assistant.answer.answering import Answerer
+    from assistant.answer.records import RecordAnswerer
     from assistant.answer.writers import AnswerWriter, PromptSet
     from assistant.llm.base import LLMBackend
     from assistant.search.retrieval import Retriever
@@ -179,7 +179,6 @@ class Runtime:
         from assistant.answer.answering import AnswerConfig, Answerer
         from assistant.search.rerankers import make_reranker
         from assistant.service.conversations import ConversationStore
-        from assistant.tasks import TaskAnswerer
 
         s = self.settings
         config = AnswerConfig(top_k=s.top_k, candidates=max(20, s.top_k), mode=s.search_mode,
@@ -190,7 +189,16 @@ class Runtime:
         return Answerer(retriever=self.retriever(), embedder=self.embedder, writer=writer or self.writer(),
                         conversations=ConversationStore(self.sessions) if remember else None,
                         reranker=make_reranker(s.reranker, s.reranker_model_path), config=config,
-                        tasks=TaskAnswerer(self.task_store()), relations=self.relations)
+                        records=self.record_answerers(), relations=self.relations)
+
+    def record_answerers(self) -> list[RecordAnswerer]:
+        """The exact answers from records, in the order the answerer asks them: assigned tasks (never for a
+        question that names a procedure), a named procedure's fields, a warehouse report's period."""
+        from assistant.tasks import TaskAnswerer
+        from assistant.tthc import ProcedureAnswerer
+        from assistant.warehouse import ReportAnswerer
+
+        return [TaskAnswerer(self.task_store()), ProcedureAnswerer(), ReportAnswerer()]
 
     def indexer(self) -> Indexer:
         return Indexer(

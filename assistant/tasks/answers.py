@@ -9,16 +9,17 @@ check holds the line to the row's text. A unit or plan that is not there is said
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
+from assistant.search.question import Question
 from assistant.tasks.questions import TaskQuestion, parse_task_question
 from assistant.tasks.store import DUE_SOON_DAYS, TaskFilter, TaskStore, TaskView
 from core.access import Principal
 from core.deadlines import today_in_vietnam
-from core.units import fold
+from core.vietnamese import fold
 
 MAX_LISTED = 40
 ROLE_WORDS = {"lead": "chủ trì", "support": "phối hợp"}
@@ -26,17 +27,9 @@ _STOP = set("ai don vi nao co quan so chu tri phoi hop phu trach nhiem vu viec c
             " quyet dinh nay do duoc giao thuc hien hoan thanh han".split())
 
 
-@dataclass
-class TaskReply:
-    """The text (one cited line per task), the rows it cites as sources, and ``facts`` for the eval."""
-
-    text: str
-    sources: list[Source]
-    facts: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def found(self) -> bool:
-        return bool(self.sources)
+def _reply(text: str, sources: list[Source], facts: dict[str, Any]) -> RecordReply:
+    """A task reply: one cited line per task, read from the task records (they replace the retrieved chunks)."""
+    return RecordReply("tasks", text, sources, facts, own_sources=True)
 
 
 def _row_text(view: TaskView) -> str:
@@ -84,14 +77,21 @@ class TaskAnswerer:
     def __init__(self, store: TaskStore) -> None:
         self.store = store
 
-    def reply(self, question: str, principal: Principal, context: str = "", today: date | None = None
-              ) -> TaskReply | None:
+    def reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
+        """As a :class:`~assistant.answer.records.RecordAnswerer`: a question that names a procedure is never
+        read as one about assigned tasks; the context is the question with its marks back."""
+        if question.names_procedure:
+            return None
+        return self.answer(question.typed, principal, question.marked)
+
+    def answer(self, question: str, principal: Principal, context: str = "", today: date | None = None
+               ) -> RecordReply | None:
         """The answer to a task question, a "not there" reply, or None when ``question`` is about something else."""
         asked = parse_task_question(question, self.store.units, context)
         if asked is None:
             return None
         if asked.unknown_unit and not asked.unit:
-            return TaskReply(f"Đơn vị «{asked.unknown_unit}» không có trong danh mục đơn vị của hệ thống.", [],
+            return _reply(f"Đơn vị «{asked.unknown_unit}» không có trong danh mục đơn vị của hệ thống.", [],
                              {"status": "not_found", "kind": "tasks", "unit": asked.unknown_unit, "task_ids": []})
         day = asked.as_of or today or today_in_vietnam()
         views = self.store.find(principal, TaskFilter(unit=asked.unit, role=asked.role, today=day))
@@ -99,19 +99,19 @@ class TaskAnswerer:
             views = [v for v in views if _of_plan(v, asked.plan)]
             if not views and not [v for v in self.store.find(principal, TaskFilter(today=day))
                                   if _of_plan(v, asked.plan)]:
-                return TaskReply(f"Văn bản số {asked.plan} không có trong hệ thống (không có nhiệm vụ nào của văn "
+                return _reply(f"Văn bản số {asked.plan} không có trong hệ thống (không có nhiệm vụ nào của văn "
                                  "bản này trong các văn bản bạn được xem).", [],
                                  {"status": "not_found", "kind": "tasks", "plan": asked.plan, "task_ids": []})
         views = [v for v in self._filtered(views, asked, day) if not asked.source or v.task.source == asked.source]
         if asked.intent == "who":
             views = self._best_match(views, asked.topic)
         if not views:
-            return TaskReply(self._none_text(asked, day), [], {"status": "not_found", "kind": "tasks",
+            return _reply(self._none_text(asked, day), [], {"status": "not_found", "kind": "tasks",
                                                                "task_ids": []})
         named = [v for v in views if not v.via]  # named beats a group: "các sở, ban, ngành" names no one
         grouped = len(views) - len(named)
         if not named:
-            return TaskReply(f"Không có nhiệm vụ nào nêu tên {asked.unit} phù hợp với câu hỏi; có {grouped} nhiệm vụ "
+            return _reply(f"Không có nhiệm vụ nào nêu tên {asked.unit} phù hợp với câu hỏi; có {grouped} nhiệm vụ "
                              "giao chung cho một nhóm có đơn vị này: xem trang «Nhiệm vụ của đơn vị».", [],
                              {"status": "not_found", "kind": "tasks", "grouped": grouped, "task_ids": []})
         views = named
@@ -124,7 +124,7 @@ class TaskAnswerer:
             more += (f"\nNgoài ra có {grouped} nhiệm vụ giao chung cho một nhóm có {asked.unit} (như «các sở, ban, "
                      "ngành»), không nêu tên đơn vị: xem trang «Nhiệm vụ của đơn vị».")
         text = self._header(asked, len(views), day) + "\n" + "\n".join(lines) + more
-        return TaskReply(text, sources, {"status": "answered", "kind": "tasks", "unit": asked.unit,
+        return _reply(text, sources, {"status": "answered", "kind": "tasks", "unit": asked.unit,
                                          "role": asked.role, "grouped": grouped,
                                          "task_ids": [v.task.task_id for v in views],
                                          "citations": [v.task.citation for v in views],

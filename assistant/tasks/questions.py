@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from core.deadlines import parse_deadline
-from core.units import UnitDirectory, fold
+from core.units import UnitDirectory
+from core.vietnamese import fold
 
 _TASK_WORDS = re.compile(r"\b(nhiem vu|phan cong|duoc giao|giao cho|giao nhiem vu)\b")
 _WORK = re.compile(r"\b(viec|cong viec|nhung gi|cai gi)\b")

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from core.units import UnitDirectory, UnitRef, fold
+from core.units import UnitDirectory, UnitRef
+from core.vietnamese import fold
 
 _ROMAN = re.compile(r"^([IVXLC]+)\.\s+(.+)$")
 _NUMBERED = re.compile(r"^(\d+)\.\s+(.+)$")

@@ -15,7 +15,8 @@ from itertools import combinations
 
 from core.deadlines import parse_deadline
 from core.tables import Table
-from core.units import UnitDirectory, fold
+from core.units import UnitDirectory
+from core.vietnamese import fold
 
 # Column roles and the header words that name them (mark-free, lower case; the first match wins).
 COLUMNS: dict[str, tuple[str, ...]] = {

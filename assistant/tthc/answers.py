@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
+from assistant.search.question import Naming, Question
 from assistant.tthc.fields import TthcChannel, TthcFields
-from assistant.tthc.match import Candidate, Naming, best_named, candidates
+from assistant.tthc.match import Candidate, best_named, candidates
 from assistant.tthc.questions import asked_channel, asked_fields, mentions_procedure
-from assistant.warehouse import warehouse_not_found
+from core.access import Principal
 
 NOT_FOUND = "Thủ tục bạn hỏi chưa có trong hệ thống (không khớp với thủ tục nào trong các nguồn bạn được xem)."
 AMBIGUOUS = "Câu hỏi khớp với nhiều thủ tục như nhau; bạn hỏi thủ tục nào?"
@@ -169,14 +171,12 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "",
     return not_found(found) if found[0].source is sources[0] or naming is not None and naming.codes else None
 
 
-def record_reply(question: str, sources: list[Source], asked: str = "",
-                 naming: Naming | None = None) -> TthcReply | None:
-    """The must-match rule for every kind of record: a procedure (``tthc_reply``), else a warehouse report
-    of another period than the one asked ("not in the system", with the closest reports as suggestions)."""
-    reply = tthc_reply(question, sources, asked, naming)
-    if reply is not None:
-        return reply
-    report = warehouse_not_found(question, sources)
-    if report is None:
-        return None
-    return TthcReply(report[0], None, {"status": "not_found", "kind": "warehouse", "suggestions": report[1]})
+class ProcedureAnswerer:
+    """The procedure path as a :class:`~assistant.answer.records.RecordAnswerer`: the fields of the one
+    procedure the question names, "not in the system" with suggestions, or an ask-back between equals."""
+
+    def reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
+        found = tthc_reply(question.standalone, sources, asked=question.typed, naming=question.procedure)
+        if found is None:
+            return None
+        return RecordReply("tthc", found.text, [found.source] if found.source is not None else [], found.facts)

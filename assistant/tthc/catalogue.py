@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from assistant.search.question import Naming
 from assistant.tthc.fields import TthcFields
-from assistant.tthc.match import Naming, decide, match_score, title_weights
+from assistant.tthc.match import decide, match_score, title_weights
 from assistant.tthc.questions import mentions_procedure
 
 TTHC_PREFIX = "tthc:"  # the doc_id of a procedure record is "tthc:<mã thủ tục>" (assistant.tthc.parser)
@@ -33,7 +34,6 @@ class ProcedureCatalogue:
     titles: Callable[[], Sequence[tuple[str, str]]]
     limit: int = 3
     _cached: tuple[tuple[tuple[str, str], ...], dict[str, float]] = field(default=((), {}), repr=False)
-    _last: tuple[str, int, Naming] | None = field(default=None, repr=False)  # the retriever's and the answer's
 
     def __post_init__(self) -> None:
         if self.limit < 1:
@@ -56,15 +56,15 @@ class ProcedureCatalogue:
         if not mentions_procedure(question):
             return Naming("none")
         titles, weights = self._current()
-        if self._last is not None and self._last[:2] == (question, id(titles)):
-            return self._last[2]
         scored = [(fields, match_score(question, fields, weights))
                   for fields in (_fields(doc_id, title) for doc_id, title in titles)]
-        naming = decide(question, scored)
-        self._last = (question, id(titles), naming)
-        return naming
+        return decide(question, scored)
 
-    def named(self, question: str) -> list[str]:
+    def doc_ids(self, naming: Naming) -> list[str]:
         """The doc_ids of the procedures to open first: the one named, or the ones it fits equally."""
         doc_ids = {_fields(doc_id, title)["ma_thu_tuc"]: doc_id for doc_id, title in self._current()[0]}
-        return [doc_ids[code] for code in self.naming(question).codes[: self.limit]]
+        return [doc_ids[code] for code in naming.codes[: self.limit] if code in doc_ids]
+
+    def named(self, question: str) -> list[str]:
+        """``doc_ids`` of the question's ``naming``."""
+        return self.doc_ids(self.naming(question))

@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answer.types import Source
+from assistant.search.question import Naming
 from assistant.tthc.fields import TthcFields, tthc_fields_of
-from core.vietnamese import normalize_text, strip_diacritics
+from core.vietnamese import fold, normalize_text
 
 MATCH_THRESHOLD = 0.8  # enough on its own (with rarity weights, ``title_weights``) ...
 PARTIAL_THRESHOLD = 0.6  # enough when the question also covers much of the title ...
@@ -35,19 +36,19 @@ _ASKING_PHRASES = [normalize_text(p).split() for p in """
 |những|các|gồm|bao gồm|sao|thế|cho|với|đối với|nhận|qua|khi|thủ|tục
 """.replace("\n", "").split("|")]
 _ASKING_PHRASES.sort(key=len, reverse=True)
-_ASKING_PLAIN = [[strip_diacritics(w) for w in p] for p in _ASKING_PHRASES]
+_ASKING_PLAIN = [[fold(w) for w in p] for p in _ASKING_PHRASES]
 _CODE = re.compile(r"\b\d\.\d{6}\b")
 
 
 @lru_cache(maxsize=4096)
 def _typed_plain(text: str) -> bool:
     """True for a question typed without any Vietnamese mark: compare it on diacritic-free syllables."""
-    return strip_diacritics(text) == normalize_text(text).lower()
+    return fold(text) == normalize_text(text).lower()
 
 
 @lru_cache(maxsize=4096)
 def _syllable_tuple(text: str, plain: bool) -> tuple[str, ...]:
-    return tuple(re.findall(r"\w+", strip_diacritics(text) if plain else normalize_text(text).lower()))
+    return tuple(re.findall(r"\w+", fold(text) if plain else normalize_text(text).lower()))
 
 
 def _syllables(text: str, plain: bool) -> list[str]:
@@ -217,20 +218,6 @@ def best_order(question: str, fields: TthcFields, score: float) -> tuple[float, 
     quotes (``shared_run_syllables``), then by the share of the title it covers ("gia hạn giấy phép hành
     nghề" is that procedure, not "… trong giai đoạn chuyển tiếp")."""
     return round(score, 6), shared_run_syllables(question, fields), title_coverage(question, fields)
-
-
-@dataclass(frozen=True)
-class Naming:
-    """Which procedure a question names, decided against every title: ``named`` (``codes[0]`` is it),
-    ``ambiguous`` (it fits ``codes`` equally: the user must say which) or ``none`` (it names no indexed
-    procedure)."""
-
-    status: str
-    codes: tuple[str, ...] = field(default=())
-
-    def __post_init__(self) -> None:
-        if self.status not in ("named", "ambiguous", "none"):
-            raise ValueError(f"unknown naming status {self.status!r}")
 
 
 def decide(question: str, scored: list[tuple[TthcFields, float]]) -> Naming:

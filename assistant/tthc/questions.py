@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from core.vietnamese import strip_diacritics
+from core.vietnamese import fold
 
 # Field keys, in the order an answer lists them.
 FIELDS = ("time", "fee", "documents", "agency", "result", "subject", "channel", "conditions", "legal_basis")
@@ -60,7 +60,7 @@ CHANNELS: dict[str, re.Pattern[str]] = {
 
 
 def _syllables(text: str) -> list[str]:
-    return re.findall(r"\w+", strip_diacritics(text))
+    return re.findall(r"\w+", fold(text))
 
 
 def question_frame(question: str, title: str) -> str:

@@ -1,20 +1,21 @@
 """Validity in the answering path: the amending clause sits beside the source it amends, and the notes of
 every cited source are added to the answer with the amending clause cited next to them.
 
-Why a module of its own: the answerer only asks two things (``with_validity`` while preparing the sources,
-``cited_validity`` once the citations are checked); the rules live in ``assistant.validity.notes``.
+The answerer asks two things (``with_validity`` while preparing the sources, ``cited_validity`` once the
+citations are checked); the rules live in ``assistant.validity.notes``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from assistant.answer.types import Citation, Source
-from assistant.validity.notes import source_notes, status_of
+from assistant.search.visible import VisibleChunks
+from assistant.validity.notes import source_notes
 from core.access import Principal
-from indexing.store import Hit
+from core.legal_status import status_of
 
 
 @dataclass
@@ -27,10 +28,9 @@ class ValidityNotes:
 
 
 def with_validity(sources: list[Source], principal: Principal, as_of: date | None, today: date,
-                  fetch: Callable[[list[str]], list[Hit]], make: Callable[[int, Hit], Source],
-                  limit: int = 3) -> tuple[list[Source], ValidityNotes]:
-    """``sources`` plus up to ``limit`` amending clauses the principal may read (``fetch`` reads chunks under
-    the principal's filter, ``make`` numbers a hit as a source)."""
+                  visible: VisibleChunks, limit: int = 3) -> tuple[list[Source], ValidityNotes]:
+    """``sources`` plus up to ``limit`` amending clauses the principal may read (``visible`` reads chunks
+    through the principal's filter), numbered after them."""
     found = ValidityNotes()
     out = list(sources)
     have = {s.chunk_id: s.marker for s in sources}
@@ -41,9 +41,9 @@ def with_validity(sources: list[Source], principal: Principal, as_of: date | Non
         if notes.notes:
             found.notes[source.marker] = notes.notes
         wanted = [c for c in dict.fromkeys(notes.amending_chunks) if c not in have][:limit]
-        for hit in fetch(wanted) if wanted else []:
+        for hit in visible.get(wanted):
             marker = len(out) + 1
-            out.append(make(marker, hit))
+            out.append(Source.of(marker, hit))
             have[hit.chunk_id] = marker
         companions = [have[c] for c in notes.amending_chunks if c in have and have[c] != source.marker]
         if companions:

@@ -3,9 +3,9 @@
 A document is not yet in force before its ngày hiệu lực, expired once a document that replaces or wholly
 repeals it takes effect, and partly amended / repealed once a change to a listed Điều/Khoản takes effect.
 Every change is kept with its date (past and future), so the same payload answers "as of today" and "as of
-2020" (``status_at``) without another lookup. The source's own status line ("Tình trạng: Còn hiệu lực") is
-used when no relation says otherwise; when one does, the relation wins (it is citable) and the disagreement
-is reported.
+2020" (``core.legal_status.status_at``, the one computation of a status) without another lookup. The source's
+own status line ("Tình trạng: Còn hiệu lực") is used when no relation says otherwise; when one does, the
+relation wins (it is citable) and the disagreement is reported.
 
 The payload fields (the same on every chunk of the document) are ``validity``, ``hieu_luc_tu``,
 ``het_hieu_luc_tu``, ``thay_the_boi`` (whole replacements / repeals) and ``sua_doi`` (partial changes); each
@@ -21,8 +21,14 @@ from typing import Any
 
 from assistant.validity.relations import Relation, Unit
 from assistant.validity.store import LegalDocument, so_hieu_key
-from indexing.payload import validity as metadata_validity
-from indexing.store import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET, VALIDITY_UNKNOWN
+from core.legal_status import (
+    VALIDITY_EXPIRED,
+    VALIDITY_IN_FORCE,
+    VALIDITY_NOT_YET,
+    changes_in_effect,
+    stated_status,
+    status_at,
+)
 
 VALIDITY_FIELDS = ("validity", "hieu_luc_tu", "het_hieu_luc_tu", "thay_the_boi", "sua_doi", "nguon_ghi")
 _PUBLIC = {"access_level": "public", "access_units": [], "access_roles": []}
@@ -69,29 +75,9 @@ def _dedupe(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(seen.values(), key=lambda c: (c["from"] or "", c["by"], c["clause"]))
 
 
-def _in_effect(change: dict[str, Any], day: str) -> bool:
-    return not change.get("from") or change["from"] <= day
-
-
-def status_at(payload: dict[str, Any], as_of: date | None, today: date) -> str:
-    """The document's status on ``as_of`` (None: today, where the source's own status line also counts)."""
-    day = (as_of or today).isoformat()
-    effective = payload.get("hieu_luc_tu")
-    if effective and effective > day:
-        return VALIDITY_NOT_YET
-    if any(_in_effect(c, day) for c in payload.get("thay_the_boi") or []):
-        return VALIDITY_EXPIRED
-    if as_of is None and payload.get("nguon_ghi"):
-        stated = metadata_validity({"tinh_trang_hieu_luc": payload["nguon_ghi"]}, today)
-        if stated != VALIDITY_UNKNOWN:
-            return stated
-    return VALIDITY_IN_FORCE if effective else VALIDITY_UNKNOWN
-
-
 def changes_at(payload: dict[str, Any], as_of: date | None, today: date) -> list[dict[str, Any]]:
     """The partial changes in effect on ``as_of`` (today when None)."""
-    day = (as_of or today).isoformat()
-    return [c for c in payload.get("sua_doi") or [] if _in_effect(c, day)]
+    return changes_in_effect(payload.get("sua_doi") or [], (as_of or today).isoformat())
 
 
 def changes_of_unit(payload: dict[str, Any], fields: dict[str, Any], as_of: date | None,
@@ -114,7 +100,7 @@ def disagreement(payload: dict[str, Any], today: date) -> str:
     stated = payload.get("nguon_ghi")
     if not stated:
         return ""
-    said = metadata_validity({"tinh_trang_hieu_luc": stated}, today)
+    said = stated_status(stated)
     computed = status_at({**payload, "nguon_ghi": None}, None, today)
     if said == VALIDITY_IN_FORCE and computed == VALIDITY_EXPIRED:
         by = ", ".join(sorted({c["by"] for c in payload.get("thay_the_boi") or [] if c["by"]}))

@@ -16,11 +16,11 @@ import re
 from collections.abc import Iterator
 
 from assistant.validity.phrases import first_date
-from assistant.validity.reader import TYPES, Level, RelationReader, find_targets, fold, target_name
+from assistant.validity.reader import TYPES, Level, RelationReader, find_targets, target_name
 from assistant.validity.relations import Relation, Unit
 from core.documents import Chunk, Document
 from core.so_hieu import find_so_hieu, parse_so_hieu
-from core.vietnamese import normalize_text
+from core.vietnamese import fold, normalize_text
 
 _GUIDES = re.compile(r"\b(?:quy dinh chi tiet|huong dan)\b")
 _TITLE_AMENDS = re.compile(r"\bsua doi,?\s*bo sung\b")

@@ -8,14 +8,12 @@ title matches: officials name laws loosely, and the search still finds the law u
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from assistant.answer.types import Source
 from assistant.search.reference_lookup import ReferenceMatch, unit_label
+from assistant.search.visible import VisibleChunks
 from assistant.validity.notes import document_name
 from assistant.validity.relations import Relation, Unit
 from assistant.validity.store import RelationStore
-from indexing.store import Hit
 
 
 def missing_reply(match: ReferenceMatch | None) -> str | None:
@@ -37,12 +35,11 @@ def _touches(rel: Relation, asked: Unit) -> bool:
     return any(u.covers(asked) or asked.covers(u) for u in rel.units)
 
 
-def known_fate(relations: RelationStore, match: ReferenceMatch, fetch: Callable[[list[str]], list[Hit]],
-               make: Callable[[int, Hit], Source]) -> tuple[str, list[Source]]:
+def known_fate(relations: RelationStore, match: ReferenceMatch, visible: VisibleChunks) -> tuple[str, list[Source]]:
     """The reply for a missing document that indexed texts name: "Văn bản 58/2014/QH13 chưa có trong hệ
     thống." then what they did to it (to the unit asked about, when one is: "Theo điểm a khoản 1 Điều 219 của
     Luật số 45/2019/QH14 [1], văn bản 58/2014/QH13 được sửa đổi, bổ sung Điều 54 từ ngày 01/01/2021."), citing
-    each clause; ("", []) when nothing indexed (and visible through ``fetch``) names it."""
+    each clause; ("", []) when nothing indexed (and ``visible`` to the asker) names it."""
     if match.doc_id is not None or match.so_hieu is None:
         return "", []
     sentences: list[str] = []
@@ -56,12 +53,12 @@ def known_fate(relations: RelationStore, match: ReferenceMatch, fetch: Callable[
     # Whole replacements first, then the changes to the unit asked about, then the rest (at most three).
     found.sort(key=lambda r: (r.kind == "amends", not (asked is not None and _touches(r, asked))))
     for rel in found[:3]:
-        hits = fetch([rel.source_chunk_id])  # under the asker's access: a hidden clause is not told
+        hits = visible.get([rel.source_chunk_id])  # under the asker's access: a hidden clause is not told
         if not hits:
             continue
         source = next((s for s in sources if s.chunk_id == hits[0].chunk_id), None)  # one chunk, two changes
         if source is None:
-            source = make(len(sources) + 1, hits[0])
+            source = Source.of(len(sources) + 1, hits[0])
             sources.append(source)
         part = ", ".join(u.label for u in rel.units) or rel.scope
         what = ("hết hiệu lực" if rel.whole and rel.kind != "amends" else

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.validity.compute import changes_at, changes_of_unit, status_at
+from assistant.validity.compute import changes_at, changes_of_unit
 from assistant.validity.phrases import first_date
 from assistant.validity.relations import KIND_LABELS
 from core.access import Principal
+from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET, status_of
 from core.so_hieu import parse_so_hieu
 from core.vietnamese import strip_marks
-from indexing.store import VALIDITY_EXPIRED, VALIDITY_NOT_YET, Hit
+from indexing.store import Hit
 from indexing.stores.filters import payload_allows
 
 _YEAR = re.compile(r"(?:^|[,;]\s*|\b(?:vao|trong|tai|thoi diem|den|truoc|o|cuoi|dau)\s+)nam\s+((?:19|20)\d\d)\b")
@@ -40,13 +41,6 @@ def question_date(question: str) -> date | None:
             return date.fromisoformat(iso)
     year = _YEAR.search(low)
     return date(int(year.group(1)), 12, 31) if year else None
-
-
-def status_of(payload: dict[str, Any], as_of: date | None, today: date) -> str:
-    """The payload's status on ``as_of``: computed when the validity fields are there, else as stored."""
-    if "thay_the_boi" not in payload and "hieu_luc_tu" not in payload:
-        return str(payload.get("validity") or "")
-    return status_at(payload, as_of, today)
 
 
 def _replacers(hit: Hit) -> set[str]:

@@ -13,7 +13,7 @@ from assistant.validity.phrases import dangling_units, first_date, parse_units
 from assistant.validity.relations import Relation, Unit
 from core.documents import Document
 from core.so_hieu import Found, find_so_hieu
-from core.vietnamese import strip_marks
+from core.vietnamese import fold
 
 TYPES = (r"(?:bo luat|luat|nghi dinh|quyet dinh|thong tu lien tich|thong tu|nghi quyet lien tich|nghi quyet"
           r"|chi thi|phap lenh|van ban|ke hoach|hien phap)")
@@ -28,10 +28,6 @@ _CLAUSE_START = re.compile(r"(?:^|[;.:]\s)\s*(?:dieu\s+\d+[a-z]?\.\s*|\d+[a-z]?\
 _AMENDER_LIST = re.compile(r"\bda\s+duoc\s+sua\s+doi|\bduoc\s+sua\s+doi")
 _SEPARATOR = re.compile(rf"^[\s,;]*(?:va\s+)?(?:{TYPES}[\w\s,]*?)?\s*(?:so)?\s*$")
 _SEGMENT_END = re.compile(r"[.;:“]|\bnhu sau\b")
-
-
-def fold(text: str) -> str:
-    return strip_marks(text).lower()
 
 
 def find_targets(nfc: str, low: str) -> list[Found]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from assistant.validity.compute import disagreement, source_disagreements, status_at, validity_payload
+from assistant.validity.compute import disagreement, source_disagreements, validity_payload
 from assistant.validity.relations import KIND_LABELS, Relation
 from assistant.validity.store import LegalDocument, RelationStore, so_hieu_key, target_key
 from core.access import Principal
 from core.deadlines import today_in_vietnam
+from core.legal_status import status_at
 from indexing.stores.filters import payload_allows
 
 

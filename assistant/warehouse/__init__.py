@@ -2,7 +2,7 @@
 period (``match``). The connectors that bring them in stay in ``connectors`` (files and the REST API).
 This module is the face the rest of the product uses."""
 
-from assistant.warehouse.match import warehouse_not_found
+from assistant.warehouse.match import ReportAnswerer
 from assistant.warehouse.parser import parse_warehouse
 
-__all__ = ["parse_warehouse", "warehouse_not_found"]
+__all__ = ["ReportAnswerer", "parse_warehouse"]

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
-from core.vietnamese import strip_diacritics
+from assistant.search.question import Question
+from core.access import Principal
+from core.vietnamese import fold
 
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _QUARTER = re.compile(r"\bquy\s*(iv|iii|ii|i|[1-4])\b")
@@ -22,7 +25,7 @@ MAX_SUGGESTIONS = 3
 
 def periods(text: str) -> tuple[set[int], set[int]]:
     """(years, quarters) a text names: "quý III năm 2026" → ({2026}, {3}); "quy 2/2025" → ({2025}, {2})."""
-    plain = strip_diacritics(text)
+    plain = fold(text)
     years = {int(y) for y in _YEAR.findall(plain)}
     quarters = {_QUARTERS[q] for q in _QUARTER.findall(plain)}
     return years, quarters
@@ -58,3 +61,16 @@ def warehouse_not_found(question: str, sources: list[Source]) -> tuple[str, list
     titles = {s.doc_id: s.payload.get("title") or s.title for s in reports}
     lines = [f"- {titles[d]}" for d in closest]
     return NOT_FOUND + "\nCác báo cáo gần nhất (chỉ để tham khảo):\n" + "\n".join(lines), closest
+
+
+class ReportAnswerer:
+    """Must-match for warehouse reports as a :class:`~assistant.answer.records.RecordAnswerer`: a question
+    that names a reporting period the retrieved reports do not cover is "not in the system", with the closest
+    reports as suggestions (never an answer from another period)."""
+
+    def reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
+        report = warehouse_not_found(question.standalone, sources)
+        if report is None:
+            return None
+        return RecordReply("warehouse", report[0], [], {"status": "not_found", "kind": "warehouse",
+                                                         "suggestions": report[1]})

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from core.access import AccessLabel, Principal
-from indexing.store import VALIDITY_EXPIRED, VALIDITY_NOT_YET, SearchFilter
+from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET
+from indexing.store import SearchFilter
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SHARED = REPO.parent / "shared"
 TTHC = ["1.013124.json", "1.013539.json", "1.013563.json"]
 PLANTED = """QUYẾT ĐỊNH VỀ VIỆC THỬ NGHIỆM

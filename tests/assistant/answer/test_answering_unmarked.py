@@ -11,7 +11,7 @@ from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SHARED = (REPO.parent / "shared").resolve()
 
 

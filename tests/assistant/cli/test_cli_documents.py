@@ -17,7 +17,7 @@ from core.so_hieu import parse_so_hieu
 from indexing.manifest import Manifest
 from tests.nd30_documents import DECISION, DOCUMENTS, render, to_txt
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

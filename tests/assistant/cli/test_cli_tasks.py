@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PLAN = """KẾ HOẠCH
 Phòng chống sốt xuất huyết năm 2026
 I. TỔ CHỨC THỰC HIỆN

@@ -324,7 +324,7 @@ def answer_runtime(answer_server: str, tmp_path_factory: pytest.TempPathFactory)
     from assistant.service.runtime import Runtime
     from connectors.auto import iter_sources
 
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     settings = Settings(data_dir=tmp_path_factory.mktemp("llm-e2e"), llm_backend="openai",
                         llm_base_url=answer_server, llm_model="local-model", llm_timeout_s=120, llm_max_retries=0,
                         llm_max_tokens=48, llm_context_tokens=2048,

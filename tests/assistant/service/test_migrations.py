@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from assistant.service.db import make_engine
 from assistant.service.migrations import alembic_config, current_revision, head_revision
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_fresh_database_is_migrated_to_head(tmp_path: Path) -> None:

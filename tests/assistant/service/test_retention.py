@@ -19,7 +19,7 @@ from assistant.service.credentials import token_version
 from assistant.service.db import AuditEvent, Conversation, Feedback, Message, Sessions, open_sessions, utcnow
 from assistant.service.retention import RetentionJob, RetentionPolicy, purge_expired
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _seed(sessions: Sessions, user_id: str, age_days: int, tag: str) -> None:

@@ -19,7 +19,7 @@ from core.settings import Settings
 from indexing.embedding_cache import cached_embedder
 from indexing.stores.serialized import SerializedStore
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"
 READER = Principal(user_id="vp", unit="Văn phòng UBND tỉnh", roles=("chuyen_vien",))
 

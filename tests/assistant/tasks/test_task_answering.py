@@ -16,7 +16,7 @@ from core.settings import Settings
 from core.tables import find_flattened_tables
 from core.vietnamese import normalize_text
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"
 
 

@@ -15,7 +15,7 @@ from connectors.files import FolderConnector
 from core.access import Principal
 from core.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"
 SYT = Principal(user_id="syt.lethicuc", unit="Sở Y tế", roles=("chuyen_vien",))
 STC = Principal(user_id="stc.vuthihoa", unit="Sở Tài chính", roles=("chuyen_vien",))

@@ -13,7 +13,7 @@ from assistant.tthc.answers import NOT_FOUND
 from connectors.auto import iter_sources
 from core.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 TTHC = REPO.parent / "shared" / "corpus" / "tthc"
 RECORDS = ["1.013138", "1.013174", "1.013181", "1.013559", "1.013124"]
 USER = "vp.nguyenvana"

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.tthc.catalogue import ProcedureCatalogue
 from assistant.tthc.match import decide, match_score, title_weights
-from core.vietnamese import strip_diacritics
+from core.vietnamese import fold
 
 TITLES = {
     "1.013180": "Thủ tục công nhận và thực hiện chế độ ưu đãi đối với quân nhân, công nhân và viên chức quốc "
@@ -43,7 +43,7 @@ def test_a_rare_unmatched_word_keeps_a_not_indexed_procedure_unnamed(catalogue: 
     question = "Thủ tục cấp lại giấy phép hoạt động báo in cần những giấy tờ gì?"
     fields = {"ma_thu_tuc": "1.013620", "ten_thu_tuc": TITLES["1.013620"]}
     assert match_score(question, fields, catalogue.weights()) < match_score(question, fields)  # type: ignore[arg-type]
-    for q in (question, strip_diacritics(question)):
+    for q in (question, fold(question)):
         assert catalogue.naming(q).status == "none"
         assert catalogue.named(q) == []
 

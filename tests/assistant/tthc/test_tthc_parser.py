@@ -13,7 +13,7 @@ from connectors.tthc import TthcConnector
 from core.documents import Chunk, Document
 from indexing.payload import build_payload
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 TTHC = SHARED / "corpus" / "tthc"
 pytestmark = pytest.mark.skipif(not TTHC.is_dir(), reason=f"TTHC exports not found at {TTHC}")
 

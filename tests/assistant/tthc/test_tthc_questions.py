@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.tthc.questions import asked_channel, asked_fields, mentions_procedure
-from core.vietnamese import strip_diacritics
+from core.vietnamese import fold
 
 LIET_SI = ("Thủ tục đề nghị công nhận liệt sĩ đối với quân nhân, công nhân và viên chức quốc phòng, người làm việc "
            "trong tổ chức cơ yếu thuộc Ban Cơ yếu Chính phủ đang tại ngũ, công tác hy sinh")
@@ -34,7 +34,7 @@ CASES = [
 @pytest.mark.parametrize(("question", "fields"), CASES)
 def test_each_field_type_with_and_without_diacritics(question: str, fields: list[str]) -> None:
     assert asked_fields(question) == fields
-    assert asked_fields(strip_diacritics(question)) == fields
+    assert asked_fields(fold(question)) == fields
 
 
 def test_words_of_the_procedure_name_do_not_count_as_the_asked_field() -> None:

@@ -15,7 +15,7 @@ from core.documents import Document
 from core.settings import Settings
 from indexing.store import SearchFilter
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 LAW = """LUẬT
 QUẢN LÝ HỒ SƠ TRỰC TUYẾN
 Điều 1. Phạm vi điều chỉnh

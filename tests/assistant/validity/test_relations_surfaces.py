@@ -16,7 +16,7 @@ from assistant.service.runtime import Runtime
 from core.settings import Settings
 from tests.assistant.validity.validity_fixtures import RESTRICTED, amending_decision, new_decision, old_decision
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"
 HEADER = ("de_muc\tten_de_muc\tma_phap_dien\tdieu_phap_dien\tdieu_nguon\tloai_van_ban_nguon\tso_hieu_nguon\t"
           "vbpl_itemid_nguon\tngay_hieu_luc_nguon\tloai_quan_he\tvan_ban_tac_dong\tvbpl_itemid_tac_dong\tghi_chu_goc")

@@ -11,14 +11,15 @@ import numpy as np
 import pytest
 
 from assistant.service.runtime import Runtime
-from assistant.validity.compute import changes_of_unit, status_at
+from assistant.validity.compute import changes_of_unit
 from core.access import ANONYMOUS
+from core.legal_status import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, status_at
 from core.settings import Settings
 from indexing.embedders import Embedder
-from indexing.store import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, SearchFilter
+from indexing.store import SearchFilter
 from tests.assistant.validity.validity_fixtures import amending_decision, new_decision, old_decision
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 class CountingEmbedder:

@@ -16,7 +16,7 @@ from assistant.validity.notes import question_date
 from core.settings import Settings
 from tests.assistant.validity.validity_fixtures import RESTRICTED, amending_decision, new_decision, old_decision
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 QUESTION = "Thời hạn giải quyết hồ sơ đăng ký hộ kinh doanh trực tuyến là bao nhiêu ngày làm việc?"
 
 

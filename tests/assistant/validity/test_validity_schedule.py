@@ -17,11 +17,12 @@ from assistant.service.runtime import Runtime
 from assistant.validity.schedule import AFTER_MIDNIGHT, ValidityRefresher, next_run
 from core.access import ANONYMOUS
 from core.deadlines import VIETNAM
+from core.legal_status import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET
 from core.settings import Settings
-from indexing.store import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET, SearchFilter
+from indexing.store import SearchFilter
 from tests.assistant.validity.validity_fixtures import NEW_TEXT, decision, old_decision
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"
 
 

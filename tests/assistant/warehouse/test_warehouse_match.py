@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
-from assistant.tthc.answers import record_reply
-from assistant.warehouse.match import NOT_FOUND, periods
+from assistant.search.question import Question
+from assistant.warehouse.match import NOT_FOUND, ReportAnswerer, periods
 from assistant.warehouse.parser import parse_warehouse
 from connectors.warehouse import warehouse_document
+from core.access import Principal
+from core.vietnamese import fold
 from indexing.payload import build_payload
 
-WAREHOUSE = Path(__file__).resolve().parents[2] / "data" / "warehouse"
+WAREHOUSE = Path(__file__).resolve().parents[3] / "data" / "warehouse"
 
 
 def sources_of(*names: str) -> list[Source]:
@@ -25,6 +28,11 @@ def sources_of(*names: str) -> list[Source]:
                               citation=chunk.citation, text=chunk.text,
                               payload=build_payload(doc, chunk, order, "hash")))
     return out
+
+
+def record_reply(text: str, sources: list[Source]) -> RecordReply | None:
+    """The warehouse answerer's reply, as the answerer asks it (the question prepared once)."""
+    return ReportAnswerer().reply(Question(text, text, text, fold(text)), Principal(user_id="t"), sources)
 
 
 def test_periods_are_read_with_or_without_diacritics() -> None:

@@ -9,7 +9,7 @@ from assistant.warehouse.parser import format_value, parse_warehouse
 from connectors.warehouse import WarehouseConnector
 from core.documents import Document
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "warehouse"
+SAMPLES = Path(__file__).resolve().parents[3] / "data" / "warehouse"
 
 
 def load(tmp_path: Path, record: dict) -> Document:
