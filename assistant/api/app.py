@@ -25,6 +25,7 @@ from assistant.api import (
     routes_tasks,
 )
 from assistant.api.deps import current_caller
+from assistant.api.docs_assets import install_offline_docs
 from assistant.api.errors import install_error_handlers
 from assistant.api.masking import install_log_masking
 from assistant.api.metrics import ApiMetrics
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
             await anyio.to_thread.run_sync(state.close)
 
     app = FastAPI(title="Trợ lý ảo API", version="1", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    install_offline_docs(app, app.title)
     install_log_masking()
     install_error_handlers(app)
     app.add_middleware(ApiMiddleware, metrics=metrics, max_json_bytes=settings.max_json_bytes,
