@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.answer.answering import Answerer, Prepared
+from assistant.answer.answering import Answerer
 from core.access import Principal
 from evals.qa_eval import question_text
 from evals.retrieval_eval import percentile
@@ -36,34 +36,19 @@ def refusal_scores(should_refuse: Sequence[bool], refused: Sequence[bool]) -> di
     }
 
 
-class EvidenceRecorder:
-    """Wraps ``Answerer.prepare`` on one answerer instance to keep the evidence of the last question."""
-
-    def __init__(self, answerer: Answerer) -> None:
-        self.last: Prepared | None = None
-        original = answerer.prepare
-
-        def prepare(*args: Any, **kwargs: Any) -> Prepared:
-            self.last = original(*args, **kwargs)
-            return self.last
-
-        answerer.prepare = prepare  # type: ignore[method-assign]
-
-
 def run_refusal(answerer: Answerer, answerable: Sequence[dict[str, Any]], unanswerable: Sequence[dict[str, Any]],
                 principal: Principal) -> dict[str, Any]:
     started = time.perf_counter()
-    recorder = EvidenceRecorder(answerer)
     rows, latencies = [], []
     for should_refuse, questions in ((False, answerable), (True, unanswerable)):
         for q in questions:
             t0 = time.perf_counter()
             result = answerer.ask(question_text(q), principal)
             latencies.append((time.perf_counter() - t0) * 1000)
-            evidence = dict(recorder.last.evidence) if recorder.last else {}
+            evidence = dict(result.evidence)
             rows.append({"id": str(q.get("_id") or q.get("id")), "text": q["text"], "should_refuse": should_refuse,
                          "refused": result.refused, "evidence": evidence,
-                         "sufficient": bool(recorder.last.sufficient) if recorder.last else None,
+                         "sufficient": result.sufficient,
                          "latency_ms": round(latencies[-1], 1)})
     scores = refusal_scores([r["should_refuse"] for r in rows], [r["refused"] for r in rows])
     errors = [r for r in rows if r["should_refuse"] != r["refused"]]

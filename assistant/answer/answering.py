@@ -228,6 +228,7 @@ class Answerer:
                 result.record = record.facts
         result.answer_id = answer_id
         result.backend = self.backend_name
+        result.evidence, result.sufficient = dict(prepared.evidence), prepared.sufficient
         self._remember(prepared, result)
         yield {"event": "final", "result": result}
 

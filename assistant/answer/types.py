@@ -64,6 +64,10 @@ class AnswerResult:
     warnings: list[str] = field(default_factory=list)  # e.g. "cites a document that is no longer in force"
     # A reply from a record (TTHC): {"status": "answered"|"not_found", "ma_thu_tuc", "fields", "suggestions"}
     record: dict[str, Any] | None = None
+    # What the refusal gate read (dense similarity, term coverage) and its verdict: for evaluations, not shown
+    # to users and not part of ``as_dict``.
+    evidence: dict[str, float] = field(default_factory=dict)
+    sufficient: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
