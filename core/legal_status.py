@@ -16,6 +16,9 @@ VALIDITY_IN_FORCE = "con_hieu_luc"
 VALIDITY_EXPIRED = "het_hieu_luc"
 VALIDITY_NOT_YET = "chua_co_hieu_luc"
 VALIDITY_UNKNOWN = "chua_ro"
+# How a status is said to a person (the codes above are data, never shown).
+STATUS_WORDS = {VALIDITY_IN_FORCE: "còn hiệu lực", VALIDITY_EXPIRED: "hết hiệu lực",
+                VALIDITY_NOT_YET: "chưa có hiệu lực", VALIDITY_UNKNOWN: "chưa rõ hiệu lực"}
 
 
 def stated_status(status_line: str) -> str:

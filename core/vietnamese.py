@@ -164,3 +164,13 @@ def fold(text: str) -> str:
     character out per NFC character in (spans found in the fold map back to the text). For users who type
     without diacritics: both sides of a comparison go through it."""
     return strip_marks(normalize_text(text).lower())
+
+
+def vietnamese_date(iso: str | None) -> str:
+    """An ISO date as people read it here, dd/mm/yyyy ("2026-01-05" → "05/01/2026"); anything else unchanged."""
+    if not iso:
+        return ""
+    parts = str(iso)[:10].split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    return str(iso)

@@ -1,5 +1,5 @@
-"""What the command line of this machine asks the service that owns the index: indexing local paths, and
-the whole documents list.
+"""What the command line of this machine asks the service that owns the index: indexing local paths, the whole
+documents list and the whole task list (as the operator, ``assistant.service.index_owner.OPERATOR``).
 
 Only the local key (``assistant.service.index_owner``) may call these: the paths are read from the service's own
 disk, which is the same disk the caller could read the key from.
@@ -7,14 +7,18 @@ disk, which is the same disk the caller could read the key from.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from assistant.api.deps import LocalOwner, State
 from assistant.api.errors import ApiError
+from assistant.api.routes_tasks import tasks_for
 from assistant.api.schemas import DocumentListOut, IndexPathsIn, IndexReportOut
 from assistant.documents import document_record
+from assistant.service.index_owner import OPERATOR
 from connectors.auto import iter_sources
 from connectors.extraction_limits import ExtractionLimits
 
@@ -43,3 +47,14 @@ def index_paths(body: IndexPathsIn, caller: LocalOwner, state: State) -> dict:
         indexer.reset()
     report = indexer.index(sources, prune_roots=paths if body.prune else None)
     return report.as_dict()
+
+
+@router.get("/tasks")
+def all_tasks(caller: LocalOwner, state: State,
+              unit: Annotated[str, Query(max_length=200, description="đơn vị, any spelling")] = "",
+              role: Annotated[Literal["lead", "support"] | None, Query()] = None,
+              due_before: Annotated[date | None, Query()] = None,
+              doc_id: Annotated[str, Query(max_length=300)] = "",
+              today: Annotated[date | None, Query()] = None) -> dict:
+    """``assistant tasks`` without ``--user`` while the service runs: the tasks as the operator reads them."""
+    return tasks_for(OPERATOR, state, unit, role, due_before, None, doc_id, today, 2000)

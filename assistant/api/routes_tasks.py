@@ -9,7 +9,9 @@ from fastapi import APIRouter, Query
 
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
+from assistant.api.state import ApiState
 from assistant.tasks import TaskFilter
+from core.access import Principal
 from core.deadlines import today_in_vietnam
 
 router = APIRouter(prefix="/v1", tags=["nhiệm vụ / tasks"])
@@ -26,14 +28,20 @@ def list_tasks(caller: CurrentPrincipal, state: State,
                limit: Annotated[int, Query(ge=1, le=2000)] = 500) -> dict:
     """The tasks of documents the caller may read, by due date; with ``unit``, those it leads or supports
     (named, or through a group such as "Các sở, ban, ngành", given in ``via``)."""
-    name = caller.principal.unit if unit.strip().lower() == "me" else unit.strip()
+    return tasks_for(caller.principal, state, unit, role, due_before, due_after, doc_id, today, limit)
+
+
+def tasks_for(principal: Principal, state: ApiState, unit: str, role: str | None, due_before: date | None,
+              due_after: date | None, doc_id: str, today: date | None, limit: int) -> dict:
+    """The task list as ``principal`` may read it (also the command line's operator view, routes_local)."""
+    name = principal.unit if unit.strip().lower() == "me" else unit.strip()
     canonical = state.runtime.units().canonical(name) if name else None
     if name and canonical is None:
         raise ApiError(404, f"Không có đơn vị {name!r} trong danh mục / unknown unit", "unit_not_found")
     if due_before and due_after and due_after > due_before:
         raise ApiError(400, "due_after sau due_before / due_after is later than due_before", "bad_period")
     day = today or today_in_vietnam()
-    views = state.runtime.task_store().find(caller.principal, TaskFilter(
+    views = state.runtime.task_store().find(principal, TaskFilter(
         unit=canonical or "", role=role or "", due_before=due_before, due_after=due_after, doc_id=doc_id, today=day))
     return {"unit": canonical, "today": day.isoformat(), "total": len(views),
             "tasks": [v.to_dict() for v in views[:limit]]}

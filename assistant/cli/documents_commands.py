@@ -14,11 +14,10 @@ from assistant.cli.common import fail, local_runtime, print_json, reported, serv
 from assistant.cli.query_commands import check_user
 from assistant.cli.relations_commands import import_relations, relations
 from assistant.documents import document_record, record_lines, record_row, visible_documents
-from core.access import Principal
+from assistant.service.index_owner import OPERATOR
 from core.settings import Settings
 
 documents_app = typer.Typer(help="Văn bản đã lập chỉ mục và các trường của chúng.", no_args_is_help=True)
-_OPERATOR = Principal(user_id="operator", name="Quản trị máy chủ", roles=("admin",))
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Chỉ những văn bản người này được xem")]
 
@@ -32,7 +31,7 @@ def _records(user: str | None) -> list[dict[str, Any]]:
         with client, reported():
             return client.documents(user)
     with local_runtime(settings) as runtime:
-        principal = runtime.principal(user) if user else _OPERATOR
+        principal = runtime.principal(user) if user else OPERATOR
         return [document_record(e) for e in visible_documents(runtime.manifest, principal)]
 
 

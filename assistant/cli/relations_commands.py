@@ -9,19 +9,23 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli.common import fail, local_runtime, print_json, refuse_while_served, reported
+from assistant.service.index_owner import OPERATOR
 from assistant.validity import document_relations
+from core.legal_status import STATUS_WORDS
 from core.settings import Settings
+from core.vietnamese import vietnamese_date
 
 
 def relations(
     doc_id: Annotated[str, typer.Argument(help="Mã văn bản (doc_id)")],
-    user: Annotated[str, typer.Option("--user", help="User id from the users file")],
+    user: Annotated[str | None, typer.Option("--user", help="Mã người dùng trong tệp người dùng; bỏ trống: như "
+                                                               "người vận hành máy chủ")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What DOC_ID replaces, amends, guides or is based on, what replaced or amended it, and its validity."""
     settings = Settings()
     with local_runtime(settings) as runtime:
-        found = document_relations(runtime.relations, doc_id, runtime.principal(user))
+        found = document_relations(runtime.relations, doc_id, runtime.principal(user) if user else OPERATOR)
     if found is None:
         fail(f"{doc_id}: không có văn bản pháp luật này trong hệ thống (hoặc bạn không có quyền xem)")
     if as_json:
@@ -31,8 +35,9 @@ def relations(
 
 
 def show(found: dict[str, Any]) -> None:
-    typer.echo(f"{found['title']} ({found['so_hieu'] or found['doc_id']}): {found['validity']}"
-               + (f", hết hiệu lực từ {found['expired_from']}" if found["expired_from"] else ""))
+    status = f"hết hiệu lực từ {vietnamese_date(found['expired_from'])}" if found["expired_from"] \
+        else STATUS_WORDS.get(found["validity"], found["validity"])
+    typer.echo(f"{found['title']} ({found['so_hieu'] or found['doc_id']}): {status}")
     typer.echo("Lịch sử: " + " → ".join(found["history"]))
     for row in found["relations"]:
         arrow = "→" if row["direction"] == "outgoing" else "←"
@@ -41,7 +46,7 @@ def show(found: dict[str, Any]) -> None:
         if row["direction"] == "outgoing" and not row["target_indexed"]:
             other += " (chưa có trong hệ thống)"
         typer.echo(f"  {arrow} {row['label']}{units} {other}  [{row['clause'] or '-'}; {row['source']}"
-                   + (f"; từ {row['effective']}" if row["effective"] else "") + "]")
+                   + (f"; từ {vietnamese_date(row['effective'])}" if row["effective"] else "") + "]")
     for note in found["disagreements"]:
         typer.echo(f"  ! {note}")
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli.common import fail, local_runtime, print_json, reported, service_client
+from assistant.service.index_owner import OPERATOR
 from assistant.tasks import TaskFilter
 from core.access import load_users
 from core.deadlines import today_in_vietnam
@@ -26,7 +27,8 @@ def _date(value: str | None, option: str) -> date | None:
 
 
 def tasks(
-    user: Annotated[str, typer.Option("--user", help="User id from the users file")],
+    user: Annotated[str | None, typer.Option("--user", help="Mã người dùng trong tệp người dùng; bỏ trống: "
+                                                               "mọi nhiệm vụ, như người vận hành máy chủ")] = None,
     unit: Annotated[str, typer.Option("--unit", help="Đơn vị (any spelling); 'me': the user's own")] = "",
     due_before: Annotated[str | None, typer.Option("--due-before", help="YYYY-MM-DD")] = None,
     role: Annotated[str, typer.Option("--role", help="lead|support")] = "",
@@ -39,10 +41,13 @@ def tasks(
         fail(f"--role {role!r} không hợp lệ; chọn lead|support")
     before, day = _date(due_before, "--due-before"), _date(today, "--today") or today_in_vietnam()
     settings = Settings()
-    with reported():
-        known = user in load_users(settings.users_file)
-    if not known:
-        fail(f"không có người dùng {user!r} trong {settings.users_file.name}")
+    if user is not None:
+        with reported():
+            known = user in load_users(settings.users_file)
+        if not known:
+            fail(f"không có người dùng {user!r} trong {settings.users_file.name}")
+    elif unit.lower() == "me":
+        fail("--unit me cần --user (đơn vị của người dùng đó)")
     client = service_client(settings)
     if client is not None:
         params = {k: v for k, v in {"unit": unit, "role": role, "doc_id": doc_id, "today": day.isoformat(),
@@ -51,7 +56,7 @@ def tasks(
             result = client.tasks(params, user)
     else:
         with local_runtime(settings) as runtime:
-            principal = runtime.principal(user)
+            principal = runtime.principal(user) if user else OPERATOR
             name = principal.unit if unit.lower() == "me" else unit
             canonical = runtime.units().canonical(name) if name else None
             if name and canonical is None:

@@ -60,10 +60,12 @@ class ServiceClient:
     def search(self, query: str, user: str, top_k: int, mode: str) -> list[dict[str, Any]]:
         return self._post("/v1/search", {"query": query, "top_k": top_k, "mode": mode}, user)["hits"]
 
-    def tasks(self, params: dict[str, str], user: str) -> dict[str, Any]:
-        """GET /v1/tasks as ``user`` (the same answer as the API gives the DMS)."""
+    def tasks(self, params: dict[str, str], user: str | None) -> dict[str, Any]:
+        """GET /v1/tasks as ``user`` (the same answer as the API gives the DMS); ``user`` None: the tasks as
+        the operator of this machine reads them without a service."""
         try:
-            response = self._http.get("/v1/tasks", params=params, headers={"X-On-Behalf-Of": user})
+            response = self._http.get("/v1/tasks", params=params, headers={"X-On-Behalf-Of": user}) if user \
+                else self._http.get("/v1/local/tasks", params=params)
         except httpx.HTTPError as exc:
             raise ServiceError(f"không gọi được dịch vụ tại {self.endpoint.url} ({type(exc).__name__})") from None
         if response.status_code >= 400:

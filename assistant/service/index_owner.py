@@ -23,12 +23,17 @@ import httpx
 from sqlalchemy import select
 
 from assistant.service.db import ApiKey, Sessions
+from core.access import Principal
 from core.errors import AssistantError
 from core.settings import Settings
 
 OWNER_FILE = "owner.json"
 KEY_FILE = "owner.key"
 LOCAL_KEY_PREFIX = "local-owner:"  # API key names the CLI's local credential uses; `apikey create` refuses them
+# Who a command of this machine acts as without ``--user``: its operator, who could open the index and the
+# database on this disk anyway. An administrator: every document and its relations (``documents``,
+# ``relations``), and the tasks whose labels an administrator may read (``tasks``).
+OPERATOR = Principal(user_id="operator", name="Quản trị máy chủ", roles=("admin",))
 
 
 class OwnerError(AssistantError):

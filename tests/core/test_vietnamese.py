@@ -42,3 +42,12 @@ def test_sparse_terms_keep_words_and_syllables_lowercased() -> None:
 def test_unknown_segmenter_is_named() -> None:
     with pytest.raises(ValueError, match="nope"):
         sparse_terms("x", "nope")
+
+
+def test_dates_are_shown_day_first() -> None:
+    from core.vietnamese import vietnamese_date
+
+    assert vietnamese_date("2026-01-05") == "05/01/2026"
+    assert vietnamese_date("2026-12-07T14:18:02+00:00") == "07/12/2026"
+    assert vietnamese_date("") == "" and vietnamese_date(None) == ""
+    assert vietnamese_date("Quý I/2026") == "Quý I/2026"  # not a date: as written

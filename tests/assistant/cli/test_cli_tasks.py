@@ -58,3 +58,15 @@ def test_bad_options_are_one_line_naming_the_value(indexed: Path) -> None:
         assert result.exit_code == 2 and named in result.output, result.output
     result = runner.invoke(app, ["tasks", "--user", "khong.ton.tai"])
     assert result.exit_code == 2 and "khong.ton.tai" in result.output
+
+
+def test_the_operator_lists_every_task_without_a_user(indexed: Path) -> None:
+    runner = CliRunner()
+    every = runner.invoke(app, ["tasks", "--today", "2026-03-20", "--json"])
+    assert every.exit_code == 0, every.output
+    citations = sorted(t["citation"] for t in json.loads(every.stdout)["tasks"])
+    assert citations == ["Mục I.1, ý 1", "Mục I.1, ý 2", "Mục I.2, ý 1"]
+    one_unit = runner.invoke(app, ["tasks", "--unit", "Sở Tài chính", "--json"])
+    assert [t["role"] for t in json.loads(one_unit.stdout)["tasks"]] == ["support", "support"]
+    mine = runner.invoke(app, ["tasks", "--unit", "me"])  # whose unit? there is no user
+    assert mine.exit_code == 2 and "--user" in mine.output

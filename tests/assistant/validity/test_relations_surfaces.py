@@ -72,6 +72,10 @@ def test_cli_lists_relations_history_and_hides_a_restricted_replacement(env: Pat
 
     code, _, err = cli("relations", "qd-12-2025", "--user", "syt.lethicuc")
     assert code == 2 and "qd-12-2025" in err and "không có văn bản" in err
+    # The operator of this machine (no --user) sees the restricted replacement, and the status in words.
+    code, out, _ = cli("relations", "qd-45-2023")
+    assert code == 0, out
+    assert "hết hiệu lực từ 01/03/2025" in out and "het_hieu_luc" not in out and "12/2025/QĐ-UBND" in out
     code, _, err = cli("relations", "qd-12-2025", "--user", "khong-co-ai")
     assert code == 2 and "khong-co-ai" in err
 
