@@ -71,6 +71,10 @@ class AccessLabel:
         return principal.unit in self.units or any(r in self.roles for r in principal.roles)
 
 
+# How a role is said to a person (the codes are data: the users file, labels, tokens).
+ROLE_WORDS = {"chuyen_vien": "Chuyên viên", "lanh_dao": "Lãnh đạo", "admin": "Quản trị hệ thống"}
+
+
 @dataclass(frozen=True)
 class Principal:
     """The person a request is made for. Retrieval has no code path without one."""

@@ -36,6 +36,15 @@ def today_in_vietnam() -> date:
     return datetime.now(VIETNAM).date()
 
 
+def moment(iso: str | datetime) -> str:
+    """A time as people read it here: "21:18 07/12/2026" in Asia/Ho_Chi_Minh, no seconds or microseconds (a
+    stored UTC "2026-12-07T14:18:02.304316+00:00" is 21:18 in Hà Tĩnh; a naive one is taken as UTC)."""
+    when = datetime.fromisoformat(iso) if isinstance(iso, str) else iso
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("UTC"))
+    return when.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
 def _end_of_month(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 

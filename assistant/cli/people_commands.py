@@ -11,7 +11,8 @@ import typer
 from assistant.cli.common import fail, print_json, reported
 from assistant.service.db import Sessions, open_sessions
 from assistant.service.index_owner import LOCAL_KEY_PREFIX
-from core.access import load_users
+from core.access import ROLE_WORDS, load_users
+from core.deadlines import moment
 from core.settings import Settings
 
 users_app = typer.Typer(help="Users of the users file; without a sub-command, list them.", add_completion=False)
@@ -36,7 +37,8 @@ def users(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] =
         print_json(rows)
         return
     for row in rows:
-        typer.echo(f"{row['id']:<16} {row['name']:<28} {row['unit']:<24} {', '.join(row['roles'])}")
+        roles = ", ".join(ROLE_WORDS.get(r, r) for r in row["roles"]) or "—"
+        typer.echo(f"{row['id']:<16} {row['name']:<28} {row['unit']:<24} {roles}")
 
 
 def _read_password() -> str:
@@ -149,3 +151,36 @@ def apikey_revoke(name: Annotated[str, typer.Argument(help="Key name")]) -> None
             fail(f"không có khoá tên {name!r}")
         row.revoked = True
     typer.echo(f"đã thu hồi khoá {name}")
+
+
+@apikey_app.command("list")
+def apikey_list(as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False) -> None:
+    """Các khoá API: tên, người dùng của khoá, quyền hành động thay người dùng (và giới hạn), ngày tạo, thu hồi.
+    Khoá tự thân không bao giờ được lưu hay in ra (chỉ có mã băm)."""
+    from sqlalchemy import select
+
+    from assistant.service.db import ApiKey
+
+    with sessions(Settings())() as s:
+        rows = [{"name": k.name, "user": k.user_id, "on_behalf": k.may_act_for_users,
+                 "units": list(k.allowed_units or []), "users": list(k.allowed_users or []),
+                 "created": k.created_at.isoformat() if k.created_at else None, "revoked": k.revoked,
+                 "local_owner": k.name.startswith(LOCAL_KEY_PREFIX)}
+                for k in s.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id))]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("Chưa có khoá API nào.")
+    for row in rows:
+        if row["local_owner"]:
+            who = "dòng lệnh của máy chủ (khoá nội bộ)"
+        else:
+            who = f"người dùng {row['user']}" if row["user"] else "hệ thống"
+        scope = "không"
+        if row["on_behalf"]:
+            limits = [*row["units"], *row["users"]]
+            scope = "thay mọi người dùng" if not limits else "thay người của " + ", ".join(limits)
+        created = moment(row["created"]) if row["created"] else "?"
+        state = "ĐÃ THU HỒI" if row["revoked"] else "đang dùng"
+        typer.echo(f"{row['name']:<24} {who:<28} hành động thay: {scope:<28} tạo {created}  {state}")

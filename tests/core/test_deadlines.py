@@ -55,3 +55,10 @@ def test_bad_ranges_are_refused_by_name() -> None:
     with pytest.raises(ValueError, match="recurrence"):
         Deadline("x", recurs="mỗi tuần")
     assert isinstance(today_in_vietnam(), date)
+
+
+def test_moments_are_shown_in_vietnam_time_without_seconds() -> None:
+    from core.deadlines import moment
+
+    assert moment("2026-12-07T14:18:02.304316+00:00") == "21:18 07/12/2026"
+    assert moment("2026-12-07T14:18:02") == "21:18 07/12/2026"  # naive: stored as UTC

@@ -59,3 +59,23 @@ def test_unknown_user_and_bad_options_are_named(env: Path) -> None:
     assert result.exit_code == 2 and "missing" in result.output
     result = runner.invoke(app, ["index", str(env), "--kind", "pdf"])
     assert result.exit_code == 2 and "pdf" in result.output
+
+
+def test_users_show_roles_in_words_and_apikey_list_shows_scope_never_the_key(env: Path) -> None:
+    runner = CliRunner()
+    listing = runner.invoke(app, ["users"])
+    assert listing.exit_code == 0, listing.output
+    assert "Chuyên viên" in listing.stdout and "chuyen_vien" not in listing.stdout
+    empty = runner.invoke(app, ["apikey", "list"])
+    assert empty.exit_code == 0 and "Chưa có khoá API nào" in empty.stdout
+    created = runner.invoke(app, ["apikey", "create", "qlvb", "--on-behalf", "--units", "Sở Y tế"])
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip().splitlines()[0]
+    assert runner.invoke(app, ["apikey", "create", "bao-cao"]).exit_code == 0
+    assert runner.invoke(app, ["apikey", "revoke", "bao-cao"]).exit_code == 0
+    rows = {r["name"]: r for r in json.loads(runner.invoke(app, ["apikey", "list", "--json"]).stdout)}
+    assert rows["qlvb"]["on_behalf"] and rows["qlvb"]["units"] == ["Sở Y tế"] and not rows["qlvb"]["revoked"]
+    assert rows["bao-cao"]["revoked"] and not rows["bao-cao"]["on_behalf"]
+    text = runner.invoke(app, ["apikey", "list"]).stdout
+    assert "thay người của Sở Y tế" in text and "ĐÃ THU HỒI" in text and key not in text
+    assert "+00:00" not in text and "/" in text  # times as 21:18 07/12/2026
