@@ -135,6 +135,12 @@ def test_tthc_answer_has_a_compact_card(ui_env: str) -> None:
     for label in ("Cơ quan thực hiện", "Thời hạn giải quyết", "Phí, lệ phí", "Thành phần hồ sơ"):
         assert f"<b>{label}:</b>" in card
     assert "1.013124" in card and "0 đồng" in card
+    # The source panel of a procedure names its code and the agency that carries it out, not a "số hiệu" and
+    # an issuing body.
+    buttons(at, "cite_")[0].click().run()
+    panel = next(m.value for m in at.markdown if 'class="tla-source-title"' in m.value)
+    assert "Mã thủ tục:</b> 1.013124" in panel and "Cơ quan thực hiện:</b>" in panel
+    assert "Số hiệu:" not in panel and "Cơ quan ban hành:" not in panel
 
 
 def test_feedback_with_comment(ui_env: str) -> None:

@@ -18,7 +18,7 @@ from ui.components.sources import (
     find_chunk,
     issuer_of,
 )
-from ui.components.style import esc, highlighted_html, lines_html, validity_badge
+from ui.components.style import day_first, esc, highlighted_html, lines_html, validity_badge
 
 OPEN_KEY = "open_source"
 
@@ -65,14 +65,19 @@ def render_source_panel(citation: dict[str, Any], client: ApiClient, key: str) -
     quote = str(citation.get("quote") or "")
     text = str(chunk.get("text") or "") if chunk else ""
 
-    meta = [
-        f'<div class="tla-source-meta"><b>Số hiệu:</b> {esc(so_hieu or "không rõ")}</div>',
-        f'<div class="tla-source-meta"><b>Cơ quan ban hành:</b> {esc(issuer or "không rõ")}</div>',
-    ]
-    if issued:
-        meta.append(f'<div class="tla-source-meta"><b>Ngày ban hành:</b> {esc(issued)}</div>')
-    meta.append(f'<div class="tla-source-meta"><b>Ngày hiệu lực:</b> {esc(effective or "không rõ")}</div>')
-    meta.append(f'<div class="tla-source-meta"><b>Hiệu lực:</b> {validity_badge(validity)}</div>')
+    if doc_id.startswith("tthc:"):  # a procedure record: its code and the agency that carries it out
+        meta = [f'<div class="tla-source-meta"><b>Mã thủ tục:</b> {esc(so_hieu or "không rõ")}</div>',
+                f'<div class="tla-source-meta"><b>Cơ quan thực hiện:</b> {esc(issuer or "không rõ")}</div>']
+    else:
+        meta = [
+            f'<div class="tla-source-meta"><b>Số hiệu:</b> {esc(so_hieu or "không rõ")}</div>',
+            f'<div class="tla-source-meta"><b>Cơ quan ban hành:</b> {esc(issuer or "không rõ")}</div>',
+        ]
+        if issued:
+            meta.append(f'<div class="tla-source-meta"><b>Ngày ban hành:</b> {esc(day_first(issued))}</div>')
+        meta.append(f'<div class="tla-source-meta"><b>Ngày hiệu lực:</b> '
+                    f'{esc(day_first(effective) or "không rõ")}</div>')
+        meta.append(f'<div class="tla-source-meta"><b>Hiệu lực:</b> {validity_badge(validity)}</div>')
     if doc_id and (history := history_html(document_relations(client, doc_id))):
         meta.append(history)  # "có hiệu lực … → sửa đổi, bổ sung … bởi … → thay thế bởi …"
     where = citation.get("citation") or ""

@@ -134,3 +134,12 @@ def highlighted_html(text: str, quote: str) -> str:
 
 def roles_text(roles: list[str] | None) -> str:
     return ", ".join(ROLE_LABELS.get(r, r) for r in roles or []) or "—"
+
+
+def day_first(value: str) -> str:
+    """An ISO date as people read it here ("2026-01-05" → "05/01/2026"); any other text unchanged. (The UI
+    speaks only HTTP, so it keeps this small copy of ``core.vietnamese.vietnamese_date``.)"""
+    parts = str(value or "")[:10].split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    return str(value or "")
