@@ -38,7 +38,7 @@ def _records(user: str | None) -> list[dict[str, Any]]:
 @documents_app.command("list")
 def list_documents(user: UserOption = None,
                    as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False) -> None:
-    """One line per indexed document: id · loại số hiệu · ngày · cơ quan · định dạng · số đoạn · quyền."""
+    """Mỗi văn bản đã lập chỉ mục một dòng: mã · loại số hiệu · ngày · cơ quan · định dạng · số đoạn · quyền."""
     records = _records(user)
     if as_json:
         print_json(records)
@@ -53,7 +53,7 @@ def list_documents(user: UserOption = None,
 def show_document(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (doc_id), xem `documents list`")],
                   user: UserOption = None,
                   as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False) -> None:
-    """Every field of one document (exit 2 with one line when there is no such document for this viewer)."""
+    """Mọi trường của một văn bản (mã thoát 2 kèm một dòng khi người xem không có văn bản này)."""
     record = next((r for r in _records(user) if r["doc_id"] == doc_id), None)
     if record is None:
         fail(f"không tìm thấy văn bản {doc_id!r}")

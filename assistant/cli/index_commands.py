@@ -23,16 +23,16 @@ KINDS = ("auto", "legal", "tthc", "warehouse", "articles")
 
 
 def index(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to index")],
+    paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục cần lập chỉ mục")],
     kind: Annotated[str, typer.Option(help="auto|legal|tthc|warehouse|articles")] = "auto",
-    prune: Annotated[bool, typer.Option("--prune", help="Remove indexed documents no longer under PATHs")] = False,
-    reindex: Annotated[bool, typer.Option("--reindex", help="Drop the whole index and encode PATHs afresh "
-                                          "(after a change of segmenter, model or chunking settings)")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Gỡ khỏi chỉ mục các văn bản không còn trong PATH")] = False,
+    reindex: Annotated[bool, typer.Option("--reindex", help="Xoá toàn bộ chỉ mục và mã hoá lại PATH từ đầu "
+                                          "(sau khi đổi bộ tách từ, mô hình hoặc cách chia đoạn)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="In báo cáo dạng JSON")] = False,
 ) -> None:
-    """Index files, folders, TTHC exports, warehouse summaries or article JSONL (incremental).
+    """Lập chỉ mục tệp, thư mục, bản xuất TTHC, báo cáo kho dữ liệu hoặc JSONL điều luật (gia tăng).
 
-    While `assistant serve` runs on the same data dir, the service does the work (it owns the index)."""
+    Khi `assistant serve` đang chạy trên cùng thư mục dữ liệu, dịch vụ làm việc này (nó giữ chỉ mục)."""
     if kind not in KINDS:
         fail(f"--kind {kind!r} không hợp lệ; chọn {'|'.join(KINDS)}")
     missing = [str(p) for p in paths if not p.exists()]
@@ -87,11 +87,12 @@ def show_report(report: dict[str, Any], as_json: bool) -> None:
 
 
 def pull_warehouse(
-    url: Annotated[str | None, typer.Option("--url", help="API URL (default: $ASSISTANT_WAREHOUSE_API_URL)")] = None,
-    full: Annotated[bool, typer.Option("--full", help="Ignore the stored updated_at; fetch everything")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    url: Annotated[str | None, typer.Option("--url",
+                                            help="Địa chỉ API (mặc định: $ASSISTANT_WAREHOUSE_API_URL)")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Bỏ qua mốc updated_at đã lưu; lấy lại tất cả")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="In báo cáo dạng JSON")] = False,
 ) -> None:
-    """Pull records changed since the last run from the warehouse / LGSP REST API and index them."""
+    """Lấy các bản ghi thay đổi từ lần chạy trước qua REST API của kho dữ liệu / LGSP và lập chỉ mục."""
     from connectors.warehouse_api import WarehouseApiConnector
 
     settings = Settings()

@@ -15,8 +15,8 @@ from core.access import ROLE_WORDS, load_users
 from core.deadlines import moment
 from core.settings import Settings
 
-users_app = typer.Typer(help="Users of the users file; without a sub-command, list them.", add_completion=False)
-apikey_app = typer.Typer(help="Service API keys (stored hashed).", no_args_is_help=True, add_completion=False)
+users_app = typer.Typer(help="Người dùng trong tệp người dùng; không có lệnh con: liệt kê.", add_completion=False)
+apikey_app = typer.Typer(help="Khoá API của các hệ thống (chỉ lưu mã băm).", no_args_is_help=True, add_completion=False)
 
 
 def sessions(settings: Settings) -> Sessions:
@@ -27,7 +27,7 @@ def sessions(settings: Settings) -> Sessions:
 
 @users_app.callback(invoke_without_command=True)
 def users(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List the users of the users file."""
+    """Liệt kê người dùng trong tệp người dùng."""
     if ctx.invoked_subcommand is not None:
         return
     with reported():
@@ -49,7 +49,7 @@ def _read_password() -> str:
 
 @users_app.command("hash-password")
 def hash_password() -> None:
-    """Read a password (prompt, or one line on stdin) and print its argon2id hash for the users file."""
+    """Đọc một mật khẩu (hỏi, hoặc một dòng từ stdin) và in mã băm argon2id để ghi vào tệp người dùng."""
     from assistant.service.credentials import hash_password as argon2_hash
 
     password = _read_password()
@@ -60,12 +60,12 @@ def hash_password() -> None:
 
 @users_app.command("set-password")
 def set_password(
-    user_id: Annotated[str, typer.Argument(help="User id in the users file")],
-    users_file: Annotated[Path | None, typer.Option("--file", help="Users file (default: $ASSISTANT_USERS_FILE)")]
+    user_id: Annotated[str, typer.Argument(help="Mã người dùng trong tệp người dùng")],
+    users_file: Annotated[Path | None, typer.Option("--file", help="Tệp người dùng (mặc định: $ASSISTANT_USERS_FILE)")]
     = None,
 ) -> None:
-    """Set a person's password (prompt, or one line on stdin): its argon2id hash goes into the users file, and
-    every token issued to the person before is revoked."""
+    """Đặt mật khẩu cho một người (hỏi, hoặc một dòng từ stdin): mã băm argon2id được ghi vào tệp người dùng và
+    mọi phiên đăng nhập cấp cho người đó trước đây bị thu hồi."""
     from assistant.service.credentials import bump_token_version
     from assistant.service.credentials import hash_password as argon2_hash
     from assistant.service.users_file import check_new_password, set_password_hash
@@ -82,11 +82,11 @@ def set_password(
 
 @users_app.command("erase")
 def erase(
-    user_id: Annotated[str, typer.Argument(help="The person's user id (need not be in the users file any more)")],
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+    user_id: Annotated[str, typer.Argument(help="Mã người dùng (không cần còn trong tệp người dùng)")],
+    yes: Annotated[bool, typer.Option("--yes", help="Không hỏi xác nhận")] = False,
 ) -> None:
-    """Erase a person's records (Nghị định 13/2023): their conversations and feedback are deleted, their audit
-    rows pseudonymised, their tokens revoked; the erasure is written to the audit."""
+    """Xoá dữ liệu của một người (Nghị định 13/2023): hội thoại và phản hồi bị xoá, nhật ký kiểm toán được
+    ẩn danh, phiên đăng nhập bị thu hồi; việc xoá được ghi vào nhật ký kiểm toán."""
     import getpass
 
     from assistant.service.credentials import bump_token_version
@@ -102,15 +102,17 @@ def erase(
 
 @apikey_app.command("create")
 def apikey_create(
-    name: Annotated[str, typer.Argument(help="Key name, e.g. the calling system: dms")],
-    on_behalf: Annotated[bool, typer.Option("--on-behalf", help="May act for users (X-On-Behalf-Of)")] = False,
-    user: Annotated[str | None, typer.Option("--user", help="The key's own user id (its unit and roles)")] = None,
-    units: Annotated[str | None, typer.Option("--units", help="On-behalf only for people of these units "
-                                              "(comma-separated)")] = None,
-    users: Annotated[str | None, typer.Option("--users", help="On-behalf only for these user ids "
-                                              "(comma-separated)")] = None,
+    name: Annotated[str, typer.Argument(help="Tên khoá, ví dụ hệ thống gọi đến: dms")],
+    on_behalf: Annotated[bool, typer.Option("--on-behalf",
+                                            help="Được hành động thay người dùng (X-On-Behalf-Of)")] = False,
+    user: Annotated[str | None, typer.Option("--user",
+                                             help="Người dùng của chính khoá (đơn vị và vai trò của người đó)")] = None,
+    units: Annotated[str | None, typer.Option("--units", help="Chỉ thay người của các đơn vị này "
+                                              "(cách nhau bởi dấu phẩy)")] = None,
+    users: Annotated[str | None, typer.Option("--users", help="Chỉ thay những người dùng này "
+                                              "(cách nhau bởi dấu phẩy)")] = None,
 ) -> None:
-    """Create a key and print it once; only its sha256 is stored."""
+    """Tạo một khoá và in ra một lần; chỉ lưu mã băm sha256."""
     from sqlalchemy.exc import IntegrityError
 
     from assistant.service.credentials import create_api_key
@@ -139,8 +141,8 @@ def apikey_create(
 
 
 @apikey_app.command("revoke")
-def apikey_revoke(name: Annotated[str, typer.Argument(help="Key name")]) -> None:
-    """Revoke a key by name (the row stays, for the audit trail)."""
+def apikey_revoke(name: Annotated[str, typer.Argument(help="Tên khoá")]) -> None:
+    """Thu hồi một khoá theo tên (bản ghi được giữ để kiểm toán)."""
     from sqlalchemy import select
 
     from assistant.service.db import ApiKey

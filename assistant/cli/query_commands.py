@@ -23,12 +23,12 @@ def check_user(settings: Settings, user: str) -> None:
 
 def search(
     query: Annotated[str, typer.Argument(help="Câu hỏi / từ khoá")],
-    user: Annotated[str, typer.Option("--user", help="User id from the users file")],
+    user: Annotated[str, typer.Option("--user", help="Mã người dùng trong tệp người dùng")],
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=50)] = 5,
     mode: Annotated[str, typer.Option(help="hybrid|dense|sparse")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Search the index as USER: results are limited to what that user may see."""
+    """Tìm kiếm với tư cách USER: chỉ ra những gì người đó được xem."""
     if mode not in MODES:
         fail(f"--mode {mode!r} không hợp lệ; chọn hybrid|dense|sparse")
     settings = Settings()
@@ -61,12 +61,12 @@ def show_hits(hits: list[dict[str, Any]], as_json: bool) -> None:
 
 def ask(
     question: Annotated[str, typer.Argument(help="Câu hỏi")],
-    user: Annotated[str, typer.Option("--user", help="User id from the users file")],
-    conversation: Annotated[str | None, typer.Option("--conversation", help="Continue a conversation")] = None,
+    user: Annotated[str, typer.Option("--user", help="Mã người dùng trong tệp người dùng")],
+    conversation: Annotated[str | None, typer.Option("--conversation", help="Tiếp tục một hội thoại")] = None,
     in_force_only: Annotated[bool, typer.Option("--in-force-only")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Ask a question as USER; the answer cites the exact document, article and clause."""
+    """Hỏi với tư cách USER; câu trả lời trích dẫn đúng văn bản, điều, khoản."""
     settings = Settings()
     check_user(settings, user)
     client = service_client(settings)

@@ -11,14 +11,14 @@ from assistant.cli.people_commands import sessions
 from assistant.service.retention import RetentionPolicy, purge_expired
 from core.settings import Settings
 
-records_app = typer.Typer(help="Conversations, feedback and audit rows under the retention rules.",
+records_app = typer.Typer(help="Hội thoại, phản hồi và nhật ký kiểm toán theo quy định lưu giữ.",
                           no_args_is_help=True, add_completion=False)
 
 
 @records_app.command("purge")
 def purge(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Delete conversations, feedback and audit rows older than their retention (ASSISTANT_RETENTION_*_DAYS;
-    the API also does this at start-up and daily)."""
+    """Xoá hội thoại, phản hồi và nhật ký kiểm toán quá thời hạn lưu giữ (ASSISTANT_RETENTION_*_DAYS; API cũng
+    làm việc này khi khởi động và hằng ngày)."""
     settings = Settings()
     removed = purge_expired(sessions(settings), RetentionPolicy.from_settings(settings))
     if as_json:

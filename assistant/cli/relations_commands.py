@@ -22,7 +22,8 @@ def relations(
                                                                "người vận hành máy chủ")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """What DOC_ID replaces, amends, guides or is based on, what replaced or amended it, and its validity."""
+    """Văn bản DOC_ID thay thế, sửa đổi, hướng dẫn hay căn cứ vào văn bản nào, bị văn bản nào thay thế hoặc sửa
+    đổi, và hiệu lực của nó."""
     settings = Settings()
     with local_runtime(settings) as runtime:
         found = document_relations(runtime.relations, doc_id, runtime.principal(user) if user else OPERATOR)
@@ -55,8 +56,8 @@ def import_relations(
     path: Annotated[Path, typer.Argument(help="Thư mục phapdien-relations hoặc tệp TSV")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Import the Bộ pháp điển's sửa đổi / bổ sung / bãi bỏ records (replacing an earlier import) and update
-    the validity of the indexed documents they touch."""
+    """Nhập các bản ghi sửa đổi / bổ sung / bãi bỏ của Bộ pháp điển (thay lần nhập trước) và cập nhật hiệu
+    lực của các văn bản đã lập chỉ mục mà chúng tác động."""
     from assistant.validity import PhapdienRelations
     from assistant.validity import import_relations as run_import
 

@@ -13,12 +13,12 @@ from core.settings import Settings
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
 ) -> None:
-    """Start the HTTP API (OpenAPI docs at /docs). It owns the data dir's index: while it runs, the other
-    commands on the same data dir (ask, search, index) become its clients. With ASSISTANT_INDEX_READ_ONLY=true
-    (a replica serving its own copy of the index) it claims nothing and refuses uploads."""
+    """Chạy API HTTP (tài liệu OpenAPI ở /docs). Dịch vụ giữ chỉ mục của thư mục dữ liệu: khi nó chạy, các lệnh
+    khác trên cùng thư mục (ask, search, index) trở thành máy khách của nó. Với ASSISTANT_INDEX_READ_ONLY=true
+    (bản sao phục vụ bản chỉ mục riêng) nó không giữ gì và từ chối tải lên."""
     import uvicorn
 
     from assistant.api.app import create_app
@@ -40,12 +40,12 @@ def serve(
 
 
 def ui(
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the web UI")] = 8501,
-    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
-    api_url: Annotated[str | None, typer.Option("--api-url", help="The API's base URL (default: "
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Cổng của giao diện web")] = 8501,
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
+    api_url: Annotated[str | None, typer.Option("--api-url", help="Địa chỉ gốc của API (mặc định: "
                                                 "$ASSISTANT_API_URL or http://127.0.0.1:8000)")] = None,
 ) -> None:
-    """Start the web UI (Streamlit). It talks to the API over HTTP only, like any other client."""
+    """Chạy giao diện web (Streamlit). Giao diện chỉ nói chuyện với API qua HTTP, như mọi máy khách khác."""
     import importlib.util
     import os
     import subprocess

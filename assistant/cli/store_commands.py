@@ -12,19 +12,19 @@ from assistant.cli.common import fail, print_json, refuse_while_served, reported
 from assistant.cli.people_commands import sessions
 from core.settings import Settings
 
-audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True, add_completion=False)
-snapshot_app = typer.Typer(help="Back up and restore the index (edge, local mode or Qdrant server) and its "
-                           "manifest as one .tar.gz.", no_args_is_help=True, add_completion=False)
-collection_app = typer.Typer(help="Qdrant collections and the alias the API reads through (blue/green "
-                             "re-index).", no_args_is_help=True, add_completion=False)
+audit_app = typer.Typer(help="Nhật ký kiểm toán.", no_args_is_help=True, add_completion=False)
+snapshot_app = typer.Typer(help="Sao lưu và khôi phục chỉ mục (edge, chế độ cục bộ hoặc máy chủ Qdrant) "
+                           "cùng sổ chỉ mục thành một tệp .tar.gz.", no_args_is_help=True, add_completion=False)
+collection_app = typer.Typer(help="Các collection Qdrant và bí danh API đọc qua (lập chỉ mục lại "
+                             "xanh/lục).", no_args_is_help=True, add_completion=False)
 
 
 @audit_app.command("export")
 def audit_export(
-    since: Annotated[str, typer.Option("--since", help="ISO date or date-time (UTC), e.g. 2026-01-01")],
-    out: Annotated[Path | None, typer.Option("--out", help="CSV file (default: stdout)")] = None,
+    since: Annotated[str, typer.Option("--since", help="Ngày hoặc thời điểm ISO (UTC), ví dụ 2026-01-01")],
+    out: Annotated[Path | None, typer.Option("--out", help="Tệp CSV (mặc định: in ra màn hình)")] = None,
 ) -> None:
-    """Write audit rows at or after SINCE as CSV (personal data masked)."""
+    """Xuất nhật ký kiểm toán từ SINCE dạng CSV (dữ liệu cá nhân được che)."""
     from datetime import UTC, datetime
 
     from assistant.api.audit import export_csv
@@ -49,12 +49,13 @@ def _embedded(settings: Settings) -> bool:
 
 @snapshot_app.command("create")
 def snapshot_create(
-    out: Annotated[Path | None, typer.Option("--out", help="Archive path (default: "
+    out: Annotated[Path | None, typer.Option("--out", help="Đường dẫn tệp lưu trữ (mặc định: "
                                              "DATA_DIR/snapshots/<collection>-<time>.tar.gz)")] = None,
-    keep_on_server: Annotated[bool, typer.Option("--keep-on-server", help="Qdrant server: keep its copy")] = False,
+    keep_on_server: Annotated[bool, typer.Option("--keep-on-server",
+                                                 help="Máy chủ Qdrant: giữ bản sao trên máy chủ")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Snapshot the index. Embedded engines: stop the API first (the engine allows one process)."""
+    """Chụp bản sao chỉ mục. Bộ máy nhúng: dừng API trước (bộ máy chỉ cho phép một tiến trình)."""
     from dataclasses import asdict
 
     from indexing.stores.snapshots import create_snapshot
@@ -72,11 +73,11 @@ def snapshot_create(
 
 @snapshot_app.command("restore")
 def snapshot_restore(
-    archive: Annotated[Path, typer.Argument(help="A .tar.gz written by 'snapshot create'")],
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing index (kept beside it)")] = False,
+    archive: Annotated[Path, typer.Argument(help="Tệp .tar.gz do 'snapshot create' tạo")],
+    force: Annotated[bool, typer.Option("--force", help="Thay chỉ mục hiện có (bản cũ được giữ bên cạnh)")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Restore the index and manifest from an archive, then check the point count."""
+    """Khôi phục chỉ mục và sổ chỉ mục từ tệp lưu trữ, rồi kiểm tra số điểm."""
     from indexing.stores.snapshots import restore_snapshot
 
     settings = Settings()
@@ -94,7 +95,7 @@ def snapshot_restore(
 
 @collection_app.command("list")
 def collection_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Collections and aliases of the configured Qdrant (server or local mode)."""
+    """Các collection và bí danh của Qdrant đã cấu hình (máy chủ hoặc chế độ cục bộ)."""
     from indexing.stores.snapshots import list_collections, open_client
 
     with reported():
@@ -114,10 +115,10 @@ def collection_list(as_json: Annotated[bool, typer.Option("--json")] = False) ->
 
 @collection_app.command("alias")
 def collection_alias(
-    target: Annotated[str, typer.Argument(help="Collection the alias should name, e.g. tro_ly_ao_v2")],
-    alias: Annotated[str | None, typer.Option("--alias", help="Alias (default: $ASSISTANT_COLLECTION)")] = None,
+    target: Annotated[str, typer.Argument(help="Collection mà bí danh trỏ tới, ví dụ tro_ly_ao_v2")],
+    alias: Annotated[str | None, typer.Option("--alias", help="Bí danh (mặc định: $ASSISTANT_COLLECTION)")] = None,
 ) -> None:
-    """Point the alias at TARGET in one atomic step: running APIs read the new collection at once."""
+    """Trỏ bí danh sang TARGET trong một bước: các API đang chạy đọc collection mới ngay."""
     from indexing.stores.snapshots import open_client, point_alias
 
     settings = Settings()

@@ -30,13 +30,13 @@ def tasks(
     user: Annotated[str | None, typer.Option("--user", help="Mã người dùng trong tệp người dùng; bỏ trống: "
                                                                "mọi nhiệm vụ, như người vận hành máy chủ")] = None,
     unit: Annotated[str, typer.Option("--unit", help="Đơn vị (any spelling); 'me': the user's own")] = "",
-    due_before: Annotated[str | None, typer.Option("--due-before", help="YYYY-MM-DD")] = None,
-    role: Annotated[str, typer.Option("--role", help="lead|support")] = "",
+    due_before: Annotated[str | None, typer.Option("--due-before", help="hạn trước ngày YYYY-MM-DD")] = None,
+    role: Annotated[str, typer.Option("--role", help="vai trò: lead (chủ trì) | support (phối hợp)")] = "",
     doc_id: Annotated[str, typer.Option("--doc-id")] = "",
-    today: Annotated[str | None, typer.Option("--today", help="overdue as of YYYY-MM-DD")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="tính quá hạn tại ngày YYYY-MM-DD")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List the tasks of documents USER may read (a unit's: named, or through a group), by deadline."""
+    """Liệt kê nhiệm vụ trong các văn bản USER được xem (của một đơn vị: nêu tên, hoặc qua nhóm), theo hạn."""
     if role not in ("", "lead", "support"):
         fail(f"--role {role!r} không hợp lệ; chọn lead|support")
     before, day = _date(due_before, "--due-before"), _date(today, "--today") or today_in_vietnam()

@@ -18,19 +18,20 @@ SUMMARY_KEYS = ("probes", "users", "asks", "asks_by_channel", "log_lines_checked
 
 
 def access(
-    paths: Annotated[list[Path] | None, typer.Option("--paths", help="Corpus to index and probe (repeatable; "
-                                                                     "default data/warehouse, data/samples)")] = None,
-    probes: Annotated[Path | None, typer.Option("--probes", help="JSONL of probe questions")] = None,
+    paths: Annotated[list[Path] | None, typer.Option("--paths", help="Kho để lập chỉ mục và thăm dò (lặp lại được; "
+                                                                     "mặc định data/warehouse, data/samples)")] = None,
+    probes: Annotated[Path | None, typer.Option("--probes", help="Tệp JSONL các câu thăm dò")] = None,
     planted: Annotated[bool, typer.Option("--planted/--no-planted",
-                                          help="Index a public document with injected instructions")] = True,
+                                          help="Lập chỉ mục một văn bản công khai có chỉ dẫn chèn vào")] = True,
     anonymous: Annotated[bool, typer.Option("--anonymous/--no-anonymous",
-                                            help="Also probe as a visitor who is not signed in")] = True,
+                                            help="Thăm dò cả với tư cách khách chưa đăng nhập")] = True,
     limit: LimitOpt = 0,
     out: OutOpt = None,
     cache_queries: CacheOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ask probe questions as every demo user; count answers, citations or quotes with text they may not see."""
+    """Hỏi các câu thăm dò với tư cách từng người dùng demo; đếm câu trả lời, trích dẫn, trích đoạn lộ nội dung họ
+    không được xem."""
     from connectors.auto import iter_sources
     from core.documents import Document
     from evals.access_eval import (

@@ -21,18 +21,18 @@ if TYPE_CHECKING:
     from evals.beir import Bench
     from evals.store_cache import EvalStore
 
-BenchOpt = Annotated[Path | None, typer.Option("--bench", help="BEIR-style folder: corpus.jsonl, queries.jsonl, "
+BenchOpt = Annotated[Path | None, typer.Option("--bench", help="Thư mục kiểu BEIR: corpus.jsonl, queries.jsonl, "
                                                                 "qrels.tsv")]
-UserOpt = Annotated[str | None, typer.Option("--user", help="Ask as this user of the users file "
-                                                            "(default: a signed-in official with no unit)")]
-SplitOpt = Annotated[str, typer.Option("--split", help="dev|train|all (dev = sha1(_id) % 5 == 0)")]
-LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="Only the first N questions (0 = all)")]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Report folder")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON")]
-CacheOpt = Annotated[bool, typer.Option("--cache-queries", help="Keep query vectors across runs (faster "
-                                                                 "re-runs; latencies then exclude query embedding)")]
-CorpusOpt = Annotated[list[Path] | None, typer.Option("--corpus", help="Index these files/folders instead of the "
-                                                                       "bench corpus (repeatable)")]
+UserOpt = Annotated[str | None, typer.Option("--user", help="Hỏi với tư cách người dùng này "
+                                                            "(mặc định: một cán bộ đã đăng nhập, không đơn vị)")]
+SplitOpt = Annotated[str, typer.Option("--split", help="tập dev|train|all (dev = sha1(_id) % 5 == 0)")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=0, help="Chỉ N câu hỏi đầu (0 = tất cả)")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Thư mục báo cáo")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")]
+CacheOpt = Annotated[bool, typer.Option("--cache-queries", help="Giữ vector câu hỏi giữa các lần chạy (chạy lại "
+                                                                 "nhanh hơn; độ trễ khi đó không gồm mã hoá câu hỏi)")]
+CorpusOpt = Annotated[list[Path] | None, typer.Option("--corpus", help="Lập chỉ mục các tệp/thư mục này thay cho "
+                                                                       "kho của bộ đánh giá (lặp lại được)")]
 
 Rows = list[dict[str, Any]]
 

@@ -12,12 +12,12 @@ from evals.cli.common import JsonOpt, fail
 
 
 def compare(
-    run_a: Annotated[Path, typer.Argument(help="Run folder (or run.json) A")],
-    run_b: Annotated[Path, typer.Argument(help="Run folder (or run.json) B")],
+    run_a: Annotated[Path, typer.Argument(help="Thư mục lần chạy A (hoặc run.json)")],
+    run_b: Annotated[Path, typer.Argument(help="Thư mục lần chạy B (hoặc run.json)")],
     only_changed: Annotated[bool, typer.Option("--only-changed")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Metric differences (B − A) and configuration changes between two runs."""
+    """Chênh lệch chỉ số (B − A) và thay đổi cấu hình giữa hai lần chạy."""
     from evals.compare import compare_runs, load_run, render
 
     try:

@@ -34,7 +34,7 @@ SUMMARY_KEYS = ("metrics", "queries", "seconds", "backend", "config")
 
 def qa(
     bench: BenchOpt = None,
-    questions: Annotated[Path | None, typer.Option("--questions", help="Own JSONL question set "
+    questions: Annotated[Path | None, typer.Option("--questions", help="Bộ câu hỏi JSONL riêng "
                                                                        "(docs/question-set-format.md)")] = None,
     corpus: CorpusOpt = None,
     user: UserOpt = None,
@@ -44,7 +44,7 @@ def qa(
     cache_queries: CacheOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Answer accuracy by question type, citation precision/recall, refusal rate (full answering path)."""
+    """Độ chính xác câu trả lời theo loại câu hỏi, độ chính xác / độ phủ trích dẫn, tỷ lệ từ chối (cả luồng trả lời)."""
     from evals.beir import load_corpus_ids
     from evals.qa_eval import run_qa
     from evals.task_scoring import is_task_question, score_tasks, summarize_tasks

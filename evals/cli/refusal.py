@@ -35,11 +35,11 @@ SUMMARY_KEYS = ("metrics", "thresholds", "queries", "seconds", "config")
 
 
 def refusal(
-    unanswerable: Annotated[Path, typer.Option("--unanswerable", help="JSONL of questions the corpus cannot "
-                                                                      "answer")],
+    unanswerable: Annotated[Path, typer.Option("--unanswerable", help="Tệp JSONL các câu hỏi kho không trả lời "
+                                                                      "được")],
     bench: BenchOpt = None,
-    answerable: Annotated[Path | None, typer.Option("--answerable", help="JSONL of answerable questions "
-                                                                         "(default: the bench queries)")] = None,
+    answerable: Annotated[Path | None, typer.Option("--answerable", help="Tệp JSONL các câu hỏi trả lời được "
+                                                                         "(mặc định: câu hỏi của bộ đánh giá)")] = None,
     corpus: CorpusOpt = None,
     user: UserOpt = None,
     split: SplitOpt = "all",
@@ -48,7 +48,7 @@ def refusal(
     cache_queries: CacheOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Precision/recall of refusals on answerable + unanswerable questions."""
+    """Độ chính xác / độ phủ của việc từ chối trên câu hỏi trả lời được và không trả lời được."""
     from evals.questions import QuestionSetError, load_questions
     from evals.refusal_eval import run_refusal
 

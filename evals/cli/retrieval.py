@@ -35,20 +35,21 @@ TABLE_KEYS = ("recall@1", "recall@5", "recall@10", "recall@100", "mrr@10", "ndcg
 def retrieval(
     bench: BenchOpt = None,
     user: UserOpt = None,
-    modes: Annotated[str, typer.Option("--modes", help="Comma-separated: sparse,dense,hybrid")] = "sparse,dense,hybrid",
+    modes: Annotated[str, typer.Option("--modes", help="Các chế độ, cách nhau bởi dấu phẩy: sparse,dense,hybrid")
+                     ] = "sparse,dense,hybrid",
     split: SplitOpt = "all",
     limit: LimitOpt = 0,
-    f2_k: Annotated[int, typer.Option("--f2-k", min=1, help="Cut-off for the ALQAC macro-F2")] = 1,
+    f2_k: Annotated[int, typer.Option("--f2-k", min=1, help="Ngưỡng cắt cho macro-F2 của ALQAC")] = 1,
     top_k: Annotated[int, typer.Option("--top-k", min=10, max=1000)] = 100,
     out: OutOpt = None,
     cache_queries: CacheOpt = False,
     as_json: JsonOpt = False,
-    fold: Annotated[bool, typer.Option("--strip-diacritics", help="Ask every question with its "
-                                                   "diacritics removed (as typed without an IME)")] = False,
-    references: Annotated[bool, typer.Option("--references", help="Ask the generated reference-query set "
-                                             "('Điều 14 Luật …', docs/retrieval.md) instead of the questions")] = False,
+    fold: Annotated[bool, typer.Option("--strip-diacritics", help="Hỏi mọi câu đã bỏ dấu "
+                                                   "(như gõ không có bộ gõ tiếng Việt)")] = False,
+    references: Annotated[bool, typer.Option("--references", help="Hỏi bộ câu tham chiếu sinh tự động "
+                                             "('Điều 14 Luật …', docs/retrieval.md) thay cho câu hỏi")] = False,
 ) -> None:
-    """Recall@1/5/10/100, MRR@10, nDCG@10 and macro-F2 for sparse, dense, hybrid (and reranked)."""
+    """Recall@1/5/10/100, MRR@10, nDCG@10 và macro-F2 cho sparse, dense, hybrid (và xếp hạng lại)."""
     from assistant.search.rerankers import make_reranker
     from evals.beir import load_corpus_ids
     from evals.retrieval_eval import MODES, run_retrieval
