@@ -13,8 +13,10 @@ import typer
 from assistant.cli.common import fail, local_runtime, print_json, reported, service_client
 from assistant.cli.query_commands import check_user
 from assistant.cli.relations_commands import import_relations, relations
+from assistant.cli.relations_commands import show as show_relations
 from assistant.documents import document_record, record_lines, record_row, visible_documents
 from assistant.service.index_owner import OPERATOR
+from assistant.validity import document_relations
 from core.settings import Settings
 
 documents_app = typer.Typer(help="Văn bản đã lập chỉ mục và các trường của chúng.", no_args_is_help=True)
@@ -57,11 +59,17 @@ def show_document(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (do
     record = next((r for r in _records(user) if r["doc_id"] == doc_id), None)
     if record is None:
         fail(f"không tìm thấy văn bản {doc_id!r}")
+    # Its relations and computed validity (SQL only: read here whether or not a service owns the index).
+    with local_runtime(Settings()) as runtime:
+        found = document_relations(runtime.relations, doc_id, runtime.principal(user) if user else OPERATOR)
     if as_json:
-        print_json(record)
+        print_json({**record, "relations": found})
         return
     for line in record_lines(record):
         typer.echo(line)
+    if found is not None:
+        typer.echo("Hiệu lực và quan hệ:")
+        show_relations(found)
 
 
 documents_app.command("relations")(relations)  # relations and validity: assistant.cli.relations_commands

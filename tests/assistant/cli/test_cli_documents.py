@@ -62,7 +62,8 @@ def test_index_a_folder_then_show_every_field(env: Path) -> None:
                  "Chức vụ người ký: Giám đốc", "Người ký: Lê Thị Cúc", "Định dạng tệp: docx", "Quyền truy cập: public"):
         assert line in shown.stdout, line
     as_json = json.loads(runner.invoke(app, ["documents", "show", "file:trang-web.txt", "--json"]).stdout)
-    assert as_json == web
+    relations = as_json.pop("relations")  # show adds the relations and computed validity to the list's record
+    assert as_json == web and relations["so_hieu"] == "1234/QĐ-UBND" and relations["validity"]
 
     missing = runner.invoke(app, ["documents", "show", "file:khong-co.docx"])
     assert missing.exit_code == 2 and "file:khong-co.docx" in missing.output

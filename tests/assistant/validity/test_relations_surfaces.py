@@ -76,6 +76,14 @@ def test_cli_lists_relations_history_and_hides_a_restricted_replacement(env: Pat
     code, out, _ = cli("relations", "qd-45-2023")
     assert code == 0, out
     assert "hết hiệu lực từ 01/03/2025" in out and "het_hieu_luc" not in out and "12/2025/QĐ-UBND" in out
+    # documents show carries the same: relations and the computed validity.
+    code, out, _ = cli("show", "qd-45-2023")
+    assert code == 0, out
+    assert "Hiệu lực và quan hệ:" in out and "hết hiệu lực từ 01/03/2025" in out
+    code, out, _ = cli("show", "qd-12-2025", "--user", "stc.vuthihoa", "--json")
+    shown = json.loads(out)
+    assert shown["relations"]["validity"] == "con_hieu_luc"
+    assert any(r["actor_so_hieu"] == "20/2025/QĐ-UBND" for r in shown["relations"]["relations"])
     code, _, err = cli("relations", "qd-12-2025", "--user", "khong-co-ai")
     assert code == 2 and "khong-co-ai" in err
 
