@@ -222,10 +222,15 @@ def _p(text: str) -> str:
 
 
 def docx_watermark(stamp: str) -> bytes:
-    shape = (f'<w:p><w:r><w:pict><v:shape id="PowerPlusWaterMarkObject" type="#_x0000_t136" style="position:absolute;'
-             f'rotation:315;width:400pt;height:120pt"><v:textpath style="font-family:&quot;Times New Roman&quot;" '
-             f'string="{stamp}"/></v:shape></w:pict></w:r></w:p>')
-    return patch_docx(docx(lines_doc()), header_xml=shape)
+    """A watermark as Word writes it: a WordArt shape (type 136) whose ``v:textpath`` carries the word."""
+    shape = ('<w:p><w:r><w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+             'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+             '<v:textpath on="t" fitshape="t"/></v:shapetype>'
+             f'<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s2049" type="#_x0000_t136" '
+             f'style="position:absolute;rotation:315;width:400pt;height:120pt" fillcolor="silver" stroked="f">'
+             f'<v:textpath style="font-family:&quot;Times New Roman&quot;;font-size:1pt" string="{stamp}"/>'
+             '</v:shape></w:r></w:p>')
+    return patch_docx(docx(lines_doc()), header_xml=shape.replace("</v:shape></w:r>", "</v:shape></w:pict></w:r>"))
 
 
 def docx_footnote(stamp: str) -> bytes:
