@@ -46,7 +46,7 @@ def verdicts(paths: list[Path]) -> dict[str, Counter]:
     """Per source file: how many of its documents were refused, held, indexed, or rejected by the reader."""
     out: dict[str, Counter] = {}
     for item in FolderConnector(paths).documents():
-        source = Path(item.source if isinstance(item, Rejection) else (item.source or item.doc_id)).name
+        source = Path(item.path if isinstance(item, Rejection) else (item.source or item.doc_id)).name
         verdict = "reader" if isinstance(item, Rejection) else gate_verdict(item)
         out.setdefault(source, Counter())[verdict] += 1
     return out
