@@ -18,6 +18,7 @@ from connectors.doc_convert import doc_to_docx
 from connectors.docx_images import add_image_text
 from connectors.docx_parts import docx_parts
 from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS, ExtractionLimits
+from connectors.hidden_text import add_hidden
 from connectors.html_parts import html_parts, html_text
 from connectors.image_pages import IMAGE_SUFFIXES, image_parts
 from connectors.pdf_pages import pdf_parts
@@ -44,11 +45,16 @@ def docx_text(data: bytes) -> tuple[str, str]:
 
 def extract_parts(suffix: str, data: bytes, limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS) -> ExtractedText:
     """The parts of one file by its extension (``.docx``, ``.doc``, ``.pdf``, images, ``.html``, ``.md``,
-    anything else as text)."""
+    anything else as text), with the text it holds outside the reading flow for the secrecy gate."""
     suffix = suffix.lower()
-    if suffix in (".docx", ".doc"):
-        docx = doc_to_docx(data) if suffix == ".doc" else data
-        return add_image_text(docx_parts(docx, limits), docx)
+    if suffix == ".doc":
+        data, suffix = doc_to_docx(data), ".docx"
+    return add_hidden(_reading_parts(suffix, data, limits), suffix, data, limits.max_pages)
+
+
+def _reading_parts(suffix: str, data: bytes, limits: ExtractionLimits) -> ExtractedText:
+    if suffix == ".docx":
+        return add_image_text(docx_parts(data, limits), data)
     if suffix == ".pdf":
         return pdf_parts(data, limits)
     if suffix in IMAGE_SUFFIXES:

@@ -13,6 +13,16 @@ class SecretDocument(RejectedInput):
     """A document bearing a state-secret stamp (độ mật). Never stored."""
 
 
+class HeldDocument(SecretDocument):
+    """A document that may bear a stamp outside where stamps stand (hidden, deep in the body, doubtful): not
+    stored, held for an administrator's review (``assistant.service.held_documents``)."""
+
+    def __init__(self, reason: str, stamp: str = "", page: int = 0) -> None:
+        super().__init__(reason)
+        self.stamp = stamp
+        self.page = page
+
+
 class UnknownUser(AssistantError):
     """A user id that is not in the users file."""
 

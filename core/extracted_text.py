@@ -50,6 +50,10 @@ class ExtractedText:
     ocr_pages: dict[int, float] = field(default_factory=dict)
     ocr_images: int = 0
     ocr_skipped_images: int = 0
+    # Text that stands outside the reading flow and is never indexed, read only by the secrecy gate: watermarks,
+    # comments, footnotes, embedded parts (altChunk), annotations, form values, rotated text, CSS-generated
+    # content, SVG text, red ink on a scan, small pictures (``connectors.hidden_text``).
+    hidden: list[TextBlock] = field(default_factory=list)
 
     @classmethod
     def plain(cls, text: str) -> ExtractedText:

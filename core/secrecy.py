@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from core.documents import Document
 from core.extracted_text import TextBlock
-from core.vietnamese import normalize_text
+from core.lookalikes import fold_lookalikes
+from core.vietnamese import fold, normalize_text
 
 # Most specific first: "tối mật" must not be read as "mật".
 STAMPS: tuple[str, ...] = ("Tuyệt mật", "Tối mật", "Mật")
@@ -45,9 +47,20 @@ _OPENING_ENDS = re.compile(r"^(v/v\b|về việc\b|kính gửi\b|điều\s+1\b|c
 
 
 def visible(text: str) -> str:
-    """NFC text without invisible format characters (zero-width space/joiners, soft hyphen, BOM, bidi marks)."""
-    cleaned = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and ch != "\u034f")
+    """NFC text as it shows: look-alike letters folded (``core.lookalikes``), no invisible format characters
+    (zero-width space/joiners, soft hyphen, BOM, bidi marks, fillers, variation selectors)."""
+    cleaned = "".join(ch for ch in fold_lookalikes(text) if unicodedata.category(ch) != "Cf" and ch != "\u034f")
     return normalize_text(cleaned)
+
+
+# A header line may hold the stamp among other header items: "MẬT   KHẨN", "MẬT<tab>HỎA TỐC",
+# "Độ mật: Mật    Độ khẩn: Thượng khẩn", "Số: 12/QĐ-UBND      MẬT". Items are split at a tab, a bar or a run of
+# two or more spaces (how Word and a PDF's text layer lay out header columns on one line).
+_ITEMS = re.compile(r"\t|\||\s{2,}")
+_URGENT = r"(?:độkhẩn|dokhan)?(?:thượngkhẩn|thuongkhan|hỏatốchẹngiờ|hoatochengio|hỏatốc|hoatoc|khẩn|khan)"
+_WITH_URGENCY = re.compile(rf"(?:{_URGENT})?(?:độmật|domat)?(tuyệtmật|tốimật|mật|tuyetmat|toimat|mat)(?:{_URGENT})?")
+# A stamp typed at the end of the line of "Số:" (in capitals, as stamps are printed), however it is spaced.
+_SO_LINE = re.compile(r"^\W*số\s*:?.*?\s(TUYỆT\s*MẬT|TỐI\s*MẬT|MẬT)\W*$", re.IGNORECASE)
 
 
 def _squeeze(text: str) -> str:
@@ -55,16 +68,28 @@ def _squeeze(text: str) -> str:
 
 
 def stamp_of_line(line: str) -> str | None:
-    """The stamp when ``line`` (a line, a table cell, a property value) holds only a stamp, else None."""
-    for part in (line, *line.split("|")):
+    """The stamp when ``line`` (a line, a table cell, a property value) holds a stamp alone or among header
+    items (an urgency, the "Số:" field), else None."""
+    shown = visible(line)
+    for part in (shown, *_ITEMS.split(shown)):
         bare = _squeeze(part)
         for prefix in _FIELD_PREFIXES:
             if bare.startswith(prefix) and bare[len(prefix):] in _SQUEEZED:
                 return _SQUEEZED[bare[len(prefix):]]
         if bare in _SQUEEZED:
             return _SQUEEZED[bare]
-    field = _FIELD.search(" ".join(visible(line).split()).casefold())
-    return _SQUEEZED[_squeeze(field.group(1))] if field else None
+        if fold(bare) in ("toimat", "tuyetmat"):  # marks half typed ("TOI MẬT"): two words are no accident
+            return _SQUEEZED[fold(bare)]
+        combined = _WITH_URGENCY.fullmatch(bare)
+        if combined and combined.group(1) != bare:
+            return _SQUEEZED[combined.group(1)]
+    field = _FIELD.search(" ".join(shown.split()).casefold())
+    if field:
+        return _SQUEEZED[_squeeze(field.group(1))]
+    so_line = _SO_LINE.match(" ".join(shown.split()))
+    if so_line and so_line.group(1).isupper():
+        return _SQUEEZED[_squeeze(so_line.group(1))]
+    return None
 
 
 def _ends_opening(line: str) -> bool:
@@ -144,6 +169,63 @@ def document_stamp(doc: Document) -> str | None:
         stamp = _string_stamp(key, value)
         if stamp:
             return stamp
+    return None
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """What the gate does with a document: "refused" (a stamp where stamps stand: never stored, the uploader is
+    told) or "held" (a stamp anywhere else, or hidden: never stored, kept for an administrator's review)."""
+
+    action: str
+    stamp: str
+    reason: str
+    where: str = ""
+    page: int = 0
+
+
+def _anywhere(doc: Document) -> Iterator[tuple[str, int, str]]:
+    """(where, page, line) of every line a reader or the file holds outside the header zone."""
+    parts = doc.parts
+    if parts is not None:
+        for block in parts.body:
+            for line in block.lines():
+                yield "thân văn bản", block.page, line
+        for block in parts.hidden:
+            for line in block.lines():
+                yield "phần ẩn (chú thích, hình, chú giải, mực đỏ…)", block.page, line
+    for line in doc.text.splitlines():
+        yield "thân văn bản", 0, line
+    for _key, value in (*_record_strings(doc.metadata), *_record_strings(doc.record or {})):
+        for line in value.splitlines():
+            yield "trường dữ liệu", 0, line
+
+
+def _doubtful(line: str) -> str | None:
+    """A short line in capitals that reads as a stamp with a letter wrong ("TUYẾỆT MẬT", "TUYỆT MẬ]1": OCR of a
+    small or red stamp); only asked of hidden text, where an ordinary line in capitals is rare."""
+    shown = " ".join(visible(line).split())
+    words = shown.split()
+    if not 1 <= len(words) <= 3 or not shown.isupper():
+        return None
+    letters = re.sub(r"[^a-z]", "", fold(shown))
+    if letters.startswith(("tuyetma", "toima")) or letters == "mat" or _squeeze(shown).endswith("mật"):
+        return "Mật"
+    return None
+
+
+def gate_decision(doc: Document) -> GateDecision | None:
+    """The one decision every document passes before the index: refused for a stamp in the header zone, held
+    for review for a stamp anywhere else (the body past the opening block, a hidden part), None to index."""
+    stamp = document_stamp(doc)
+    if stamp:
+        return GateDecision("refused", stamp, secrecy_reason(stamp), "vùng đầu văn bản")
+    for where, page, line in _anywhere(doc):
+        stamp = stamp_of_line(line) or (_doubtful(line) if where.startswith("phần ẩn") else None)
+        if stamp:
+            at = f", trang {page}" if page else ""
+            return GateDecision("held", stamp, f"nghi có dấu độ mật «{stamp}» ở {where}{at}: tệp không được lưu, "
+                                "chờ quản trị viên xem xét", where, page)
     return None
 
 

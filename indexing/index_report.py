@@ -19,6 +19,9 @@ class IndexReport:
     seconds: float = 0.0
     # Where a file's text and its metadata table / connector fields disagree (the text's value was kept).
     conflicts: list[dict[str, str]] = field(default_factory=list)
+    # Documents held for an administrator's review (a stamp outside the header zone or doubtful): source, doc
+    # id, stamp, page, reason; each is in ``rejected`` too, so nothing held is ever counted as indexed.
+    held: list[dict[str, object]] = field(default_factory=list)
 
     def count(self, outcome: str, chunks: int) -> None:
         """One document ``added``, ``updated`` or ``unchanged``, with its chunks."""
@@ -29,6 +32,12 @@ class IndexReport:
 
     def refuse(self, doc: Document, reason: str) -> None:
         self.rejected.append(Rejection(path=doc.source or doc.doc_id, reason=reason))
+
+    def hold(self, doc: Document, reason: str, stamp: str, page: int) -> None:
+        """Refused, and listed for review (``assistant.service.held_documents`` keeps what an upload held)."""
+        self.refuse(doc, reason)
+        self.held.append({"source": doc.source or doc.doc_id, "doc_id": doc.doc_id, "stamp": stamp, "page": page,
+                          "reason": reason})
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -31,8 +31,8 @@ import numpy as np
 
 from connectors.base import Rejection
 from core.documents import Document, content_hash
-from core.errors import RejectedInput, SecretDocument
-from core.secrecy import document_stamp, secrecy_reason
+from core.errors import HeldDocument, RejectedInput, SecretDocument
+from core.secrecy import gate_decision
 from indexing.chunking import RecordParser, chunk_document
 from indexing.dense_backlog import DenseBacklog
 from indexing.embedders import Embedder
@@ -190,7 +190,7 @@ class Indexer:
                 # A document that now bears a stamp: its earlier, unstamped version must not stay searchable.
                 if self.remove_document(item.doc_id):
                     report.removed += 1
-                report.refuse(item, str(exc))
+                _refuse_secret(report, item, exc)
                 continue
             except RejectedInput as exc:
                 report.refuse(item, str(exc))
@@ -205,9 +205,11 @@ class Indexer:
         Raises SecretDocument for a stamped document, RejectedInput for one that cannot be indexed."""
         # The one secrecy gate every document passes, whatever connector read it (files, TTHC, warehouse,
         # articles, uploads): every part, table cell, property and record string is checked.
-        stamp = document_stamp(doc)
-        if stamp:
-            raise SecretDocument(secrecy_reason(stamp))
+        decision = gate_decision(doc)
+        if decision and decision.action == "held":
+            raise HeldDocument(decision.reason, decision.stamp, decision.page)
+        if decision:
+            raise SecretDocument(decision.reason)
         fingerprint = self._fingerprint(doc)
         previous = self.manifest.get(doc.doc_id)
         if previous and previous.content_hash == fingerprint and previous.pending_hash is None:
@@ -430,7 +432,7 @@ def _write(entry: _Entry, indexer: Indexer, report: IndexReport, seen: set[str])
     if entry.kind == "secret":  # now stamped: its earlier, unstamped version must not stay searchable
         if indexer.remove_document(doc.doc_id):
             report.removed += 1
-        report.refuse(doc, str(entry.detail))
+        _refuse_secret(report, doc, entry.detail)
     elif entry.kind == "rejected":
         report.refuse(doc, str(entry.detail))
     elif entry.kind == "unchanged":
@@ -440,6 +442,13 @@ def _write(entry: _Entry, indexer: Indexer, report: IndexReport, seen: set[str])
         dense = None if indexer.defer_dense else _vectors(entry, indexer)
         outcome, n_chunks = indexer.write_document(prepared, dense, report.conflicts)
         report.count(outcome, n_chunks)
+
+
+def _refuse_secret(report: IndexReport, doc: Document, exc: SecretDocument) -> None:
+    if isinstance(exc, HeldDocument):
+        report.hold(doc, str(exc), exc.stamp, exc.page)
+    else:
+        report.refuse(doc, str(exc))
 
 
 def _vectors(entry: _Entry, indexer: Indexer) -> np.ndarray:

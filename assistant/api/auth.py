@@ -23,6 +23,7 @@ from assistant.service.credentials import (
     JWT_ALGORITHM,
     JWT_ISSUER,
     find_api_key,
+    hash_fingerprint,
     token_version,
 )
 from assistant.service.db import Sessions
@@ -48,8 +49,9 @@ def decode_token(token: str, secret: str) -> dict[str, Any]:
 class UsersDirectory:
     """The users file, re-read when it changes on disk (stat per call, parse only on change)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, refuse_demo: bool = False) -> None:
         self.path = Path(path)
+        self.refuse_demo = refuse_demo  # outside demo mode, an account with a demo password is refused
         self._lock = threading.Lock()
         self._stamp: tuple[float, int] | None = None
         self._users: dict[str, UserRecord] = {}
@@ -59,6 +61,11 @@ class UsersDirectory:
         with self._lock:
             if self._stamp != (st.st_mtime, st.st_size):
                 self._users, self._stamp = load_users(self.path), (st.st_mtime, st.st_size)
+                if self.refuse_demo:  # on every reload, not only at start: a demo hash pasted in later
+                    from assistant.api.startup_checks import demo_accounts
+
+                    for user_id in demo_accounts(self.path):
+                        self._users.pop(user_id, None)
             return self._users.get(user_id)
 
 
@@ -88,6 +95,9 @@ def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf:
     if user is None or user.unit != claims.get("unit") or list(user.roles) != list(claims.get("roles") or []):
         raise ApiError(401, "Mã xác thực không còn phù hợp, hãy đăng nhập lại / token outdated, log in again",
                        "token_outdated")
+    if not user.password_hash or claims.get("ph") != hash_fingerprint(user.password_hash):
+        raise ApiError(401, "Mật khẩu đã thay đổi, hãy đăng nhập lại / password changed, log in again",
+                       "token_revoked")
     if claims.get("tv", 0) != token_version(sessions, user.id):
         raise ApiError(401, "Mã xác thực đã bị thu hồi, hãy đăng nhập lại / token revoked, log in again",
                        "token_revoked")

@@ -22,6 +22,7 @@ from assistant.api.schemas import Id, JobOut
 from assistant.api.state import ApiState
 from assistant.api.worker import upload_path
 from assistant.service.db import IndexJob
+from assistant.service.pii import mask_pii
 from connectors.document_identity import upload_doc_id
 from connectors.files import JSON_SUFFIXES, KNOWN_UNSUPPORTED, TEXT_SUFFIXES
 from core.errors import RejectedInput
@@ -41,7 +42,7 @@ def safe_filename(name: str | None) -> str:
 def job_dict(job: IndexJob) -> dict:
     finished = job.status not in ("queued", "running")  # while running, finished_at holds the heartbeat
     detail = {k: v for k, v in (job.detail or {}).items() if k != "replica"} if job.detail is not None else None
-    return {"id": job.id, "filename": job.filename, "status": job.status, "user_id": job.user_id,
+    return {"id": job.id, "filename": mask_pii(job.filename), "status": job.status, "user_id": job.user_id,
             "detail": detail, "created_at": iso(job.created_at),
             "finished_at": iso(job.finished_at) if finished else None}
 

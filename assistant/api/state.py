@@ -76,7 +76,8 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
         refresher = ValidityRefresher(runtime.relations_observer())
         refresher.start()
     return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=secret,
-                    users=UsersDirectory(settings.users_file), limiter=RateLimiter(settings.rate_limit_per_minute),
+                    users=UsersDirectory(settings.users_file, refuse_demo=not settings.demo),
+                    limiter=RateLimiter(settings.rate_limit_per_minute),
                     login_limiter=RateLimiter(settings.login_rate_limit_per_minute),
                     login_throttle=LoginThrottle(runtime.sessions, settings.login_max_failures,
                                                  settings.login_lockout_base_s),

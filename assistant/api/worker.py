@@ -20,6 +20,7 @@ from typing import Any
 from assistant.api.job_queue import ClaimedJob, JobQueue
 from assistant.api.masking import mask_pii
 from assistant.service.db import Sessions
+from assistant.service.held_documents import file_sha256, record_held
 from connectors.auto import iter_sources
 from connectors.base import Rejection
 from connectors.document_identity import refuse_reserved, upload_doc_id
@@ -138,7 +139,10 @@ class IndexWorker:
         previous = [e.source for e in map(self.manifest.get, doc_ids) if e is not None and e.source]
         report = self.indexer.index(items)
         self._drop_replaced_uploads(previous, path)
-        rejected = [{"file": Path(r.path).name, "reason": r.reason} for r in report.rejected]
+        if report.held:  # kept by name and hash for the administrators; the file is removed like any rejection
+            record_held(self.sessions, filename=job.filename, sha256=file_sha256(path), uploader=job.user_id,
+                        job_id=job.id, held=report.held)
+        rejected = [{"file": mask_pii(Path(r.path).name), "reason": r.reason} for r in report.rejected]
         indexed = report.added + report.updated + report.unchanged
         detail = {"doc_ids": doc_ids if indexed else [], "rejected": rejected, "added": report.added,
                   "updated": report.updated, "unchanged": report.unchanged, "chunks": report.chunks,

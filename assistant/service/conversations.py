@@ -39,7 +39,7 @@ class ConversationStore:
                 if conv is None or conv.user_id != user_id:
                     raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
                 return conv.id
-            conv = Conversation(id=str(uuid.uuid4()), user_id=user_id, title=title[:300])
+            conv = Conversation(id=str(uuid.uuid4()), user_id=user_id, title=mask_and_cut(title, 300))
             s.add(conv)
             return conv.id
 
@@ -65,7 +65,7 @@ class ConversationStore:
             if conv is None:
                 if not new:
                     return
-                conv = Conversation(id=conversation_id, user_id=user_id, title=title[:300])
+                conv = Conversation(id=conversation_id, user_id=user_id, title=mask_and_cut(title, 300))
                 s.add(conv)
                 s.flush()
             elif conv.user_id != user_id:

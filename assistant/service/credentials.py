@@ -108,11 +108,19 @@ def bump_token_version(sessions: Sessions, user_id: str) -> int:
         return row.version
 
 
+def hash_fingerprint(password_hash: str | None) -> str:
+    """A short digest of a person's password hash, carried by their tokens: when the hash in the users file
+    changes or disappears (a reset, an edit by hand, a paste), every token issued under the old one is refused."""
+    import hashlib
+
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16] if password_hash else ""
+
+
 def issue_token(user: UserRecord, secret: str, ttl_minutes: int, version: int = 0) -> tuple[str, int]:
     now = int(time.time())
     claims = {"sub": user.id, "name": user.name, "unit": user.unit, "roles": list(user.roles),
               "iss": JWT_ISSUER, "iat": now, "exp": now + ttl_minutes * 60, "jti": secrets.token_hex(8),
-              "tv": version}
+              "tv": version, "ph": hash_fingerprint(user.password_hash)}
     return jwt.encode(claims, secret, algorithm=JWT_ALGORITHM), ttl_minutes * 60
 
 

@@ -123,6 +123,24 @@ class IndexJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class HeldDocumentRow(Base):
+    """A file held for review (migration 0006): never the file, only what identifies it and why."""
+
+    __tablename__ = "held_documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    filename: Mapped[str] = mapped_column(String(300))  # personal data masked
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    uploader: Mapped[str] = mapped_column(String(128))
+    job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    stamp: Mapped[str] = mapped_column(String(32), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="held")  # held | overridden
+    override_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 def make_engine(url: str) -> Engine:
     kwargs: dict = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):

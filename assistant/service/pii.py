@@ -9,6 +9,7 @@ apart (``0912***678``, ``001***567``, ``n***@example.com``) without the record h
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _EMAIL = r"(?P<email>[\w.%+-]+@[\w-]+(?:\.[\w-]+)+)"
 _BANK = (r"(?P<bank_label>(?i:\bSTK|\bs[oố]\s+t[aà]i\s+kho[aả]n|\btài\s+khoản\s+số)\s*(?:s[oố])?\s*[:.]?\s*)"
@@ -20,6 +21,23 @@ _CCCD = r"(?P<cccd>\d{12}|\d{3}(?P<s3>[ .-])\d{3}(?P=s3)\d{3}(?P=s3)\d{3}|\d{4}(
 _CMND = r"(?P<cmnd>\d{9}|\d{3}(?P<s9>[ -])\d{3}(?P=s9)\d{3})"  # chứng minh nhân dân (old format)
 _PATTERN = re.compile(rf"(?<![\w@.+-]){_EMAIL}|{_BANK}|(?<![\d.,]){_CCCD}(?![\d.,]\d|\d)"
                       rf"|{_PHONE}(?![\d]|[.,]\d)|(?<![\d.,]){_CMND}(?![\d]|[.,]\d)")
+
+
+# A number starting with 0 (a phone, a CCCD: province codes start 0) of 9–12 digits however it is grouped:
+# "0912 - 345 - 678", "0912/345/678", "038090 012345", "038-090.012 345". Amounts ("1.000.000.000") do not
+# start with 0, dates and document numbers have fewer digits.
+_GROUPED = re.compile(r"(?<![\w.,/-])0\d(?:\s{0,2}[./-]?\s{0,2}\d){7,10}(?![\d]|[.,/-]\d)")
+_AT = re.compile(r"(?<=[\w.%+-])\s+@\s*(?=[\w-])|(?<=[\w.%+-])@\s+(?=[\w-])")
+_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def normalise_for_pii(text: str) -> str:
+    """The text as personal data is matched on: NFKC (full-width digits and letters), invisible characters
+    (zero-width space and joiners, soft hyphen, BOM) dropped, tabs and no-break or wide spaces as one space,
+    "name @ domain" closed up. What is stored is this normalised, masked text."""
+    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _AT.sub("@", _SPACES.sub(" ", text))
 
 
 def _keep_ends(text: str, head: int, tail: int) -> str:
@@ -43,10 +61,12 @@ def _replace(match: re.Match[str]) -> str:
 
 
 def mask_pii(text: str | None) -> str:
-    """The text with every CCCD/CMND number, phone number, bank account number and e-mail masked."""
+    """The one masking function: the text normalised (``normalise_for_pii``) with every CCCD/CMND number,
+    phone number, bank account number and e-mail masked, however spaced, separated or written."""
     if not text:
         return ""
-    return _PATTERN.sub(_replace, text)
+    masked = _PATTERN.sub(_replace, normalise_for_pii(text))
+    return _GROUPED.sub(lambda m: _keep_ends(re.sub(r"\D", "", m.group()), 3, 3), masked)
 
 
 def mask_and_cut(text: str | None, limit: int) -> str:
