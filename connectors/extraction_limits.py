@@ -31,9 +31,11 @@ class ExtractionLimits:
     max_pages: int = 2000
     timeout_s: float = 120.0
     memory_bytes: int | None = 2048 * _MB
+    max_xml_part_bytes: int = 64 * _MB  # one XML part: 190 MB of XML in a 5 MB .docx passes every ratio
 
     def __post_init__(self) -> None:
-        for name in ("max_unpacked_bytes", "max_ratio", "max_members", "max_pages", "timeout_s"):
+        for name in ("max_unpacked_bytes", "max_ratio", "max_members", "max_pages", "timeout_s",
+                     "max_xml_part_bytes"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0, got {getattr(self, name)!r}")
         if self.memory_bytes is not None and self.memory_bytes <= 0:
@@ -43,7 +45,8 @@ class ExtractionLimits:
     def from_settings(cls, settings: Settings) -> ExtractionLimits:
         return cls(max_unpacked_bytes=settings.extract_max_unpacked_bytes, max_ratio=settings.extract_max_ratio,
                    max_pages=settings.extract_max_pdf_pages, timeout_s=settings.extract_timeout_s,
-                   memory_bytes=settings.extract_memory_bytes)
+                   memory_bytes=settings.extract_memory_bytes,
+                   max_xml_part_bytes=settings.extract_max_xml_part_bytes)
 
 
 DEFAULT_EXTRACTION_LIMITS = ExtractionLimits()
@@ -65,6 +68,11 @@ def check_zip_package(data: bytes, limits: ExtractionLimits) -> zipfile.ZipFile:
             "(nghi bom giải nén)"
         )
     for member in members:
+        if member.filename.lower().endswith((".xml", ".rels")) and member.file_size > limits.max_xml_part_bytes:
+            raise RejectedInput(
+                f"thành phần «{member.filename[:80]}» bung ra {member.file_size / _MB:.1f} MB XML, vượt giới hạn "
+                f"{limits.max_xml_part_bytes / _MB:.0f} MB (nghi bom giải nén)"
+            )
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _MB and ratio > limits.max_ratio:
             raise RejectedInput(

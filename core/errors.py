@@ -23,6 +23,10 @@ class HeldDocument(SecretDocument):
         self.page = page
 
 
+class BadQuestion(AssistantError):
+    """An empty, oversized or degenerate question (rejected before any search: HTTP 400)."""
+
+
 class UnknownUser(AssistantError):
     """A user id that is not in the users file."""
 

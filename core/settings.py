@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     extract_max_pdf_pages: int = 2000
     extract_timeout_s: float = 120.0
     extract_memory_bytes: int = 2048 * 1024 * 1024
+    extract_max_xml_part_bytes: int = 64 * 1024 * 1024  # one XML part of a package (a bomb within every ratio)
+    # Per document, after extraction: more text or chunks than this is refused with the reason (the largest
+    # code, Bộ luật Dân sự, is about 0.7 M characters and 700 chunks).
+    max_document_chars: int = 3_000_000
+    max_document_chunks: int = 5000
 
     # Retrieval.
     search_mode: Literal["hybrid", "dense", "sparse"] = "hybrid"

@@ -174,3 +174,28 @@ def vietnamese_date(iso: str | None) -> str:
     if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
         return f"{parts[2]}/{parts[1]}/{parts[0]}"
     return str(iso)
+
+
+_LONGEST_WORD = 120  # a URL or a số hiệu list may be long; a run of 120 characters with no space is not a word
+_LONGEST_REPEAT = 40
+
+
+def degenerate_reason(text: str) -> str | None:
+    """Why ``text`` (NFC already) is no question a person typed, or None: stray combining marks that belong to no
+    letter (NFC leaves none in Vietnamese typed with any IME), no letter or digit at all, a "word" of hundreds of
+    characters, one character repeated on and on. Such input costs seconds downstream and answers nothing, so it
+    is refused before any search."""
+    stray = sum(1 for c in text if unicodedata.combining(c))
+    if stray > 3 and stray * 50 > len(text):
+        return f"câu hỏi có {stray} dấu rời không gắn với chữ nào"
+    if not any(c.isalnum() for c in text):
+        return "câu hỏi không có chữ hay số nào"
+    if any(len(word) > _LONGEST_WORD for word in text.split()):
+        return f"câu hỏi có một chuỗi liền dài hơn {_LONGEST_WORD} ký tự"
+    run, last = 0, ""
+    for c in text:
+        run = run + 1 if c == last else 1
+        last = c
+        if run > _LONGEST_REPEAT and not c.isspace():
+            return f"câu hỏi lặp một ký tự hơn {_LONGEST_REPEAT} lần liền"
+    return None

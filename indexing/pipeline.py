@@ -98,6 +98,10 @@ class Indexer:
     observers: list[IndexObserver] = field(default_factory=list)  # records kept beside the chunks
     # Parsers of record kinds a capability owns (tthc, warehouse), registered by the composition root.
     parsers: dict[str, RecordParser] = field(default_factory=dict)
+    # Per document: more text or chunks than this is refused with the reason (a degenerate or hostile file
+    # would otherwise hold the only index worker for many minutes).
+    max_document_chars: int = 3_000_000
+    max_document_chunks: int = 5000
     # Set: points are written sparse-only and their dense vectors left to the owner's backfill (a first start
     # searches by keywords at once; indexing.dense_backfill). The backlog is also kept current when not set.
     backlog: DenseBacklog | None = None
@@ -203,6 +207,9 @@ class Indexer:
         is, else its chunks, texts to embed and points (sparse terms, payloads; dense None).
 
         Raises SecretDocument for a stamped document, RejectedInput for one that cannot be indexed."""
+        if len(doc.text) > self.max_document_chars:
+            raise RejectedInput(f"văn bản có {len(doc.text):,} ký tự, vượt giới hạn {self.max_document_chars:,} "
+                                "ký tự mỗi văn bản".replace(",", "."))
         # The one secrecy gate every document passes, whatever connector read it (files, TTHC, warehouse,
         # articles, uploads): every part, table cell, property and record string is checked.
         decision = gate_decision(doc)
@@ -215,6 +222,9 @@ class Indexer:
         if previous and previous.content_hash == fingerprint and previous.pending_hash is None:
             return len(previous.chunk_ids)
         doc, chunks = chunk_document(doc, self.max_chunk_chars, self.parsers)
+        if len(chunks) > self.max_document_chunks:
+            raise RejectedInput(f"văn bản chia ra {len(chunks):,} đoạn, vượt giới hạn {self.max_document_chunks:,} "
+                                "đoạn mỗi văn bản".replace(",", "."))
         ids = [c.chunk_id for c in chunks]
         if len(set(ids)) != len(ids):
             raise RejectedInput("hai đoạn trùng đường dẫn trích dẫn (duplicate citation paths)")

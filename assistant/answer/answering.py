@@ -36,7 +36,7 @@ from assistant.validity import (
 )
 from core.access import Principal
 from core.deadlines import today_in_vietnam
-from core.errors import AssistantError
+from core.errors import BadQuestion
 from core.vietnamese import normalize_text, sparse_terms
 from indexing.embedders import Embedder
 from indexing.store import Hit
@@ -47,10 +47,6 @@ REFUSAL_MESSAGE = (
     "Dưới đây là các nguồn gần nhất để bạn tham khảo."
 )
 LLM_FALLBACK_WARNING = "Mô hình ngôn ngữ không phản hồi; câu trả lời dưới đây trích nguyên văn từ nguồn."
-
-
-class BadQuestion(AssistantError):
-    """Empty or oversized question."""
 
 
 @dataclass

@@ -11,7 +11,8 @@ from assistant.search.reference_lookup import ReferenceLookup, ReferenceMatch
 from assistant.tthc import ProcedureCatalogue
 from core.access import Principal
 from core.deadlines import today_in_vietnam
-from core.vietnamese import fold, normalize_text
+from core.errors import BadQuestion
+from core.vietnamese import degenerate_reason, fold, normalize_text
 from indexing.embedders import Embedder
 from indexing.mark_vocabulary import MarkVocabulary
 from indexing.sparse_encoder import SparseEncoder, typed_with_marks
@@ -66,6 +67,8 @@ class Retriever:
         is the text as it came in, ``standalone`` what a follow-up condensed to (default: ``typed``). The
         document it names and the procedure it names are resolved here, under the principal's access."""
         typed = normalize_text(typed).strip()
+        if typed and (reason := degenerate_reason(typed)) is not None:
+            raise BadQuestion(reason)
         standalone = normalize_text(standalone).strip() if standalone is not None else typed
         from assistant.validity import question_date
 

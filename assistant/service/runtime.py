@@ -212,6 +212,8 @@ class Runtime:
             vocabulary=self.vocabulary,
             observers=self.index_observers(),
             parsers=self.record_parsers(),
+            max_document_chars=self.settings.max_document_chars,
+            max_document_chunks=self.settings.max_document_chunks,
             backlog=self.backlog,
             defer_dense=self.settings.dense_backfill,
             pipeline=pipeline_limits(self.settings),

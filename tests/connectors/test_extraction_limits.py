@@ -80,6 +80,15 @@ def test_memory_limit_of_the_child_stops_a_bomb_that_passes_the_ratio(tmp_path: 
     assert isinstance(read_one(tmp_path / "ok.docx", limits), Document)
 
 
+def test_an_xml_part_too_large_is_refused_before_parsing_whatever_its_ratio(tmp_path: Path) -> None:
+    # The attack: a 5 MB .docx whose document.xml unpacks to 190 MB (ratio 36, under every other limit) took
+    # the API to 4 GB and the index worker 15 minutes. Here the same shape, scaled down with the limit.
+    (tmp_path / "xml.docx").write_bytes(huge_body_docx(100_000))  # ~3.8 MB of XML
+    reason = read_one(tmp_path / "xml.docx", ExtractionLimits(max_ratio=1e6, max_xml_part_bytes=2 * 1024 * 1024))
+    assert isinstance(reason, str) and "word/document.xml" in reason and "MB XML" in reason, reason
+    assert ExtractionLimits().max_xml_part_bytes < 190 * 1024 * 1024  # the reported bomb is refused by default
+
+
 def test_time_limit_of_the_child(tmp_path: Path) -> None:
     with ExtractionChild(ExtractionLimits(max_ratio=1e6, max_unpacked_bytes=10**9, timeout_s=0.05)) as child:
         with pytest.raises(RejectedInput, match="quá 0.05 giây"):

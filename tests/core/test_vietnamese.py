@@ -51,3 +51,16 @@ def test_dates_are_shown_day_first() -> None:
     assert vietnamese_date("2026-12-07T14:18:02+00:00") == "07/12/2026"
     assert vietnamese_date("") == "" and vietnamese_date(None) == ""
     assert vietnamese_date("Quý I/2026") == "Quý I/2026"  # not a date: as written
+
+
+def test_degenerate_questions_are_named_and_real_ones_pass() -> None:
+    from core.vietnamese import degenerate_reason, normalize_text
+
+    assert "dấu rời" in degenerate_reason(normalize_text("a" + "\u0301" * 1999))
+    assert "dấu rời" in degenerate_reason(normalize_text("Điều 14 " + "\u0323\u0309" * 40))
+    assert "không có chữ" in degenerate_reason("?!... ---")
+    assert "chuỗi liền" in degenerate_reason("x" * 121)
+    assert "lặp" in degenerate_reason("lệ phí " + "á" * 41)
+    for fine in ("Điều 14 Luật Cán bộ, công chức quy định gì?", "thoi gian giai quyet thu tuc cap giay phep xay dung",
+                 "Thủ tục 1.013138 mất bao lâu?", "NĐ 30/2020/NĐ-CP", "https://vbpl.vn/tw/Pages/vbpq-toanvan.aspx?ItemID=1"):
+        assert degenerate_reason(normalize_text(fine)) is None, fine

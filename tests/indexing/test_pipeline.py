@@ -185,3 +185,24 @@ def test_observers_follow_written_changed_and_removed_documents(tmp_path: Path) 
         assert recorder.removed == [doc_id]
     finally:
         rt.close()
+
+
+def test_documents_over_the_text_or_chunk_limit_are_refused_with_the_reason(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", max_document_chars=4000, max_document_chunks=3,
+                        embedding_cache_path=REPO / "build" / "test-cache" / "embeddings.sqlite")
+    root = tmp_path / "in"
+    root.mkdir()
+    article = "Điều {n}. Quy định số {n}\nCơ quan, tổ chức thực hiện việc tiếp nhận hồ sơ theo quy định.\n"
+    (root / "dai.txt").write_text("LUẬT\n" + "".join(article.format(n=n) for n in range(1, 80)), encoding="utf-8")
+    (root / "nhieu-dieu.txt").write_text("LUẬT\n" + "".join(article.format(n=n) for n in range(1, 6)),
+                                         encoding="utf-8")
+    (root / "ngan.txt").write_text("LUẬT\n" + article.format(n=1), encoding="utf-8")
+    rt = Runtime(settings)
+    try:
+        report = _index(rt, root)
+    finally:
+        rt.close()
+    reasons = {Path(r.path).name: r.reason for r in report.rejected}
+    assert "vượt giới hạn 4.000 ký tự" in reasons["dai.txt"]
+    assert "vượt giới hạn 3 đoạn" in reasons["nhieu-dieu.txt"]
+    assert "ngan.txt" not in reasons and report.added == 1

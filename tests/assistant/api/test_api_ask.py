@@ -62,6 +62,12 @@ def test_ask_stream_sends_meta_tokens_and_final(client: TestClient, login, parse
 def test_ask_stream_errors_before_the_stream_are_json(client: TestClient, login) -> None:  # noqa: ANN001
     r = client.post("/v1/ask/stream", json={"question": "   "}, headers=login("vp.nguyenvana"))
     assert r.status_code == 400 and r.json()["code"] == "bad_question"
+    # A degenerate question (stray combining marks) is refused before any search, on every route.
+    marks = "a" + "\u0301" * 1999
+    for path, body in (("/v1/ask", {"question": marks}), ("/v1/ask/stream", {"question": marks}),
+                       ("/v1/search", {"query": marks})):
+        r = client.post(path, json=body, headers=login("vp.nguyenvana"))
+        assert r.status_code == 400 and r.json()["code"] == "bad_question" and "dấu rời" in r.json()["detail"], path
     r = client.post("/v1/ask/stream", json={"question": QUESTION, "conversation_id": "khong-co"},
                     headers=login("vp.nguyenvana"))
     assert r.status_code == 404 and r.json()["code"] == "conversation_not_found"
