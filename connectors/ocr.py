@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from connectors.handwriting import read_digits
+from connectors.official_layout import read_header
 from connectors.page_layout import Word, layout_blocks
 from connectors.scan_cleanup import drop_red, drop_rules, level
 from core.child_process import ChildProcessError, Limits, run_command
@@ -45,6 +47,9 @@ class OcrPage:
     confidence: float = 0.0
     rotated: int = 0
     skew: float = 0.0
+    words: list[Word] = field(default_factory=list)  # in pixels of the upright, levelled page
+    size: tuple[int, int] = (0, 0)
+    header: dict = field(default_factory=dict)  # page 1 of an official document read by position
 
 
 @functools.lru_cache(maxsize=8)
@@ -118,8 +123,9 @@ def words_of_tsv(tsv: str) -> list[Word]:
     return words
 
 
-def ocr_page(img, page: int, table_ids: list[int]) -> OcrPage:  # noqa: ANN001
-    """One page image read: blocks in reading order with their top (pixels), and its mean confidence."""
+def ocr_page(img, page: int, table_ids: list[int], header: bool = False) -> OcrPage:  # noqa: ANN001
+    """One page image read: blocks in reading order with their top (pixels), and its mean confidence. With
+    ``header`` the page is also read by position as an official document's first page (``official_layout``)."""
     from PIL import ImageFilter
 
     grey, rotated = drop_red(img).filter(ImageFilter.MedianFilter(3)), 0
@@ -132,15 +138,43 @@ def ocr_page(img, page: int, table_ids: list[int]) -> OcrPage:  # noqa: ANN001
         if rotated:
             grey, angle = level(turned)
             words, confidence = _read(drop_rules(grey))
-    return OcrPage(page, layout_blocks(words, page=page, table_ids=table_ids), round(confidence, 1), rotated, angle)
+    out = OcrPage(page, layout_blocks(words, page=page, table_ids=table_ids), round(confidence, 1), rotated, angle,
+                  words, grey.size)
+    if header:
+        out.header = _read_header(img, out)
+    return out
 
 
-def ocr_pages(images: Iterable[tuple[int, object]], table_ids: list[int]) -> list[OcrPage]:
-    """Pages OCR'd two at a time (each Tesseract single-threaded); table numbers follow page order."""
+def _read_header(img, page: OcrPage) -> dict:  # noqa: ANN001
+    """Page 1 by position, the handwritten number and day read from the colour page turned like the grey one."""
+    from PIL import Image
+
+    colour = img.convert("RGB")
+    if page.rotated:
+        colour = colour.rotate(-page.rotated, expand=True, fillcolor=(255, 255, 255))
+    if abs(page.skew) >= 0.2:
+        colour = colour.rotate(page.skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+
+    def digits(read: str, box: tuple[float, float, float, float], most: int) -> tuple[str | None, float, str]:
+        x0, top, x1, bottom = box
+        h = bottom - top
+        crop = colour.crop((round(x0), round(top - 0.6 * h), round(x1), round(bottom + 0.4 * h))) if x1 > x0 else None
+        conf = min((w.conf for w in page.words if x0 - 2 <= w.x0 and w.x1 <= x1 + 2 and top - h <= w.top <= bottom),
+                   default=0.0)
+        return read_digits(read, conf, crop, most)
+
+    return read_header(page.words, page.size[0], page.size[1], digits)
+
+
+def ocr_pages(images: Iterable[tuple[int, object]], table_ids: list[int], header_page: int | None = None) \
+        -> list[OcrPage]:
+    """Pages OCR'd two at a time (each Tesseract single-threaded); table numbers follow page order. The page
+    numbered ``header_page`` is also read by position as an official document's first page."""
     items = list(images)
     local: list[list[int]] = [[0] for _ in items]
     with ThreadPoolExecutor(max_workers=PARALLEL_PAGES) as pool:
-        pages = list(pool.map(lambda a: ocr_page(a[0][1], a[0][0], a[1]), zip(items, local, strict=True)))
+        pages = list(pool.map(lambda a: ocr_page(a[0][1], a[0][0], a[1], a[0][0] == header_page),
+                              zip(items, local, strict=True)))
     return [_renumber(p, table_ids) for p in pages]
 
 
