@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,10 @@ def read_signatures(data: bytes) -> list[dict[str, Any]]:
     """Every signature of the PDF in signing order: signer, organisation, role, signing time (ISO), whether the
     bytes it covers are intact, whether the file was changed after it beyond what it permits, whether its
     certificate chains to a configured root (None: no roots set), and a Vietnamese summary line."""
+    import logging
+
+    for name in ("pyhanko", "pyhanko_certvalidator"):  # an untrusted chain is reported per signature, not logged
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation import validate_pdf_signature
@@ -171,7 +175,8 @@ def _one(sig, roots, validate, context_cls) -> dict[str, Any]:  # noqa: ANN001
 
 
 def _signing_time(sig) -> datetime | None:  # noqa: ANN001
-    for get in (lambda: sig.self_reported_timestamp, lambda: _pdf_date(str(sig.sig_object.get("/M", "")))):
+    # the signature dictionary's /M carries the signer's offset; some tools write local time as UTC in the CMS
+    for get in (lambda: _pdf_date(str(sig.sig_object.get("/M", ""))), lambda: sig.self_reported_timestamp):
         try:
             if value := get():
                 return value
@@ -181,8 +186,17 @@ def _signing_time(sig) -> datetime | None:  # noqa: ANN001
 
 
 def _pdf_date(text: str) -> datetime | None:
-    m = re.match(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)", text)
-    return datetime(*(int(g) for g in m.groups())) if m else None  # type: ignore[arg-type]
+    """A PDF date ("D:20241118072514+07'00'") with its offset."""
+    m = re.match(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:([+-])(\d\d)'?(\d\d)?|Z)?", text)
+    if not m:
+        return None
+    tz = None
+    if m.group(7):
+        delta = timedelta(hours=int(m.group(8)), minutes=int(m.group(9) or 0))
+        tz = timezone(delta if m.group(7) == "+" else -delta)
+    elif text[16:17] == "Z":
+        tz = UTC
+    return datetime(*(int(g) for g in m.groups()[:6]), tzinfo=tz)  # type: ignore[misc]
 
 
 def summary(item: dict[str, Any]) -> str:

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     extract_max_pdf_pages: int = 2000
     extract_timeout_s: float = 120.0
     extract_memory_bytes: int = 2048 * 1024 * 1024
+    # Roots that a PDF's digital signatures (ký số) must chain to (PEM/DER files, or a folder of them), e.g. the
+    # Ban Cơ yếu Chính phủ roots. Unset: signatures are checked for changes and shown as "chứng thư chưa được
+    # xác minh". Read from ASSISTANT_SIGNATURE_TRUST_ROOTS by the extraction child (connectors.pdf_signatures).
+    signature_trust_roots: Path | None = None
 
     # Retrieval.
     search_mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
