@@ -166,6 +166,13 @@ def _day_gap(line: Line) -> tuple[str, tuple[float, float, float, float]] | None
 Reader = Callable[[str, tuple[float, float, float, float], int], tuple[str | None, float, str]]
 
 
+def typed_digits(read: str, box: tuple[float, float, float, float], most: int) -> tuple[str | None, float, str]:
+    """A text layer's number: stated as typed; a blank stays unread."""
+    del box
+    digits = "".join(read.split())
+    return (digits, 1.0, "text layer") if digits.isdigit() and len(digits) <= most else (None, 0.0, "blank")
+
+
 def read_header(words: Sequence[Word], width: float, height: float, digits: Reader) -> dict[str, Any]:
     """Page 1's header read by position. ``digits(read_text, box, max_digits)`` reads a handwritten number
     in a box: (digits or None, confidence 0–1, how it was read)."""

@@ -15,7 +15,7 @@ import re
 
 from connectors.extraction_limits import ExtractionLimits
 from connectors.ocr import OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr
-from connectors.official_layout import read_header, signature_block
+from connectors.official_layout import read_header, signature_block, typed_digits
 from connectors.page_layout import Word, layout_blocks
 from connectors.pdf_signatures import field_words, read_signatures
 from connectors.sniffing import is_pdf, sniff
@@ -168,13 +168,6 @@ def _words(page) -> list[Word]:  # noqa: ANN001 - a pdfplumber page
     return [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], 100.0) for w in page.extract_words()]
 
 
-def _printed(read: str, box: tuple[float, float, float, float], most: int) -> tuple[str | None, float, str]:
-    """A text layer's number: stated as typed (a blank stays unread)."""
-    del box
-    digits = "".join(read.split())
-    return (digits, 1.0, "text layer") if digits.isdigit() and len(digits) <= most else (None, 0.0, "blank")
-
-
 def _layout(texts: dict[int, tuple[list[Word], float, float]], done: list[OcrPage]) -> dict:
     """Page 1's header and the document's signature block read by position (``official_layout``)."""
     if 1 not in texts:
@@ -185,7 +178,7 @@ def _layout(texts: dict[int, tuple[list[Word], float, float]], done: list[OcrPag
         layout["source"] = "ocr"
     else:
         words, width, height = texts[1]
-        layout = read_header(words, width, height, _printed)
+        layout = read_header(words, width, height, typed_digits)
         layout["source"] = "text layer"
     layout.update(signature_block([texts[n] for n in sorted(texts)]))
     return layout
