@@ -38,8 +38,8 @@ def ink_share(grey) -> float:  # noqa: ANN001
     return float((arr < 128).mean()) if arr.size else 0.0
 
 
-def _digits_pass(grey, max_digits: int) -> tuple[str, float]:  # noqa: ANN001
-    """Tesseract on the crop alone, digits only: (digits, mean confidence 0–100)."""
+def _tesseract_digits(grey, psm: str, max_digits: int) -> str:  # noqa: ANN001
+    """Tesseract on the crop alone, digits only ("" when it reads none or too many)."""
     import io
 
     from PIL import ImageOps
@@ -50,38 +50,62 @@ def _digits_pass(grey, max_digits: int) -> tuple[str, float]:  # noqa: ANN001
         img = img.resize((max(1, round(img.width * k)), 90))
     out = io.BytesIO()
     img.save(out, format="PPM")
-    argv = ["tesseract", "stdin", "stdout", "--psm", "7", "-l", "eng", "--oem", "1",
-            "-c", "tessedit_char_whitelist=0123456789", "tsv"]
+    argv = ["tesseract", "stdin", "stdout", "--psm", psm, "-l", "eng", "--oem", "1",
+            "-c", "tessedit_char_whitelist=0123456789"]
     try:
-        tsv = run_command(argv, input=out.getvalue(), limits=_LIMITS,
-                          env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout.decode("utf-8", "replace")
+        text = run_command(argv, input=out.getvalue(), limits=_LIMITS,
+                           env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout.decode("utf-8", "replace")
     except ChildProcessError:
-        return "", 0.0
-    words = [(c[11].strip(), float(c[10])) for c in (r.split("\t") for r in tsv.splitlines()[1:])
-             if len(c) == 12 and c[0] == "5" and c[11].strip()]
-    text = "".join(t for t, _ in words)
-    if not words or not text.isdigit() or len(text) > max_digits:
-        return "", 0.0
-    return text, min(conf for _, conf in words)
+        return ""
+    text = "".join(text.split())
+    return text if text.isdigit() and len(text) <= max_digits else ""
+
+
+def _binary(grey):  # noqa: ANN001,ANN201
+    """Ink black on white, rules (the line under the issuer, a field's dotted line) erased."""
+    from connectors.scan_cleanup import drop_rules
+
+    return drop_rules(grey.convert("L").point(lambda v: 0 if v < 140 else 255))
+
+
+def blobs(binary) -> int:  # noqa: ANN001
+    """Strokes tall enough to be a digit (at least 40% of the tallest), not cut by the crop's sides: how many
+    digits the hand wrote, at most (touching digits count once)."""
+    import numpy as np
+    from scipy import ndimage
+
+    dark = np.asarray(binary) < 128
+    labels, _ = ndimage.label(dark, structure=np.ones((3, 3)))
+    boxes = [b for b in ndimage.find_objects(labels) if b is not None]
+    tall = [(b[0].stop - b[0].start, b) for b in boxes]
+    top = max((h for h, _ in tall), default=0)
+    return sum(1 for h, b in tall if h >= 0.4 * top and h >= 12 and b[1].start > 0 and b[1].stop < dark.shape[1])
 
 
 def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int) -> tuple[str | None, float, str]:  # noqa: ANN001
     """(digits or None, confidence 0–1, how) for a handwritten or printed number in ``crop_rgb``.
 
-    ``page_read`` is what the page pass read in that box (may be noise), ``page_conf`` its confidence 0–100."""
+    ``page_read`` is what the page pass read in that box (may be noise), ``page_conf`` its confidence 0–100.
+    Several reads vote (the page pass, digits-only passes on the grey crop, on the ink alone, enlarged, as one
+    word); the longest reading that at least three give is stated when every other reading is a part of it (a
+    pass that dropped a digit) and the crop has no more digit-sized strokes than it has digits."""
     first = re.sub(r"[\s.,:;]", "", page_read)
     first = first if first.isdigit() and len(first) <= max_digits else ""
     if crop_rgb is None or crop_rgb.width < 4 or crop_rgb.height < 4:
         return (first, page_conf / 100, "page") if first and page_conf >= PRINTED_CONF else (None, 0.0, "none")
-    pen = ink(crop_rgb)
-    handwritten = ink_share(pen) > 0.004
-    if not handwritten and first and page_conf >= PRINTED_CONF:
-        return first, page_conf / 100, "printed"
-    second, conf = _digits_pass(pen if handwritten else crop_rgb.convert("L"), max_digits)
-    if not second and handwritten:
-        second, conf = _digits_pass(crop_rgb.convert("L"), max_digits)
-    if first and second and first.lstrip("0") == second.lstrip("0"):
-        return second, min(1.0, 0.5 + (conf + page_conf) / 400), "handwriting: page and digits passes agree"
-    if second or first:
-        return None, min(conf, page_conf) / 200, "handwriting: passes disagree"
-    return None, 0.0, "handwriting: unreadable"
+    grey = crop_rgb.convert("L")
+    binary = _binary(grey)
+    big = binary.resize((binary.width * 2, binary.height * 2))
+    reads = [first] + [_tesseract_digits(img, psm, max_digits)
+                       for img, psm in ((grey, "7"), (binary, "7"), (binary, "8"), (big, "7"))]
+    found = [r for r in reads if r]
+    if not found:
+        return None, 0.0, "handwriting: unreadable"
+    best = max(found, key=lambda r: (found.count(r), len(r)))
+    votes = found.count(best)
+    strokes = blobs(binary)
+    agree = all(r in best for r in found) and votes >= 3 and strokes <= len(best) and int(best) > 0
+    how = f"{votes}/{len(reads)} reads agree" + ("" if agree else f"; others {sorted(set(found) - {best})}")
+    if agree:
+        return best, min(1.0, 0.55 + 0.1 * votes), "handwriting: " + how
+    return None, 0.1 * votes, "handwriting unsure: " + how

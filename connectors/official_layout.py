@@ -126,41 +126,54 @@ def incoming_stamp(lines: list[Line], height: float) -> tuple[dict[str, str], se
 
 
 def _number_gap(line: Line) -> tuple[str, str, tuple[float, float, float, float]] | None:
-    """("89", "QĐ-UBND", box of the number) from "Số: 89 /QĐ-UBND" as read; the number text may be noise."""
+    """("89", "QĐ-UBND", box of the number) from "Số: 89 /QĐ-UBND" as read; the number text may be noise (a
+    hand's digits merged into "Số:b3."), the box is where the hand writes: from the end of the printed "Số:"
+    (its width estimated from the ký hiệu's letters when the word is merged) to the slash."""
     ws = sorted(line.words, key=lambda w: w.x0)
-    at = next((i for i, w in enumerate(ws[:3]) if _SO.match(w.text) or fold(w.text).startswith("SO:")), None)
+    at = next((i for i, w in enumerate(ws[:3]) if _SO.match(w.text) or fold(w.text)[:2] in ("SO", "S0")), None)
     if at is None:
         return None
     rest = ws[at:]
-    joined = " ".join(w.text for w in rest)
-    m = _KY_HIEU.search(joined.replace(" /", "/").replace("/ ", "/"))
     slash = next((j for j, w in enumerate(rest) if "/" in w.text), None)
-    if m is None or slash is None:
+    if slash is None:
         return None
-    head = rest[0].text
-    between = head.split(":", 1)[1] if ":" in head else ""
-    between += " ".join(w.text for w in rest[1:slash]) + " " + rest[slash].text.split("/", 1)[0]
+    typed = "".join(w.text for w in rest[slash:])
+    typed = re.sub(r"^/[^\wĐđ]*", "/", typed[typed.index("/"):].replace("Ð", "Đ"))
+    m = _KY_HIEU.search(typed)
+    if m is None:
+        return None
     ky_hieu = (m.group(1) or "") + re.sub(r"\s*-\s*", "-", m.group(2))
-    left = rest[0].x1 if not between.strip() or ":" in head else rest[0].x0
     sw = rest[slash]
-    right = sw.x0 + (sw.x1 - sw.x0) * (sw.text.index("/") / max(1, len(sw.text)))
+    cut = sw.text.index("/")
+    right = sw.x0 + (sw.x1 - sw.x0) * cut / max(1, len(sw.text))
+    tail = sw.text[cut:]
+    char_w = (sw.x1 - right) / max(1, len(tail))
+    head = rest[0]
+    printed = 2.1 * char_w
+    clean = re.fullmatch(r"\S{2}[:;.]?", head.text) and head is not sw and head.conf >= 80
+    left = min(head.x1, head.x0 + 1.05 * printed) if clean else min(head.x0 + printed, right)
+    between = re.sub(r"^\S{2}[:;.]?", "", head.text) if head is not sw else sw.text[:cut]
+    between += "".join(w.text for w in rest[1:slash]) + (sw.text[:cut] if head is not sw else "")
     return between.strip(), ky_hieu, (left, line.top, right, line.bottom)
 
 
 def _day_gap(line: Line) -> tuple[str, tuple[float, float, float, float]] | None:
-    """The day as read between "ngày" and "tháng" of the date line, and its box."""
+    """The day as read between "ngày" and "tháng" of the date line, and the box the hand writes it in (from the
+    end of the printed "ngày", its width estimated from "tháng" when the hand's digits merged into it)."""
     ws = sorted(line.words, key=lambda w: w.x0)
-    at = next((i for i, w in enumerate(ws) if fold(w.text).startswith("NGAY")), None)
-    to = next((i for i, w in enumerate(ws) if fold(w.text).startswith("THANG") or fold(w.text).endswith("THANG")),
-              None)
-    if at is None or to is None or to <= at:
+    to = next((i for i, w in enumerate(ws) if fold(w.text).startswith("THANG")), None)
+    if to is None:
         return None
-    head = ws[at].text
-    between = head[4:] + " " + " ".join(w.text for w in ws[at + 1:to])
-    tail = ws[to].text
-    if not fold(tail).startswith("THANG"):
-        between += " " + tail[: len(tail) - 5]
-    return between.strip(), (ws[at].x1, line.top, ws[to].x0, line.bottom)
+    at = next((i for i in range(to - 1, -1, -1) if fold(ws[i].text).startswith(("NGAY", "NGA"))), None)
+    if at is None:
+        return None
+    thang = ws[to]
+    printed = 0.87 * (thang.x1 - thang.x0) * 5 / max(5, len(thang.text))
+    head = ws[at]
+    clean = fold(head.text) == "NGAY" and head.conf >= 80
+    left = min(head.x1, head.x0 + 1.05 * printed) if clean else min(head.x0 + printed, thang.x0)
+    between = head.text[4:] + "".join(w.text for w in ws[at + 1:to])
+    return between.strip(), (left, line.top, thang.x0, line.bottom)
 
 
 Reader = Callable[[str, tuple[float, float, float, float], int], tuple[str | None, float, str]]
