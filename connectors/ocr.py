@@ -29,6 +29,7 @@ from core.extracted_text import TextBlock
 
 OCR_LANGUAGE = "vie"
 OCR_DPI = 300
+BODY_DPI = 200  # pages between the first and the last: body text reads as well, Tesseract takes ~1/2 the time
 PAGE_LIMITS = Limits(timeout_s=90.0, memory_bytes=1024 * 1024 * 1024)
 PARALLEL_PAGES = 2
 # psm 4 (one column of lines of varying size): the words' boxes are regrouped by ``page_layout`` anyway, and
@@ -50,6 +51,7 @@ class OcrPage:
     words: list[Word] = field(default_factory=list)  # in pixels of the upright, levelled page
     size: tuple[int, int] = (0, 0)
     header: dict = field(default_factory=dict)  # page 1 of an official document read by position
+    dpi: int = OCR_DPI
 
 
 @functools.lru_cache(maxsize=8)
@@ -76,9 +78,9 @@ def require_ocr(what: str) -> None:
         raise RejectedInput(f"{what}: {missing}")
 
 
-def _tesseract(png: bytes, *args: str) -> str:
+def _tesseract(png: bytes, *args: str, dpi: int = OCR_DPI) -> str:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    argv = ["tesseract", "stdin", "stdout", "--dpi", str(OCR_DPI), *args]
+    argv = ["tesseract", "stdin", "stdout", "--dpi", str(dpi), *args]
     try:
         return run_command(argv, input=png, limits=PAGE_LIMITS, env=env).stdout.decode("utf-8", "replace")
     except ChildProcessError as exc:
@@ -105,9 +107,9 @@ def upright(img) -> tuple[object, int]:  # noqa: ANN001
     return (img.rotate(-rotate, expand=True, fillcolor=255) if rotate else img), rotate
 
 
-def _read(grey) -> tuple[list[Word], float]:  # noqa: ANN001
+def _read(grey, dpi: int = OCR_DPI) -> tuple[list[Word], float]:  # noqa: ANN001
     words = words_of_tsv(_tesseract(_pgm(grey), "-l", OCR_LANGUAGE, "--psm", PAGE_SEGMENTATION, "--oem", "1",
-                                    "-c", "tessedit_do_invert=0", "tsv"))
+                                    "-c", "tessedit_do_invert=0", "tsv", dpi=dpi))
     scored = [(w.conf, len(w.text)) for w in words if w.conf >= 0]
     return words, sum(c * n for c, n in scored) / max(1, sum(n for _, n in scored))
 
@@ -132,14 +134,15 @@ def ocr_page(img, page: int, table_ids: list[int], header: bool = False) -> OcrP
     if grey.width > grey.height:  # a landscape scan of a portrait page: turn it before anything else
         grey, rotated = upright(grey)
     grey, angle = level(grey)
-    words, confidence = _read(drop_rules(grey))
+    dpi = round(img.info.get("dpi", (OCR_DPI, OCR_DPI))[0])  # what the page was rendered at (PDF pages)
+    words, confidence = _read(drop_rules(grey), dpi)
     if confidence < RETRY_BELOW and not rotated:  # upside down or sideways reads as low-confidence noise
         turned, rotated = upright(grey)
         if rotated:
             grey, angle = level(turned)
-            words, confidence = _read(drop_rules(grey))
+            words, confidence = _read(drop_rules(grey), dpi)
     out = OcrPage(page, layout_blocks(words, page=page, table_ids=table_ids), round(confidence, 1), rotated, angle,
-                  words, grey.size)
+                  words, grey.size, dpi=dpi)
     if header:
         out.header = _read_header(img, out)
     return out

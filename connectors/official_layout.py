@@ -275,6 +275,22 @@ def _title(after: list[Line], kind: Line, h: float, width: float) -> list[Line]:
     return out
 
 
+def _list_edge(lines: list[Line], h: float, width: float) -> float:
+    """How far right the "Nơi nhận" list reaches: each line's run of words from the left margin."""
+    edge = 0.0
+    for ln in lines:
+        ws = sorted(ln.words, key=lambda w: w.x0)
+        if not ws or ws[0].x0 > 0.3 * width:
+            continue
+        end = ws[0].x1
+        for w in ws[1:]:
+            if w.x0 - end > 1.5 * h:
+                break
+            end = w.x1
+        edge = max(edge, end)
+    return edge
+
+
 def signature_block(pages: Sequence[tuple[Sequence[Word], float, float]]) -> dict[str, Any]:
     """The document's own signature block: on the first page with "Nơi nhận", the right half's lines from the
     level of "Nơi nhận" down (the seal is gone from the image; the typed name is the block's last line). Pages
@@ -291,14 +307,16 @@ def signature_block(pages: Sequence[tuple[Sequence[Word], float, float]]) -> dic
         heads = [ln for ln in right if _is_upper(ln.text) and _AUTHORITY.search(fold(ln.text))]
         if not heads:
             continue
-        edge = min(ln.x0 for ln in heads) - 0.03 * width
+        edge = max(_list_edge([ln for ln in lines if ln.top >= at.top - h], h, width) + 0.01 * width,
+                   0.38 * width)  # the "Nơi nhận" list's right edge: a signer's name centred under a short
+        # position ("CHỦ TỊCH") starts left of it
         kept: list[Line] = []
         for ln in lines:
             if ln.bottom <= heads[0].top:
                 continue
             inside = [w for w in ln.words if w.x0 >= edge]
-            if not inside:
-                continue
+            if not any(len(w.text) >= 2 and w.conf >= 50 and any(c.isalpha() for c in w.text) for w in inside):
+                continue  # a signature's stroke read as "Ẻ" or "#", not a line of the block
             if kept and ln.top - kept[-1].bottom > 12 * h:
                 break
             kept.append(Line(inside))

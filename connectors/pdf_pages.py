@@ -14,7 +14,7 @@ import io
 import re
 
 from connectors.extraction_limits import ExtractionLimits
-from connectors.ocr import OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr
+from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr
 from connectors.official_layout import read_header, signature_block, typed_digits
 from connectors.page_layout import Word, layout_blocks
 from connectors.pdf_signatures import field_words, read_signatures
@@ -46,15 +46,17 @@ def needs_ocr(page) -> bool:  # noqa: ANN001 - a pdfplumber page
     return any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) >= 0.5 * area for im in page.images)
 
 
-def _render(doc, number: int, bbox: tuple[float, float, float, float] | None = None):  # noqa: ANN001,ANN202
-    """Page ``number`` of a pypdfium2 document (or a region of it, in PDF points from the top) as a greyscale
-    image at 300 dpi."""
+def _render(doc, number: int, bbox: tuple[float, float, float, float] | None = None,  # noqa: ANN001,ANN202
+            dpi: int = OCR_DPI):
+    """Page ``number`` of a pypdfium2 document (or a region of it, in PDF points from the top) as an image at
+    ``dpi`` (recorded in its ``info``)."""
     # in colour (a red seal is dropped by its colour), without annotations: a digital signature's text overlay
     # ("Ký bởi: …") is read from the signature itself, never as page text
-    img = doc[number - 1].render(scale=OCR_DPI / 72, draw_annots=False, may_draw_forms=False).to_pil()
+    img = doc[number - 1].render(scale=dpi / 72, draw_annots=False, may_draw_forms=False).to_pil()
     if bbox:
-        k = OCR_DPI / 72
+        k = dpi / 72
         img = img.crop(tuple(round(v * k) for v in bbox))
+    img.info["dpi"] = (dpi, dpi)
     return img
 
 
@@ -112,14 +114,18 @@ def pdf_parts(data: bytes, limits: ExtractionLimits) -> ExtractedText:
 
 
 def _read_pages(pdf, data: bytes, count: int) -> ExtractedText:  # noqa: ANN001
+    from concurrent.futures import ThreadPoolExecutor
+
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
-    try:
-        out = _pages(pdf, doc, count, field_words(data))
-    finally:
-        doc.close()
-    out.signatures = read_signatures(data)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the signatures are checked while Tesseract reads
+        signatures = pool.submit(read_signatures, data)
+        try:
+            out = _pages(pdf, doc, count, field_words(data))
+        finally:
+            doc.close()
+        out.signatures = signatures.result()
     return out
 
 
@@ -139,9 +145,11 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
         pictures += [(page.page_number, im) for im in images]
     if scans:
         require_ocr(f"PDF có {len(scans)}/{count} trang là bản quét (không có lớp văn bản)")
-    done: list[OcrPage] = ocr_pages([(n, _render(doc, n)) for n in scans], table_ids, header_page=1)
+    # the header page and the last page (the signer's name under the seal) at full resolution, the body between
+    done: list[OcrPage] = ocr_pages([(n, _render(doc, n, dpi=OCR_DPI if n in (1, count) else BODY_DPI))
+                                     for n in scans], table_ids, header_page=1)
     for p in done:
-        by_page[p.page] = [(top * 72 / OCR_DPI, b) for top, b in p.blocks]
+        by_page[p.page] = [(top * 72 / p.dpi, b) for top, b in p.blocks]
         texts[p.page] = (p.words, float(p.size[0]), float(p.size[1]))
     layout = _layout(texts, done)
     skipped = 0

@@ -59,6 +59,13 @@ def _signed(path: Path) -> bool:
     return b"/Sig" in path.read_bytes()
 
 
+def _cpu() -> float:
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(folder: Path, spec: str | None) -> dict[str, Any]:
     rows = [json.loads(x) for x in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     rows = _selected(rows, spec)
@@ -67,6 +74,7 @@ def measure(folder: Path, spec: str | None) -> dict[str, Any]:
     pages = 0
     signed = signed_read = changed = 0
     started = time.perf_counter()
+    cpu0 = _cpu()
     with ExtractionChild() as child:
         for row in rows:
             path = folder / row["file"]
@@ -86,8 +94,10 @@ def measure(folder: Path, spec: str | None) -> dict[str, Any]:
             item["unreadable_fields"] = meta.get("unreadable_fields", [])
             details.append(item)
     wall = time.perf_counter() - started
+    cpu = _cpu() - cpu0  # this process, the extraction child and its Tesseracts (reaped when the child closed)
     return {"documents": len(rows), "pages": pages, "wall_s": round(wall, 1),
-            "pages_per_s": round(pages / wall, 2) if wall else 0.0, "fields": counts,
+            "pages_per_s": round(pages / wall, 2) if wall else 0.0, "cpu_s": round(cpu, 1),
+            "pages_per_s_two_cores_by_cpu": round(2 * pages / cpu, 2) if cpu else 0.0, "fields": counts,
             "wrong_numbers_stated": sum(counts[f]["wrong"] for f in NUMBER_FIELDS),
             "signed_pdfs": signed, "signatures_read": signed_read, "changed_after_signing": changed,
             "load_average": os.getloadavg(), "details": details}
@@ -106,7 +116,8 @@ def report(result: dict[str, Any]) -> str:
                f"signatures flagged as changed after signing: {result['changed_after_signing']}")
     load = ", ".join(f"{x:.2f}" for x in result["load_average"])
     out.append(f"{result['pages']} pages in {result['wall_s']} s wall: {result['pages_per_s']} pages/s "
-               f"(load average at the end {load})")
+               f"(load average at the end {load}); {result['cpu_s']} s CPU: "
+               f"{result['pages_per_s_two_cores_by_cpu']} pages/s on 2 cores if nothing else ran")
     return "\n".join(out)
 
 

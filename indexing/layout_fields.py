@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.so_hieu import TYPE_CODES, TYPE_NAMES
 from core.vietnamese import normalize_text, strip_marks
 from indexing.agency_names import agency_name, split_bodies
 from indexing.closing_block import read_signature
@@ -60,7 +61,10 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None) -> dic
         conf["loai_van_ban"] = conf["trich_yeu"] = sure
     if so := layout.get("so_hieu"):
         extra["ky_hieu"] = so.get("ky_hieu")
-        if so.get("number") and so.get("confidence", 0) >= STATE_AT:
+        if not _plausible_ky_hieu(str(so.get("ky_hieu") or ""), fields.get("loai_van_ban")):
+            unreadable.append("so_hieu")  # "QĐĐ-UBND", or a TB number on a Quyết định: misread print
+            conf["so_hieu"] = 0.0
+        elif so.get("number") and so.get("confidence", 0) >= STATE_AT:
             fields["so_hieu"] = so_hieu_number(f"{so['number']}/{so['ky_hieu']}")
             conf["so_hieu"] = so["confidence"]
         else:
@@ -82,6 +86,8 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None) -> dic
             conf["ngay_ban_hanh"] = day.get("confidence", 0.0)
     if lines := layout.get("signature_lines"):
         sig = read_signature("\n".join(lines))
+        if sig.get("nguoi_ky"):
+            sig["nguoi_ky"] = surname_marks(sig["nguoi_ky"])
         for key in ("quyen_han_ky", "chuc_vu", "nguoi_ky"):
             if sig.get(key):
                 fields[key] = sig[key]
@@ -89,6 +95,33 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None) -> dic
     if incoming := layout.get("incoming"):
         extra.update(incoming)
     return {"fields": fields, "confidence": conf, "unreadable": unreadable, "extra": extra}
+
+
+def _plausible_ky_hieu(ky_hieu: str, kind: str | None) -> bool:
+    """A ký hiệu opens with the type code of its kind ("QĐ-UBND" on a Quyết định), or with the issuer's code on
+    a công văn ("UBND-KTTH"); anything else is print the OCR misread."""
+    parts = [p for p in ky_hieu.split("-") if p]
+    if not parts or not all(p[:1].isalpha() for p in parts):
+        return False
+    code = TYPE_CODES.get(strip_marks(parts[0]).upper())
+    expected = TYPE_NAMES.get(strip_marks(kind or "").lower())
+    if kind == "Công văn" or expected is None:
+        return code is None or expected is None and len(parts) > 1
+    return code == expected and len(parts) > 1 and parts[0] == code
+
+
+# The commonest family names: a surname read with a wrong mark ("Nguyên" under a seal) gets its marks back.
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+            "Dương", "Lý", "Đinh", "Đoàn", "Trương", "Lâm", "Phùng", "Trịnh", "Lương", "Tạ", "Châu", "Thái")
+_SURNAME = {strip_marks(s).upper(): s for s in SURNAMES}
+
+
+def surname_marks(name: str) -> str:
+    """"Nguyên Hoàng Giang" → "Nguyễn Hoàng Giang": the first word, when it is a common family name without
+    its marks or with other ones, spelled as that name."""
+    first, _, rest = name.partition(" ")
+    known = _SURNAME.get(strip_marks(first).upper())
+    return f"{known} {rest}" if known and rest else name
 
 
 def _vv_lines(lines: list[str]) -> str:

@@ -20,6 +20,7 @@ from indexing.legal_basis import effective_date, legal_basis
 from indexing.legal_outline import RULE, SENTENCE_END, cell, header_end, is_heading, signature
 from indexing.metadata_merge import LABELS, iso, merge, scraped_fields
 from indexing.nd30_header import header_table, read_header, table_columns
+from indexing.ocr_marks import fix_marks
 
 HEADER_KEYS = ("so_hieu", "loai_van_ban", "co_quan_chu_quan", "co_quan_ban_hanh", "trich_yeu", "dia_danh",
                "ngay_ban_hanh", "ngay_hieu_luc", "do_mat", "do_khan", "quyen_han_ky", "chuc_vu", "nguoi_ky",
@@ -125,6 +126,13 @@ def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, 
     own = _text_fields(lines, tables, casing)
     reading = read_layout(layout, _signed_before(given.get("ky_so"))) if isinstance(layout, dict) and layout \
         else None
+    if reading is not None and layout.get("source") == "ocr":
+        body = text
+        for line in [*layout.get("title_lines", []), *layout.get("left_after_so", []), *layout.get("issuer_lines", [])]:
+            body = body.replace(line, "", 1)  # a misreading is no evidence for itself
+        for key in ("trich_yeu", "co_quan_ban_hanh"):
+            if reading["fields"].get(key):
+                reading["fields"][key] = fix_marks(reading["fields"][key], body)
     if reading is not None:
         for key in LAYOUT_KEYS:
             if key in reading["fields"]:
