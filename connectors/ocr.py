@@ -144,7 +144,10 @@ def ocr_page(img, page: int, table_ids: list[int], header: bool = False) -> OcrP
     out = OcrPage(page, layout_blocks(words, page=page, table_ids=table_ids), round(confidence, 1), rotated, angle,
                   words, grey.size, dpi=dpi)
     if header:
-        out.header = _read_header(img, out)
+        try:
+            out.header = _read_header(img, out)
+        except (RejectedInput, ValueError, IndexError, ZeroDivisionError):
+            out.header = {}  # a page that cannot be read by position still gives its text
     return out
 
 

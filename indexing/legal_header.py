@@ -173,8 +173,9 @@ def _annotate(out: dict[str, Any], own: dict[str, Any], scraped: dict[str, str],
     out["field_sources"] = sources
     out["field_confidence"] = reading["confidence"]
     missing = [k for k in reading["unreadable"] if k not in out]
-    missing += [k for k in ("so_hieu", "loai_van_ban", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu", "nguoi_ky")
-                if k not in out and k not in missing]
+    if source == "ocr":  # a scan says which header fields it could not give
+        missing += [k for k in ("so_hieu", "loai_van_ban", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu",
+                                "nguoi_ky") if k not in out and k not in missing]
     if missing:
         out["unreadable_fields"] = missing
     for key, value in reading["extra"].items():
