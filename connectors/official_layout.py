@@ -1,11 +1,11 @@
 """A scanned official document read by position: the two header columns, the title, an incoming-document
-stamp, and the signature block, from OCR word boxes (``connectors.page_layout.Word``, pixels, y downwards).
+stamp, from OCR word boxes (``connectors.page_layout.Word``, pixels, y downwards).
 
 Why by position: a real scan read line by line mixes the columns ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI Số: 89
 /QĐ-UBND"), cuts a trích yếu after its first line, takes a stamp's "Số: 2352" for the number, and an attached
 draft's signer for the document's. Here the columns are split at the Quốc hiệu's left edge, the title's lines are
 the centred lines under the tên loại, a stamp ("CÔNG VĂN ĐẾN", "ĐẾN Số: … Ngày: …") is cut out with its own
-fields, and the signature block is the right column from "Nơi nhận" down on the first page that has one. The
+fields (the signature block: ``connectors.signature_layout``). The
 language (issuer names, signer names) is read by ``indexing``; this module hands it lines, and the number and
 day as read with a confidence (``connectors.handwriting``).
 """
@@ -30,7 +30,6 @@ _MONTH_YEAR = re.compile(r"tháng\s*(\d{1,2})\s*năm\s*((?:19|20)\d\d)")
 _INCOMING = re.compile(r"\bĐ[ẾE]N\b")
 _STAMP_ROW = re.compile(r"^(?:Số|S[oố]|Ngày|Ngay|Chuyển|Chuyen|Lưu|Luu|Giờ|Gio|ĐẾN|DEN)\b", re.I)
 _DIGITS = re.compile(r"\d+")
-_AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\s*\.|CHU TICH|GIAM DOC|TRUONG|THU TRUONG|CHANH|PHO |TONG ")
 
 
 def fold(text: str) -> str:
@@ -79,7 +78,7 @@ def lines_of(words: Sequence[Word]) -> list[Line]:
     return sorted(lines, key=lambda ln: ln.top)
 
 
-def _column_split(lines: list[Line], width: float, height: float) -> float:
+def _columnsplit_line(lines: list[Line], width: float, height: float) -> float:
     """The x where the right header column starts: the Quốc hiệu's left edge, else 45% of the page."""
     for ln in lines:
         if ln.top > 0.35 * height:
@@ -91,7 +90,7 @@ def _column_split(lines: list[Line], width: float, height: float) -> float:
     return 0.45 * width
 
 
-def _split(line: Line, x: float) -> tuple[Line | None, Line | None]:
+def split_line(line: Line, x: float) -> tuple[Line | None, Line | None]:
     left = [w for w in line.words if (w.x0 + w.x1) / 2 < x]
     right = [w for w in line.words if (w.x0 + w.x1) / 2 >= x]
     return (Line(left) if left else None), (Line(right) if right else None)
@@ -195,7 +194,7 @@ def read_header(words: Sequence[Word], width: float, height: float, digits: Read
     incoming, stamped = incoming_stamp(lines, height)
     if stamped:
         lines = lines_of([w for ln in lines for w in ln.words if id(w) not in stamped])
-    split = _column_split(lines, width, height)
+    split = _columnsplit_line(lines, width, height)
     out: dict[str, Any] = {}
     if incoming:
         out["incoming"] = incoming
@@ -209,7 +208,7 @@ def read_header(words: Sequence[Word], width: float, height: float, digits: Read
         if _is_kind(ln, width) or fold(ln.text).startswith("KINH GUI"):
             end = i
             break
-        lft, rgt = _split(ln, split)
+        lft, rgt = split_line(ln, split)
         if lft:
             left.append(lft)
         if rgt:
@@ -221,10 +220,10 @@ def read_header(words: Sequence[Word], width: float, height: float, digits: Read
         number, conf, how = digits(read, box, 5)
         out["so_hieu"] = {"read": read, "number": number, "ky_hieu": ky_hieu, "confidence": round(conf, 2),
                           "how": how}
-        out["issuer_lines"] = [ln.text for ln in left[:so_at] if _is_upper(ln.text)]
+        out["issuer_lines"] = [ln.text for ln in left[:so_at] if is_upper(ln.text)]
         out["left_after_so"] = [ln.text for ln in left[so_at + 1:]]
     else:
-        out["issuer_lines"] = [ln.text for ln in left[:3] if _is_upper(ln.text)]
+        out["issuer_lines"] = [ln.text for ln in left[:3] if is_upper(ln.text)]
         out["left_after_so"] = []
     out["right_lines"] = [ln.text for ln in right]
     for ln in right:
@@ -244,7 +243,7 @@ def read_header(words: Sequence[Word], width: float, height: float, digits: Read
     return out
 
 
-def _is_upper(text: str) -> bool:
+def is_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
@@ -266,59 +265,10 @@ def _title(after: list[Line], kind: Line, h: float, width: float) -> list[Line]:
             break
         if abs(ln.mid - kind.mid) > 0.06 * width:
             break
-        if out and _is_upper(ln.text) and not _is_upper(out[-1].text):
+        if out and is_upper(ln.text) and not is_upper(out[-1].text):
             break
-        if not out and _is_upper(ln.text) and len(ln.text.split()) > 3 and ("UY BAN" in f or "CHU TICH" in f):
+        if not out and is_upper(ln.text) and len(ln.text.split()) > 3 and ("UY BAN" in f or "CHU TICH" in f):
             break
         out.append(ln)
         prev = ln
     return out
-
-
-def _list_edge(lines: list[Line], h: float, width: float) -> float:
-    """How far right the "Nơi nhận" list reaches: each line's run of words from the left margin."""
-    edge = 0.0
-    for ln in lines:
-        ws = sorted(ln.words, key=lambda w: w.x0)
-        if not ws or ws[0].x0 > 0.3 * width:
-            continue
-        end = ws[0].x1
-        for w in ws[1:]:
-            if w.x0 - end > 1.5 * h:
-                break
-            end = w.x1
-        edge = max(edge, end)
-    return edge
-
-
-def signature_block(pages: Sequence[tuple[Sequence[Word], float, float]]) -> dict[str, Any]:
-    """The document's own signature block: on the first page with "Nơi nhận", the right half's lines from the
-    level of "Nơi nhận" down (the seal is gone from the image; the typed name is the block's last line). Pages
-    after it (attached drafts with their own signers) are not read. ``pages``: (words, width, height)."""
-    for number, (words, width, _height) in enumerate(pages, 1):
-        lines = lines_of(words)
-        at = next((ln for ln in lines if fold(ln.text).startswith(("NOI NHAN", "NƠI NHAN"))
-                   or fold(ln.words[0].text).startswith("NOI") and "NHAN" in fold(ln.text)[:12]), None)
-        if at is None:
-            continue
-        h = median(ln.bottom - ln.top for ln in lines)
-        right = [r for ln in lines if ln.top >= at.top - 5 * h
-                 for r in [_split(ln, 0.45 * width)[1]] if r is not None]
-        heads = [ln for ln in right if _is_upper(ln.text) and _AUTHORITY.search(fold(ln.text))]
-        if not heads:
-            continue
-        edge = max(_list_edge([ln for ln in lines if ln.top >= at.top - h], h, width) + 0.01 * width,
-                   0.38 * width)  # the "Nơi nhận" list's right edge: a signer's name centred under a short
-        # position ("CHỦ TỊCH") starts left of it
-        kept: list[Line] = []
-        for ln in lines:
-            if ln.bottom <= heads[0].top:
-                continue
-            inside = [w for w in ln.words if w.x0 >= edge]
-            if not any(len(w.text) >= 2 and w.conf >= 50 and any(c.isalpha() for c in w.text) for w in inside):
-                continue  # a signature's stroke read as "Ẻ" or "#", not a line of the block
-            if kept and ln.top - kept[-1].bottom > 12 * h:
-                break
-            kept.append(Line(inside))
-        return {"signature_lines": [ln.text for ln in kept], "signature_page": number}
-    return {}

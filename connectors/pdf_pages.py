@@ -15,9 +15,10 @@ import re
 
 from connectors.extraction_limits import ExtractionLimits
 from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr
-from connectors.official_layout import read_header, signature_block, typed_digits
+from connectors.official_layout import read_header, typed_digits
 from connectors.page_layout import Word, layout_blocks
 from connectors.pdf_signatures import field_words, read_signatures
+from connectors.signature_layout import signature_block
 from connectors.sniffing import is_pdf, sniff
 from core.errors import RejectedInput
 from core.extracted_text import ExtractedText, TextBlock

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS
-from connectors.official_layout import read_header, signature_block, typed_digits
+from connectors.official_layout import read_header, typed_digits
 from connectors.page_layout import Word
 from connectors.pdf_pages import pdf_parts
+from connectors.signature_layout import signature_block
 from core.documents import Document
 from indexing.legal_parser import parse_legal
 from tests.page_renderers import text_pdf
