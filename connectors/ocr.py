@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from connectors.handwriting import read_digits
 from connectors.official_layout import read_header
 from connectors.page_layout import Word, layout_blocks
-from connectors.scan_cleanup import drop_red, drop_rules, level
+from connectors.scan_cleanup import LEVEL_FROM, drop_red, drop_rules, level
 from core.child_process import ChildProcessError, Limits, run_command
 from core.errors import RejectedInput
 from core.extracted_text import TextBlock
@@ -158,8 +158,9 @@ def _read_header(img, page: OcrPage) -> dict:  # noqa: ANN001
     colour = img.convert("RGB")
     if page.rotated:
         colour = colour.rotate(-page.rotated, expand=True, fillcolor=(255, 255, 255))
-    if abs(page.skew) >= 0.2:
-        colour = colour.rotate(page.skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+    if abs(page.skew) >= LEVEL_FROM:
+        colour = colour.rotate(page.skew, resample=Image.Resampling.BILINEAR, expand=True,
+                               fillcolor=(255, 255, 255))
 
     def digits(read: str, box: tuple[float, float, float, float], most: int) -> tuple[str | None, float, str]:
         x0, top, x1, bottom = box

@@ -13,7 +13,7 @@ from connectors.pdf_pages import pdf_parts
 from core.documents import Document
 from indexing.legal_parser import parse_legal
 from tests.page_renderers import page_image, scan_pdf
-from tests.scanned_documents import DPI, Text, lay_out, official, width
+from tests.scanned_documents import DPI, FONT, Text, lay_out, official, width
 
 pytestmark = pytest.mark.skipif(ocr_missing() is not None, reason="Tesseract with Vietnamese is not installed")
 
@@ -53,10 +53,12 @@ def test_a_scribbled_number_is_unreadable_and_the_printed_part_kept() -> None:
 
 
 def test_a_scan_without_a_header_is_read_and_says_what_is_missing() -> None:
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
-    img = Image.new("L", (1240, 1754), 255)
-    ImageDraw.Draw(img).text((100, 200), "Ghi chú viết tay", fill=0)
+    img = Image.new("L", (2480, 3508), 255)
+    font = ImageFont.truetype(str(FONT), 50)
+    for i, line in enumerate(["Ghi chú của văn thư về hồ sơ lưu trữ", "Chuyển phòng Hành chính xem xét"]):
+        ImageDraw.Draw(img).text((300, 600 + 90 * i), line, fill=0, font=font)
     parts = pdf_parts(scan_pdf([img.convert("RGB")]), DEFAULT_EXTRACTION_LIMITS)
     meta = parse_legal(Document("d", "legal", "t", parts.body_text() or "x", source="d.pdf",
                                 metadata={"layout": parts.layout})).metadata
