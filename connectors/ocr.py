@@ -19,14 +19,17 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from connectors.handwriting import read_digits
+from connectors.official_layout import read_header
 from connectors.page_layout import Word, layout_blocks
-from connectors.scan_cleanup import drop_red, drop_rules, level
+from connectors.scan_cleanup import LEVEL_FROM, drop_red, drop_rules, level
 from core.child_process import ChildProcessError, Limits, run_command
 from core.errors import RejectedInput
 from core.extracted_text import TextBlock
 
 OCR_LANGUAGE = "vie"
 OCR_DPI = 300
+BODY_DPI = 200  # pages between the first and the last: body text reads as well, Tesseract takes ~1/2 the time
 PAGE_LIMITS = Limits(timeout_s=90.0, memory_bytes=1024 * 1024 * 1024)
 PARALLEL_PAGES = 2
 # psm 4 (one column of lines of varying size): the words' boxes are regrouped by ``page_layout`` anyway, and
@@ -45,6 +48,10 @@ class OcrPage:
     confidence: float = 0.0
     rotated: int = 0
     skew: float = 0.0
+    words: list[Word] = field(default_factory=list)  # in pixels of the upright, levelled page
+    size: tuple[int, int] = (0, 0)
+    header: dict = field(default_factory=dict)  # page 1 of an official document read by position
+    dpi: int = OCR_DPI
 
 
 @functools.lru_cache(maxsize=8)
@@ -71,9 +78,9 @@ def require_ocr(what: str) -> None:
         raise RejectedInput(f"{what}: {missing}")
 
 
-def _tesseract(png: bytes, *args: str) -> str:
+def _tesseract(png: bytes, *args: str, dpi: int = OCR_DPI) -> str:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    argv = ["tesseract", "stdin", "stdout", "--dpi", str(OCR_DPI), *args]
+    argv = ["tesseract", "stdin", "stdout", "--dpi", str(dpi), *args]
     try:
         return run_command(argv, input=png, limits=PAGE_LIMITS, env=env).stdout.decode("utf-8", "replace")
     except ChildProcessError as exc:
@@ -100,9 +107,9 @@ def upright(img) -> tuple[object, int]:  # noqa: ANN001
     return (img.rotate(-rotate, expand=True, fillcolor=255) if rotate else img), rotate
 
 
-def _read(grey) -> tuple[list[Word], float]:  # noqa: ANN001
+def _read(grey, dpi: int = OCR_DPI) -> tuple[list[Word], float]:  # noqa: ANN001
     words = words_of_tsv(_tesseract(_pgm(grey), "-l", OCR_LANGUAGE, "--psm", PAGE_SEGMENTATION, "--oem", "1",
-                                    "-c", "tessedit_do_invert=0", "tsv"))
+                                    "-c", "tessedit_do_invert=0", "tsv", dpi=dpi))
     scored = [(w.conf, len(w.text)) for w in words if w.conf >= 0]
     return words, sum(c * n for c, n in scored) / max(1, sum(n for _, n in scored))
 
@@ -118,29 +125,63 @@ def words_of_tsv(tsv: str) -> list[Word]:
     return words
 
 
-def ocr_page(img, page: int, table_ids: list[int]) -> OcrPage:  # noqa: ANN001
-    """One page image read: blocks in reading order with their top (pixels), and its mean confidence."""
+def ocr_page(img, page: int, table_ids: list[int], header: bool = False) -> OcrPage:  # noqa: ANN001
+    """One page image read: blocks in reading order with their top (pixels), and its mean confidence. With
+    ``header`` the page is also read by position as an official document's first page (``official_layout``)."""
     from PIL import ImageFilter
 
     grey, rotated = drop_red(img).filter(ImageFilter.MedianFilter(3)), 0
     if grey.width > grey.height:  # a landscape scan of a portrait page: turn it before anything else
         grey, rotated = upright(grey)
     grey, angle = level(grey)
-    words, confidence = _read(drop_rules(grey))
+    dpi = round(img.info.get("dpi", (OCR_DPI, OCR_DPI))[0])  # what the page was rendered at (PDF pages)
+    words, confidence = _read(drop_rules(grey), dpi)
     if confidence < RETRY_BELOW and not rotated:  # upside down or sideways reads as low-confidence noise
         turned, rotated = upright(grey)
         if rotated:
             grey, angle = level(turned)
-            words, confidence = _read(drop_rules(grey))
-    return OcrPage(page, layout_blocks(words, page=page, table_ids=table_ids), round(confidence, 1), rotated, angle)
+            words, confidence = _read(drop_rules(grey), dpi)
+    out = OcrPage(page, layout_blocks(words, page=page, table_ids=table_ids), round(confidence, 1), rotated, angle,
+                  words, grey.size, dpi=dpi)
+    if header:
+        try:
+            out.header = _read_header(img, out)
+        except (RejectedInput, ValueError, IndexError, ZeroDivisionError):
+            out.header = {}  # a page that cannot be read by position still gives its text
+    return out
 
 
-def ocr_pages(images: Iterable[tuple[int, object]], table_ids: list[int]) -> list[OcrPage]:
-    """Pages OCR'd two at a time (each Tesseract single-threaded); table numbers follow page order."""
+def _read_header(img, page: OcrPage) -> dict:  # noqa: ANN001
+    """Page 1 by position, the handwritten number and day read from the colour page turned like the grey one."""
+    from PIL import Image
+
+    colour = img.convert("RGB")
+    if page.rotated:
+        colour = colour.rotate(-page.rotated, expand=True, fillcolor=(255, 255, 255))
+    if abs(page.skew) >= LEVEL_FROM:
+        colour = colour.rotate(page.skew, resample=Image.Resampling.BILINEAR, expand=True,
+                               fillcolor=(255, 255, 255))
+
+    def digits(read: str, box: tuple[float, float, float, float], most: int) -> tuple[str | None, float, str]:
+        x0, top, x1, bottom = box
+        h = bottom - top
+        crop = colour.crop((round(x0), round(top - 0.6 * h), round(x1), round(bottom + 0.4 * h))) if x1 > x0 else None
+        conf = min((w.conf for w in page.words if x0 - 2 <= w.x0 and w.x1 <= x1 + 2 and top - h <= w.top <= bottom),
+                   default=0.0)
+        return read_digits(read, conf, crop, most)
+
+    return read_header(page.words, page.size[0], page.size[1], digits)
+
+
+def ocr_pages(images: Iterable[tuple[int, object]], table_ids: list[int], header_page: int | None = None) \
+        -> list[OcrPage]:
+    """Pages OCR'd two at a time (each Tesseract single-threaded); table numbers follow page order. The page
+    numbered ``header_page`` is also read by position as an official document's first page."""
     items = list(images)
     local: list[list[int]] = [[0] for _ in items]
     with ThreadPoolExecutor(max_workers=PARALLEL_PAGES) as pool:
-        pages = list(pool.map(lambda a: ocr_page(a[0][1], a[0][0], a[1]), zip(items, local, strict=True)))
+        pages = list(pool.map(lambda a: ocr_page(a[0][1], a[0][0], a[1], a[0][0] == header_page),
+                              zip(items, local, strict=True)))
     return [_renumber(p, table_ids) for p in pages]
 
 

@@ -41,4 +41,8 @@ def page_metadata(parts: ExtractedText) -> dict[str, Any]:
         out["ocr_pages"] = [{"page": p, "confidence": c} for p, c in sorted(parts.ocr_pages.items())]
     if parts.ocr_skipped_images:
         out["ocr_skipped_images"] = parts.ocr_skipped_images
+    if parts.layout:
+        out["layout"] = parts.layout  # read into header fields by ``indexing.legal_header``, not kept
+    if parts.signatures:
+        out["ky_so"] = parts.signatures
     return out

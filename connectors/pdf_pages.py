@@ -14,8 +14,11 @@ import io
 import re
 
 from connectors.extraction_limits import ExtractionLimits
-from connectors.ocr import OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr
+from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr
+from connectors.official_layout import read_header, typed_digits
 from connectors.page_layout import Word, layout_blocks
+from connectors.pdf_signatures import field_words, read_signatures
+from connectors.signature_layout import signature_block
 from connectors.sniffing import is_pdf, sniff
 from core.errors import RejectedInput
 from core.extracted_text import ExtractedText, TextBlock
@@ -44,18 +47,23 @@ def needs_ocr(page) -> bool:  # noqa: ANN001 - a pdfplumber page
     return any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) >= 0.5 * area for im in page.images)
 
 
-def _render(doc, number: int, bbox: tuple[float, float, float, float] | None = None):  # noqa: ANN001,ANN202
-    """Page ``number`` of a pypdfium2 document (or a region of it, in PDF points from the top) as a greyscale
-    image at 300 dpi."""
-    img = doc[number - 1].render(scale=OCR_DPI / 72).to_pil()  # in colour: a red seal is dropped by its colour
+def _render(doc, number: int, bbox: tuple[float, float, float, float] | None = None,  # noqa: ANN001,ANN202
+            dpi: int = OCR_DPI):
+    """Page ``number`` of a pypdfium2 document (or a region of it, in PDF points from the top) as an image at
+    ``dpi`` (recorded in its ``info``)."""
+    # in colour (a red seal is dropped by its colour), without annotations: a digital signature's text overlay
+    # ("Ký bởi: …") is read from the signature itself, never as page text
+    img = doc[number - 1].render(scale=dpi / 72, draw_annots=False, may_draw_forms=False).to_pil()
     if bbox:
-        k = OCR_DPI / 72
+        k = dpi / 72
         img = img.crop(tuple(round(v * k) for v in bbox))
+    img.info["dpi"] = (dpi, dpi)
     return img
 
 
-def _text_blocks(page, table_ids: list[int]) -> tuple[list[tuple[float, TextBlock]], list]:  # noqa: ANN001
-    """Blocks of a page's text layer (ruled tables as rows), and the large images standing on it."""
+def _text_blocks(page, table_ids: list[int], filled: list[Word]) -> tuple[list[tuple[float, TextBlock]], list]:  # noqa: ANN001
+    """Blocks of a page's text layer (ruled tables as rows, ``filled`` words of signature fields put in), and the
+    large images standing on it."""
     tables = page.find_tables()
     inside = [t.bbox for t in tables]
 
@@ -63,7 +71,8 @@ def _text_blocks(page, table_ids: list[int]) -> tuple[list[tuple[float, TextBloc
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
         return not any(x0 <= cx <= x1 and t <= cy <= b for x0, t, x1, b in inside)
 
-    words = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in page.extract_words() if outside(w)]
+    words = [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], 100.0) for w in page.extract_words()
+             if outside(w)] + filled
     blocks = layout_blocks(words, page=page.page_number, table_ids=table_ids)
     for table in tables:
         table_ids[0] += 1
@@ -106,31 +115,44 @@ def pdf_parts(data: bytes, limits: ExtractionLimits) -> ExtractedText:
 
 
 def _read_pages(pdf, data: bytes, count: int) -> ExtractedText:  # noqa: ANN001
+    from concurrent.futures import ThreadPoolExecutor
+
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
-    try:
-        return _pages(pdf, doc, count)
-    finally:
-        doc.close()
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the signatures are checked while Tesseract reads
+        signatures = pool.submit(read_signatures, data)
+        try:
+            out = _pages(pdf, doc, count, field_words(data))
+        finally:
+            doc.close()
+        out.signatures = signatures.result()
+    return out
 
 
-def _pages(pdf, doc, count: int) -> ExtractedText:  # noqa: ANN001
+def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText:  # noqa: ANN001
     table_ids = [0]
     by_page: dict[int, list[tuple[float, TextBlock]]] = {}
     scans: list[int] = []
     pictures: list[tuple[int, dict]] = []
+    texts: dict[int, tuple[list[Word], float, float]] = {}
     for page in pdf.pages:
         if needs_ocr(page):
             scans.append(page.page_number)
             continue
-        by_page[page.page_number], images = _text_blocks(page, table_ids)
+        extra = filled.get(page.page_number, [])
+        by_page[page.page_number], images = _text_blocks(page, table_ids, extra)
+        texts[page.page_number] = (_words(page) + extra, float(page.width), float(page.height))
         pictures += [(page.page_number, im) for im in images]
     if scans:
         require_ocr(f"PDF có {len(scans)}/{count} trang là bản quét (không có lớp văn bản)")
-    done: list[OcrPage] = ocr_pages([(n, _render(doc, n)) for n in scans], table_ids)
+    # the header page and the last page (the signer's name under the seal) at full resolution, the body between
+    done: list[OcrPage] = ocr_pages([(n, _render(doc, n, dpi=OCR_DPI if n in (1, count) else BODY_DPI))
+                                     for n in scans], table_ids, header_page=1)
     for p in done:
-        by_page[p.page] = [(top * 72 / OCR_DPI, b) for top, b in p.blocks]
+        by_page[p.page] = [(top * 72 / p.dpi, b) for top, b in p.blocks]
+        texts[p.page] = (p.words, float(p.size[0]), float(p.size[1]))
+    layout = _layout(texts, done)
     skipped = 0
     if pictures and ocr_missing() is None:
         crops = [(n, _render(doc, n, (im["x0"], im["top"], im["x1"], im["bottom"]))) for n, im in pictures]
@@ -148,4 +170,24 @@ def _pages(pdf, doc, count: int) -> ExtractedText:  # noqa: ANN001
             if isinstance(v, str) and k in ("Title", "Subject", "Keywords")}
     return ExtractedText(body=body, metadata=meta, page_count=count,
                          ocr_pages={p.page: p.confidence for p in done if p.page in scans},
-                         ocr_images=len(done) - len(scans), ocr_skipped_images=skipped)
+                         ocr_images=len(done) - len(scans), ocr_skipped_images=skipped, layout=layout)
+
+
+def _words(page) -> list[Word]:  # noqa: ANN001 - a pdfplumber page
+    return [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], 100.0) for w in page.extract_words()]
+
+
+def _layout(texts: dict[int, tuple[list[Word], float, float]], done: list[OcrPage]) -> dict:
+    """Page 1's header and the document's signature block read by position (``official_layout``)."""
+    if 1 not in texts:
+        return {}
+    ocr_first = next((p for p in done if p.page == 1), None)
+    if ocr_first is not None:
+        layout = dict(ocr_first.header)
+        layout["source"] = "ocr"
+    else:
+        words, width, height = texts[1]
+        layout = read_header(words, width, height, typed_digits)
+        layout["source"] = "text layer"
+    layout.update(signature_block([texts[n] for n in sorted(texts)]))
+    return layout

@@ -7,6 +7,7 @@ table cell), and the header parser needs the same parts; flattening everything t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class ExtractedText:
     # comments, footnotes, embedded parts (altChunk), annotations, form values, rotated text, CSS-generated
     # content, SVG text, red ink on a scan, small pictures (``connectors.hidden_text``).
     hidden: list[TextBlock] = field(default_factory=list)
+    # A scanned official document's page 1 and closing read by position (``connectors.official_layout``): the
+    # header columns' lines, the title and signature block lines, the handwritten number and day as read (each
+    # with a confidence), an incoming-document stamp; and the PDF's digital signatures (``pdf_signatures``).
+    layout: dict[str, Any] = field(default_factory=dict)
+    signatures: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def plain(cls, text: str) -> ExtractedText:

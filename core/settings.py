@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     # code, Bộ luật Dân sự, is about 0.7 M characters and 700 chunks).
     max_document_chars: int = 3_000_000
     max_document_chunks: int = 5000
+    # Roots that a PDF's digital signatures (ký số) must chain to (PEM/DER files, or a folder of them), e.g. the
+    # Ban Cơ yếu Chính phủ roots. Unset: signatures are checked for changes and shown as "chứng thư chưa được
+    # xác minh". Read from ASSISTANT_SIGNATURE_TRUST_ROOTS by the extraction child (connectors.pdf_signatures).
+    signature_trust_roots: Path | None = None
 
     # Retrieval.
     search_mode: Literal["hybrid", "dense", "sparse"] = "hybrid"

@@ -15,10 +15,12 @@ from typing import Any
 from core.tables import Table, find_flattened_tables
 from core.vietnamese import normalize_text
 from indexing.closing_block import appendix_start, closing_from_lines, closing_from_signature, closing_from_tables
+from indexing.layout_fields import LAYOUT_KEYS, read_layout
 from indexing.legal_basis import effective_date, legal_basis
 from indexing.legal_outline import RULE, SENTENCE_END, cell, header_end, is_heading, signature
 from indexing.metadata_merge import LABELS, iso, merge, scraped_fields
 from indexing.nd30_header import header_table, read_header, table_columns
+from indexing.ocr_marks import fix_marks
 
 HEADER_KEYS = ("so_hieu", "loai_van_ban", "co_quan_chu_quan", "co_quan_ban_hanh", "trich_yeu", "dia_danh",
                "ngay_ban_hanh", "ngay_hieu_luc", "do_mat", "do_khan", "quyen_han_ky", "chuc_vu", "nguoi_ky",
@@ -112,15 +114,73 @@ def _is_scraped_row(line: str) -> bool:
 
 
 def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every header and closing-block field: the text's own values first, then the scraped metadata table,
-    then the connector's ``given`` fields; disagreements in ``metadata_conflicts``."""
+    """Every header and closing-block field: the text's own values first (on a scan, the page read by position:
+    ``given["layout"]``), then the scraped metadata table, then the connector's ``given`` fields; disagreements
+    in ``metadata_conflicts``, where each field came from in ``field_sources``."""
+    given = dict(given or {})
+    layout = given.pop("layout", None)
     lines = text.split("\n")
     if tables is None:
         tables = find_flattened_tables(lines)
     casing = _casing(text)
     own = _text_fields(lines, tables, casing)
+    reading = read_layout(layout, _signed_before(given.get("ky_so"))) if isinstance(layout, dict) and layout \
+        else None
+    if reading is not None and layout.get("source") == "ocr":
+        body = text
+        for line in [*layout.get("title_lines", []), *layout.get("left_after_so", []), *layout.get("issuer_lines", [])]:
+            body = body.replace(line, "", 1)  # a misreading is no evidence for itself
+        for key in ("trich_yeu", "co_quan_ban_hanh"):
+            if reading["fields"].get(key):
+                reading["fields"][key] = fix_marks(reading["fields"][key], body)
+    if reading is not None:
+        for key in LAYOUT_KEYS:
+            if key in reading["fields"]:
+                own[key] = reading["fields"][key]
+            elif key in ("so_hieu", "ngay_ban_hanh") and \
+                    (key in reading["unreadable"] or layout.get("source") == "ocr"):
+                own.pop(key, None)  # never a number or day the flat OCR text guessed
     scraped = scraped_fields(tables, lines[: header_end(lines)])
-    return merge(own, scraped, dict(given or {}), HEADER_KEYS)
+    out = merge(own, scraped, given, HEADER_KEYS)
+    if reading is not None:
+        _annotate(out, own, scraped, given, reading, str(layout.get("source", "ocr")))
+    return out
+
+
+def _signed_before(signatures: Any) -> str | None:
+    """The earliest signing time of the PDF's digital signatures (ISO), if any."""
+    times = [s["signing_time"] for s in signatures or [] if isinstance(s, dict) and s.get("signing_time")]
+    return min(times) if times else None
+
+
+def _annotate(out: dict[str, Any], own: dict[str, Any], scraped: dict[str, str], given: dict[str, Any],
+              reading: dict[str, Any], source: str) -> None:
+    """``field_sources`` (layout, text, metadata table, connector), ``field_confidence`` of the layout's
+    fields, ``unreadable_fields`` no source filled, and the layout's own extras (ký hiệu, incoming stamp)."""
+    origin = "ocr_layout" if source == "ocr" else "text_layer_layout"
+    sources: dict[str, str] = {}
+    for key in HEADER_KEYS:
+        if key not in out:
+            continue
+        if reading["fields"].get(key) == out[key]:
+            sources[key] = origin
+        elif own.get(key) == out[key]:
+            sources[key] = "text"
+        elif scraped.get(key) == out[key]:
+            sources[key] = "metadata_table"
+        elif given.get(key) not in (None, ""):
+            sources[key] = "connector"
+    out["field_sources"] = sources
+    out["field_confidence"] = reading["confidence"]
+    missing = [k for k in reading["unreadable"] if k not in out]
+    if source == "ocr":  # a scan says which header fields it could not give
+        missing += [k for k in ("so_hieu", "loai_van_ban", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu",
+                                "nguoi_ky") if k not in out and k not in missing]
+    if missing:
+        out["unreadable_fields"] = missing
+    for key, value in reading["extra"].items():
+        if value and key not in out:
+            out[key] = value
 
 
 def _label(text: str) -> str | None:
