@@ -70,8 +70,9 @@ class ServiceClient:
             raise ServiceError(f"dịch vụ trả lời {response.status_code}: {response.json().get('detail', '')}")
         return response.json()
 
-    def index(self, paths: Sequence[str], kind: str, prune: bool, reindex: bool = False) -> dict[str, Any]:
-        body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex}
+    def index(self, paths: Sequence[str], kind: str, prune: bool, reindex: bool = False,
+              access: dict[str, Any] | str | None = None) -> dict[str, Any]:
+        body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex, "access": access}
         return self._post("/v1/local/index", body, timeout_s=None)
 
     def documents(self, user: str | None) -> list[dict[str, Any]]:

@@ -268,6 +268,9 @@ class IndexPathsIn(Strict):
     kind: Literal["auto", "legal", "tthc", "warehouse", "articles"] = "auto"
     prune: bool = False
     reindex: bool = False
+    access: dict[str, Any] | str | None = Field(default=None, description=(
+        "Nhãn truy cập cho các tệp (như trường access của kho dữ liệu); nhãn riêng của bản ghi và access.yaml "
+        "xem docs/access.md"))
 
 
 class RejectionOut(BaseModel):

@@ -29,12 +29,22 @@ def index(
     reindex: Annotated[bool, typer.Option("--reindex", help="Drop the whole index and encode PATHs afresh "
                                           "(after a change of segmenter, model or chunking settings)")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    access: Annotated[str | None, typer.Option("--access", help=(
+        "Access label for the files, JSON as in warehouse records: "
+        "'{\"level\":\"restricted\",\"units\":[\"Sở Y tế\"]}'. A record's own label wins; without "
+        "--access the nearest access.yaml applies, else public (docs/access.md)"))] = None,
 ) -> None:
     """Index files, folders, TTHC exports, warehouse summaries or article JSONL (incremental).
 
     While `assistant serve` runs on the same data dir, the service does the work (it owns the index)."""
     if kind not in KINDS:
         fail(f"--kind {kind!r} không hợp lệ; chọn {'|'.join(KINDS)}")
+    from connectors.access_labelling import labelled, parse_access
+
+    try:
+        given = parse_access(access, "--access") if access is not None else None
+    except ValueError as exc:
+        fail(str(exc))
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"không tìm thấy: {', '.join(missing)}")
@@ -42,14 +52,15 @@ def index(
     client = service_client(settings)
     if client is not None:
         with client, reported():
-            report = client.index([str(p.resolve()) for p in paths], kind, prune, reindex)
+            report = client.index([str(p.resolve()) for p in paths], kind, prune, reindex,
+                                  given.record() if given is not None else None)
     else:
         from connectors.auto import iter_sources
         from connectors.extraction_limits import ExtractionLimits
 
         with local_runtime(settings) as runtime:
-            sources = iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes,
-                                   limits=ExtractionLimits.from_settings(settings))
+            sources = labelled(iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes,
+                                            limits=ExtractionLimits.from_settings(settings)), given)
             indexer = runtime.indexer()
             if reindex:
                 indexer.reset()
