@@ -63,7 +63,8 @@ class AccessLabel:
             raise ValueError(f"access level must be one of {ACCESS_LEVELS}, got {self.level!r}")
         if self.level == "restricted" and not (self.units or self.roles or self.roles_in_units or self.groups
                                                or self.units_and_below):
-            raise ValueError("a restricted label must name at least one unit, role, group or unit with its roles")
+            raise ValueError("a restricted label must list at least one unit or role "
+                             "(units, roles, roles_in_units, groups or units_and_below)")
 
     def __repr__(self) -> str:
         """The repr of the first three fields alone when the others are empty, because ``Document.hash`` reads
