@@ -14,8 +14,8 @@ from connectors.base import Rejection
 from core.access import AccessLabel
 from core.documents import Document
 
-WAREHOUSE = {"id": "SYT-X", "title": "Báo cáo y tế", "owner_unit": "Sở Y tế", "summary": "Tóm tắt số liệu.", "updated_at": "2026-10-01T00:00:00+07:00",
-             "access": {"level": "restricted", "units": ["Sở Y tế"]}}
+WAREHOUSE = {"id": "SYT-X", "title": "Báo cáo y tế", "owner_unit": "Sở Y tế", "summary": "Tóm tắt số liệu.",
+             "updated_at": "2026-10-01T00:00:00+07:00", "access": {"level": "restricted", "units": ["Sở Y tế"]}}
 
 
 def _tree(root: Path) -> Path:
@@ -23,7 +23,8 @@ def _tree(root: Path) -> Path:
     (root / "cong-khai.txt").write_text("Thông báo công khai về lịch tiếp công dân.", encoding="utf-8")
     (root / "noi-bo" / "access.yaml").write_text("level: restricted\nunits_and_below: [Sở Y tế]\n", encoding="utf-8")
     (root / "noi-bo" / "ke-hoach" / "ke-hoach.txt").write_text("Kế hoạch nội bộ của Sở.", encoding="utf-8")
-    (root / "noi-bo" / "kho.json").write_text(json.dumps({"records": [WAREHOUSE]}, ensure_ascii=False), encoding="utf-8")
+    records = json.dumps({"records": [WAREHOUSE]}, ensure_ascii=False)
+    (root / "noi-bo" / "kho.json").write_text(records, encoding="utf-8")
     return root
 
 
