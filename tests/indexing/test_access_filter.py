@@ -20,7 +20,8 @@ DIM = 4
 ENC = SparseEncoder(segmenter="syllable", k1=1.2, b=0.75, avgdl=20.0)
 LABELS = {
     "public": AccessLabel("public"),
-    "police-leaders": AccessLabel.from_record({"level": "restricted", "roles_in_units": {"Công an tỉnh": ["lanh_dao"]}}),
+    "police-leaders": AccessLabel.from_record({"level": "restricted",
+                                               "roles_in_units": {"Công an tỉnh": ["lanh_dao"]}}),
     "health-tree": AccessLabel.from_record({"level": "restricted", "units_and_below": ["Sở Y tế"]}),
     "departments": AccessLabel.from_record({"level": "restricted", "groups": ["Các sở, ban, ngành"]}),
     "old-or": AccessLabel("restricted", units=("Công an tỉnh",), roles=("lanh_dao",)),
