@@ -70,6 +70,7 @@ class Forbidden:
     spans: set[tuple[str, ...]] = field(default_factory=set)
     numbers: set[str] = field(default_factory=set)
     number_pairs: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # titles (≥ 4 words) and số hiệu of hidden documents, normalised
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -104,6 +105,15 @@ class ChunkText:
     doc_id: str
     label: AccessLabel
     text: str
+    names: tuple[str, ...] = ()  # the document's title and số hiệu: naming a hidden one is a leak too
+
+
+def _names(doc: Document) -> tuple[str, ...]:
+    """A title long enough to identify its document, and the số hiệu, normalised for matching."""
+    found = [normalize_for_match(doc.title)] if len(_tokens(doc.title)) >= 4 else []
+    if doc.metadata.get("so_hieu"):
+        found.append(normalize_for_match(str(doc.metadata["so_hieu"])))
+    return tuple(n for n in found if n)
 
 
 def source_chunks(documents: Iterable[Document], max_chunk_chars: int) -> list[ChunkText]:
@@ -116,7 +126,7 @@ def source_chunks(documents: Iterable[Document], max_chunk_chars: int) -> list[C
             doc2, chunks = chunk_document(doc, max_chunk_chars)
         except Exception:  # noqa: BLE001 - a document the indexer rejects is not in the store either
             continue
-        out.extend(ChunkText(doc2.doc_id, doc2.access, f"{c.context}\n{c.text}") for c in chunks)
+        out.extend(ChunkText(doc2.doc_id, doc2.access, f"{c.context}\n{c.text}", _names(doc2)) for c in chunks)
     return out
 
 
@@ -134,6 +144,8 @@ def forbidden_for(principal: Principal, chunks: Sequence[ChunkText]) -> Forbidde
         else:
             hidden.append(chunk)
     result = Forbidden(doc_ids={c.doc_id for c in hidden})
+    allowed_names = {n for c in chunks if c.label.allows(principal) for n in c.names}
+    result.names = {n for c in hidden for n in c.names} - allowed_names
     for chunk in hidden:
         result.spans |= spans_of(chunk.text) - allowed_spans
         nums, pairs = numbers_of(chunk.text)
@@ -149,6 +161,10 @@ def scan_text(where: str, text: str, forbidden: Forbidden, question: str) -> lis
     span = next(iter(spans_of(text) & forbidden.spans), None)
     if span:
         leaks.append({"where": where, "what": "forbidden 8-word span", "evidence": " ".join(span)})
+    plain, asked = f" {normalize_for_match(text)} ", f" {normalize_for_match(question)} "
+    for name in sorted(forbidden.names):
+        if f" {name} " in plain and f" {name} " not in asked:
+            leaks.append({"where": where, "what": "forbidden title or số hiệu", "evidence": name})
     nums, pairs = numbers_of(text)
     for number in sorted((nums & forbidden.numbers) - q_numbers):
         leaks.append({"where": where, "what": "forbidden figure", "evidence": number})

@@ -31,6 +31,9 @@ def access(
     as_json: JsonOpt = False,
 ) -> None:
     """Ask probe questions as every demo user; count answers, citations or quotes with text they may not see."""
+    import secrets
+
+    from assistant.api.auth import create_api_key
     from connectors.auto import iter_sources
     from core.documents import Document
     from evals.access_eval import (
@@ -56,6 +59,10 @@ def access(
 
     # The planted injection, and a public decision replaced by a restricted one (validity notes must not leak).
     extra = [*PLANTED_DOCUMENTS, *VALIDITY_DOCUMENTS] if planted else []
+    # Restricted internal files labelled by their folder's access.yaml (uploads follow through the app).
+    from evals.access_documents import file_documents, upload_documents
+
+    extra += file_documents()
 
     def run(store: EvalStore) -> dict[str, Any]:
         from evals.access_channels import (
@@ -67,10 +74,13 @@ def access(
         )
 
         documents = [d for d in iter_sources(paths, "auto", settings.max_file_bytes) if isinstance(d, Document)]
-        chunks = source_chunks([*documents, *extra], settings.max_chunk_chars)
         principals = probe_principals([u.principal() for u in store.runtime.users().values()], anonymous)
         openai, tasks = OpenAIRouteChannel(store.runtime), TasksRouteChannel(store.runtime)
         try:
+            admin = next(u.id for u in store.runtime.users().values() if "admin" in u.roles)
+            key = create_api_key(store.runtime.sessions, f"eval-uploads-{secrets.token_hex(4)}", user_id=admin)
+            uploads = upload_documents(openai.client, {"X-API-Key": key})
+            chunks = source_chunks([*documents, *extra, *uploads], settings.max_chunk_chars)
             with captured_logs() as logs:
                 channels = {"library": LibraryChannel(store.runtime.answerer()), "openai": openai,
                             "documents": DocumentsRouteChannel(openai), "tasks": tasks}
