@@ -32,6 +32,7 @@ from assistant.answer_types import AnswerResult
 from core.access import ANONYMOUS, AccessLabel, Principal
 from core.documents import Document
 from evals.access_channels import Channel, LogRecords, Reply
+from evals.access_documents import document_names
 from evals.planted_plan import PLANTED_PLAN
 from evals.qa_eval import normalize_for_match
 from evals.retrieval_eval import percentile
@@ -108,14 +109,6 @@ class ChunkText:
     names: tuple[str, ...] = ()  # the document's title and số hiệu: naming a hidden one is a leak too
 
 
-def _names(doc: Document) -> tuple[str, ...]:
-    """A title long enough to identify its document, and the số hiệu, normalised for matching."""
-    found = [normalize_for_match(doc.title)] if len(_tokens(doc.title)) >= 4 else []
-    if doc.metadata.get("so_hieu"):
-        found.append(normalize_for_match(str(doc.metadata["so_hieu"])))
-    return tuple(n for n in found if n)
-
-
 def source_chunks(documents: Iterable[Document], max_chunk_chars: int) -> list[ChunkText]:
     """Every chunk text of the corpus with its document's label (chunked as the indexer does)."""
     from indexing.chunking import chunk_document
@@ -126,7 +119,8 @@ def source_chunks(documents: Iterable[Document], max_chunk_chars: int) -> list[C
             doc2, chunks = chunk_document(doc, max_chunk_chars)
         except Exception:  # noqa: BLE001 - a document the indexer rejects is not in the store either
             continue
-        out.extend(ChunkText(doc2.doc_id, doc2.access, f"{c.context}\n{c.text}", _names(doc2)) for c in chunks)
+        out.extend(ChunkText(doc2.doc_id, doc2.access, f"{c.context}\n{c.text}", document_names(doc2))
+                   for c in chunks)
     return out
 
 
@@ -144,8 +138,8 @@ def forbidden_for(principal: Principal, chunks: Sequence[ChunkText]) -> Forbidde
         else:
             hidden.append(chunk)
     result = Forbidden(doc_ids={c.doc_id for c in hidden})
-    allowed_names = {n for c in chunks if c.label.allows(principal) for n in c.names}
-    result.names = {n for c in hidden for n in c.names} - allowed_names
+    seen = " ".join(f" {normalize_for_match(c.text)} {' '.join(c.names)} " for c in chunks if c.label.allows(principal))
+    result.names = {n for c in hidden for n in c.names if f" {n} " not in seen}  # a visible text may name it
     for chunk in hidden:
         result.spans |= spans_of(chunk.text) - allowed_spans
         nums, pairs = numbers_of(chunk.text)
