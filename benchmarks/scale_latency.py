@@ -146,7 +146,7 @@ def load_store(path: Path, size: int, vocab: Vocabulary, rng: np.random.Generato
 
 def search_latency(store: Any, vocab: Vocabulary, rng: np.random.Generator, queries: int,
                    concurrency: list[int]) -> dict[str, Any]:
-    from assistant.retrieval import Retriever
+    from assistant.search.retrieval import Retriever
 
     retriever = Retriever(store, NoEmbedder(), SparseEncoder(segmenter="syllable"))  # type: ignore[arg-type]
     qs = []
@@ -176,8 +176,8 @@ def search_latency(store: Any, vocab: Vocabulary, rng: np.random.Generator, quer
 
 def ask_latency(store: Any, kept: list[tuple[str, np.ndarray]], workdir: Path, vocab: Vocabulary,
                 queries: int) -> dict[str, Any]:
-    from assistant.answering import AnswerConfig, Answerer
-    from assistant.retrieval import Retriever
+    from assistant.answer.answering import AnswerConfig, Answerer
+    from assistant.search.retrieval import Retriever
     from indexing.embedders import make_embedder
     from indexing.embedding_cache import CachedEmbedder
 
@@ -218,7 +218,7 @@ def child_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def child_index(sample: int) -> dict[str, Any]:
-    from assistant.runtime import Runtime
+    from assistant.service.runtime import Runtime
     from connectors.articles import ArticlesConnector
     from core.settings import Settings
 

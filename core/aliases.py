@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core.vietnamese import normalize_text, strip_marks
+from core.vietnamese import fold, normalize_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_LISTS: tuple[Path, ...] = (DATA_DIR / "aliases-admin.tsv",)
@@ -32,12 +32,13 @@ class Alias:
     def __post_init__(self) -> None:
         if not self.short.strip() or not self.long.strip():
             raise ValueError(f"an alias needs a short and a long form, got {self.short!r} → {self.long!r}")
-        if _fold(self.short) == _fold(self.long):
+        if _key(self.short) == _key(self.long):
             raise ValueError(f"alias {self.short!r} stands for itself")
 
 
-def _fold(text: str) -> str:
-    return " ".join(strip_marks(normalize_text(text)).lower().split())
+def _key(text: str) -> str:
+    """A lookup key: the fold with runs of white space as one space."""
+    return " ".join(fold(text).split())
 
 
 def _pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
@@ -54,12 +55,12 @@ class AliasTable:
         self._long: dict[str, Alias] = {}
         self._short: dict[str, list[Alias]] = {}
         for alias in aliases:
-            key = _fold(alias.short)
+            key = _key(alias.short)
             known = self._long.get(key)
-            if known is not None and _fold(known.long) != _fold(alias.long):
+            if known is not None and _key(known.long) != _key(alias.long):
                 raise ValueError(f"alias {alias.short!r} has two meanings: {known.long!r} and {alias.long!r}")
             self._long[key] = alias
-            self._short.setdefault(_fold(alias.long), []).append(alias)
+            self._short.setdefault(_key(alias.long), []).append(alias)
         pairs = sorted(f"{a.short}\t{a.long}" for a in self._long.values())
         self.digest = hashlib.sha256("\n".join(pairs).encode()).hexdigest()[:16]
         """Identifies the lists' content: recorded with the index, so a changed list asks for a re-index."""
@@ -88,12 +89,12 @@ class AliasTable:
 
     def long_form(self, short: str) -> str | None:
         """The full text of an abbreviation ("HDND" → "Hội đồng nhân dân"), or None."""
-        alias = self._long.get(_fold(short))
+        alias = self._long.get(_key(short))
         return alias.long if alias else None
 
     def short_forms(self, long: str) -> list[str]:
         """The abbreviations of a full text ("khoa học và công nghệ" → ["KH&CN", "KHCN"])."""
-        return [a.short for a in self._short.get(_fold(long), [])]
+        return [a.short for a in self._short.get(_key(long), [])]
 
     def expansions(self, text: str) -> list[str]:
         """The full forms of the abbreviations in ``text``, once each, in order of first appearance."""
@@ -112,7 +113,7 @@ class AliasTable:
 
 def _fold_keep(text: str) -> str:
     """Mark-free lower case with runs of white space as one space (what the patterns are written in)."""
-    return re.sub(r"\s+", " ", strip_marks(normalize_text(text)).lower())
+    return re.sub(r"\s+", " ", fold(text))
 
 
 @lru_cache(maxsize=1)

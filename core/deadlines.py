@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from core.vietnamese import strip_diacritics
+from core.vietnamese import fold
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 RECURRENCES = ("thường xuyên", "hàng năm", "định kỳ", "hàng quý", "hàng tháng")
-_RECUR_FOLDED = {strip_diacritics(r): r for r in RECURRENCES}
+_RECUR_FOLDED = {fold(r): r for r in RECURRENCES}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4})\b")
@@ -114,7 +114,7 @@ def _period(folded: str) -> tuple[date, date] | None:
 def parse_deadline(text: str) -> Deadline:
     """Read a deadline as written; text that names no period and no recurrence keeps only ``text``."""
     written = " ".join(text.split())
-    folded = strip_diacritics(written)
+    folded = fold(written)
     recurs = next((name for key, name in _RECUR_FOLDED.items() if key in folded), "")
     annual_day = ""
     if recurs == "hàng năm" and (m := _DAY_MONTH.search(folded)):

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.aliases import AliasTable
-from core.vietnamese import normalize_text, strip_marks
+from core.vietnamese import fold, normalize_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNIT_LIST = DATA_DIR / "unit-list-ha-tinh.tsv"
@@ -28,10 +28,6 @@ _SPLIT = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
 _PREFIX_KINDS = (("sở ", "so"), ("ban ", "ban"), ("ubnd xã", "xa"), ("ubnd phường", "xa"),
                  ("ủy ban nhân dân xã", "xa"), ("ủy ban nhân dân phường", "xa"))
 
-
-def fold(text: str) -> str:
-    """Mark-free lower case, one character per character of the NFC text (so spans map back)."""
-    return strip_marks(normalize_text(text)).lower()
 
 
 @dataclass(frozen=True)

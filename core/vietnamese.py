@@ -159,7 +159,8 @@ def has_marks(word: str) -> bool:
     return _strip_word(word) != word
 
 
-def strip_diacritics(text: str) -> str:
-    """Lower-case text without tone or vowel marks ("Lệ phí" → "le phi"; "đ" → "d"), for users who type
+def fold(text: str) -> str:
+    """The one fold: NFC, lower case, every tone and vowel mark removed ("Lệ phí" → "le phi"; "đ" → "d"), one
+    character out per NFC character in (spans found in the fold map back to the text). For users who type
     without diacritics: both sides of a comparison go through it."""
     return strip_marks(normalize_text(text).lower())

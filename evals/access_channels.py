@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.answer_types import AnswerResult
-from assistant.answering import Answerer
-from assistant.runtime import Runtime
+from assistant.answer.answering import Answerer
+from assistant.answer.types import AnswerResult
+from assistant.service.runtime import Runtime
 from core.access import Principal
 from core.errors import AssistantError
 
@@ -152,7 +152,7 @@ def probe_app(runtime: Runtime) -> tuple[Any, str]:
     from fastapi.testclient import TestClient
 
     from assistant.api.app import create_app
-    from assistant.api.auth import create_api_key
+    from assistant.service.credentials import create_api_key
 
     # The probe app serves whatever users the eval runs on (the demo accounts, usually): demo mode on.
     settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 1_000_000, "demo": True})

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 from core.access import ANONYMOUS, AccessLabel, Principal
 from core.documents import Document
 from evals.access_channels import Channel, LogRecords, Reply
@@ -111,12 +111,14 @@ class ChunkText:
 
 def source_chunks(documents: Iterable[Document], max_chunk_chars: int) -> list[ChunkText]:
     """Every chunk text of the corpus with its document's label (chunked as the indexer does)."""
+    from assistant.service.runtime import record_parsers
     from indexing.chunking import chunk_document
 
+    parsers = record_parsers()
     out = []
     for doc in documents:
         try:
-            doc2, chunks = chunk_document(doc, max_chunk_chars)
+            doc2, chunks = chunk_document(doc, max_chunk_chars, parsers)
         except Exception:  # noqa: BLE001 - a document the indexer rejects is not in the store either
             continue
         out.extend(ChunkText(doc2.doc_id, doc2.access, f"{c.context}\n{c.text}", document_names(doc2))

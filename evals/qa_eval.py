@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 from core.access import Principal
 from core.vietnamese import normalize_text
 from evals.beir import corpus_id, nearest_corpus_id

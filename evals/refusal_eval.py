@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.answering import Answerer, Prepared
+from assistant.answer.answering import Answerer, Prepared
 from core.access import Principal
 from evals.qa_eval import question_text
 from evals.retrieval_eval import percentile

@@ -17,12 +17,12 @@ import re
 import sys
 from pathlib import Path
 
+from assistant.validity import extract_relations
 from connectors.articles import ArticlesConnector
 from connectors.files import file_document
 from core.documents import Document
 from core.vietnamese import strip_marks
 from indexing.chunking import chunk_document
-from indexing.legal_relations import extract_relations
 
 GOLD = Path(__file__).resolve().parent / "data" / "relation_gold.jsonl"
 _TITLE = re.compile(r"^Điều\s+(\d+[a-z]?)\.?\s*(.*)$")

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.articles import ArticlesConnector
 from connectors.base import Rejection
 from core.documents import Document

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core.tables import find_flattened_tables
-from core.vietnamese import normalize_text, strip_diacritics
+from core.vietnamese import fold, normalize_text
 
 DATA = Path(__file__).resolve().parent / "data"
 PLANS = DATA / "task_plans"
@@ -48,7 +48,7 @@ WRITTEN = [
 
 
 def _fold(text: str) -> str:
-    return strip_diacritics(text)
+    return fold(text)
 
 
 def write_plans() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 
 
 def is_task_question(q: dict[str, Any]) -> bool:

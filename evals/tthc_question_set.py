@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.vietnamese import normalize_text, strip_diacritics
-from indexing.tthc_fields import TthcFields, structured_fields
+from assistant.tthc import TthcFields, structured_fields
+from core.vietnamese import fold, normalize_text
 
 # {n}: how the asker names the procedure. Several phrasings per field; "channel" ones name a channel.
 FRAMES: dict[str, list[str]] = {
@@ -102,7 +102,7 @@ NOT_INDEXED_FRAMES = ["Thủ tục {n} cần những giấy tờ gì?", "Lệ ph
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", strip_diacritics(text)))
+    return set(re.findall(r"\w+", fold(text)))
 
 
 def short_name(title: str, others: list[str]) -> str:
@@ -189,8 +189,8 @@ def build(corpus: Path, seed: int = 15) -> list[dict[str, Any]]:
     for n, row in enumerate(rows):
         row["_id"] = f"tthc-{n:03d}"
         if n % 3 == 2 and not row.get("hand_written") or plain < n // 3:  # a third typed without diacritics
-            row["text"] = strip_diacritics(row["text"])
-        row["no_diacritics"] = strip_diacritics(row["text"]) == normalize_text(row["text"]).lower()
+            row["text"] = fold(row["text"])
+        row["no_diacritics"] = fold(row["text"]) == normalize_text(row["text"]).lower()
         plain += row["no_diacritics"]
     return rows
 

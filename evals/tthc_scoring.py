@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 from evals.qa_eval import normalize_for_match
 
 

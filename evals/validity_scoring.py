@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 from evals.qa_eval import normalize_for_match
 
 # «…» (the extractive writer's quotes), “…” and "…" on one line (a model's quotes).

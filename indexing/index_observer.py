@@ -3,7 +3,7 @@ replaced when their document changes and dropped when it goes.
 
 Why a Protocol: the indexer knows when a document's chunks are written or removed; the records that depend
 on it live in other stores (the service's database, the relations table) that the indexer must not know.
-The composition root (``assistant.runtime``) hands the indexer its observers.
+The composition root (``assistant.service.runtime``) hands the indexer its observers.
 """
 
 from __future__ import annotations

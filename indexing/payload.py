@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from core.deadlines import today_in_vietnam
 from core.documents import Chunk, Document
-from indexing.store import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET, VALIDITY_UNKNOWN
+from core.legal_status import status_of_metadata
 
 _HEADER_FIELDS = ("so_hieu", "loai_van_ban", "co_quan_chu_quan", "co_quan_ban_hanh", "trich_yeu", "dia_danh",
                   "ngay_ban_hanh", "ngay_hieu_luc", "do_khan", "quyen_han_ky", "chuc_vu", "nguoi_ky", "linh_vuc",
                   "tinh_trang_hieu_luc", "source_format")
-
-
-def validity(metadata: dict[str, Any], today: date | None = None) -> str:
-    """Status text wins (hết / còn / chưa có hiệu lực); a future effective date means not yet in force."""
-    status = str(metadata.get("tinh_trang_hieu_luc") or "").lower()
-    if "hết hiệu lực" in status or "het hieu luc" in status:
-        return VALIDITY_EXPIRED
-    if "chưa có hiệu lực" in status:
-        return VALIDITY_NOT_YET
-    if "còn hiệu lực" in status or "có hiệu lực" in status:
-        return VALIDITY_IN_FORCE
-    effective = metadata.get("ngay_hieu_luc")
-    if effective:
-        try:
-            if date.fromisoformat(str(effective)) > (today or today_in_vietnam()):
-                return VALIDITY_NOT_YET
-        except ValueError:
-            pass
-    return VALIDITY_UNKNOWN
 
 
 def build_payload(doc: Document, chunk: Chunk, order: int, chash: str) -> dict[str, Any]:
@@ -44,7 +24,7 @@ def build_payload(doc: Document, chunk: Chunk, order: int, chash: str) -> dict[s
         "text": chunk.text,
         "context": chunk.context,
         "order": order,
-        "validity": validity(doc.metadata),
+        "validity": status_of_metadata(doc.metadata, today_in_vietnam()),
         "content_hash": chash,
         "fields": chunk.fields,
         **doc.access.payload(),

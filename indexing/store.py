@@ -34,11 +34,6 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "content_hash",
 )
 
-# Values of the ``validity`` payload field.
-VALIDITY_IN_FORCE = "con_hieu_luc"
-VALIDITY_EXPIRED = "het_hieu_luc"
-VALIDITY_NOT_YET = "chua_co_hieu_luc"
-VALIDITY_UNKNOWN = "chua_ro"
 
 
 @dataclass(frozen=True)

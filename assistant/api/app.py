@@ -33,8 +33,8 @@ from assistant.api.middleware import ApiMiddleware
 from assistant.api.routes_health import health_router, metrics_router
 from assistant.api.schemas import ErrorOut
 from assistant.api.state import build_state
-from assistant.index_owner import claim
-from assistant.runtime import Runtime
+from assistant.service.index_owner import claim
+from assistant.service.runtime import Runtime
 from core.settings import Settings
 
 DESCRIPTION = """Trợ lý ảo cho cán bộ, công chức: hỏi đáp có trích dẫn, tìm kiếm, hội thoại, phản hồi, quản lý văn bản.
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
                owner_url: str | None = None) -> FastAPI:
     """A new app. ``runtime`` lets tests (or a host process) share one already-open Runtime; the app then
     leaves it open at shutdown. ``owner_url`` (set by ``assistant serve``): once ready, the app records itself
-    as the owner of the data dir at that URL, so CLI commands become its clients (``assistant.index_owner``)."""
+    as the owner of the data dir at that URL, so CLI commands become its clients (``assistant.service.index_owner``)."""
     settings = settings or (runtime.settings if runtime is not None else Settings())
     metrics = ApiMetrics()
 

@@ -18,11 +18,11 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import iso
-from assistant.db import AuditEvent, Sessions
-from assistant.pii import mask_and_cut
+from assistant.service.db import AuditEvent, Sessions
+from assistant.service.pii import mask_and_cut
 from core.access import Principal
 
 log = logging.getLogger("assistant.api.audit")

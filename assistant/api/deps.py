@@ -8,7 +8,6 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from assistant.api.auth import (
-    API_KEY_PREFIX,
     Caller,
     api_key_scheme,
     bearer_scheme,
@@ -18,7 +17,8 @@ from assistant.api.auth import (
 )
 from assistant.api.errors import ApiError
 from assistant.api.state import ApiState
-from assistant.index_owner import LOCAL_KEY_PREFIX
+from assistant.service.credentials import API_KEY_PREFIX
+from assistant.service.index_owner import LOCAL_KEY_PREFIX
 
 
 def api_state(request: Request) -> ApiState:
@@ -61,7 +61,7 @@ def admin_caller(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
 
 
 def local_owner_caller(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
-    """The CLI of this machine, with the key the service wrote to its data dir (``assistant.index_owner``)."""
+    """The CLI of this machine, with the key the service wrote to its data dir (``assistant.service.index_owner``)."""
     if caller.method != "api_key" or caller.on_behalf or not caller.via.startswith(LOCAL_KEY_PREFIX):
         raise ApiError(403, "Chỉ dòng lệnh trên máy chủ dịch vụ / local command line only", "local_only")
     return caller

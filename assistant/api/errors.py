@@ -14,9 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.answering import BadQuestion
+from assistant.answer.answering import BadQuestion
 from assistant.api.masking import mask_pii
-from assistant.conversations import ConversationNotFound
+from assistant.service.conversations import ConversationNotFound
 from core.errors import AssistantError, ConfigurationError, RejectedInput, UnknownUser
 
 log = logging.getLogger("assistant.api")

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from assistant.db import IndexJob, Sessions, utcnow
+from assistant.service.db import IndexJob, Sessions, utcnow
 
 MAX_ATTEMPTS = 2
 STALE_REASON = "tiến trình xử lý đã dừng giữa chừng / the worker running this job stopped"

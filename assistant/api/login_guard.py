@@ -15,7 +15,7 @@ from fastapi import Request
 from sqlalchemy.exc import IntegrityError
 
 from assistant.api.errors import ApiError
-from assistant.db import LoginFailure, Sessions, utcnow
+from assistant.service.db import LoginFailure, Sessions, utcnow
 from core.vietnamese import normalize_text
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -1,10 +1,10 @@
-"""Personal data out of the logs: a filter that masks every record (the patterns are ``assistant.pii``)."""
+"""Personal data out of the logs: a filter that masks every record (the patterns are ``assistant.service.pii``)."""
 
 from __future__ import annotations
 
 import logging
 
-from assistant.pii import mask_pii
+from assistant.service.pii import mask_pii
 
 __all__ = ["MaskingFilter", "install_log_masking", "mask_pii"]
 

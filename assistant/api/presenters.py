@@ -7,10 +7,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 from assistant.api.schemas import TthcOut
+from assistant.tthc import tthc_fields_of
 from indexing.store import Hit
-from indexing.tthc_fields import tthc_fields_of
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 SSE_DOC = {200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},

@@ -3,7 +3,7 @@ administrators, ``PUT /v1/local/documents/access/{doc_id}`` for the command line
 index (``assistant documents access``). Registered before ``/v1/documents/{doc_id:path}``.
 
 Audited (action ``access``: the document, the label before and after); the work is
-``assistant.document_access.change_access``: payload updates, no re-embedding.
+``assistant.documents.access.change_access``: payload updates, no re-embedding.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from assistant.api.deps import AdminPrincipal, LocalOwner, State
 from assistant.api.errors import ApiError
 from assistant.api.schemas import Strict
 from assistant.api.state import ApiState
-from assistant.document_access import change_access
+from assistant.documents import change_access
 from core.access import AccessLabel
 
 router = APIRouter(prefix="/v1", tags=["văn bản / documents (admin)"])

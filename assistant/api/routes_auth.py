@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from assistant.api.audit import AuditDraft, record
-from assistant.api.auth import issue_token, token_version, verify_password
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.login_guard import client_address, locked_error
 from assistant.api.masking import mask_pii
 from assistant.api.schemas import LoginIn, MeOut, TokenOut
+from assistant.service.credentials import issue_token, token_version, verify_password
 from core.access import Principal
 
 router = APIRouter(prefix="/v1", tags=["xác thực / auth"])

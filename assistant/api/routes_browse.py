@@ -14,7 +14,7 @@ from assistant.api.deps import AdminPrincipal, CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import iso
-from assistant.db import AuditEvent
+from assistant.service.db import AuditEvent
 from indexing.store import SearchFilter
 
 router = APIRouter(prefix="/v1", tags=["đọc văn bản, nhật ký / browse, audit"])

@@ -16,7 +16,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.condense import condense_by_rule
+from assistant.answer.types import AnswerResult
 from assistant.api.audit import audited, fill_audit
 from assistant.api.auth import Caller
 from assistant.api.deps import CurrentPrincipal, State
@@ -24,8 +25,7 @@ from assistant.api.errors import ApiError
 from assistant.api.presenters import SSE_HEADERS, answer_dict, sources_footer, sse
 from assistant.api.schemas import ChatCompletionIn, filters_of
 from assistant.api.state import ApiState
-from assistant.condense import condense_by_rule
-from assistant.conversations import ConversationNotFound, ConversationStore, Turn
+from assistant.service.conversations import ConversationNotFound, ConversationStore, Turn
 
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
 MODEL_ID = "tro-ly-ao"

@@ -10,9 +10,9 @@ from assistant.api.errors import ApiError
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import iso
 from assistant.api.schemas import ConversationDetailOut, ConversationsOut, FeedbackIn, FeedbackOut, Id
-from assistant.conversations import ConversationNotFound, ConversationStore, Turn
-from assistant.db import AuditEvent, Conversation, Feedback, Message
-from assistant.history_access import withhold_unseeable
+from assistant.service.conversations import ConversationNotFound, ConversationStore, Turn
+from assistant.service.db import AuditEvent, Conversation, Feedback, Message
+from assistant.service.history_access import withhold_unseeable
 
 router = APIRouter(prefix="/v1", tags=["hội thoại / conversations"])
 
@@ -40,7 +40,7 @@ def get_conversation(conversation_id: Id, caller: CurrentPrincipal, state: State
             raise ConversationNotFound(conversation_id)
         rows = s.scalars(select(Message).where(Message.conversation_id == conv.id).order_by(Message.id)).all()
         conversation = _conversation_dict(conv)
-    # Answers are re-checked against the caller's access today (assistant.history_access).
+    # Answers are re-checked against the caller's access today (assistant.service.history_access).
     turns = withhold_unseeable([Turn(m.role, m.content, m.answer_id, m.data) for m in rows],
                                lambda ids: state.retriever.visible(ids, caller.principal))
     messages = [{"role": t.role, "content": t.content, "answer_id": t.answer_id, "data": t.data,

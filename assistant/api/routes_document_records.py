@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from assistant.api.auth import Caller
 from assistant.api.deps import CurrentPrincipal, State
-from assistant.api.document_schemas import DocumentListOut, DocumentRecordOut
 from assistant.api.errors import ApiError
 from assistant.api.routes_documents import job_dict
-from assistant.db import IndexJob
-from assistant.document_catalog import document_record, visible_document, visible_documents
+from assistant.api.schemas import DocumentListOut, DocumentRecordOut
+from assistant.documents import document_record, visible_document, visible_documents
+from assistant.service.db import IndexJob
 from core.access import Principal
 
 router = APIRouter(prefix="/v1", tags=["văn bản / documents"])

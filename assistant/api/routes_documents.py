@@ -22,7 +22,7 @@ from assistant.api.schemas import Id, JobOut
 from assistant.api.state import ApiState
 from assistant.api.upload_labels import UPLOAD_DEFAULT, form_access, form_fields
 from assistant.api.worker import upload_path
-from assistant.db import IndexJob
+from assistant.service.db import IndexJob
 from connectors.document_identity import upload_doc_id
 from connectors.files import JSON_SUFFIXES, KNOWN_UNSUPPORTED, TEXT_SUFFIXES
 from core.errors import RejectedInput

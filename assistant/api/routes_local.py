@@ -1,7 +1,7 @@
 """What the command line of this machine asks the service that owns the index: indexing local paths, and
 the whole documents list.
 
-Only the local key (``assistant.index_owner``) may call these: the paths are read from the service's own
+Only the local key (``assistant.service.index_owner``) may call these: the paths are read from the service's own
 disk, which is the same disk the caller could read the key from.
 """
 
@@ -12,10 +12,9 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from assistant.api.deps import LocalOwner, State
-from assistant.api.document_schemas import DocumentListOut
 from assistant.api.errors import ApiError
-from assistant.api.schemas import IndexPathsIn, IndexReportOut
-from assistant.document_catalog import document_record
+from assistant.api.schemas import DocumentListOut, IndexPathsIn, IndexReportOut
+from assistant.documents import document_record
 from connectors.access_labelling import labelled
 from connectors.auto import iter_sources
 from connectors.extraction_limits import ExtractionLimits

@@ -10,7 +10,7 @@ from fastapi import Path as PathParam
 
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
-from assistant.relations_view import document_relations
+from assistant.validity import document_relations
 from core.vietnamese import normalize_text
 
 router = APIRouter(prefix="/v1", tags=["hiệu lực văn bản / legal validity"])

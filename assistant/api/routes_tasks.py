@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
-from assistant.task_store import TaskFilter
+from assistant.tasks import TaskFilter
 from core.deadlines import today_in_vietnam
 
 router = APIRouter(prefix="/v1", tags=["nhiệm vụ / tasks"])

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.retrieval import Filters
+from assistant.search.retrieval import Filters
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -287,3 +287,33 @@ class IndexReportOut(BaseModel):
     chunks: int
     seconds: float
     conflicts: list[dict[str, str]] = Field(default_factory=list)
+
+
+# -- documents (assistant.documents.catalog) ----------------------------------------------------------------
+
+class AccessOut(BaseModel):
+    level: str
+    units: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+
+
+class DocumentRecordOut(BaseModel):
+    doc_id: str
+    kind: str
+    title: str
+    file: str
+    source_format: str | None = None
+    pages: int | None = None
+    ocr_confidence: float | None = None
+    chunks: int
+    access: AccessOut
+    updated_at: str
+    metadata: dict[str, Any] = Field(default_factory=dict, description=(
+        "Các trường của văn bản: so_hieu, loai_van_ban, co_quan_chu_quan, co_quan_ban_hanh, trich_yeu, dia_danh, "
+        "ngay_ban_hanh, ngay_hieu_luc, do_mat, do_khan, can_cu, noi_nhan, quyen_han_ky, chuc_vu, nguoi_ky, "
+        "metadata_conflicts, …"))
+
+
+class DocumentListOut(BaseModel):
+    documents: list[DocumentRecordOut]
+    jobs: list[JobOut] = Field(default_factory=list, description="Upload jobs (administrators only)")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.api.auth import verify_password
-from assistant.users_file import KNOWN_DEMO_PASSWORDS
+from assistant.service.credentials import verify_password
+from assistant.service.users_file import KNOWN_DEMO_PASSWORDS
 from core.access import load_users
 from core.errors import ConfigurationError
 from core.settings import Settings

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answering import Answerer
-from assistant.api.auth import UsersDirectory, jwt_secret
+from assistant.answer.answering import Answerer
+from assistant.api.auth import UsersDirectory
 from assistant.api.login_guard import LoginThrottle, Network, VerificationGate, parse_trusted_proxies
 from assistant.api.metrics import ApiMetrics
 from assistant.api.ratelimit import RateLimiter
 from assistant.api.startup_checks import refuse_demo_accounts
 from assistant.api.worker import IndexWorker
-from assistant.retention import RetentionJob, RetentionPolicy
-from assistant.retrieval import Retriever
-from assistant.runtime import Runtime
-from assistant.validity_schedule import ValidityRefresher
+from assistant.search.retrieval import Retriever
+from assistant.service.credentials import jwt_secret
+from assistant.service.retention import RetentionJob, RetentionPolicy
+from assistant.service.runtime import Runtime
+from assistant.validity import ValidityRefresher
 from core.settings import Settings
 from indexing.dense_backfill import DenseBackfill
 

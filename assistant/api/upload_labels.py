@@ -17,7 +17,7 @@ from core.units import fold
 from indexing.metadata_merge import iso
 
 UPLOAD_DEFAULT = AccessLabel("internal")
-# The header fields a DMS may send, named as ``documents show`` names them (assistant.document_catalog).
+# The header fields a DMS may send, named as ``documents show`` names them (assistant.documents.catalog).
 DMS_FIELDS: tuple[str, ...] = (
     "loai_van_ban", "so_hieu", "trich_yeu", "co_quan_chu_quan", "co_quan_ban_hanh", "dia_danh", "ngay_ban_hanh",
     "ngay_hieu_luc", "do_mat", "do_khan", "kinh_gui", "can_cu", "noi_nhan", "quyen_han_ky", "chuc_vu", "nguoi_ky",

@@ -1,7 +1,7 @@
 """Uploads are indexed off the request path by one worker thread per process, from the SQL job queue.
 
 It uses the runtime's indexer: the model runs outside every lock (so a long embedding never makes an ask
-wait), and store and manifest writes are short calls, one batch at a time (see ``assistant.runtime``). Jobs
+wait), and store and manifest writes are short calls, one batch at a time (see ``assistant.service.runtime``). Jobs
 live in SQL (``assistant.api.job_queue``): any replica may run any queued job, never one another live
 replica is running, and a job left running by a dead process is re-queued once, then failed. The upload's
 document id follows ``connectors.document_identity``.
@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.api.job_queue import ClaimedJob, JobQueue
 from assistant.api.masking import mask_pii
-from assistant.db import Sessions
+from assistant.service.db import Sessions
 from connectors.access_labelling import labelled
 from connectors.auto import iter_sources
 from connectors.base import Rejection

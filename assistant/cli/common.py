@@ -10,9 +10,9 @@ from typing import NoReturn
 
 import typer
 
-from assistant.index_owner import find_owner
-from assistant.runtime import Runtime
-from assistant.service_client import ServiceClient
+from assistant.service.client import ServiceClient
+from assistant.service.index_owner import find_owner
+from assistant.service.runtime import Runtime
 from core.errors import AssistantError
 from core.settings import Settings
 

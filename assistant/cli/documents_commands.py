@@ -14,7 +14,7 @@ import typer
 from assistant.cli.common import fail, local_runtime, print_json, reported, service_client
 from assistant.cli.query_commands import check_user
 from assistant.cli.relations_commands import import_relations, relations
-from assistant.document_catalog import document_record, record_lines, record_row, visible_documents
+from assistant.documents import document_record, record_lines, record_row, visible_documents
 from core.access import Principal
 from core.settings import Settings
 
@@ -91,7 +91,7 @@ def set_access(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (doc_i
             result = client.set_access(doc_id, parsed.record())
     else:
         from assistant.api.audit import audited
-        from assistant.document_access import change_access
+        from assistant.documents import change_access
 
         with local_runtime(settings) as runtime, \
                 audited(runtime.sessions, _OPERATOR, "cli", "access", doc_id) as draft:

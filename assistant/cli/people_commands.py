@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import fail, print_json, reported
-from assistant.db import Sessions, open_sessions
-from assistant.index_owner import LOCAL_KEY_PREFIX
+from assistant.service.db import Sessions, open_sessions
+from assistant.service.index_owner import LOCAL_KEY_PREFIX
 from core.access import load_users
 from core.settings import Settings
 
@@ -48,7 +48,7 @@ def _read_password() -> str:
 @users_app.command("hash-password")
 def hash_password() -> None:
     """Read a password (prompt, or one line on stdin) and print its argon2id hash for the users file."""
-    from assistant.api.auth import hash_password as argon2_hash
+    from assistant.service.credentials import hash_password as argon2_hash
 
     password = _read_password()
     if not password:
@@ -64,9 +64,9 @@ def set_password(
 ) -> None:
     """Set a person's password (prompt, or one line on stdin): its argon2id hash goes into the users file, and
     every token issued to the person before is revoked."""
-    from assistant.api.auth import bump_token_version
-    from assistant.api.auth import hash_password as argon2_hash
-    from assistant.users_file import check_new_password, set_password_hash
+    from assistant.service.credentials import bump_token_version
+    from assistant.service.credentials import hash_password as argon2_hash
+    from assistant.service.users_file import check_new_password, set_password_hash
 
     settings = Settings()
     path = users_file or settings.users_file
@@ -87,8 +87,8 @@ def erase(
     rows pseudonymised, their tokens revoked; the erasure is written to the audit."""
     import getpass
 
-    from assistant.api.auth import bump_token_version
-    from assistant.retention import erase_person
+    from assistant.service.credentials import bump_token_version
+    from assistant.service.retention import erase_person
 
     if not yes and not typer.confirm(f"Xoá toàn bộ hội thoại, phản hồi của {user_id} và ẩn danh nhật ký?"):
         raise typer.Exit(1)
@@ -111,7 +111,7 @@ def apikey_create(
     """Create a key and print it once; only its sha256 is stored."""
     from sqlalchemy.exc import IntegrityError
 
-    from assistant.api.auth import create_api_key
+    from assistant.service.credentials import create_api_key
 
     settings = Settings()
     if name.startswith(LOCAL_KEY_PREFIX):
@@ -141,7 +141,7 @@ def apikey_revoke(name: Annotated[str, typer.Argument(help="Key name")]) -> None
     """Revoke a key by name (the row stays, for the audit trail)."""
     from sqlalchemy import select
 
-    from assistant.db import ApiKey
+    from assistant.service.db import ApiKey
 
     with sessions(Settings()).begin() as s:
         row = s.scalars(select(ApiKey).where(ApiKey.name == name)).first()

@@ -74,7 +74,7 @@ def ask(
         with client, reported():
             result = client.ask(question, user, conversation, in_force_only)
     else:
-        from assistant.retrieval import Filters
+        from assistant.search.retrieval import Filters
 
         with local_runtime(settings) as runtime:
             answer = runtime.answerer().ask(question, runtime.principal(user), conversation,

@@ -8,7 +8,7 @@ import typer
 
 from assistant.cli.common import print_json
 from assistant.cli.people_commands import sessions
-from assistant.retention import RetentionPolicy, purge_expired
+from assistant.service.retention import RetentionPolicy, purge_expired
 from core.settings import Settings
 
 records_app = typer.Typer(help="Conversations, feedback and audit rows under the retention rules.",

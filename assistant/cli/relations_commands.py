@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli.common import fail, local_runtime, print_json, refuse_while_served, reported
-from assistant.relations_view import document_relations
+from assistant.validity import document_relations
 from core.settings import Settings
 
 
@@ -52,8 +52,8 @@ def import_relations(
 ) -> None:
     """Import the Bộ pháp điển's sửa đổi / bổ sung / bãi bỏ records (replacing an earlier import) and update
     the validity of the indexed documents they touch."""
-    from assistant.relations_import import import_relations as run_import
-    from connectors.phapdien import PhapdienRelations
+    from assistant.validity import PhapdienRelations
+    from assistant.validity import import_relations as run_import
 
     settings = Settings()
     refuse_while_served(settings, "nhập quan hệ văn bản")

@@ -22,9 +22,9 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
-    from assistant.api.auth import jwt_secret
     from assistant.api.startup_checks import refuse_demo_accounts
-    from assistant.index_owner import find_owner
+    from assistant.service.credentials import jwt_secret
+    from assistant.service.index_owner import find_owner
 
     settings = Settings()
     with reported():

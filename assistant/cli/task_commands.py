@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli.common import fail, local_runtime, print_json, reported, service_client
-from assistant.task_store import TaskFilter
+from assistant.tasks import TaskFilter
 from core.access import load_users
 from core.deadlines import today_in_vietnam
 from core.settings import Settings

@@ -1,7 +1,7 @@
 """Chat-model backends: an OpenAI-compatible endpoint (vLLM, llama.cpp server) or a local GGUF.
 
 ``make_backend`` returns ``None`` for the extractive default (no model); the Runtime then gives the answerer the
-extractive writer instead of an LLM writer (``assistant.answer_writers``).
+extractive writer instead of an LLM writer (``assistant.answer.writers``).
 """
 
 from __future__ import annotations

@@ -43,13 +43,13 @@ def retrieval(
     out: OutOpt = None,
     cache_queries: CacheOpt = False,
     as_json: JsonOpt = False,
-    strip_diacritics: Annotated[bool, typer.Option("--strip-diacritics", help="Ask every question with its "
+    fold: Annotated[bool, typer.Option("--strip-diacritics", help="Ask every question with its "
                                                    "diacritics removed (as typed without an IME)")] = False,
     references: Annotated[bool, typer.Option("--references", help="Ask the generated reference-query set "
                                              "('Điều 14 Luật …', docs/retrieval.md) instead of the questions")] = False,
 ) -> None:
     """Recall@1/5/10/100, MRR@10, nDCG@10 and macro-F2 for sparse, dense, hybrid (and reranked)."""
-    from assistant.rerankers import make_reranker
+    from assistant.search.rerankers import make_reranker
     from evals.beir import load_corpus_ids
     from evals.retrieval_eval import MODES, run_retrieval
 
@@ -69,7 +69,7 @@ def retrieval(
         b = Bench(root=b.root, queries=ref_queries, qrels=ref_qrels)
         split = "all"
     queries = select(b.queries, split, limit)
-    if strip_diacritics:
+    if fold:
         from core.vietnamese import strip_marks
 
         queries = [{**q, "text": strip_marks(q["text"])} for q in queries]
@@ -80,8 +80,8 @@ def retrieval(
                              corpus_ids=load_corpus_ids(b.corpus_path), top_k=top_k, f2_k=f2_k)
 
     opts = BenchOptions(settings, bench, None, user, split, limit, cache_queries, as_json)
-    data = evaluate(opts, run, strip_diacritics=strip_diacritics, references=references)
-    asked = " · bỏ dấu" if strip_diacritics else ""
+    data = evaluate(opts, run, fold=fold, references=references)
+    asked = " · bỏ dấu" if fold else ""
     asked += " · bộ câu hỏi dẫn chiếu" if references else ""
     text = [f"{data['queries']} câu hỏi{asked} · {data['seconds']} giây · F2@{f2_k}",
             "mode      " + "".join(f"{k:>11}" for k in TABLE_KEYS)]

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 from core.access import AccessLabel, Principal
 from core.access_scope import groups_of_unit, unit_role_keys, units_above
-from indexing.store import VALIDITY_EXPIRED, VALIDITY_NOT_YET, SearchFilter
+from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET
+from indexing.store import SearchFilter
 
 log = logging.getLogger(__name__)
 

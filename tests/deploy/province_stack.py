@@ -23,7 +23,7 @@ PACED_MODEL = Path(__file__).resolve().parent / "paced_model.py"
 
 def build_index(seed: Path) -> None:
     """The demo corpus indexed once (embedded engine) into ``seed``: what every replica gets a copy of."""
-    from assistant.runtime import Runtime
+    from assistant.service.runtime import Runtime
     from connectors.auto import iter_sources
     from core.settings import Settings
 

@@ -85,7 +85,7 @@ def test_migrations_ran_once_when_both_replicas_started_together(province) -> No
     stack, cluster = province
     from sqlalchemy import create_engine, text
 
-    from assistant.migrations import head_revision
+    from assistant.service.migrations import head_revision
 
     engine = create_engine(stack.database_url)
     try:
@@ -104,8 +104,8 @@ def test_read_only_replicas_claim_nothing_and_refuse_uploads(province) -> None:
     from sqlalchemy import create_engine, func, select
     from sqlalchemy.orm import Session
 
-    from assistant.db import ApiKey
-    from assistant.index_owner import LOCAL_KEY_PREFIX, OWNER_FILE
+    from assistant.service.db import ApiKey
+    from assistant.service.index_owner import LOCAL_KEY_PREFIX, OWNER_FILE
 
     document = ("quyet-dinh.md", "# QUYẾT ĐỊNH\n\nĐiều 1. Văn bản thử.\n".encode(), "text/markdown")
     for replica in stack.replicas:
@@ -202,7 +202,7 @@ def test_a_replica_killed_mid_request(province) -> None:
     from sqlalchemy import create_engine, func, select
     from sqlalchemy.orm import Session
 
-    from assistant.db import Conversation, Message
+    from assistant.service.db import Conversation, Message
 
     client = httpx.Client(base_url=stack.url, timeout=httpx.Timeout(60, read=30))
     auth = bearer(client, "vp.nguyenvana")

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
 
@@ -199,7 +199,7 @@ def test_a_conversation_started_on_one_api_process_continues_on_the_other(two_ap
 
     from sqlalchemy import func, select
 
-    from assistant.db import AuditEvent, Feedback, make_engine, make_sessionmaker
+    from assistant.service.db import AuditEvent, Feedback, make_engine, make_sessionmaker
 
     with make_sessionmaker(make_engine(database_url))() as s:
         asks = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "ask"))
@@ -211,8 +211,8 @@ def test_a_conversation_started_on_one_api_process_continues_on_the_other(two_ap
 @pytest.mark.slow
 def test_api_keys_and_indexing_jobs_are_shared_through_sql(two_apis, tmp_path: Path):
     a, b, database_url = two_apis
-    from assistant.api.auth import create_api_key
-    from assistant.db import make_engine, make_sessionmaker
+    from assistant.service.credentials import create_api_key
+    from assistant.service.db import make_engine, make_sessionmaker
 
     # A key made after both processes started (as `assistant apikey create` would) works on both at once.
     # (Its own user is the administrator: acting on behalf of one never grants admin rights.)

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.errors import ConfigurationError
 from core.settings import Settings

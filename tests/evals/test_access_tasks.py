@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
+from assistant.tasks.extraction import extract_tasks
 from core.access import ANONYMOUS
 from core.settings import Settings
 from evals.access_channels import Reply, TasksRouteChannel
 from evals.access_eval import load_probes, run_access, source_chunks
 from evals.planted_plan import PLANTED_PLAN
-from indexing.task_extraction import extract_tasks
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -58,7 +58,7 @@ def test_retrieval_on_the_slice(eval_env, slice_indexed, alqac_slice, tmp_path):
 
     stripped = _run(["retrieval", "--bench", str(alqac_slice), "--limit", "40", "--modes", "sparse", "--out",
                      str(tmp_path / "stripped"), "--strip-diacritics"])
-    assert stripped["config"]["strip_diacritics"] is True and stripped["queries"] == 40
+    assert stripped["config"]["fold"] is True and stripped["queries"] == 40
     assert stripped["metrics"]["sparse"]["recall@10"] >= data["metrics"]["sparse"]["recall@10"] - 0.1
     refs = _run(["retrieval", "--bench", str(alqac_slice), "--modes", "sparse", "--out", str(tmp_path / "refs"),
                  "--references"])

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.answer_types import AnswerResult, Citation, Source
+from assistant.answer.types import AnswerResult, Citation, Source
 from core.access import ANONYMOUS, AccessLabel, Principal
 from evals.access_eval import ChunkText, find_leaks, forbidden_for, numbers_of, run_access
 from evals.beir import nearest_corpus_id, select_queries, split_of

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 from evals.task_question_set import OUT, questions_731, questions_written
 from evals.task_scoring import score_tasks, summarize_tasks
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer_types import AnswerResult
-from assistant.tthc_questions import FIELDS
+from assistant.answer.types import AnswerResult
+from assistant.tthc.questions import FIELDS
 from evals.tthc_question_set import build
 from evals.tthc_scoring import score_tthc, summarize_tthc
 

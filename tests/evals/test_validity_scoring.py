@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer_types import AnswerResult
+from assistant.answer.types import AnswerResult
 from evals.validity_scoring import own_words, score_validity, summarize_validity
 
 V08 = {"_id": "v08", "text": "Nghị định 30/2020/NĐ-CP về công tác văn thư còn hiệu lực không?",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.files import FolderConnector
 from connectors.ocr import ocr_missing
 from core.access import Principal

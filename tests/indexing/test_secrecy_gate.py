@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx_builders import BODY, build_docx, with_custom_property, write
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from connectors.extractors import extract_parts
 from core.documents import Document

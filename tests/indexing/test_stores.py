@@ -12,17 +12,10 @@ import pytest
 from qdrant_client import QdrantClient
 
 from core.access import ANONYMOUS, Principal
+from core.legal_status import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET, VALIDITY_UNKNOWN
 from core.settings import Settings
 from indexing.sparse_encoder import SparseEncoder
-from indexing.store import (
-    VALIDITY_EXPIRED,
-    VALIDITY_IN_FORCE,
-    VALIDITY_NOT_YET,
-    VALIDITY_UNKNOWN,
-    SearchFilter,
-    StoredPoint,
-    VectorStore,
-)
+from indexing.store import SearchFilter, StoredPoint, VectorStore
 from indexing.stores import open_store
 from indexing.stores.edge_store import EdgeStore
 from indexing.stores.filters import AnyOf, Clause, access_clause, describe

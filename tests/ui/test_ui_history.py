@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
 from assistant.api.app import create_app
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from core.settings import Settings
-from tests.assistant.validity_fixtures import RESTRICTED, amending_decision, new_decision, old_decision
+from tests.assistant.validity.validity_fixtures import RESTRICTED, amending_decision, new_decision, old_decision
 from ui.api_client import ApiClient
 from ui.components.legal_history import history_html, history_steps, vn_dates
 

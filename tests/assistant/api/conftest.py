@@ -16,8 +16,8 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.api.auth import create_api_key
-from assistant.runtime import Runtime
+from assistant.service.credentials import create_api_key
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
 

@@ -13,8 +13,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from assistant.db import AuditEvent
-from assistant.runtime import Runtime
+from assistant.service.db import AuditEvent
+from assistant.service.runtime import Runtime
 from core.access import Principal
 from indexing.store import SearchFilter
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from assistant.cli import app as cli_app
-from assistant.db import AuditEvent, Feedback
+from assistant.service.db import AuditEvent, Feedback
 
 QUESTION = "Cán bộ tiếp nhận hồ sơ có trách nhiệm số hóa hồ sơ khi nào?"
 EPIDEMIC = "Tình hình dịch bệnh sốt xuất huyết quý III năm 2026: bao nhiêu ca sốt xuất huyết?"

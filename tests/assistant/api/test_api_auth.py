@@ -11,8 +11,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from assistant.api.auth import JWT_ALGORITHM, JWT_ISSUER, hash_password, verify_password
-from assistant.db import ApiKey, AuditEvent
+from assistant.service.credentials import JWT_ALGORITHM, JWT_ISSUER, hash_password, verify_password
+from assistant.service.db import ApiKey, AuditEvent
 
 OPEN_ROUTES = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/healthz"), ("GET", "/v1/readyz"),
                ("POST", "/v1/login")}
@@ -149,7 +149,7 @@ def test_local_routes_take_only_the_owners_local_key(client: TestClient, api_key
 
 
 def test_unknown_and_revoked_api_keys_are_401(client: TestClient, runtime) -> None:  # noqa: ANN001
-    from assistant.api.auth import create_api_key
+    from assistant.service.credentials import create_api_key
 
     r = client.get("/v1/me", headers={"X-API-Key": "tla_khong-phai-khoa"})
     assert r.status_code == 401 and r.json()["code"] == "invalid_api_key"

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.access import Principal
 from tests.assistant.api.conftest import PASSWORD, REPO, make_settings

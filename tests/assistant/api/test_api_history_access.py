@@ -9,8 +9,8 @@ import yaml
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.api.auth import hash_password
-from assistant.history_access import WITHHELD_ANSWER, WITHHELD_REASON
+from assistant.service.credentials import hash_password
+from assistant.service.history_access import WITHHELD_ANSWER, WITHHELD_REASON
 
 REPO = Path(__file__).resolve().parents[3]
 RESTRICTED_SYT_DOC = "kho:SYT-DB-2026Q3"  # restricted to Sở Y tế and Văn phòng UBND tỉnh

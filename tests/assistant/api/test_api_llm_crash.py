@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.answering import LLM_FALLBACK_WARNING
+from assistant.answer.answering import LLM_FALLBACK_WARNING
 
 REPO = Path(__file__).resolve().parents[3]
 QUESTION = "Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ quý III năm 2026 là bao nhiêu?"

@@ -14,8 +14,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from assistant.api.app import create_app
-from assistant.api.auth import issue_token, jwt_secret
-from assistant.runtime import Runtime
+from assistant.service.credentials import issue_token, jwt_secret
+from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.access import load_users
 

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from assistant.api.app import create_app
-from assistant.api.auth import bump_token_version, create_api_key, hash_password, jwt_secret
 from assistant.api.startup_checks import demo_accounts, refuse_demo_accounts
-from assistant.db import AuditEvent
+from assistant.service.credentials import bump_token_version, create_api_key, hash_password, jwt_secret
+from assistant.service.db import AuditEvent
 from core.errors import ConfigurationError
 from core.settings import Settings
 
@@ -178,8 +178,8 @@ def test_users_set_password_writes_a_hash_and_revokes_old_tokens(tmp_path: Path)
     assert unknown.returncode == 2 and "khong.co" in unknown.stderr
     done = subprocess.run([*run, "admin"], input=STRONG + "\n", env=env, capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
-    from assistant.api.auth import token_version, verify_password
-    from assistant.db import open_sessions
+    from assistant.service.credentials import token_version, verify_password
+    from assistant.service.db import open_sessions
     from core.access import load_users
 
     admin = load_users(users)["admin"]
@@ -192,7 +192,7 @@ def test_apikey_create_stores_the_unit_and_user_limits(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from assistant.db import ApiKey, open_sessions
+    from assistant.service.db import ApiKey, open_sessions
 
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")},
            "ASSISTANT_DATA_DIR": str(tmp_path), "ASSISTANT_USERS_FILE": str(REPO / "data" / "users.yaml")}

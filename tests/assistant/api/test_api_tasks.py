@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.runtime import Runtime
+from assistant.service.runtime import Runtime
+from assistant.tasks.extraction import extract_tasks
 from connectors.files import FolderConnector
 from core.access import AccessLabel
 from core.documents import Document
-from indexing.task_extraction import extract_tasks
 
 PLAN_ID = "test:kh-731"
 SECRET_ID = "test:kh-noi-bo-syt"

@@ -14,8 +14,8 @@ import pytest
 
 from assistant.api.job_queue import JobQueue
 from assistant.api.worker import IndexWorker, upload_path
-from assistant.db import IndexJob, Sessions, open_sessions, utcnow
-from assistant.runtime import Runtime
+from assistant.service.db import IndexJob, Sessions, open_sessions, utcnow
+from assistant.service.runtime import Runtime
 from core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[3]

@@ -1,0 +1,120 @@
+"""Conversation history per user, in SQL, so any API replica can continue any conversation."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from assistant.service.db import Conversation, Message, Sessions, utcnow
+from assistant.service.pii import mask_and_cut
+from core.errors import AssistantError
+
+MAX_MESSAGE_CHARS = 50_000
+
+
+class ConversationNotFound(AssistantError):
+    """Unknown id, or a conversation of another user (the two are indistinguishable on purpose)."""
+
+
+@dataclass
+class Turn:
+    role: str
+    content: str
+    answer_id: str | None = None
+    data: dict[str, Any] | None = None
+
+
+class ConversationStore:
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    def ensure(self, user_id: str, conversation_id: str | None, title: str = "") -> str:
+        """Return an id of a conversation owned by ``user_id``; a new one when none is given."""
+        with self._sessions.begin() as s:
+            if conversation_id:
+                conv = s.get(Conversation, conversation_id)
+                if conv is None or conv.user_id != user_id:
+                    raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+                return conv.id
+            conv = Conversation(id=str(uuid.uuid4()), user_id=user_id, title=title[:300])
+            s.add(conv)
+            return conv.id
+
+    def reserve(self, user_id: str, conversation_id: str | None) -> tuple[str, bool]:
+        """(id, is_new): ``conversation_id`` checked as the user's own, or a fresh id stored nothing yet,
+        so an answer that never finishes (a replica killed mid-stream) leaves no empty conversation behind."""
+        if not conversation_id:
+            return str(uuid.uuid4()), True
+        with self._sessions() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None or conv.user_id != user_id:
+                raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+            return conv.id, False
+
+    def append_exchange(self, user_id: str, conversation_id: str, turns: list[Turn], *, new: bool,
+                        title: str = "") -> None:
+        """A question and its answer in one transaction (with the conversation itself when ``new``): both
+        turns or neither, so history never holds a question without its answer. A conversation deleted while
+        its answer was being written stays deleted."""
+        rows = [self._message(conversation_id, turn) for turn in turns]
+        with self._sessions.begin() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                if not new:
+                    return
+                conv = Conversation(id=conversation_id, user_id=user_id, title=title[:300])
+                s.add(conv)
+                s.flush()
+            elif conv.user_id != user_id:
+                raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+            s.add_all(rows)
+            conv.updated_at = utcnow()
+
+    @staticmethod
+    def _message(conversation_id: str, turn: Turn) -> Message:
+        """A turn as a row, personal data masked (before the transaction: the regexes hold no lock)."""
+        content = mask_and_cut(turn.content, MAX_MESSAGE_CHARS)
+        data = dict(turn.data) if turn.data else turn.data
+        if data and isinstance(data.get("standalone"), str):
+            data["standalone"] = mask_and_cut(data["standalone"], MAX_MESSAGE_CHARS)
+        return Message(conversation_id=conversation_id, role=turn.role, content=content, answer_id=turn.answer_id,
+                       data=data)
+
+    def history(self, user_id: str, conversation_id: str, limit: int = 20) -> list[Turn]:
+        with self._sessions() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None or conv.user_id != user_id:
+                raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+            rows = s.scalars(
+                select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc())
+                .limit(limit)
+            ).all()
+            return [Turn(m.role, m.content, m.answer_id, m.data) for m in reversed(rows)]
+
+    def append(self, conversation_id: str, turn: Turn) -> None:
+        """Store one turn with personal data masked."""
+        row = self._message(conversation_id, turn)
+        with self._sessions.begin() as s:
+            s.add(row)
+            conv = s.get(Conversation, conversation_id)
+            if conv is not None:
+                conv.updated_at = utcnow()
+
+    def list(self, user_id: str) -> list[dict[str, Any]]:
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.updated_at.desc())
+            ).all()
+            return [{"id": c.id, "title": c.title, "created_at": c.created_at.isoformat(),
+                     "updated_at": c.updated_at.isoformat()} for c in rows]
+
+    def delete(self, user_id: str, conversation_id: str) -> None:
+        with self._sessions.begin() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None or conv.user_id != user_id:
+                raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
+            s.execute(delete(Message).where(Message.conversation_id == conversation_id))
+            s.delete(conv)

@@ -1,0 +1,159 @@
+"""Tasks from running text: the per-unit sections of "Tổ chức thực hiện" ("1. Văn phòng UBND tỉnh" then its
+duties as "- …" lines, or "1. Sở Y tế – Chủ trì …" on one line) and "giao <đơn vị> chủ trì, phối hợp với …
+hoàn thành trước ngày …" sentences anywhere in a plan, decision, directive or official letter.
+
+Why rules on lines: these documents follow the layout of Nghị định 30/2020 (numbered headings, "-" items), and
+a duty's roles are said in a few fixed phrases: the unit of the heading leads unless the duty starts with
+"Phối hợp với X", where X leads and the heading's unit supports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from core.units import UnitDirectory, UnitRef
+from core.vietnamese import fold
+
+_ROMAN = re.compile(r"^([IVXLC]+)\.\s+(.+)$")
+_NUMBERED = re.compile(r"^(\d+)\.\s+(.+)$")
+_ITEM = re.compile(r"^[-+•]\s*(.+)$")
+_ARTICLE = re.compile(r"^Điều\s+(\d+)\.?\s*(.*)$")
+_HEAD_REST = re.compile(r"^\s*(?:[–:\-]\s*)(.+)$")
+_STOP = re.compile(r"^(?:PHỤ LỤC|Nơi nhận|TM\.|KT\.|\|)")
+_SEPARATOR = re.compile(r"^[\s,;]*(?:và\s+|cùng\s+)?(?:(?:giám đốc|thủ trưởng|chủ tịch|lãnh đạo)\s+)?$", re.IGNORECASE)
+_DEADLINE = re.compile(
+    r"(?:(?:hoàn thành\s+)?(?:trước|chậm nhất|trong)\s+(?:ngày\s+)?\d{1,2}(?:\s*(?:/|tháng)\s*\d{1,2})"
+    r"(?:\s*(?:/|năm)\s*\d{4})?(?:\s+hàng năm)?|(?:trong\s+)?quý\s+[IV1-4]+\s*(?:/|năm)\s*\d{4}"
+    r"|\bhàng năm\b|\bthường xuyên\b|\bđịnh kỳ\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SectionTask:
+    citation: str
+    text: str
+    lead: tuple[UnitRef, ...]
+    support: tuple[UnitRef, ...]
+    deadline: str
+    group: str
+
+
+def units_at(units: UnitDirectory, text: str, start: int) -> tuple[list[UnitRef], int]:
+    """The run of unit names that begins at ``start`` (only separators between them) and where it ends."""
+    refs: list[UnitRef] = []
+    at = start
+    for s, e, ref in units.spans(text):
+        if s < at:
+            continue
+        if not _SEPARATOR.match(text[at:s]):
+            break
+        if ref.name not in {r.name for r in refs}:
+            refs.append(ref)
+        at = e
+    return refs, at
+
+
+def _after(units: UnitDirectory, text: str, phrase: str) -> list[UnitRef]:
+    """The units named right after ``phrase`` (mark-free, lower case) in ``text``; [] when absent."""
+    i = fold(text).find(phrase)
+    return units_at(units, text, i + len(phrase))[0] if i >= 0 else []
+
+
+def deadline_in(text: str) -> str:
+    """The deadline phrase of a sentence ("trước ngày 30/6/2026", "hàng năm"), or ""."""
+    found = _DEADLINE.findall(text)
+    return max(found, key=len).strip() if found else ""
+
+
+def duty(units: UnitDirectory, heading_units: list[UnitRef], text: str, citation: str, group: str) -> SectionTask:
+    """A duty of the heading's units: they lead, unless it starts "Phối hợp với X" (X leads, they support)."""
+    folded = fold(text)
+    if folded.startswith("phoi hop voi") or folded.startswith("phoi hop cung"):
+        lead = _after(units, text, "phoi hop voi") or _after(units, text, "phoi hop cung")
+        support = [u for u in heading_units if u.name not in {r.name for r in lead}]
+    else:
+        lead = list(heading_units)
+        support = [u for u in _after(units, text, "phoi hop voi") if u.name not in {r.name for r in lead}]
+    return SectionTask(citation, text, tuple(lead), tuple(support), deadline_in(text), group)
+
+
+def assignment(units: UnitDirectory, text: str, citation: str, group: str) -> SectionTask | None:
+    """A "Giao <đơn vị> … (chủ trì, phối hợp với …)" or "Yêu cầu Giám đốc <sở> …" sentence, or None when no
+    unit follows "giao" / "yêu cầu"."""
+    folded = fold(text)
+    for m in re.finditer(r"\b(?:giao|yeu cau)\s+", folded):
+        lead, _ = units_at(units, text, m.end())
+        if lead:
+            support = [u for u in _after(units, text[m.end():], "phoi hop voi") if u not in lead]
+            return SectionTask(citation, text, tuple(lead), tuple(support), deadline_in(text), group)
+    return None
+
+
+def _heading_units(units: UnitDirectory, title: str) -> tuple[list[UnitRef], str]:
+    """A numbered heading that names units ("Sở Tài chính", "Văn phòng UBND tỉnh – Chủ trì …"): the units
+    and the duty written on the same line; ([], "") for a heading that names none at its start."""
+    refs, end = units_at(units, title, 0)
+    rest = title[end:]
+    if not refs:
+        return [], ""
+    tail = _HEAD_REST.match(rest)
+    if rest.strip() and not tail:
+        return [], ""
+    return refs, tail.group(1).strip() if tail else ""
+
+
+def section_tasks(lines: list[str], units: UnitDirectory) -> Iterator[SectionTask]:
+    """Per-unit duties under "Tổ chức thực hiện" and "giao …" sentences everywhere, in document order."""
+    roman = article = ""
+    heading: list[UnitRef] = []
+    number = ""
+    items = paragraphs = 0
+    in_duties = False
+    seen: set[str] = set()
+    for raw in lines:
+        line = raw.strip()
+        if not line or line in seen:  # a web copy repeats its heading block: read each line once
+            continue
+        seen.add(line)
+        if _STOP.match(line):
+            in_duties, heading = False, []
+            continue
+        if m := _ROMAN.match(line):
+            roman, article, heading, number, items, paragraphs = m.group(1), "", [], "", 0, 0
+            in_duties = "to chuc thuc hien" in fold(m.group(2))
+            continue
+        if m := _ARTICLE.match(line):
+            article, roman, heading, number, items, paragraphs = m.group(1), "", [], "", 0, 0
+            in_duties = "to chuc thuc hien" in fold(m.group(2))
+            line = m.group(2)
+        place = f"Mục {roman}" if roman else (f"Điều {article}" if article else "")
+        if (m := _NUMBERED.match(line)) and in_duties:
+            refs, rest = _heading_units(units, m.group(2))
+            if refs:
+                heading, number, items = refs, m.group(1), 0
+                if rest:
+                    items += 1
+                    yield duty(units, heading, rest, f"{place}.{number}", m.group(2))
+                continue
+        if (m := _ITEM.match(line)) and heading:
+            items += 1
+            yield duty(units, heading, m.group(1), f"{place}.{number}, ý {items}", _title(heading))
+            continue
+        if m := _NUMBERED.match(line):
+            number, items = m.group(1), 0
+            where = f"{place}.{number}" if place else f"điểm {number}"
+        elif _ITEM.match(line):
+            items += 1
+            where = f"{place}.{number}, ý {items}" if number else f"{place}, ý {items}"
+        else:
+            heading = [] if in_duties else heading
+            paragraphs += 1
+            where = f"{place}, đoạn {paragraphs}" if place else f"đoạn {paragraphs}"
+        task = assignment(units, line, where.lstrip(", "), place)
+        if task is not None:
+            yield task
+
+
+def _title(refs: list[UnitRef]) -> str:
+    return ", ".join(r.written for r in refs)

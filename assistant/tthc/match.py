@@ -1,0 +1,239 @@
+"""Must-match: a procedure's record answers only a question that names that procedure.
+
+Why: retrieval always returns the *nearest* record, and for a procedure that is not indexed the nearest
+one is about something else ("cấp hộ chiếu" → a press licence). Answering from it is confident, cited and
+wrong. The score is the share of the question's naming syllables (diacritics removed, question and field
+words ignored) that the record's title contains; ``MATCH_THRESHOLD`` was chosen on the train split of
+``evals/data/tthc_questions.jsonl`` (docs/tthc-eval.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.answer.types import Source
+from assistant.search.question import Naming
+from assistant.tthc.fields import TthcFields, tthc_fields_of
+from core.vietnamese import fold, normalize_text
+
+MATCH_THRESHOLD = 0.8  # enough on its own (with rarity weights, ``title_weights``) ...
+PARTIAL_THRESHOLD = 0.6  # enough when the question also covers much of the title ...
+MIN_TITLE_COVERAGE = 0.4  # ... this share of its naming syllables (chosen on train, see docs/tthc-eval.md)
+
+# Phrases that say how a question asks, not which procedure it names; blanked longest first.
+_ASKING_PHRASES = [normalize_text(p).split() for p in """
+|thủ tục|là gì|bao nhiêu|bao lâu|mấy ngày|khi nào|bao giờ|như thế nào|thế nào|ra sao|lệ phí|phí|chi phí|miễn phí
+|tiền|mất phí|mất tiền|có mất|tốn|đóng phí|phải đóng|hồ sơ|giấy tờ|tài liệu|thành phần|mang theo|chuẩn bị|thời hạn
+|thời gian|giải quyết|xử lý|trả kết quả|kết quả|nhận được|được cấp|cơ quan|đơn vị|nơi nộp|nơi tiếp nhận|thẩm quyền
+|tiếp nhận|đối tượng|áp dụng|dành cho|trực tuyến|trực tiếp|bưu chính|bưu điện|qua mạng|online|cách thức|hình thức
+|bằng cách nào|điều kiện|yêu cầu|tiêu chuẩn|đáp ứng|căn cứ|pháp lý|văn bản|quy định|thực hiện|ngày|tháng|tuần|xong
+|nộp|gửi|đi làm|làm|là|gì|nào|ở đâu|nộp đâu|ai|mấy|được không|hay không|có thể|có phải|có cần|có nộp|được|thì|mà|ạ
+|nhé|nhỉ|ơi|vậy|tôi|em|mình|cho hỏi|xin hỏi|muốn|cần|phải|và|hoặc|của|trong|tại|về|để|nếu|sẽ|còn|này|đó|ấy|một|hay
+|những|các|gồm|bao gồm|sao|thế|cho|với|đối với|nhận|qua|khi|thủ|tục
+""".replace("\n", "").split("|")]
+_ASKING_PHRASES.sort(key=len, reverse=True)
+_ASKING_PLAIN = [[fold(w) for w in p] for p in _ASKING_PHRASES]
+_CODE = re.compile(r"\b\d\.\d{6}\b")
+
+
+@lru_cache(maxsize=4096)
+def _typed_plain(text: str) -> bool:
+    """True for a question typed without any Vietnamese mark: compare it on diacritic-free syllables."""
+    return fold(text) == normalize_text(text).lower()
+
+
+@lru_cache(maxsize=4096)
+def _syllable_tuple(text: str, plain: bool) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", fold(text) if plain else normalize_text(text).lower()))
+
+
+def _syllables(text: str, plain: bool) -> list[str]:
+    return list(_syllable_tuple(text, plain))
+
+
+def naming_syllables(question: str) -> list[str]:
+    """The question's syllables in order, asking phrases blanked ("") so that pairs do not bridge them."""
+    return naming_syllables_of(question, _typed_plain(question))
+
+
+def naming_syllables_of(text: str, plain: bool) -> list[str]:
+    return list(_naming_tuple(text, plain))
+
+
+@lru_cache(maxsize=4096)  # a question is read against every title of the catalogue (tthc_catalogue)
+def _naming_tuple(text: str, plain: bool) -> tuple[str, ...]:
+    words = _syllables(text, plain)
+    phrases = _ASKING_PLAIN if plain else _ASKING_PHRASES
+    out = list(words)
+    if words and words[-1] in ("không", "khong"):  # "… có mất phí không?"; "không thường trú" names
+        out[-1] = ""
+    i = 0
+    while i < len(words):
+        hit = next((p for p in phrases if words[i:i + len(p)] == p), None)
+        if hit:
+            out[i:i + len(hit)] = [""] * len(hit)
+            i += len(hit)
+        else:
+            i += 1
+    return tuple(out)
+
+
+def _pairs(words: list[str]) -> set[tuple[str, str]]:
+    return {(a, b) for a, b in zip(words, words[1:], strict=False) if a and b}
+
+
+def naming_in_title(question: str, title: str) -> list[str]:
+    """The question's naming syllables against one title: asking phrases are blanked, except where they
+    run on with the title's own wording ("giải quyết tố cáo", "người có công", "thực hiện chế độ"), where
+    they name."""
+    plain = _typed_plain(question)
+    words, naming = _syllable_tuple(question, plain), _naming_tuple(question, plain)
+    title_pairs = _title_pairs(title, plain)
+
+    def in_run(i: int) -> bool:
+        return (i > 0 and (words[i - 1], words[i]) in title_pairs) or (
+            i + 1 < len(words) and (words[i], words[i + 1]) in title_pairs)
+
+    return [w if naming[i] or in_run(i) else "" for i, w in enumerate(words)]
+
+
+@lru_cache(maxsize=8192)
+def _title_pairs(title: str, plain: bool) -> frozenset[tuple[str, str]]:
+    words = _syllable_tuple(title, plain)
+    return frozenset(zip(words, words[1:], strict=False))
+
+
+def match_score(question: str, fields: TthcFields, weights: Mapping[str, float] | None = None) -> float:
+    """1.0 when the question gives the procedure's code; else the mean of the shares of the question's
+    naming syllables, and of its adjacent naming pairs, found in the title (with diacritics unless the
+    question was typed without them, so "khai tử" does not match "tự khai"). With ``weights`` (syllable →
+    rarity among all titles, ``title_weights``) the syllable share is weighted: a rare word of the
+    question missing from the title ("báo in") counts more than generic ones it has ("cấp giấy phép")."""
+    codes = set(_CODE.findall(question))
+    if codes:
+        return 1.0 if fields["ma_thu_tuc"] in codes else 0.0
+    title = fields.get("ten_thu_tuc") or ""
+    words = naming_in_title(question, title)
+    asked = {w for w in words if w}
+    if not asked:
+        return 0.0
+    plain = _typed_plain(question)
+    title_words = set(_syllable_tuple(title, plain))
+    uni = _weight(asked & title_words, weights) / _weight(asked, weights)
+    pairs = _pairs(words)
+    bi = len(pairs & _title_pairs(title, plain)) / len(pairs) if pairs else uni
+    return (uni + bi) / 2
+
+
+def _weight(words: set[str], weights: Mapping[str, float] | None) -> float:
+    """The summed rarity of ``words`` (a word no title has weighs most: the "" entry); their count without
+    weights."""
+    if not weights:
+        return float(len(words))
+    return sum(weights.get(w, weights.get("", 1.0)) for w in words)
+
+
+def title_weights(titles: Iterable[str]) -> dict[str, float]:
+    """Each syllable's rarity among the titles (inverse document frequency), in both forms a question may
+    use: with marks and without them."""
+    df: dict[str, int] = {}
+    n = 0
+    for title in titles:
+        n += 1
+        for word in set(_syllable_tuple(title, False)) | set(_syllable_tuple(title, True)):
+            df[word] = df.get(word, 0) + 1
+    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()} | {"": math.log(2 * (n + 1))}
+
+
+def shared_run_syllables(question: str, fields: TthcFields) -> int:
+    """How many of the question's syllables stand in runs of two or more that the title has too: between
+    titles that both hold all the question's naming words, the one it quotes at length is the one named
+    ("công nhận và thực hiện chế độ ưu …" over "hưởng lại chế độ ưu đãi")."""
+    plain = _typed_plain(question)
+    words, pairs = _syllable_tuple(question, plain), _title_pairs(fields.get("ten_thu_tuc") or "", plain)
+    return sum(1 for i, w in enumerate(words) if (i > 0 and (words[i - 1], w) in pairs)
+               or (i + 1 < len(words) and (w, words[i + 1]) in pairs))
+
+
+def title_coverage(question: str, fields: TthcFields) -> float:
+    """The share of the title's naming syllables that the question uses: a question that names a different
+    procedure shares a few generic words ("cấp giấy phép … người nước ngoài") of a long title."""
+    plain = _typed_plain(question)
+    title_text = fields.get("ten_thu_tuc") or ""
+    title = {w for w in naming_syllables_of(title_text, plain) if w}
+    asked = {w for w in naming_in_title(question, title_text) if w}
+    return len(asked & title) / len(title) if title else 0.0
+
+
+def is_named(question: str, fields: TthcFields, score: float | None = None) -> bool:
+    """The must-match decision: a high score, or a fair one with a good part of the title covered and no
+    two adjacent naming words the title lacks (that names another thing: "… hoạt động báo in")."""
+    score = match_score(question, fields) if score is None else score
+    return score >= MATCH_THRESHOLD or (
+        score >= PARTIAL_THRESHOLD and title_coverage(question, fields) >= MIN_TITLE_COVERAGE
+        and not names_something_else(question, fields))
+
+
+def names_something_else(question: str, fields: TthcFields) -> bool:
+    """True when two adjacent naming syllables of the question are both missing from the title."""
+    title = fields.get("ten_thu_tuc") or ""
+    words = naming_in_title(question, title)
+    title_words = set(_syllable_tuple(title, _typed_plain(question)))
+    return any(a and b and a not in title_words and b not in title_words
+               for a, b in zip(words, words[1:], strict=False))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One retrieved procedure: its fields, its best-ranked source, how well the question names it."""
+
+    fields: TthcFields
+    source: Source
+    score: float
+
+
+def candidates(question: str, sources: list[Source],
+               weights: Mapping[str, float] | None = None) -> list[Candidate]:
+    """Distinct procedures among the sources, in retrieval order, each scored against the question."""
+    seen: dict[str, Candidate] = {}
+    for source in sources:
+        fields = tthc_fields_of(source.payload)
+        if fields is not None and fields["ma_thu_tuc"] not in seen:
+            seen[fields["ma_thu_tuc"]] = Candidate(fields, source, match_score(question, fields, weights))
+    return list(seen.values())
+
+
+def best_named(question: str, found: list[Candidate]) -> Candidate | None:
+    """The best-scored candidate that the question names (``is_named``)."""
+    named = [c for c in found if is_named(question, c.fields, c.score)]
+    return max(named, key=lambda c: best_order(question, c.fields, c.score), default=None)
+
+
+def best_order(question: str, fields: TthcFields, score: float) -> tuple[float, int, float]:
+    """How named procedures rank: by score; equal scores by the length of the title's wording the question
+    quotes (``shared_run_syllables``), then by the share of the title it covers ("gia hạn giấy phép hành
+    nghề" is that procedure, not "… trong giai đoạn chuyển tiếp")."""
+    return round(score, 6), shared_run_syllables(question, fields), title_coverage(question, fields)
+
+
+def decide(question: str, scored: list[tuple[TthcFields, float]]) -> Naming:
+    """The must-match decision over all titles ``scored`` (fields, match_score). The best-ranked named one,
+    unless a title that fits the question better is not named (the question is more specific than the
+    shorter title it covers: "… cấp Trung …" is not "… cấp Bộ Quốc phòng"), or the next named one fits
+    exactly as well and neither title is quoted whole (several "xuất cảnh … tàu quân sự nước ngoài")."""
+    if not scored:
+        return Naming("none")
+    top = max(score for _, score in scored)
+    named = sorted(((best_order(question, f, s), f) for f, s in scored if is_named(question, f, s)),
+                   key=lambda item: item[0], reverse=True)
+    if not named or named[0][0][0] < round(top, 6):
+        return Naming("none")
+    first = named[0][0]
+    tied = [f for order, f in named if order[:2] == first[:2]]
+    if len(tied) > 1 and first[2] < 1.0:
+        return Naming("ambiguous", tuple(f["ma_thu_tuc"] for f in tied))
+    return Naming("named", (named[0][1]["ma_thu_tuc"],))
