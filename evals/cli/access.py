@@ -33,7 +33,7 @@ def access(
     """Ask probe questions as every demo user; count answers, citations or quotes with text they may not see."""
     import secrets
 
-    from assistant.api.auth import create_api_key
+    from assistant.service.credentials import create_api_key
     from connectors.auto import iter_sources
     from core.documents import Document
     from evals.access_eval import (
