@@ -279,6 +279,7 @@ def run_access(ask: Callable[[str, Principal], AnswerResult] | None, principals:
         "asks": asks,
         "asks_by_channel": by_channel,
         "log_lines_checked": len(logs.lines) if logs is not None else 0,
+        "log_lines_asker_url": logs.asker_request_lines if logs is not None else 0,  # URL masked, rest scanned
         "leaks": len(leaks),
         "metrics": {"leaks": len(leaks), "probes": len(probes), "users": len(principals), "asks": asks,
                     "reach": round(sum(reached.values()) / len(reached), 4) if reached else None,
