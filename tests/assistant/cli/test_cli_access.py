@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 NARROW = ["--access", '{"level":"restricted","units":["Sở Y tế"]}']
 PLAN = "KẾ HOẠCH\nKiểm tra nội bộ công tác quản lý trang thiết bị y tế năm 2027 của các phòng chuyên môn.\n"
 
@@ -56,3 +56,43 @@ def test_index_with_labels_then_relabel(env: Path) -> None:
     assert json.loads(unchanged.output)["unchanged"] == 1  # the administrator's label stays until the file changes
     missing = runner.invoke(app, ["documents", "access", "file:khong-co.txt", "--set", '"internal"'])
     assert missing.exit_code == 2 and "khong-co" in missing.output
+
+
+TASK_PLAN = """KẾ HOẠCH
+Bảo vệ an ninh hội nghị xúc tiến đầu tư năm 2027
+I. TỔ CHỨC THỰC HIỆN
+1. Công an tỉnh
+- Chủ trì lập phương án bảo vệ khu vực hội nghị trước ngày 15/3/2027.
+2. Sở Y tế
+- Bố trí đội cấp cứu lưu động tại khu vực hội nghị trước ngày 20/3/2027.
+"""
+
+
+def _task_texts(runner: CliRunner, user: str) -> list[str]:
+    """``assistant tasks --json`` for ``user``'s own unit: the tasks an export of theirs would hold."""
+    result = runner.invoke(app, ["tasks", "--user", user, "--unit", "me", "--today", "2027-03-01", "--json"])
+    assert result.exit_code == 0, result.output
+    return [t["nhiem_vu"] for t in json.loads(result.stdout)["tasks"]]
+
+
+def test_tasks_export_follows_the_label_and_its_change(env: Path) -> None:
+    """A police plan restricted to Công an tỉnh and its units: the Sở Y tế official it assigns a task to does
+    not get that task (nor the police one) until an administrator opens the plan; the police official always
+    gets theirs."""
+    folder = env / "cong-an"
+    folder.mkdir()
+    (folder / "phuong-an.txt").write_text(TASK_PLAN, encoding="utf-8")
+    runner = CliRunner()
+    police_only = '{"level":"restricted","units_and_below":["Công an tỉnh"]}'
+    indexed = runner.invoke(app, ["index", str(folder), "--json", "--access", police_only])
+    assert indexed.exit_code == 0, indexed.output
+    assert any("phương án bảo vệ" in t for t in _task_texts(runner, "ca.hoangminhduc"))
+    assert _task_texts(runner, "syt.lethicuc") == []
+    shown = runner.invoke(app, ["tasks", "--user", "syt.lethicuc", "--unit", "Công an tỉnh", "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["tasks"] == [], shown.output
+    assert "đội cấp cứu" not in shown.stdout and "phương án bảo vệ" not in shown.stdout
+
+    (doc_id,) = _access(runner)
+    relabel = runner.invoke(app, ["documents", "access", doc_id, "--set", '"internal"'])
+    assert relabel.exit_code == 0, relabel.output
+    assert any("đội cấp cứu" in t for t in _task_texts(runner, "syt.lethicuc"))
