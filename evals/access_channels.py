@@ -11,10 +11,18 @@
 - the log records written meanwhile (no restricted text may be logged, for anyone).
 
 Each ask gives one or more :class:`Reply`; an error's message is part of what the asker sees.
+
+One log line is the asker's own words, not the product's: the probe's HTTP client logs every request it sends,
+URL included, and a probe's URL holds the id the asker typed (``GET /v1/documents/ext:dms:QLVB-2027-8852``: a
+restricted DMS document whose id carries a year found only in restricted text). :class:`AskerRequests` records
+the URLs the channels' clients send; in exactly that record (the client library's logger, its request-line
+template, a URL a probe client sent) the URL is replaced by a placeholder and the rest of the line is still
+scanned. Every other record, a server-side line echoing the same path included, is scanned as written.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import secrets
 from collections.abc import Iterator
@@ -74,8 +82,8 @@ class OpenAIRouteChannel:
 
     name = "openai"
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.client, self.key = probe_app(runtime)
+    def __init__(self, runtime: Runtime, asked: AskerRequests | None = None) -> None:
+        self.client, self.key = probe_app(runtime, asked)
 
     def close(self) -> None:
         self.client.__exit__(None, None, None)
@@ -147,8 +155,37 @@ def _record_text(record: dict[str, Any]) -> str:
     return "\n".join(v for v in values if v)
 
 
-def probe_app(runtime: Runtime) -> tuple[Any, str]:
-    """A started test client of the real app over ``runtime``, and a new key that may act for users."""
+HTTP_LIBRARIES = ("httpx", "httpx2")  # httpx2: the fork Starlette's TestClient uses; same request-line template
+HTTPX_REQUEST_LINE = 'HTTP Request: %s %s "%s %d %s"'  # the libraries' own template (httpx/_client.py)
+ASKER_URL = "‹URL người hỏi gửi›"
+
+
+class AskerRequests:
+    """The URLs the probe clients sent, as their HTTP library logs them (a request hook runs before the client
+    logs the request line), and the loggers those libraries write to: what the asker typed, which the log check
+    must not count as the product leaking."""
+
+    def __init__(self) -> None:
+        self.urls: set[str] = set()
+        self.loggers: set[str] = set()
+
+    def hook(self, request: Any) -> None:
+        self.urls.add(str(request.url))
+
+    def watch(self, client: Any) -> Any:
+        """Record every URL ``client`` (an ``httpx.Client``, or Starlette's test client, an ``httpx2.Client``:
+        each logs its requests to the logger named after its package) sends from now on; returns the client."""
+        hooks = client.event_hooks
+        client.event_hooks = {**hooks, "request": [*hooks.get("request", []), self.hook]}
+        library = next(c.__module__.split(".")[0] for c in type(client).__mro__
+                       if c.__name__ == "Client" and c.__module__.split(".")[0] in HTTP_LIBRARIES)
+        self.loggers.add(library)
+        return client
+
+
+def probe_app(runtime: Runtime, asked: AskerRequests | None = None) -> tuple[Any, str]:
+    """A started test client of the real app over ``runtime``, and a new key that may act for users; with
+    ``asked``, the URLs it sends are recorded there (see :class:`LogRecords`)."""
     from fastapi.testclient import TestClient
 
     from assistant.api.app import create_app
@@ -159,6 +196,8 @@ def probe_app(runtime: Runtime) -> tuple[Any, str]:
     key = create_api_key(runtime.sessions, f"eval-access-{secrets.token_hex(4)}", may_act_for_users=True)
     client = TestClient(create_app(settings, runtime))
     client.__enter__()
+    if asked is not None:
+        asked.watch(client)
     return client, key
 
 
@@ -167,8 +206,8 @@ class TasksRouteChannel:
 
     name = "tasks"
 
-    def __init__(self, runtime: Runtime) -> None:
-        self._client, self.key = probe_app(runtime)
+    def __init__(self, runtime: Runtime, asked: AskerRequests | None = None) -> None:
+        self._client, self.key = probe_app(runtime, asked)
 
     def close(self) -> None:
         self._client.__exit__(None, None, None)
@@ -186,14 +225,33 @@ class TasksRouteChannel:
                       refused=not tasks)]
 
 
-class LogRecords(logging.Handler):
-    """Every record logged while active, formatted as an operator would read it."""
 
-    def __init__(self) -> None:
+
+class LogRecords(logging.Handler):
+    """Every record logged while active, formatted as an operator would read it; in the probe client's own
+    request line (and only there) the URL it sent, which is what the asker typed, is replaced by ``ASKER_URL``."""
+
+    def __init__(self, asked: AskerRequests | None = None) -> None:
         super().__init__(level=logging.DEBUG)
         self.lines: list[str] = []
+        self.asked = asked
+        self.asker_request_lines = 0
+
+    def _own_request(self, record: logging.LogRecord) -> logging.LogRecord | None:
+        """``record`` with its URL replaced, when it is httpx's request line for a URL a probe client sent."""
+        args = record.args
+        if (self.asked is None or record.name not in self.asked.loggers or record.msg != HTTPX_REQUEST_LINE
+                or not isinstance(args, tuple) or len(args) != 5 or str(args[1]) not in self.asked.urls):
+            return None
+        own = copy.copy(record)
+        own.args = (args[0], ASKER_URL, *args[2:])
+        return own
 
     def emit(self, record: logging.LogRecord) -> None:
+        own = self._own_request(record)
+        if own is not None:
+            self.asker_request_lines += 1
+            record = own
         try:
             self.lines.append(self.format(record))
         except Exception:  # noqa: BLE001 - a record that cannot be formatted still counts as seen
@@ -201,11 +259,12 @@ class LogRecords(logging.Handler):
 
 
 @contextmanager
-def captured_logs() -> Iterator[LogRecords]:
+def captured_logs(asked: AskerRequests | None = None) -> Iterator[LogRecords]:
     """Every record at DEBUG and above reaches the capture; the handlers already there keep what they showed
-    before (they are held at WARNING at least meanwhile, so the run's debug records do not flood the console)."""
+    before (they are held at WARNING at least meanwhile, so the run's debug records do not flood the console).
+    ``asked``: the probe clients' URLs, masked in their own request lines only (see :class:`LogRecords`)."""
     root = logging.getLogger()
-    handler = LogRecords()
+    handler = LogRecords(asked)
     previous = root.level
     held = [(h, h.level) for h in root.handlers]
     for existing, level in held:

@@ -32,6 +32,7 @@ from assistant.answer.types import AnswerResult
 from core.access import ANONYMOUS, AccessLabel, Principal
 from core.documents import Document
 from evals.access_channels import Channel, LogRecords, Reply
+from evals.access_documents import document_names
 from evals.planted_plan import PLANTED_PLAN
 from evals.qa_eval import normalize_for_match
 from evals.retrieval_eval import percentile
@@ -70,6 +71,7 @@ class Forbidden:
     spans: set[tuple[str, ...]] = field(default_factory=set)
     numbers: set[str] = field(default_factory=set)
     number_pairs: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # titles (≥ 4 words) and số hiệu of hidden documents, normalised
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -104,6 +106,7 @@ class ChunkText:
     doc_id: str
     label: AccessLabel
     text: str
+    names: tuple[str, ...] = ()  # the document's title and số hiệu: naming a hidden one is a leak too
 
 
 def source_chunks(documents: Iterable[Document], max_chunk_chars: int) -> list[ChunkText]:
@@ -118,7 +121,8 @@ def source_chunks(documents: Iterable[Document], max_chunk_chars: int) -> list[C
             doc2, chunks = chunk_document(doc, max_chunk_chars, parsers)
         except Exception:  # noqa: BLE001 - a document the indexer rejects is not in the store either
             continue
-        out.extend(ChunkText(doc2.doc_id, doc2.access, f"{c.context}\n{c.text}") for c in chunks)
+        out.extend(ChunkText(doc2.doc_id, doc2.access, f"{c.context}\n{c.text}", document_names(doc2))
+                   for c in chunks)
     return out
 
 
@@ -136,6 +140,8 @@ def forbidden_for(principal: Principal, chunks: Sequence[ChunkText]) -> Forbidde
         else:
             hidden.append(chunk)
     result = Forbidden(doc_ids={c.doc_id for c in hidden})
+    seen = " ".join(f" {normalize_for_match(c.text)} {' '.join(c.names)} " for c in chunks if c.label.allows(principal))
+    result.names = {n for c in hidden for n in c.names if f" {n} " not in seen}  # a visible text may name it
     for chunk in hidden:
         result.spans |= spans_of(chunk.text) - allowed_spans
         nums, pairs = numbers_of(chunk.text)
@@ -151,6 +157,10 @@ def scan_text(where: str, text: str, forbidden: Forbidden, question: str) -> lis
     span = next(iter(spans_of(text) & forbidden.spans), None)
     if span:
         leaks.append({"where": where, "what": "forbidden 8-word span", "evidence": " ".join(span)})
+    plain, asked = f" {normalize_for_match(text)} ", f" {normalize_for_match(question)} "
+    for name in sorted(forbidden.names):
+        if f" {name} " in plain and f" {name} " not in asked:
+            leaks.append({"where": where, "what": "forbidden title or số hiệu", "evidence": name})
     nums, pairs = numbers_of(text)
     for number in sorted((nums & forbidden.numbers) - q_numbers):
         leaks.append({"where": where, "what": "forbidden figure", "evidence": number})
@@ -269,6 +279,7 @@ def run_access(ask: Callable[[str, Principal], AnswerResult] | None, principals:
         "asks": asks,
         "asks_by_channel": by_channel,
         "log_lines_checked": len(logs.lines) if logs is not None else 0,
+        "log_lines_asker_url": logs.asker_request_lines if logs is not None else 0,  # URL masked, rest scanned
         "leaks": len(leaks),
         "metrics": {"leaks": len(leaks), "probes": len(probes), "users": len(principals), "asks": asks,
                     "reach": round(sum(reached.values()) / len(reached), 4) if reached else None,

@@ -145,6 +145,14 @@ class Manifest:
             )
             self._db.commit()
 
+    def set_access(self, doc_id: str, access: dict[str, Any]) -> None:
+        """A document relabelled by an administrator; its content hash is kept, so re-reading the unchanged
+        file with the same given label leaves the administrator's label in place (docs/access.md)."""
+        with self._lock:
+            self._db.execute("UPDATE documents SET access = ?, updated_at = ? WHERE doc_id = ?",
+                             (json.dumps(access), _now(), doc_id))
+            self._db.commit()
+
     def mark_done(self, doc_id: str) -> None:
         with self._lock:
             self._db.execute(

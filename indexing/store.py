@@ -28,6 +28,9 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "access_level",
     "access_units",
     "access_roles",
+    "access_unit_roles",
+    "access_groups",
+    "access_trees",
     "content_hash",
 )
 

@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -287,6 +288,11 @@ class ApiClient:
     def delete_document(self, doc_id: str) -> bool:
         self._request("DELETE", f"/v1/documents/{doc_id}")
         return True
+
+    def set_document_access(self, doc_id: str, access: dict[str, Any] | str) -> dict[str, Any]:
+        """``PUT /v1/documents/access/{doc_id}`` (administrators): returns ``{doc_id, before, after, chunks, …}``.
+        The id is quoted (``/`` and ``:`` kept, as the route reads a path), so a ``#`` or ``?`` in it stays in it."""
+        return self._request("PUT", f"/v1/documents/access/{quote(doc_id, safe='/:')}", json={"access": access})
 
     def tasks(self, **params: Any) -> dict[str, Any]:
         """GET /v1/tasks (``unit="me"``: the signed-in official's unit)."""

@@ -13,6 +13,7 @@ import anyio
 from fastapi import Depends, FastAPI
 
 from assistant.api import (
+    routes_access,
     routes_ask,
     routes_auth,
     routes_browse,
@@ -84,8 +85,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
     # Order matters: ".../{doc_id}/chunks" (browse), ".../{doc_id}/relations" and "/documents/jobs/{id}" come
     # before "/documents/{doc_id}".
-    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_relations, routes_documents,
-                   routes_document_records, routes_local, routes_tasks, routes_held):
+    for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_relations, routes_access,
+                   routes_documents, routes_document_records, routes_local, routes_tasks, routes_held):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)
     app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)

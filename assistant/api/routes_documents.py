@@ -20,6 +20,7 @@ from assistant.api.errors import ApiError
 from assistant.api.presenters import iso
 from assistant.api.schemas import Id, JobOut
 from assistant.api.state import ApiState
+from assistant.api.upload_labels import UPLOAD_DEFAULT, form_access, form_fields
 from assistant.api.worker import upload_path
 from assistant.service.db import IndexJob
 from assistant.service.pii import mask_pii
@@ -66,12 +67,21 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
                     external_id: Annotated[str | None, Form(max_length=120, description=(
                         "Mã văn bản trong hệ thống gửi (QLVB/DMS): cùng mã gửi lại thì thay bản cũ"))] = None,
                     source_system: Annotated[str | None, Form(max_length=120, description=(
-                        "Tên hệ thống gửi (mặc định dms), dùng kèm external_id"))] = None) -> dict:
+                        "Tên hệ thống gửi (mặc định dms), dùng kèm external_id"))] = None,
+                    access: Annotated[str | None, Form(max_length=4000, description=(
+                        'Nhãn truy cập, JSON như trường access của kho dữ liệu: {"level":"restricted","units":'
+                        '["Sở Y tế"]}; không gửi thì "internal" (mọi cán bộ đã đăng nhập)'))] = None,
+                    fields: Annotated[str | None, Form(max_length=20000, description=(
+                        "Các trường của văn bản mà hệ thống gửi biết, JSON, tên như documents show: "
+                        '{"so_hieu":"12/QĐ-UBND","ngay_ban_hanh":"2026-03-01"}; văn bản ghi khác thì giữ theo '
+                        "văn bản"))] = None) -> dict:
     """Accept one file and queue it for indexing; poll ``/v1/documents/jobs/{id}`` for the outcome.
 
     The document's id is the sender's own (``external_id``) when given, else uploader + file name
-    (``connectors.document_identity``)."""
+    (``connectors.document_identity``). An unknown or malformed ``access`` or ``fields`` is a 422 naming it."""
     _refuse_read_only(state)
+    label = form_access(access)
+    header = form_fields(fields)
     name = safe_filename(file.filename)
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
@@ -81,14 +91,18 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
         upload_doc_id(name, caller.principal.user_id, source_system, external_id)
     except RejectedInput as exc:
         raise ApiError(422, f"{exc} / invalid document id", "invalid_document_id") from None
-    identity = {k: v.strip() for k, v in (("external_id", external_id), ("source_system", source_system)) if v}
+    identity: dict[str, object] = {k: v.strip() for k, v in (("external_id", external_id),
+                                                             ("source_system", source_system)) if v}
+    identity["access"] = (label or UPLOAD_DEFAULT).record()  # the worker labels the file's documents with it
+    if header:
+        identity["fields"] = header
     job_id = str(uuid.uuid4())
     with audited(state.runtime.sessions, caller.principal, caller.via, "upload", name) as draft:
         path = upload_path(state.settings, job_id, name)
         _save(file, path, state.settings.max_request_bytes)
         with state.runtime.sessions.begin() as s:
             job = IndexJob(id=job_id, user_id=caller.principal.user_id, filename=name, status="queued",
-                           detail=identity or None)
+                           detail=identity)
             s.add(job)
         draft.outcome = "queued"
     state.worker.submit(job_id, path)

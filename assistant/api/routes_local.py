@@ -19,8 +19,10 @@ from assistant.api.routes_tasks import tasks_for
 from assistant.api.schemas import DocumentListOut, IndexPathsIn, IndexReportOut
 from assistant.documents import document_record
 from assistant.service.index_owner import OPERATOR
+from connectors.access_labelling import labelled
 from connectors.auto import iter_sources
 from connectors.extraction_limits import ExtractionLimits
+from core.access import AccessLabel
 
 router = APIRouter(prefix="/v1/local", tags=["dòng lệnh / local CLI"])
 
@@ -40,8 +42,12 @@ def index_paths(body: IndexPathsIn, caller: LocalOwner, state: State) -> dict:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise ApiError(400, f"không tìm thấy: {', '.join(missing)}", "path_not_found")
-    sources = iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes,
-                           limits=ExtractionLimits.from_settings(state.settings))
+    try:
+        given = AccessLabel.from_record(body.access) if body.access is not None else None
+    except (TypeError, ValueError) as exc:
+        raise ApiError(422, f"access: {exc}", "invalid_access") from None
+    sources = labelled(iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes,
+                                    limits=ExtractionLimits.from_settings(state.settings)), given)
     indexer = state.runtime.indexer()
     if body.reindex:
         indexer.reset()

@@ -268,6 +268,9 @@ class IndexPathsIn(Strict):
     kind: Literal["auto", "legal", "tthc", "warehouse", "articles"] = "auto"
     prune: bool = False
     reindex: bool = False
+    access: dict[str, Any] | str | None = Field(default=None, description=(
+        "Nhãn truy cập cho các tệp (như trường access của kho dữ liệu); nhãn riêng của bản ghi và access.yaml "
+        "xem docs/access.md"))
 
 
 class RejectionOut(BaseModel):
@@ -292,6 +295,10 @@ class AccessOut(BaseModel):
     level: str
     units: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
+    roles_in_units: dict[str, list[str]] | None = Field(default=None, description=(
+        "Đơn vị → vai trò: người của đơn vị đó VÀ giữ một trong các vai trò (AND)"))
+    groups: list[str] | None = Field(default=None, description="Nhóm đơn vị (Các sở, ban, ngành, …)")
+    units_and_below: list[str] | None = Field(default=None, description="Đơn vị và mọi đơn vị trực thuộc")
 
 
 class DocumentRecordOut(BaseModel):

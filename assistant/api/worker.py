@@ -21,10 +21,12 @@ from assistant.api.job_queue import ClaimedJob, JobQueue
 from assistant.api.masking import mask_pii
 from assistant.service.db import Sessions
 from assistant.service.held_documents import file_sha256, record_held
+from connectors.access_labelling import labelled
 from connectors.auto import iter_sources
 from connectors.base import Rejection
 from connectors.document_identity import refuse_reserved, upload_doc_id
 from connectors.extraction_limits import ExtractionLimits
+from core.access import AccessLabel
 from core.documents import Document
 from core.errors import RejectedInput
 from core.settings import Settings
@@ -37,6 +39,16 @@ log = logging.getLogger("assistant.api.worker")
 def upload_path(settings: Settings, job_id: str, filename: str) -> Path:
     """Where an upload's file waits for its job (the data dir is shared by the replicas of one machine)."""
     return settings.data_dir / "uploads" / job_id / filename
+
+
+def upload_labelled(items: list[Document | Rejection], detail: dict[str, Any]) -> list[Document | Rejection]:
+    """The upload's label (its ``access`` form field, else internal; a record's own label wins) and the DMS's
+    header fields (``fields``: the text wins where it states one, ``indexing.metadata_merge``)."""
+    given = AccessLabel.from_record(detail.get("access", "internal"))
+    fields = dict(detail.get("fields") or {})
+    out = list(labelled(items, given, folders=False))
+    return [dataclasses.replace(i, metadata={**fields, **i.metadata}) if fields and isinstance(i, Document) else i
+            for i in out]
 
 
 class IndexWorker:
@@ -135,6 +147,7 @@ class IndexWorker:
         limits = ExtractionLimits.from_settings(self.settings)
         items = self._identified(job, list(iter_sources([path], kind="auto", max_bytes=self.settings.max_file_bytes,
                                                         limits=limits)))
+        items = upload_labelled(items, job.detail)
         doc_ids = [i.doc_id for i in items if not isinstance(i, Rejection)]
         previous = [e.source for e in map(self.manifest.get, doc_ids) if e is not None and e.source]
         report = self.indexer.index(items)

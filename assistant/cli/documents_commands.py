@@ -6,6 +6,7 @@ Without ``--user`` the operator of this machine sees every document (the manifes
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 import typer
@@ -74,3 +75,42 @@ def show_document(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (do
 
 documents_app.command("relations")(relations)  # relations and validity: assistant.cli.relations_commands
 documents_app.command("import-relations")(import_relations)
+
+
+@documents_app.command("access")
+def set_access(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (doc_id), xem `documents list`")],
+               label: Annotated[str, typer.Option("--set", help=(
+                   'Nhãn mới, JSON như trường access của kho dữ liệu: \'"internal"\' hoặc '
+                   '\'{"level":"restricted","units":["Sở Y tế"]}\' (docs/access.md)'))],
+               as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False) -> None:
+    """Đổi người được xem một văn bản đã lập chỉ mục: nhãn của mọi đoạn, nhiệm vụ và quan hệ của nó; không mã hoá
+    lại. Mã thoát 2 kèm một dòng khi nhãn sai hoặc không có văn bản."""
+    from connectors.access_labelling import parse_access
+
+    try:
+        parsed = parse_access(label, "--set")
+    except ValueError as exc:
+        fail(str(exc))
+    settings = Settings()
+    client = service_client(settings)
+    if client is not None:
+        with client, reported():
+            result = client.set_access(doc_id, parsed.record())
+    else:
+        from assistant.api.audit import audited
+        from assistant.documents import change_access
+
+        with local_runtime(settings) as runtime, \
+                audited(runtime.sessions, OPERATOR, "cli", "access", doc_id) as draft:
+            change = change_access(runtime, doc_id, parsed)
+            draft.outcome = "relabelled" if change is not None else "document_not_found"
+            draft.retrieved = [doc_id]
+        if change is None:
+            fail(f"không tìm thấy văn bản {doc_id!r}")
+        result = change.as_dict()
+    if as_json:
+        print_json(result)
+    else:
+        typer.echo(f"{doc_id}: đổi nhãn {json.dumps(result['before'], ensure_ascii=False)} → "
+                   f"{json.dumps(result['after'], ensure_ascii=False)} · {result['chunks']} đoạn · "
+                   f"{result['tasks']} nhiệm vụ · {result['seconds'] * 1000:.1f} ms")

@@ -29,12 +29,22 @@ def index(
     reindex: Annotated[bool, typer.Option("--reindex", help="Xoá toàn bộ chỉ mục và mã hoá lại PATH từ đầu "
                                           "(sau khi đổi bộ tách từ, mô hình hoặc cách chia đoạn)")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="In báo cáo dạng JSON")] = False,
+    access: Annotated[str | None, typer.Option("--access", help=(
+        "Nhãn truy cập cho các tệp, JSON như trong bản ghi kho dữ liệu: "
+        "'{\"level\":\"restricted\",\"units\":[\"Sở Y tế\"]}'. Nhãn riêng của bản ghi thắng; không có "
+        "--access thì theo access.yaml gần nhất, nếu không thì công khai (docs/access.md)"))] = None,
 ) -> None:
     """Lập chỉ mục tệp, thư mục, bản xuất TTHC, báo cáo kho dữ liệu hoặc JSONL điều luật (gia tăng).
 
     Khi `assistant serve` đang chạy trên cùng thư mục dữ liệu, dịch vụ làm việc này (nó giữ chỉ mục)."""
     if kind not in KINDS:
         fail(f"--kind {kind!r} không hợp lệ; chọn {'|'.join(KINDS)}")
+    from connectors.access_labelling import labelled, parse_access
+
+    try:
+        given = parse_access(access, "--access") if access is not None else None
+    except ValueError as exc:
+        fail(str(exc))
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"không tìm thấy: {', '.join(missing)}")
@@ -42,14 +52,15 @@ def index(
     client = service_client(settings)
     if client is not None:
         with client, reported():
-            report = client.index([str(p.resolve()) for p in paths], kind, prune, reindex)
+            report = client.index([str(p.resolve()) for p in paths], kind, prune, reindex,
+                                  given.record() if given is not None else None)
     else:
         from connectors.auto import iter_sources
         from connectors.extraction_limits import ExtractionLimits
 
         with local_runtime(settings) as runtime:
-            sources = iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes,
-                                   limits=ExtractionLimits.from_settings(settings))
+            sources = labelled(iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes,
+                                            limits=ExtractionLimits.from_settings(settings)), given)
             indexer = runtime.indexer()
             if reindex:
                 indexer.reset()

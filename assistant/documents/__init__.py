@@ -1,6 +1,8 @@
 """The indexed documents as a person may see them: every header field, the source format, pages and OCR
-confidence (``catalog``). This module is the face the rest of the product uses."""
+confidence (``catalog``), and who may read each (``access``: an administrator's relabelling, a payload update on
+every chunk with the records that cite the document). This module is the face the rest of the product uses."""
 
+from assistant.documents.access import AccessChange, change_access, current_label
 from assistant.documents.catalog import (
     document_record,
     record_lines,
@@ -9,4 +11,5 @@ from assistant.documents.catalog import (
     visible_documents,
 )
 
-__all__ = ["document_record", "record_lines", "record_row", "visible_document", "visible_documents"]
+__all__ = ["AccessChange", "change_access", "current_label", "document_record", "record_lines", "record_row",
+           "visible_document", "visible_documents"]

@@ -31,11 +31,17 @@ def _label(entry: ManifestEntry) -> AccessLabel | None:
     if entry.access is None:
         return None
     try:
-        return AccessLabel(level=entry.access.get("access_level", ""),
-                           units=tuple(entry.access.get("access_units") or ()),
-                           roles=tuple(entry.access.get("access_roles") or ()))
-    except ValueError:
+        return AccessLabel.from_payload(entry.access)
+    except (TypeError, ValueError):
         return None  # an unreadable label is never taken as public
+
+
+def _label_clauses(entry: ManifestEntry) -> dict[str, Any]:
+    """The label's AND / group / hierarchy clauses, when it has any (absent from older labels' records)."""
+    label = _label(entry)
+    record = label.record() if label is not None else {}
+    return {k: v for k, v in record.items() if k in ("roles_in_units", "groups", "units_and_below")} \
+        if isinstance(record, dict) else {}
 
 
 def may_see(entry: ManifestEntry, principal: Principal) -> bool:
@@ -67,7 +73,7 @@ def document_record(entry: ManifestEntry) -> dict[str, Any]:
         "source_format": meta.get("source_format"), "pages": meta.get("pages"),
         "ocr_confidence": meta.get("ocr_confidence"), "chunks": len(entry.chunk_ids),
         "access": {"level": access.get("access_level", "unknown"), "units": list(access.get("access_units") or ()),
-                   "roles": list(access.get("access_roles") or ())},
+                   "roles": list(access.get("access_roles") or ()), **_label_clauses(entry)},
         "updated_at": entry.updated_at, "metadata": meta,
     }
 

@@ -72,9 +72,16 @@ class ServiceClient:
             raise ServiceError(f"dịch vụ trả lời {response.status_code}: {response.json().get('detail', '')}")
         return response.json()
 
-    def index(self, paths: Sequence[str], kind: str, prune: bool, reindex: bool = False) -> dict[str, Any]:
-        body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex}
+    def index(self, paths: Sequence[str], kind: str, prune: bool, reindex: bool = False,
+              access: dict[str, Any] | str | None = None) -> dict[str, Any]:
+        body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex, "access": access}
         return self._post("/v1/local/index", body, timeout_s=None)
+
+    def set_access(self, doc_id: str, access: dict[str, Any] | str) -> dict[str, Any]:
+        """Relabel a document in the owning service (the operator of this machine, like ``index``)."""
+        from urllib.parse import quote
+
+        return self._post(f"/v1/local/documents/access/{quote(doc_id, safe='')}", {"access": access}, method="PUT")
 
     def documents(self, user: str | None) -> list[dict[str, Any]]:
         """Every document (``user`` None: the operator's view, as without a service) or what ``user`` may see."""

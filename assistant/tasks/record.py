@@ -85,8 +85,7 @@ class Task:
                             date.fromisoformat(d["end"]) if d.get("end") else None, recurs=d.get("recurs", ""),
                             annual_day=d.get("annual_day", ""))
         a = data.get("access") or {}
-        access = AccessLabel.from_record({"level": a.get("access_level", "public"),
-                                          "units": a.get("access_units", []), "roles": a.get("access_roles", [])})
+        access = AccessLabel.from_payload({"access_level": "public", **a})
         return cls(doc_id=data["doc_id"], citation=data["citation"], nhiem_vu=data["nhiem_vu"],
                    lead=tuple(UnitRef.from_dict(r) for r in data["lead"]),
                    support=tuple(UnitRef.from_dict(r) for r in data["support"]), deadline=deadline,

@@ -28,12 +28,13 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    update,
 )
 
 from assistant.service.db import Sessions, utcnow
 from assistant.tasks.extraction import extract_tasks
 from assistant.tasks.record import Task
-from core.access import Principal
+from core.access import AccessLabel, Principal
 from core.deadlines import today_in_vietnam
 from core.documents import Chunk, Document
 from core.units import UnitDirectory
@@ -141,6 +142,16 @@ class TaskStore:
                          for t in tasks for role, refs in (("lead", t.lead), ("support", t.support)) for r in refs]
             if unit_rows:
                 s.execute(insert(task_units_table), unit_rows)
+
+    def set_access(self, doc_id: str, access: AccessLabel) -> int:
+        """A document relabelled (``assistant.documents.access``): its tasks take the new label; returns how many."""
+        with self.sessions.begin() as s:
+            rows = s.execute(select(tasks_table.c.task_id, tasks_table.c.record)
+                             .where(tasks_table.c.doc_id == doc_id)).all()
+            for task_id, record in rows:
+                s.execute(update(tasks_table).where(tasks_table.c.task_id == task_id).values(
+                    access_level=access.level, record={**record, "access": access.payload()}))
+        return len(rows)
 
     # -- reads -----------------------------------------------------------------------------------------------
 

@@ -182,6 +182,19 @@ class RelationStore:
             s.add_all(rows)
         return len(rows), keys | {r.target_key for r in rows if r.target_key}
 
+    def set_access(self, doc_id: str, access: dict[str, Any]) -> set[str]:
+        """A document relabelled (``assistant.documents.access``): its row takes the new label; returns the
+        keys whose validity notes name it (its own, and the documents its text changes) to be recomputed."""
+        with self.sessions.begin() as s:
+            row = s.get(DocumentRow, doc_id)
+            if row is None:
+                return set()
+            row.access = dict(access)
+            keys = set(s.scalars(select(RelationRow.target_key).where(
+                RelationRow.source == "text", RelationRow.source_doc_id == doc_id)).all())
+            keys.update(_doc(row).keys)
+        return {k for k in keys if k}
+
     def set_payload(self, doc_id: str, payload: dict[str, Any]) -> None:
         with self.sessions.begin() as s:
             row = s.get(DocumentRow, doc_id)

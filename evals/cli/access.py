@@ -13,8 +13,8 @@ from evals.cli.common import CacheOpt, JsonOpt, LimitOpt, OutOpt, fail, finish, 
 if TYPE_CHECKING:
     from evals.store_cache import EvalStore
 
-SUMMARY_KEYS = ("probes", "users", "asks", "asks_by_channel", "log_lines_checked", "leaks", "leak_details",
-                "per_user", "reach", "seconds", "config")
+SUMMARY_KEYS = ("probes", "users", "asks", "asks_by_channel", "log_lines_checked", "log_lines_asker_url", "leaks",
+                "leak_details", "per_user", "reach", "seconds", "config")
 
 
 def access(
@@ -32,6 +32,9 @@ def access(
 ) -> None:
     """Hỏi các câu thăm dò với tư cách từng người dùng demo; đếm câu trả lời, trích dẫn, trích đoạn lộ nội dung họ
     không được xem."""
+    import secrets
+
+    from assistant.service.credentials import create_api_key
     from connectors.auto import iter_sources
     from core.documents import Document
     from evals.access_eval import (
@@ -57,9 +60,14 @@ def access(
 
     # The planted injection, and a public decision replaced by a restricted one (validity notes must not leak).
     extra = [*PLANTED_DOCUMENTS, *VALIDITY_DOCUMENTS] if planted else []
+    # Restricted internal files labelled by their folder's access.yaml (uploads follow through the app).
+    from evals.access_documents import file_documents, upload_documents
+
+    extra += file_documents()
 
     def run(store: EvalStore) -> dict[str, Any]:
         from evals.access_channels import (
+            AskerRequests,
             DocumentsRouteChannel,
             LibraryChannel,
             OpenAIRouteChannel,
@@ -68,11 +76,15 @@ def access(
         )
 
         documents = [d for d in iter_sources(paths, "auto", settings.max_file_bytes) if isinstance(d, Document)]
-        chunks = source_chunks([*documents, *extra], settings.max_chunk_chars)
         principals = probe_principals([u.principal() for u in store.runtime.users().values()], anonymous)
-        openai, tasks = OpenAIRouteChannel(store.runtime), TasksRouteChannel(store.runtime)
+        asked = AskerRequests()  # the probe clients' own URLs: masked in their own request log lines only
+        openai, tasks = OpenAIRouteChannel(store.runtime, asked), TasksRouteChannel(store.runtime, asked)
         try:
-            with captured_logs() as logs:
+            admin = next(u.id for u in store.runtime.users().values() if "admin" in u.roles)
+            key = create_api_key(store.runtime.sessions, f"eval-uploads-{secrets.token_hex(4)}", user_id=admin)
+            uploads = upload_documents(openai.client, {"X-API-Key": key})
+            chunks = source_chunks([*documents, *extra, *uploads], settings.max_chunk_chars)
+            with captured_logs(asked) as logs:
                 channels = {"library": LibraryChannel(store.runtime.answerer()), "openai": openai,
                             "documents": DocumentsRouteChannel(openai), "tasks": tasks}
                 return run_access(None, principals, probe_rows, chunks, channels=channels, logs=logs)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from core.access import AccessLabel, Principal
+from core.access_scope import groups_of_unit, unit_role_keys, units_above
 from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET
 from indexing.store import SearchFilter
 
@@ -46,7 +47,9 @@ Condition = AnyOf | IdsIn | Clause
 
 
 def access_clause(principal: Principal) -> Clause:
-    """public, OR (signed in AND internal), OR the principal's unit listed, OR one of its roles listed."""
+    """public, OR (signed in AND internal), OR the principal's unit listed, OR one of its roles listed, OR its
+    unit+role pair listed, OR one of its unit's groups listed, OR its unit or a unit above it listed "and below"
+    (``core.access_scope``: the same keys ``AccessLabel.allows`` reads)."""
     should: list[Condition] = [AnyOf("access_level", ("public",))]
     if principal.authenticated:
         should.append(AnyOf("access_level", ("internal",)))
@@ -55,6 +58,14 @@ def access_clause(principal: Principal) -> Clause:
     roles = tuple(r for r in principal.roles if r)
     if roles:
         should.append(AnyOf("access_roles", roles))
+    if principal.unit:
+        pairs = unit_role_keys(principal.unit, roles)
+        if pairs:
+            should.append(AnyOf("access_unit_roles", pairs))
+        groups = groups_of_unit(principal.unit)
+        if groups:
+            should.append(AnyOf("access_groups", groups))
+        should.append(AnyOf("access_trees", units_above(principal.unit)))
     return Clause(should=tuple(should))
 
 
@@ -80,23 +91,12 @@ def describe(flt: SearchFilter, ids: Sequence[str] = (), doc_id: str | None = No
     return Clause(must=tuple(must), must_not=must_not)
 
 
-def _as_tuple(value: Any) -> tuple[str, ...]:
-    """A keyword field may hold one value or a list; the engine matches either."""
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
 def payload_allows(payload: Mapping[str, Any] | None, principal: Principal) -> bool:
     """Defence in depth: the same rule checked in Python on what the engine returned."""
     if not payload:
         return False
     try:
-        label = AccessLabel(
-            level=payload.get("access_level"),  # missing -> ValueError -> hidden, like the engine filter
-            units=_as_tuple(payload.get("access_units")),
-            roles=_as_tuple(payload.get("access_roles")),
-        )
+        label = AccessLabel.from_payload(payload)  # missing level -> ValueError -> hidden, like the engine filter
     except (TypeError, ValueError):
         return False
     return label.allows(principal)

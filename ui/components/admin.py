@@ -1,5 +1,5 @@
 """The admin page (role ``admin``; the API enforces it too): upload, indexing status and rejections,
-document removal, and the audit trail."""
+document removal, who may see each document (``access_editor``), and the audit trail."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from typing import Any
 import streamlit as st
 
 from ui.api_client import ApiClient, ApiError
+from ui.components.access_editor import describe, render_access_editor
 from ui.components.style import KIND_LABELS
 
 JOB_STATUS = {"queued": "đang chờ", "running": "đang lập chỉ mục", "done": "hoàn tất", "rejected": "bị từ chối",
               "failed": "lỗi"}
 ACTIONS = {"ask": "hỏi đáp", "search": "tìm kiếm", "upload": "tải lên", "delete": "xoá", "login": "đăng nhập",
-           "chat": "trò chuyện"}
+           "chat": "trò chuyện", "access": "đổi quyền truy cập"}
 UPLOAD_TYPES = ["pdf", "docx", "doc", "html", "htm", "md", "txt", "json", "jsonl"]
 
 
@@ -111,7 +112,7 @@ def _documents(client: ApiClient, call: Callable[..., Any]) -> None:
     st.dataframe(
         [{"Mã văn bản": d.get("doc_id", ""), "Loại nguồn": KIND_LABELS.get(d.get("kind"), d.get("kind", "")),
           "Tiêu đề": d.get("title", ""), "Tệp": d.get("file", ""), "Số đoạn": d.get("chunks", 0),
-          "Cập nhật": d.get("updated_at", "")} for d in docs],
+          "Quyền truy cập": describe(d.get("access")), "Cập nhật": d.get("updated_at", "")} for d in docs],
         hide_index=True, key="admin_docs_table",
     )
     with st.form("admin_delete_form"):
@@ -125,6 +126,7 @@ def _documents(client: ApiClient, call: Callable[..., Any]) -> None:
             st.warning("Hãy đánh dấu ô xác nhận trước khi gỡ văn bản.")
         elif call(client.delete_document, doc_id):
             st.success(f"Đã gỡ văn bản {doc_id}.")
+    render_access_editor(client, call, docs)
 
 
 def _audit(client: ApiClient) -> None:
