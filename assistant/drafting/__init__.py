@@ -3,7 +3,9 @@ thức check of a .docx, .doc or PDF (``reading`` → ``checks``), both on the r
 the decree; ``basis`` looks up the validity of a cited căn cứ under the asker's access. This module is the face
 the rest of the product uses (the incoming-document card of issue 29 is meant to join here)."""
 
+from assistant.drafting.basis import RelationsLookup, basis_for
 from assistant.drafting.checks import BasisLookup, CitedFate, Finding, check_format, locate
+from assistant.drafting.composing import compose
 from assistant.drafting.docx_writer import render_docx
 from assistant.drafting.draft import (
     BasisItem,
@@ -16,10 +18,12 @@ from assistant.drafting.draft import (
     suggest_basis,
 )
 from assistant.drafting.reading import ReadDocument, read_document, read_docx, read_pdf
-from assistant.drafting.rules import DRAFT_KINDS, FAMILIES, RULES
+from assistant.drafting.rules import DRAFT_KINDS, FAMILIES, RULES, abbreviation
+from assistant.drafting.store import DraftStore
 
 __all__ = [
-    "DRAFT_KINDS", "FAMILIES", "RULES", "BasisItem", "BasisLookup", "CitedFate", "Draft", "DraftError", "Finding",
-    "ReadDocument", "Section", "Signer", "check_format", "locate", "outline", "parse_request", "read_docx",
-    "read_document", "read_pdf", "render_docx", "suggest_basis",
+    "DRAFT_KINDS", "FAMILIES", "RULES", "BasisItem", "BasisLookup", "CitedFate", "Draft", "DraftError", "DraftStore",
+    "Finding", "ReadDocument", "RelationsLookup", "Section", "Signer", "abbreviation", "basis_for", "check_format",
+    "compose", "locate", "outline", "parse_request", "read_docx", "read_document", "read_pdf", "render_docx",
+    "suggest_basis",
 ]

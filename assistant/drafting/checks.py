@@ -128,6 +128,8 @@ def locate(doc: ReadDocument) -> Elements:
     if issuer:
         el.co_quan = issuer[-1]
         el.co_quan_chu_quan = issuer[0] if len(issuer) > 1 else None
+        if el.co_quan_chu_quan is not None and el.co_quan_chu_quan.bold and el.co_quan.bold:
+            el.co_quan_chu_quan = None  # "ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI": one name on two bold lines
     label_at = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].text.startswith("Nơi nhận")), None)
     end = label_at if label_at is not None else len(lines)
     body = [ln for ln in lines[header_end + 1:end] if ln.zone in ("body", "body_table")]

@@ -49,7 +49,10 @@ def _para(container, text: str, size: float, *, bold: bool = False, italic: bool
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    paragraph = container.add_paragraph()
+    first = container.paragraphs[0] if container.paragraphs else None
+    # a new cell holds one empty paragraph (a cell may not be empty): write into it rather than below it
+    fresh = first is not None and not first.runs and len(container.paragraphs) == 1
+    paragraph = first if fresh else container.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
                      "justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
@@ -61,7 +64,7 @@ def _para(container, text: str, size: float, *, bold: bool = False, italic: bool
     run = paragraph.add_run(text)
     run.font.name, run.font.size, run.font.bold, run.font.italic = FONT, Pt(size), bold, italic
     run.font.underline = underline
-    _set_fonts(run._r, FONT)  # noqa: SLF001 - python-docx exposes the run's XML only by this name
+    _set_fonts(run.element, FONT)
     return paragraph
 
 
@@ -71,7 +74,7 @@ def _table(doc, widths_cm: tuple[float, float]):  # noqa: ANN001,ANN202 - python
 
     table = doc.add_table(rows=0, cols=2)
     table.autofit = False
-    tbl_pr = table._tbl.tblPr  # noqa: SLF001 - the fixed layout has no python-docx API
+    tbl_pr = doc.element.body.findall(qn("w:tbl"))[-1].tblPr  # the fixed layout has no python-docx API
     layout = tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
     tbl_pr.append(layout)
     for column, width in zip(table.columns, widths_cm, strict=True):
@@ -83,7 +86,6 @@ def _row(table, widths) -> tuple:  # noqa: ANN001 - python-docx objects
     cells = table.add_row().cells
     for cell, width in zip(cells, widths, strict=True):
         cell.width = width
-        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)  # noqa: SLF001 - drop the empty one
     return cells
 
 

@@ -290,6 +290,19 @@ def _rows(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [r for _, _, r in rows]
 
 
+def _join_blanks(groups: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """A gap left for the number or the day ("Số:      /TB-UBND", "ngày      tháng 11") is a blank to fill
+    by hand, not a column gap: the pieces around it stay one line."""
+    out: list[list[dict[str, Any]]] = []
+    for g in groups:
+        text = "".join(c["text"] for c in out[-1]).strip() if out else ""
+        if out and (text.endswith("Số:") or text.endswith("ngày") or text.endswith("tháng")):
+            out[-1] = out[-1] + [{**g[0], "text": " "}] + g
+        else:
+            out.append(g)
+    return out
+
+
 def _segments(chars: list[dict[str, Any]], page_no: int) -> list[Line]:
     """Printed lines cut where a gap is wider than three spaces (two columns on one line)."""
     out: list[Line] = []
@@ -305,6 +318,7 @@ def _segments(chars: list[dict[str, Any]], page_no: int) -> list[Line]:
                 prev_end = c["x1"]
             elif groups[-1]:
                 groups[-1].append(c)
+        groups = _join_blanks(groups)
         for g in groups:
             while g and not g[-1]["text"].strip():
                 g.pop()
@@ -366,7 +380,7 @@ def _pdf_document(lines: list[Line], width: float, height: float) -> ReadDocumen
     lefts = [round(ln.x0) for ln in lines if ln.x0 is not None and len(ln.text) > 3]
     # The left edge is where wrapped lines and the Nơi nhận list start (a first line may be indented, a title
     # is centred): the leftmost x that two lines share; the right edge where three justified lines end.
-    left_edge = min(lefts) if lefts and sum(abs(x - min(lefts)) <= 1 for x in lefts) >= 2 else None
+    left_edge = next((x for x in sorted(set(lefts)) if sum(abs(y - x) <= 1 for y in lefts) >= 2), None)
     rights = [round(ln.x1) for ln in long_lines]
     right_edge = max(set(rights), key=rights.count) if rights else None
     if right_edge is not None and rights.count(right_edge) < 3:
