@@ -107,7 +107,7 @@ def locate(doc: ReadDocument) -> Elements:
     lines = doc.lines
     for i, ln in enumerate(lines):
         f = fold(ln.text)
-        if el.quoc_hieu is None and "cong hoa xa hoi chu nghia viet nam" in f:
+        if el.quoc_hieu is None and "cong hoa xa hoi chu nghia" in f:
             el.quoc_hieu = ln
         elif el.tieu_ngu is None and "doc lap" in f and "hanh phuc" in f:
             el.tieu_ngu = ln

@@ -69,14 +69,10 @@ def _para(container, text: str, size: float, *, bold: bool = False, italic: bool
 
 
 def _table(doc, widths_cm: tuple[float, float]):  # noqa: ANN001,ANN202 - python-docx objects
-    from docx.oxml.ns import qn
     from docx.shared import Cm
 
     table = doc.add_table(rows=0, cols=2)
-    table.autofit = False
-    tbl_pr = doc.element.body.findall(qn("w:tbl"))[-1].tblPr  # the fixed layout has no python-docx API
-    layout = tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
-    tbl_pr.append(layout)
+    table.autofit = False  # python-docx writes <w:tblLayout w:type="fixed"/> in its schema place
     for column, width in zip(table.columns, widths_cm, strict=True):
         column.width = Cm(width)
     return table, [Cm(w) for w in widths_cm]
@@ -162,6 +158,7 @@ def render_docx(draft: Draft) -> bytes:
     for _ in range(3):
         _para(right, "", 14)
     _para(right, draft.signer.nguoi_ky, 14, bold=True)
+    _para(doc, "", 11)  # Word wants a paragraph between the last table and the section properties
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

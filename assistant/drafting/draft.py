@@ -280,29 +280,36 @@ def _basis_line(kind: str, so_hieu: str, title: str, issued: str, issuer: str) -
 
 OUTLINES: dict[str, list[tuple[str, str]]] = {
     "công văn": [("", "Thực hiện [văn bản, chỉ đạo làm căn cứ], {co_quan} [nêu lý do, bối cảnh]."),
-                 ("", "[Nội dung đề nghị, yêu cầu hoặc trao đổi: ai làm gì, trước ngày nào.]"),
+                 ("", "[Nội dung đề nghị, yêu cầu hoặc trao đổi: nêu rõ cơ quan, đơn vị thực hiện, việc cần làm, "
+                       "thời hạn hoàn thành, đầu mối tổng hợp và hình thức báo cáo kết quả thực hiện.]"),
                  ("", "Đề nghị [các đơn vị nhận] quan tâm, phối hợp thực hiện./.")],
-    "tờ trình": [("I. SỰ CẦN THIẾT", "[Cơ sở pháp lý và thực tiễn của đề xuất.]"),
+    "tờ trình": [("I. SỰ CẦN THIẾT", "[Cơ sở pháp lý của đề xuất (các căn cứ nêu trên) và cơ sở thực tiễn: tình hình, "
+                                     "kết quả đã đạt được, những vướng mắc cần được giải quyết.]"),
                  ("II. MỤC ĐÍCH, QUAN ĐIỂM", "[Mục đích và quan điểm chỉ đạo.]"),
                  ("III. NỘI DUNG ĐỀ XUẤT", "[Nội dung trình, phương án, kinh phí nếu có.]"),
                  ("IV. KIẾN NGHỊ", "{co_quan} kính trình [cấp có thẩm quyền] xem xét, quyết định./.")],
-    "báo cáo": [("I. TÌNH HÌNH, KẾT QUẢ THỰC HIỆN", "[Kết quả đạt được, số liệu.]"),
+    "báo cáo": [("I. TÌNH HÌNH, KẾT QUẢ THỰC HIỆN", "[Kết quả đạt được theo từng nhiệm vụ được giao, số liệu so với "
+                                                    "kế hoạch và cùng kỳ năm trước, đơn vị thực hiện.]"),
                 ("II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "[Tồn tại, hạn chế; nguyên nhân.]"),
                 ("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", "[Nhiệm vụ, giải pháp.]"),
                 ("IV. KIẾN NGHỊ, ĐỀ XUẤT", "[Kiến nghị với cấp trên.]/.")],
     "quyết định": [("QUYẾT ĐỊNH:", ""),
-                   ("", "Điều 1. [Nội dung quyết định.]"),
+                   ("", "Điều 1. [Nội dung quyết định: việc được quyết định, đối tượng, phạm vi áp dụng, mức, thời "
+                          "hạn; hoặc ban hành kèm theo Quyết định này văn bản được ban hành.]"),
                    ("", "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."),
                    ("", "Điều 3. [Người đứng đầu các đơn vị liên quan] chịu trách nhiệm thi hành Quyết định này./.")],
     "kế hoạch": [("I. MỤC ĐÍCH, YÊU CẦU", "[Mục đích; yêu cầu.]"),
-                 ("II. NỘI DUNG, NHIỆM VỤ", "[Nhiệm vụ, đơn vị chủ trì, đơn vị phối hợp, thời hạn.]"),
+                 ("II. NỘI DUNG, NHIỆM VỤ", "[Từng nhiệm vụ với đơn vị chủ trì, đơn vị phối hợp, thời hạn hoàn "
+                                            "thành và sản phẩm; nguồn kinh phí thực hiện.]"),
                  ("III. TỔ CHỨC THỰC HIỆN", "[Phân công trách nhiệm, chế độ báo cáo.]/.")],
-    "thông báo": [("", "[Nội dung thông báo: sự việc, kết luận, yêu cầu.]"),
+    "thông báo": [("", "[Nội dung thông báo: sự việc, thời gian, thành phần; kết luận hoặc ý kiến chỉ đạo; yêu cầu "
+                        "đối với từng cơ quan, đơn vị và thời hạn thực hiện.]"),
                   ("", "{co_quan} thông báo để các cơ quan, đơn vị biết, thực hiện./.")],
     "giấy mời": [("", "{co_quan} trân trọng kính mời: [đại biểu].")
                  , ("", "Thời gian: [giờ, ngày].")
                  , ("", "Địa điểm: [địa điểm].")
-                 , ("", "Nội dung: [nội dung cuộc họp]./.")],
+                 , ("", "Nội dung: [nội dung cuộc họp, tài liệu đại biểu cần chuẩn bị, đầu mối liên hệ và số điện "
+                         "thoại xác nhận tham dự]./.")],
 }
 
 

@@ -345,6 +345,33 @@ def _segments(chars: list[dict[str, Any]], page_no: int) -> list[Line]:
     return out
 
 
+_STARTS = ("Số", "Độc lập", "V/v", "CỘNG", "Kính gửi")
+
+
+def _join_wrapped(lines: list[Line]) -> list[Line]:
+    """A header element wrapped in its narrow column ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT" / "NAM", "…, ngày 15
+    tháng 11" / "năm 2026") read as one line: the next line of the same zone, size and style just below."""
+    out: list[Line] = []
+    last: dict[str, Line] = {}
+    for ln in lines:
+        prev = last.get(ln.zone) if ln.zone.startswith("header") else None
+        if (prev is not None and prev.top is not None and ln.top is not None and prev.size and ln.size == prev.size
+                and (ln.bold, ln.italic) == (prev.bold, prev.italic) and 0 < ln.top - prev.top <= 1.6 * prev.size
+                and not ln.text.startswith(_STARTS) and not _is_rule_text(prev.text) and not _is_rule_text(ln.text)
+                and not prev.text.endswith(("VIỆT NAM", "Hạnh phúc"))):
+            prev.text = f"{prev.text} {ln.text}"
+            prev.x0, prev.x1 = min(prev.x0 or 0, ln.x0 or 0), max(prev.x1 or 0, ln.x1 or 0)
+            prev.top = ln.top  # the next wrapped piece is measured from this one
+            continue
+        out.append(ln)
+        last[ln.zone] = ln
+    return out
+
+
+def _is_rule_text(text: str) -> bool:
+    return bool(re.fullmatch(r"[\s_\-–—=.*]+", text))
+
+
 def read_pdf(data: bytes) -> ReadDocument:
     """Lines of a PDF with zones from their x positions: the header band (down to the date line) split at the
     middle of the text area, the closing block (from "Nơi nhận") likewise; a PDF without a text layer is a
@@ -383,17 +410,19 @@ def _pdf_document(lines: list[Line], width: float, height: float) -> ReadDocumen
     left_edge = next((x for x in sorted(set(lefts)) if sum(abs(y - x) <= 1 for y in lefts) >= 2), None)
     rights = [round(ln.x1) for ln in long_lines]
     right_edge = max(set(rights), key=rights.count) if rights else None
-    if right_edge is not None and rights.count(right_edge) < 3:
+    if right_edge is not None and rights.count(right_edge) < 2:
         right_edge = None
     area = (float(left_edge) if left_edge is not None else 30 * PT_PER_MM,
             float(right_edge) if right_edge is not None else width - 15 * PT_PER_MM)
     middle = (area[0] + area[1]) / 2
-    date_at = next((i for i, ln in enumerate(page1) if re.search(r"ngày\s+\S*\s*tháng\s+\S*\s*năm\s+\d{4}", ln.text)
+    date_at = next((i for i, ln in enumerate(page1) if re.search(r"ngày\s+\S*\s*tháng", ln.text)
                     and ln.top is not None and ln.top < height * 0.4), None)
-    band_end = page1[date_at].top if date_at is not None else None
+    # the band ends with the date line, or the "năm 2026" it wrapped onto in a narrow column
+    band_end = page1[date_at].top + 1.3 * (page1[date_at].size or 13) if date_at is not None else None
     for ln in page1:
-        if band_end is not None and ln.top is not None and ln.top <= band_end + 1:
+        if band_end is not None and ln.top is not None and ln.top <= band_end:
             ln.zone = "header_left" if (ln.center or 0) < middle else "header_right"
+    lines = _join_wrapped(lines)
     label = next((ln for ln in reversed(lines) if ln.text.startswith("Nơi nhận")), None)
     if label is not None:
         for ln in lines:
