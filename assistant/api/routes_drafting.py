@@ -47,8 +47,8 @@ def create_draft(caller: CurrentPrincipal, state: State,
         try:
             draft, docx, findings = compose(
                 body, canonical_unit=state.runtime.units().canonical, principal=principal, today=today,
-                retriever=state.retriever, llm=state.runtime.llm(),
-                lookup=RelationsLookup(state.runtime.relations(), principal))
+                retriever=state.retriever, llm=state.runtime.llm,
+                lookup=RelationsLookup(state.runtime.relations, principal))
         except DraftError as exc:
             raise ApiError(422, str(exc), "bad_draft") from None
         audit.retrieved = [b.doc_id for b in draft.can_cu if b.doc_id]
@@ -100,7 +100,7 @@ def format_check(caller: CurrentPrincipal, state: State,
             doc = read_document(name, data)
         except RejectedInput as exc:
             raise ApiError(422, f"{name}: {exc}", "unreadable_file") from None
-        findings = check_format(doc, RelationsLookup(state.runtime.relations(), caller.principal),
+        findings = check_format(doc, RelationsLookup(state.runtime.relations, caller.principal),
                                 today_in_vietnam())
         audit.outcome = f"findings:{len(findings)}"
     return {"file": name, "source": doc.source, "findings": [f.to_dict() for f in findings], "notes": doc.notes,

@@ -39,7 +39,7 @@ def format_check(
         settings = Settings()
         try:
             runtime = Runtime(settings)
-            lookup = RelationsLookup(runtime.relations(), runtime.principal(user))
+            lookup = RelationsLookup(runtime.relations, runtime.principal(user))
         except AssistantError as exc:
             fail(f"{file}: không đọc được căn cứ cho {user!r}: {exc}")
     findings = check_format(doc, lookup, today_in_vietnam())
