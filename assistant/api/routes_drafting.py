@@ -32,6 +32,13 @@ def _person(caller: Any) -> None:
                             "user", "user_required")
 
 
+@router.get("/units")
+def list_units(caller: CurrentPrincipal, state: State) -> dict:
+    """The province's units and groups (the unit list setting), for "Kính gửi" and "Nơi nhận" of a draft."""
+    units = state.runtime.units()
+    return {"units": sorted(units.kinds), "groups": sorted(units.groups)}
+
+
 @router.post("/drafts", status_code=201)
 def create_draft(caller: CurrentPrincipal, state: State,
                  body: Annotated[dict[str, Any], Body(description=(
