@@ -94,12 +94,17 @@ def main(argv: list[str] | None = None) -> int:
     real = real_cases(args.shared)
     cases += real
     table, errors = score(cases)
+    sources = [read_document(c.name, c.data).source for c in real]
+    scans, digital = sources.count("scan"), sources.count("pdf")
     by_source: dict[str, int] = {}
     for c in cases:
         by_source[c.suffix] = by_source.get(c.suffix, 0) + 1
     n_planted = sum(1 for c in cases if c.planted)
     print(f"thể thức benchmark: {len(cases)} documents ({n_planted} with planted deviations, "
-          f"{len(cases) - n_planted} correct of which {len(real)} real scanned PDFs); by type {by_source}")
+          f"{len(cases) - n_planted} correct of which {len(real)} real documents of the dev set: {digital} "
+          f"born-digital PDFs judged in full, {scans} scans judged on nothing — no fonts, margins or typed "
+          f"number to read); "
+          f"by type {by_source}")
     print(f"{'family':12} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
     ok = True
     for fam, row in table.items():

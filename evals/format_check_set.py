@@ -209,10 +209,13 @@ MUTATIONS: list[Mutation] = [
 ]
 
 
-def planted_cases() -> list[Case]:
-    """Each mutation on two drafts of different kinds (one alone), then 10 documents with two or three."""
+def planted_cases(only: tuple[str, ...] = ()) -> list[Case]:
+    """Each mutation on two drafts of different kinds (every third on one), then 10 documents with two or
+    three; ``only``: just the named mutations, no combinations."""
     cases: list[Case] = []
     for n, (name, families, text_change, docx_change) in enumerate(MUTATIONS):
+        if only and name not in only:
+            continue
         for k in (0, 1) if n % 3 else (0,):
             d = base_draft(n * 2 + k)
             if name == "so-wrong-code" and d.loai == "công văn":
@@ -223,6 +226,8 @@ def planted_cases() -> list[Case]:
             if docx_change is not None:
                 data = _edit(data, docx_change)
             cases.append(Case(f"{name}-{d.loai.replace(' ', '-')}-{n * 2 + k}", ".docx", data, set(families)))
+    if only:
+        return cases
     combos = [(0, 16), (1, 27), (7, 20), (13, 29), (8, 17), (2, 25), (10, 28), (4, 16), (11, 26, 29), (5, 14, 23)]
     for j, combo in enumerate(combos):
         d = base_draft(40 + j)

@@ -19,7 +19,7 @@ def test_format_check_exit_codes_and_json(tmp_path: Path) -> None:
     result = runner.invoke(app, ["format-check", str(good)])
     assert result.exit_code == 0 and "0 lỗi" in result.output
     bad = tmp_path / "sai.docx"
-    bad.write_bytes(next(c for c in planted_cases() if c.name.startswith("luu-missing")).data)
+    bad.write_bytes(planted_cases(only=("luu-missing",))[0].data)
     result = runner.invoke(app, ["format-check", str(bad), "--json"])
     assert result.exit_code == 1
     data = json.loads(result.output)
