@@ -121,3 +121,38 @@ def test_libreoffice_renders_the_elements_where_phu_luc_i_puts_them(tmp_path: Pa
             else:  # ô 5b: V/v under the số ký hiệu, on the left
                 vv = page.search("V/v tăng cường")[0]
                 assert vv["top"] > so["top"] and mid(vv) < centre
+
+
+class _Model:
+    """A language model stand-in: writes one sentence per section, or fails."""
+
+    name = "stub"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.asked: list[str] = []
+
+    def generate(self, messages, *, max_tokens: int = 512, temperature: float = 0.1) -> str:  # noqa: ANN001
+        if self.fail:
+            raise TimeoutError("model timed out")
+        self.asked.append(messages[-1].content)
+        return "Sở Y tế đề nghị các đơn vị phối hợp thực hiện.\n"
+
+
+def test_a_model_writes_the_prose_and_a_failing_one_leaves_the_outline() -> None:
+    from datetime import date
+
+    from assistant.drafting import compose
+    from core.access import Principal
+
+    who = Principal(user_id="syt.lethicuc", unit="Sở Y tế")
+    model = _Model()
+    draft, docx, findings = compose(request("kế hoạch", can_cu=["Nghị định số 30/2020/NĐ-CP"]),
+                                    canonical_unit=unit_directory().canonical, principal=who,
+                                    today=date(2026, 12, 7), llm=model)
+    assert findings == [] and draft.prose_by == "stub" and model.asked
+    assert draft.sections[0].paragraphs == ["Sở Y tế đề nghị các đơn vị phối hợp thực hiện."]
+    assert draft.can_cu[0].text == "Căn cứ Nghị định số 30/2020/NĐ-CP"
+    draft, _, findings = compose(request("kế hoạch"), canonical_unit=unit_directory().canonical, principal=who,
+                                 today=date(2026, 12, 7), llm=_Model(fail=True))
+    assert findings == [] and draft.prose_by == "outline" and draft.sections[0].paragraphs[0].startswith("[")
