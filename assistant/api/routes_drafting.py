@@ -13,7 +13,7 @@ from fastapi import Path as PathParam
 from assistant.api.audit import audited
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
-from assistant.drafting import DraftError, DraftStore, RelationsLookup, check_format, compose, read_document
+from assistant.drafting import DraftError, DraftStore, RelationsLookup, check_format, compose, read_untrusted
 from core.deadlines import today_in_vietnam
 from core.errors import RejectedInput
 
@@ -104,7 +104,7 @@ def format_check(caller: CurrentPrincipal, state: State,
         if not data:
             raise ApiError(422, f"{name}: tệp rỗng / empty file", "empty_file")
         try:
-            doc = read_document(name, data)
+            doc = read_untrusted(name, data)
         except RejectedInput as exc:
             raise ApiError(422, f"{name}: {exc}", "unreadable_file") from None
         findings = check_format(doc, RelationsLookup(state.runtime.relations, caller.principal),

@@ -17,13 +17,13 @@ from assistant.drafting.draft import (
     parse_request,
     suggest_basis,
 )
-from assistant.drafting.reading import ReadDocument, read_document, read_docx, read_pdf
+from assistant.drafting.reading import ReadDocument, read_document, read_docx, read_pdf, read_untrusted
 from assistant.drafting.rules import DRAFT_KINDS, FAMILIES, RULES, abbreviation
 from assistant.drafting.store import DraftStore
 
 __all__ = [
     "DRAFT_KINDS", "FAMILIES", "RULES", "BasisItem", "BasisLookup", "CitedFate", "Draft", "DraftError", "DraftStore",
     "Finding", "ReadDocument", "RelationsLookup", "Section", "Signer", "abbreviation", "basis_for", "check_format",
-    "compose", "locate", "outline", "parse_request", "read_docx", "read_document", "read_pdf", "render_docx",
-    "suggest_basis",
+    "compose", "locate", "outline", "parse_request", "read_docx", "read_document", "read_pdf", "read_untrusted",
+    "render_docx", "suggest_basis",
 ]

@@ -69,9 +69,37 @@ class ReadDocument:
         return self.source == "scan"
 
 
+READ_LIMITS_TIMEOUT_S = 120.0
+READ_LIMITS_MEMORY = 2 * 1024 ** 3
+
+
+def read_untrusted(name: str, data: bytes) -> ReadDocument:
+    """``read_document`` in a child process under time and memory limits: an uploaded file that would hang or
+    inflate costs that file (a one-line refusal), never the service."""
+    from core.child_process import ChildProcessError, ChildTimeout, Limits
+    from core.child_worker import call_in_child
+
+    try:
+        return call_in_child(read_document, name, data, name="format-check",
+                             limits=Limits(timeout_s=READ_LIMITS_TIMEOUT_S, memory_bytes=READ_LIMITS_MEMORY))
+    except ChildTimeout:
+        raise RejectedInput(f"đọc tệp quá {READ_LIMITS_TIMEOUT_S:g} giây: đã dừng") from None
+    except ChildProcessError as exc:
+        raise RejectedInput(f"không đọc được tệp ({exc.summary[:120]})") from None
+
+
 def read_document(name: str, data: bytes) -> ReadDocument:
-    """Read a .docx, .doc or .pdf; anything else, or a file that is not what its name says, is refused with
-    a ``RejectedInput`` naming the reason."""
+    """Read a .docx, .doc or .pdf; anything else, or a file that is not what its name says or that cannot be
+    read, is refused with a ``RejectedInput`` naming the reason."""
+    try:
+        return _read(name, data)
+    except RejectedInput:
+        raise
+    except Exception as exc:  # a parser's own error on a malformed file is a refusal, not a server error
+        raise RejectedInput(f"không đọc được tệp: {type(exc).__name__}") from None
+
+
+def _read(name: str, data: bytes) -> ReadDocument:
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix == "docx":
         return read_docx(data)
