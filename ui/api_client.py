@@ -298,6 +298,31 @@ class ApiClient:
         """GET /v1/tasks (``unit="me"``: the signed-in official's unit)."""
         return self._request("GET", "/v1/tasks", params={k: v for k, v in params.items() if v not in (None, "")})
 
+    # -- drafting ----------------------------------------------------------------------------------------
+    def units(self) -> list[str]:
+        """GET /v1/units: the province's units, for "Kính gửi" and "Nơi nhận"."""
+        data = self._request("GET", "/v1/units")
+        return list(data.get("units") or []) if isinstance(data, dict) else []
+
+    def create_draft(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /v1/drafts: ``{id, draft, docx_url, findings}``."""
+        return self._request("POST", "/v1/drafts", json=body, timeout=ASK_TIMEOUT)
+
+    def draft_docx(self, docx_url: str) -> bytes:
+        try:
+            with self._client(ASK_TIMEOUT) as client:
+                response = client.get(docx_url)
+        except httpx.HTTPError as exc:
+            raise _network_error(exc, self.base_url) from None
+        if response.status_code >= 400:
+            raise _error_from_response(response)
+        return response.content
+
+    def format_check(self, filename: str, content: bytes) -> dict[str, Any]:
+        """POST /v1/format-check (multipart): ``{file, source, findings, notes, errors, warnings}``."""
+        files = {"file": (filename, content, "application/octet-stream")}
+        return self._request("POST", "/v1/format-check", files=files, timeout=ASK_TIMEOUT)
+
     def audit(self, limit: int = 200, **params: Any) -> list[dict[str, Any]]:
         query = {"limit": limit, **{k: v for k, v in params.items() if v not in (None, "")}}
         data = self._request("GET", "/v1/audit", params=query)

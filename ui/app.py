@@ -21,6 +21,7 @@ import streamlit as st  # noqa: E402
 from ui.api_client import DEFAULT_API_URL, ApiClient, ApiError  # noqa: E402
 from ui.components.admin import render_admin  # noqa: E402
 from ui.components.citations import render_citation_buttons  # noqa: E402
+from ui.components.drafting_page import render_drafting_page  # noqa: E402
 from ui.components.feedback import render_feedback  # noqa: E402
 from ui.components.filters import render_filters  # noqa: E402
 from ui.components.history import render_history, reset_chat  # noqa: E402
@@ -32,8 +33,9 @@ from ui.components.tthc_card import render_tthc_card  # noqa: E402
 PAGE_CHAT = "Hỏi đáp"
 PAGE_ADMIN = "Quản trị"
 PAGE_TASKS = "Nhiệm vụ của đơn vị"
+PAGE_DRAFTING = "Soạn thảo văn bản"
 SESSION_KEYS = ("token", "user", "messages", "conversation_id", "open_source", "feedback_done", "feedback_pending",
-                "doc_chunks_cache", "page")
+                "doc_chunks_cache", "page", "last_draft")
 EXPIRED = "Phiên đăng nhập đã hết hạn hoặc không còn hợp lệ. Vui lòng đăng nhập lại."
 
 
@@ -208,13 +210,16 @@ def main() -> None:
         return
     api = client()
     user_card(user)
-    pages = [PAGE_CHAT, PAGE_TASKS, *([PAGE_ADMIN] if "admin" in (user.get("roles") or []) else [])]
+    pages = [PAGE_CHAT, PAGE_TASKS, PAGE_DRAFTING, *([PAGE_ADMIN] if "admin" in (user.get("roles") or []) else [])]
     page = st.sidebar.radio("Chức năng", pages, key="page")
     if page == PAGE_ADMIN:
         render_admin(api, call)
         return
     if page == PAGE_TASKS:
         render_tasks_page(api, user, call)
+        return
+    if page == PAGE_DRAFTING:
+        render_drafting_page(api, call)
         return
     filters = render_filters()
     render_history(api, call)

@@ -21,6 +21,7 @@ from assistant.api import (
     routes_conversations,
     routes_document_records,
     routes_documents,
+    routes_drafting,
     routes_held,
     routes_local,
     routes_relations,
@@ -86,7 +87,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     # Order matters: ".../{doc_id}/chunks" (browse), ".../{doc_id}/relations" and "/documents/jobs/{id}" come
     # before "/documents/{doc_id}".
     for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_relations, routes_access,
-                   routes_documents, routes_document_records, routes_local, routes_tasks, routes_held):
+                   routes_documents, routes_document_records, routes_local, routes_tasks, routes_held,
+                   routes_drafting):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)
     app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)
