@@ -243,9 +243,9 @@ class LogRecords(logging.Handler):
         if (self.asked is None or record.name not in self.asked.loggers or record.msg != HTTPX_REQUEST_LINE
                 or not isinstance(args, tuple) or len(args) != 5 or str(args[1]) not in self.asked.urls):
             return None
-        own = copy.copy(record)
-        own.args = (args[0], ASKER_URL, *args[2:])
-        return own
+        masked = copy.copy(record)  # other handlers still get the record as it was
+        masked.args = (args[0], ASKER_URL, *args[2:])
+        return masked
 
     def emit(self, record: logging.LogRecord) -> None:
         own = self._own_request(record)

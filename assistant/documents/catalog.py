@@ -94,13 +94,27 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _scope_parts(access: dict[str, Any]) -> list[str]:
+    """Each clause of a label in words, the AND / group / hierarchy clauses too (``documents show`` must not
+    show a narrower or wider label than the one applied)."""
+    parts = [", ".join(access.get("units") or [])] if access.get("units") else []
+    if access.get("roles"):
+        parts.append("vai trò " + ", ".join(access["roles"]))
+    parts += [f"{', '.join(roles)} của {unit}" for unit, roles in (access.get("roles_in_units") or {}).items()]
+    if access.get("groups"):
+        parts.append("nhóm " + ", ".join(access["groups"]))
+    if access.get("units_and_below"):
+        parts.append("đơn vị và cấp dưới " + ", ".join(access["units_and_below"]))
+    return parts
+
+
 def record_lines(record: dict[str, Any]) -> list[str]:
     """``documents show`` as text: id, title, then each known field that has a value, chunks and access."""
     meta = record["metadata"]
     lines = [f"Mã văn bản: {record['doc_id']}", f"Tiêu đề: {record['title']}", f"Tệp: {record['file']}"]
     lines += [f"{label}: {_value(meta[key])}" for key, label in FIELD_LABELS if meta.get(key) not in (None, "", [])]
     access = record["access"]
-    scope = ", ".join(access["units"] + access["roles"])
+    scope = "; ".join(_scope_parts(access))
     lines += [f"Số đoạn (chunks): {record['chunks']}",
               f"Quyền truy cập: {access['level']}" + (f" ({scope})" if scope else ""),
               f"Cập nhật: {record['updated_at']}"]
