@@ -20,10 +20,10 @@ from sqlalchemy import select
 
 from assistant.answer.types import AnswerResult
 from assistant.api.masking import mask_pii
-from assistant.api.presenters import iso
 from assistant.service.db import AuditEvent, Sessions
 from assistant.service.pii import mask_and_cut
 from core.access import Principal
+from core.deadlines import moment
 
 log = logging.getLogger("assistant.api.audit")
 
@@ -98,7 +98,7 @@ def export_csv(sessions: Sessions, since: datetime, out: TextIO) -> int:
     n = 0
     with sessions() as s:
         for row in s.scalars(select(AuditEvent).where(AuditEvent.at >= since).order_by(AuditEvent.id)):
-            writer.writerow([row.id, iso(row.at), row.user_id, row.unit, row.via, row.action,
+            writer.writerow([row.id, moment(row.at), row.user_id, row.unit, row.via, row.action,
                              mask_pii(row.question), json.dumps(row.retrieved_ids or []),
                              json.dumps(row.cited_ids or []), row.answer_id or "", row.latency_ms, row.outcome])
             n += 1

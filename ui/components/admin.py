@@ -11,13 +11,15 @@ import streamlit as st
 
 from ui.api_client import ApiClient, ApiError
 from ui.components.access_editor import describe, render_access_editor
-from ui.components.style import KIND_LABELS
+from ui.components.style import KIND_LABELS, channel_name, moment
 
 JOB_STATUS = {"queued": "đang chờ", "running": "đang lập chỉ mục", "done": "hoàn tất", "rejected": "bị từ chối",
               "failed": "lỗi"}
 ACTIONS = {"ask": "hỏi đáp", "search": "tìm kiếm", "upload": "tải lên", "delete": "xoá", "login": "đăng nhập",
            "chat": "trò chuyện", "access": "đổi quyền truy cập"}
-UPLOAD_TYPES = ["pdf", "docx", "doc", "html", "htm", "md", "txt", "json", "jsonl"]
+# Every format the API indexes (assistant.api.routes_documents.ACCEPTED_SUFFIXES; a test keeps them equal).
+UPLOAD_TYPES = ["pdf", "docx", "doc", "html", "htm", "md", "txt", "png", "jpg", "jpeg", "tif", "tiff", "json",
+                "jsonl"]
 
 
 def _rejections(detail: Any) -> str:
@@ -56,7 +58,9 @@ def render_admin(client: ApiClient, call: Callable[..., Any]) -> None:
 
 def _upload(client: ApiClient, call: Callable[..., Any]) -> None:
     st.write("Tệp được gửi tới máy chủ và lập chỉ mục ở chế độ nền; theo dõi kết quả ở thẻ bên cạnh.")
-    uploaded = st.file_uploader("Chọn văn bản (PDF, DOCX, HTML, Markdown, TXT, JSON TTHC / kho dữ liệu)",
+    uploaded = st.file_uploader("Chọn văn bản: PDF (cả bản quét), Word (.docx, .doc), trang web (.html), văn bản "
+                                "(.txt, .md), ảnh quét (.png, .jpg, .tif), JSON thủ tục hành chính hoặc kho dữ "
+                                "liệu, JSONL điều luật",
                                 type=UPLOAD_TYPES, key="admin_upload")
     if st.button("Gửi lập chỉ mục", key="admin_upload_send", type="primary", disabled=uploaded is None):
         if uploaded is not None:
@@ -93,8 +97,8 @@ def _documents(client: ApiClient, call: Callable[..., Any]) -> None:
     if jobs:
         st.dataframe(
             [{"Tệp": j.get("filename", ""), "Trạng thái": JOB_STATUS.get(j.get("status"), j.get("status")),
-              "Người gửi": j.get("user_id", ""), "Gửi lúc": j.get("created_at", ""),
-              "Xong lúc": j.get("finished_at") or "", "Chi tiết / lý do từ chối": _rejections(j.get("detail"))}
+              "Người gửi": j.get("user_id", ""), "Gửi lúc": moment(j.get("created_at")),
+              "Xong lúc": moment(j.get("finished_at")), "Chi tiết / lý do từ chối": _rejections(j.get("detail"))}
              for j in jobs],
             hide_index=True, key="admin_jobs_table",
         )
@@ -150,8 +154,8 @@ def _audit(client: ApiClient) -> None:
         st.caption("Không có sự kiện nào.")
         return
     st.dataframe(
-        [{"Thời điểm": r.get("at", ""), "Người dùng": r.get("user_id", ""), "Đơn vị": r.get("unit", ""),
-          "Qua": r.get("via", ""), "Thao tác": ACTIONS.get(r.get("action"), r.get("action", "")),
+        [{"Thời điểm": moment(r.get("at")), "Người dùng": r.get("user_id", ""), "Đơn vị": r.get("unit", ""),
+          "Qua": channel_name(r.get("via")), "Thao tác": ACTIONS.get(r.get("action"), r.get("action", "")),
           "Nội dung (đã che dữ liệu cá nhân)": r.get("question", ""), "Kết quả": r.get("outcome", ""),
           "Nguồn truy xuất": len(r.get("retrieved_ids") or []), "Nguồn trích dẫn": len(r.get("cited_ids") or []),
           "Thời gian (ms)": r.get("latency_ms", "")} for r in rows],

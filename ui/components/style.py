@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -143,3 +145,30 @@ def day_first(value: str) -> str:
     if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
         return f"{parts[2]}/{parts[1]}/{parts[0]}"
     return str(value or "")
+
+
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def moment(value: str | None) -> str:
+    """A stored time as people read it here: "21:18 07/12/2026" in Asia/Ho_Chi_Minh, no seconds (the API sends
+    UTC ISO times; a naive one is UTC); anything unreadable unchanged."""
+    if not value:
+        return ""
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(_VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
+def channel_name(via: str | None) -> str:
+    """Who a request came through, in words: the server's own command line (its local key), a system's API key
+    by name, or the web UI (a person's sign-in)."""
+    if not via:
+        return "giao diện web / đăng nhập"
+    if via.startswith("local-owner:"):
+        return "dòng lệnh trên máy chủ"
+    return f"hệ thống «{via}» (khoá API)"

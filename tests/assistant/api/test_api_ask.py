@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
@@ -189,6 +190,7 @@ def test_audit_export_cli_writes_masked_csv(client: TestClient, login, api_setti
     assert rows and {"at", "user_id", "action", "question", "retrieved_ids", "cited_ids", "answer_id", "latency_ms",
                      "outcome"} <= set(rows[0])
     assert {r["action"] for r in rows} >= {"ask", "search", "login"}
+    assert all(re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", r["at"]) for r in rows), rows[0]["at"]  # Vietnam time
     text = out.read_text(encoding="utf-8")
     assert "tranb@example.com" not in text and "0912345678" not in text and "t***@example.com" in text
     future = CliRunner().invoke(cli_app, ["audit", "export", "--since", "2999-01-01"], env=env)
