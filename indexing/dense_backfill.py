@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from indexing.dense_backlog import DenseBacklog
@@ -34,13 +35,19 @@ class DenseBackfill:
     """Embeds the backlog ``batch`` chunks at a time; ``start()`` runs it in a daemon thread until ``stop()``."""
 
     def __init__(self, backlog: DenseBacklog, store: VectorStore, embedder: Embedder, *, batch: int = 32,
-                 idle_s: float = 2.0, retry_s: float = 10.0) -> None:
+                 idle_s: float = 2.0, retry_s: float = 10.0, report: Callable[[str], None] | None = None) -> None:
         if batch <= 0:
             raise ValueError(f"backfill batch must be positive, got {batch}")
         self.backlog, self.store, self.embedder = backlog, store, embedder
         self.batch, self.idle_s, self.retry_s = batch, idle_s, retry_s
         self.filled = 0
         self.error: str | None = None
+        # Progress lines for the terminal of the process that fills (``assistant serve`` under ``make demo``):
+        # one each tenth of the way, and one when done.
+        self.report = report
+        self.idle = False  # True once a batch found nothing waiting (until a new run finds some)
+        self._run_total = 0
+        self._reported_tenth = -1
         self._since_optimize = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -49,7 +56,13 @@ class DenseBackfill:
         """Embed and write one batch; the number of chunks taken from the backlog (0: nothing waits)."""
         chunks = self.backlog.take(self.batch)
         if not chunks:
+            if not self.idle and self._run_total and self.report is not None:
+                self.report(f"Vector ngữ nghĩa: đã xong {self._run_total:,} đoạn; tìm kiếm ngữ nghĩa đầy đủ."
+                            .replace(",", "."))
+            self.idle, self._run_total, self._reported_tenth = True, 0, -1
             return 0
+        if self.idle or not self._run_total:
+            self.idle, self._run_total = False, self.filled + self.backlog.count()  # this run's whole backlog
         vectors = self.embedder.embed_documents([c.text for c in chunks])  # the slow part, outside any lock
         with self.backlog.writing:  # the indexer cannot replace these chunks between the check and the write
             fresh = self.backlog.still_waiting(chunks)
@@ -59,9 +72,24 @@ class DenseBackfill:
             self.backlog.done(fresh)
         self.filled += len(fresh)
         self._since_optimize += len(fresh)
+        self._progress()
         if self._since_optimize >= OPTIMIZE_EVERY:
             self.optimize()
         return len(chunks)
+
+    def _progress(self) -> None:
+        if self.report is None or not self._run_total:
+            return
+        done = min(self.filled, self._run_total)
+        tenth = done * 10 // self._run_total
+        if tenth > self._reported_tenth and tenth < 10:
+            self._reported_tenth = tenth
+            self.report(f"Vector ngữ nghĩa: {done:,}/{self._run_total:,} đoạn ({done * 100 // self._run_total}%); "
+                        "trong lúc này tìm kiếm dựa chủ yếu vào từ khoá.".replace(",", "."))
+
+    def pending(self) -> int:
+        """Chunks still without a dense vector (0 at once when the filler has found nothing waiting)."""
+        return 0 if self.idle else self.backlog.count()
 
     def optimize(self) -> None:
         """Build the embedded engine's HNSW over the vectors written so far (a server does this itself)."""

@@ -9,6 +9,7 @@ from itertools import chain
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from assistant.answer.types import AnswerResult
 from assistant.api.audit import audited, fill_audit, outcome_of
 from assistant.api.auth import Caller
 from assistant.api.deps import CurrentPrincipal, State
@@ -30,8 +31,20 @@ def ask(body: AskIn, caller: CurrentPrincipal, state: State) -> dict:
         result = state.answerer.ask(body.question, caller.principal, body.conversation_id,
                                     filters_of(body.filters))
         fill_audit(draft, result)
+    note_dense_backlog(result, state)
     state.metrics.answers.labels(draft.outcome).inc()
     return answer_dict(result)
+
+
+DENSE_PENDING = ("Lưu ý: hệ thống đang bổ sung vector ngữ nghĩa ({pending} đoạn chưa xong); câu trả lời này dựa "
+                 "chủ yếu vào tìm kiếm từ khoá và có thể khác khi việc bổ sung hoàn tất.")
+
+
+def note_dense_backlog(result: AnswerResult, state: ApiState) -> None:
+    """Say so on an answer made before all dense vectors were in (a first start fills them in the background)."""
+    pending = state.backfill.pending()
+    if pending:
+        result.warnings.append(DENSE_PENDING.format(pending=f"{pending:,}".replace(",", ".")))
 
 
 def stream_error(exc: Exception) -> str:
@@ -55,6 +68,7 @@ def answer_events(state: ApiState, caller: Caller, body: AskIn) -> Iterator[str]
                 if event["event"] == "final":
                     fill_audit(draft, event["result"])
                     state.metrics.answers.labels(draft.outcome).inc()
+                    note_dense_backlog(event["result"], state)
                     yield sse("final", answer_dict(event["result"]))
                 else:
                     yield sse(event["event"], {k: v for k, v in event.items() if k != "event"})

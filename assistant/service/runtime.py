@@ -10,6 +10,7 @@ writes take turns.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -99,8 +100,10 @@ class Runtime:
         return self._once("backlog", lambda: DenseBacklog(self.settings.data_dir / "dense_backlog.sqlite"))
 
     def dense_backfill(self) -> DenseBackfill:
-        """The filler of the backlog (one per process: the index owner starts it)."""
-        return self._once("backfill", lambda: DenseBackfill(self.backlog, self.store, self.embedder))
+        """The filler of the backlog (one per process: the index owner starts it). Its progress goes to this
+        process's standard error, the terminal of ``assistant serve`` (and so of ``make demo``)."""
+        return self._once("backfill", lambda: DenseBackfill(self.backlog, self.store, self.embedder,
+                                                            report=_stderr_line))
 
     @property
     def vocabulary(self) -> MarkVocabulary:
@@ -286,3 +289,7 @@ def record_parsers() -> dict[str, RecordParser]:
     from assistant.warehouse import parse_warehouse
 
     return {"tthc": parse_tthc, "warehouse": parse_warehouse}
+
+
+def _stderr_line(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

@@ -158,3 +158,25 @@ def test_without_the_setting_vectors_are_written_at_once(tmp_path: Path) -> None
     assert rt.backlog.count() == 0
     assert len(rt.retriever().search("thời hạn giải quyết hồ sơ", READER, mode="dense", top_k=20)) == report.chunks
     rt.close()
+
+
+def test_the_filler_reports_progress_and_answers_say_when_vectors_are_missing(runtime: Runtime,
+                                                                              tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from assistant.answer.types import AnswerResult
+    from assistant.api.routes_ask import note_dense_backlog
+
+    report = _index(runtime, _sources(tmp_path))
+    lines: list[str] = []
+    backfill = DenseBackfill(runtime.backlog, runtime.store, runtime.embedder, batch=1, report=lines.append)
+    answer = AnswerResult(answer="…", citations=[], refused=False)
+    note_dense_backlog(answer, SimpleNamespace(backfill=backfill))  # what the API does with each answer
+    assert answer.warnings and f"{report.chunks} đoạn chưa xong" in answer.warnings[0]
+    assert backfill.drain() == report.chunks
+    assert lines[0].startswith(f"Vector ngữ nghĩa: 1/{report.chunks} đoạn")
+    assert lines[-1] == f"Vector ngữ nghĩa: đã xong {report.chunks} đoạn; tìm kiếm ngữ nghĩa đầy đủ."
+    assert backfill.pending() == 0
+    later = AnswerResult(answer="…", citations=[], refused=False)
+    note_dense_backlog(later, SimpleNamespace(backfill=backfill))
+    assert later.warnings == []

@@ -83,12 +83,22 @@ def dense_progress(dense: Any) -> tuple[float, str] | None:
     return (done / total if total else 0.0), line
 
 
-def _documents(client: ApiClient, call: Callable[..., Any]) -> None:
-    st.button("Làm mới", key="admin_docs_refresh", icon=":material/refresh:")
+DENSE_REFRESH_S = 5  # the progress bar of a first start's dense vectors refreshes itself this often
+
+
+@st.fragment(run_every=DENSE_REFRESH_S)
+def _dense_status(client: ApiClient, call: Callable[..., Any]) -> None:
+    """The dense-vector progress of a first start, re-read from /readyz every few seconds without a click (only
+    this part of the page reruns); nothing shows once every vector is in."""
     ready = call(client.readiness)
     progress = dense_progress((ready or {}).get("dense"))
     if progress is not None:
         st.progress(progress[0], text=progress[1])
+
+
+def _documents(client: ApiClient, call: Callable[..., Any]) -> None:
+    st.button("Làm mới", key="admin_docs_refresh", icon=":material/refresh:")
+    _dense_status(client, call)
     data = call(client.documents)
     if data is None:
         return
