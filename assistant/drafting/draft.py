@@ -271,6 +271,8 @@ def _basis_line(kind: str, so_hieu: str, title: str, issued: str, issuer: str) -
     title = title.strip().rstrip(".;")
     if title.lower().startswith(kind.lower()):
         title = title[len(kind):].strip()
+    # a catalogue title repeats the number ("Quyết định 12/2025/QĐ-UBND về …"): keep what follows it
+    title = re.sub(r"^(?:số\s*)?" + re.escape(so_hieu) + r"\s*", "", title, flags=re.I).strip()
     if kind.lower() in ("luật", "bộ luật", "pháp lệnh"):
         return f"Căn cứ {kind} {title}{when}".strip()
     of = f" của {issuer}" if issuer else ""
