@@ -146,8 +146,9 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
         pictures += [(page.page_number, im) for im in images]
     if scans:
         require_ocr(f"PDF có {len(scans)}/{count} trang là bản quét (không có lớp văn bản)")
-    # the header page and the last page (the signer's name under the seal) at full resolution, the body between
-    done: list[OcrPage] = ocr_pages([(n, _render(doc, n, dpi=OCR_DPI if n in (1, count) else BODY_DPI))
+    # the header page, the next one and the last (where the signer's name sits under the seal: an attached draft
+    # can follow the document's own signature page) at full resolution, the body between at BODY_DPI
+    done: list[OcrPage] = ocr_pages([(n, _render(doc, n, dpi=OCR_DPI if n in (1, 2, count) else BODY_DPI))
                                      for n in scans], table_ids, header_page=1)
     for p in done:
         by_page[p.page] = [(top * 72 / p.dpi, b) for top, b in p.blocks]

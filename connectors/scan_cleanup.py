@@ -7,7 +7,7 @@ to undo with array operations on the greyscale page (~0.1–0.5 s at 300 dpi).
 
 from __future__ import annotations
 
-LEVEL_FROM = 0.4  # degrees; Tesseract reads a page skewed less than this as well as a levelled one
+LEVEL_FROM = 0.2  # degrees: a page skewed less than this is read as it is
 RULE_MIN_PX = 100  # a straight dark run longer than this (1/3 inch at 300 dpi) is a rule, never a letter
 
 
