@@ -23,3 +23,11 @@ def test_channels_are_named_in_words() -> None:
 
 def test_the_upload_widget_offers_every_format_the_api_indexes() -> None:
     assert sorted(f".{t}" for t in UPLOAD_TYPES) == sorted(ACCEPTED_SUFFIXES)
+
+
+def test_task_deadlines_are_day_first_in_the_table_and_export() -> None:
+    from ui.components.task_export import task_rows
+
+    row = task_rows([{"status": "", "due": "2026-06-30", "deadline": {"text": "Quý II/2026"}, "role": "lead",
+                      "via": "", "nhiem_vu": "Báo cáo", "doc_id": "d", "citation": "Mục I"}])[0]
+    assert row["Hạn"] == "30/06/2026" and row["Thời hạn (như văn bản)"] == "Quý II/2026"

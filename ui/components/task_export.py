@@ -8,6 +8,8 @@ import io
 from datetime import date
 from typing import Any
 
+from ui.components.style import day_first
+
 COLUMNS = ("Trạng thái", "Hạn", "Thời hạn (như văn bản)", "Vai trò", "Nhiệm vụ", "Đơn vị chủ trì",
            "Đơn vị phối hợp", "Sản phẩm", "Văn bản", "Vị trí")
 STATUS_LABELS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn (30 ngày)", "": ""}
@@ -35,7 +37,7 @@ def in_period(task: dict[str, Any], period: str, today: date) -> bool:
 
 
 def task_rows(tasks: list[dict[str, Any]]) -> list[dict[str, str]]:
-    return [{"Trạng thái": STATUS_LABELS.get(t.get("status") or "", ""), "Hạn": t.get("due") or "",
+    return [{"Trạng thái": STATUS_LABELS.get(t.get("status") or "", ""), "Hạn": day_first(t.get("due") or ""),
              "Thời hạn (như văn bản)": t["deadline"]["text"], "Vai trò": role_text(t), "Nhiệm vụ": t["nhiem_vu"],
              "Đơn vị chủ trì": t.get("lead_text") or "", "Đơn vị phối hợp": t.get("support_text") or "",
              "Sản phẩm": t.get("san_pham") or "", "Văn bản": t.get("so_hieu") or t.get("doc_title") or t["doc_id"],
