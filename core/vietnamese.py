@@ -182,14 +182,12 @@ _LONGEST_REPEAT = 40
 
 def degenerate_reason(text: str) -> str | None:
     """Why ``text`` (NFC already) is no question a person typed, or None: stray combining marks that belong to no
-    letter (NFC leaves none in Vietnamese typed with any IME), no letter or digit at all, a "word" of hundreds of
-    characters, one character repeated on and on. Such input costs seconds downstream and answers nothing, so it
-    is refused before any search."""
+    letter (NFC leaves none in Vietnamese typed with any IME), a "word" of hundreds of characters, one character
+    repeated on and on. Such input costs seconds downstream and answers nothing, so it is refused before any
+    search. (Punctuation alone is not refused: it finds nothing by keywords and the dense side answers.)"""
     stray = sum(1 for c in text if unicodedata.combining(c))
     if stray > 3 and stray * 50 > len(text):
         return f"câu hỏi có {stray} dấu rời không gắn với chữ nào"
-    if not any(c.isalnum() for c in text):
-        return "câu hỏi không có chữ hay số nào"
     if any(len(word) > _LONGEST_WORD for word in text.split()):
         return f"câu hỏi có một chuỗi liền dài hơn {_LONGEST_WORD} ký tự"
     run, last = 0, ""

@@ -58,7 +58,7 @@ def test_degenerate_questions_are_named_and_real_ones_pass() -> None:
 
     assert "dấu rời" in degenerate_reason(normalize_text("a" + "\u0301" * 1999))
     assert "dấu rời" in degenerate_reason(normalize_text("Điều 14 " + "\u0323\u0309" * 40))
-    assert "không có chữ" in degenerate_reason("?!... ---")
+    assert degenerate_reason("?!... ---") is None  # finds nothing by keywords; not costly
     assert "chuỗi liền" in degenerate_reason("x" * 121)
     assert "lặp" in degenerate_reason("lệ phí " + "á" * 41)
     for fine in ("Điều 14 Luật Cán bộ, công chức quy định gì?", "thoi gian giai quyet thu tuc cap giay phep xay dung",
