@@ -290,11 +290,32 @@ class TitleIndex:
         out: list[tuple[TthcFields, float]] = []
         pairs = _pairs(list(naming))
         total = _weight(asked, weights) if asked else 0.0
+        at: dict[tuple[str, str], list[int]] = {}
+        for j, pair in enumerate(zip(words, words[1:], strict=False)):
+            at.setdefault(pair, []).append(j)
         for i in sorted(found):
             if i in runs:
-                out.append((self.fields[i], match_score(question, self.fields[i], weights)))
+                out.append((self.fields[i], self._with_runs(words, naming, at, i, plain, weights)))
                 continue
             uni = _weight(asked & self._words[plain][i], weights) / total
             bi = 0.0 if pairs else uni  # none of the question's pairs is in this title: 0 / len(pairs)
             out.append((self.fields[i], (uni + bi) / 2))
         return out
+
+    def _with_runs(self, words: tuple[str, ...], naming: tuple[str, ...], at: dict[tuple[str, str], list[int]],
+                   i: int, plain: bool, weights: Mapping[str, float] | None) -> float:
+        """``match_score`` against title ``i``, which has some of the question's adjacent pairs: its steps, with
+        ``naming_in_title``'s runs found from the pairs the title shares (``at``: the positions of each pair)."""
+        title_pairs = self._pairs[plain][i]
+        run: set[int] = set()
+        for pair in at.keys() & title_pairs:
+            for j in at[pair]:
+                run.update((j, j + 1))
+        named = [w if naming[k] or k in run else "" for k, w in enumerate(words)]
+        asked = {w for w in named if w}
+        if not asked:
+            return 0.0
+        uni = _weight(asked & self._words[plain][i], weights) / _weight(asked, weights)
+        pairs = _pairs(named)
+        bi = len(pairs & title_pairs) / len(pairs) if pairs else uni
+        return (uni + bi) / 2
