@@ -94,6 +94,13 @@ class Manifest:
             self._db.execute("DELETE FROM meta")
             self._db.commit()
 
+    def generation(self) -> tuple[int, int]:
+        """A token that changes whenever the manifest may have: a commit through another connection or process
+        (SQLite's ``data_version``) or a change through this one (``total_changes``). Readers that derive
+        something from every entry (the procedure catalogue) rebuild it only when this changes."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0]), self._db.total_changes
+
     def get(self, doc_id: str) -> ManifestEntry | None:
         with self._lock:
             row = self._db.execute(f"SELECT {_SELECT} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()

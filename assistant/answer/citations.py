@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answer.types import Citation, Source
 from core.vietnamese import fold, sparse_terms
@@ -34,7 +35,15 @@ _PUNCT_AFTER = set(".,;:!?)…»\"”")
 
 def terms(text: str) -> list[str]:
     """Syllable terms without function words: the unit of every overlap score here."""
-    return [t for t in sparse_terms(text, "syllable") if t not in STOPWORDS]
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=16384)
+def _terms(text: str) -> tuple[str, ...]:
+    """``terms`` of one text, kept: the same source sentences and windows are scored against every claim, for
+    every sentence the checked stream lets out and again for the final answer, and popular chunks come back in
+    other requests (a pure function of the text: nothing of the asker is in it)."""
+    return tuple(t for t in sparse_terms(text, "syllable") if t not in STOPWORDS)
 
 
 def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:

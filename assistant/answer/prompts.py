@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,9 +88,12 @@ def load_prompt(name: str, prompts_dir: Path | None = None) -> Prompt:
     return Prompt(name=declared, version=version, template=template, path=path)
 
 
+@lru_cache(maxsize=4096)
 def clean_prompt_text(text: str) -> str:
     """Any text that reaches a prompt (source bodies, titles, citations, questions, history): compatibility
-    forms folded (full-width ＜／ｎｇｕｏｎ＞), invisible characters dropped, delimiter look-alikes replaced."""
+    forms folded (full-width ＜／ｎｇｕｏｎ＞), invisible characters dropped, delimiter look-alikes replaced.
+    Kept per text: every request cleans each of its sources again, and the same chunks come back (a pure
+    function of the text, nothing of the asker in it)."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     return _SOURCE_TAGS.sub(" ", normalize_text(text))
 

@@ -63,22 +63,61 @@ def unit_chunks(chunks: Sequence[Hit], ref: Reference) -> list[Hit]:
     return selected
 
 
+@dataclass(frozen=True)
+class _Titles:
+    """``titles()`` as last read, with what each lookup reads of every entry computed once: the folded title
+    key (``_by_title``), the document's own số hiệu when the entry is a bare number, and the dated số hiệu its
+    title and id name (``_by_so_hieu``)."""
+
+    version: object
+    entries: tuple[tuple[str, str], ...]
+    keys: tuple[str, ...]
+    own: dict[str, SoHieu]
+    numbers: tuple[tuple[SoHieu, ...], ...]
+
+    @classmethod
+    def of(cls, version: object, titles: Sequence[tuple[str, str]]) -> _Titles:
+        entries = tuple(titles)
+        own: dict[str, SoHieu] = {}
+        for doc_id, text in entries:
+            if " " not in text.strip() and (parsed := parse_so_hieu(text)) is not None and parsed.year is not None:
+                own.setdefault(doc_id, parsed)
+        numbers = tuple(tuple(f.so_hieu for f in find_so_hieu(f"{title} {doc_id}") if f.so_hieu.year is not None)
+                        for doc_id, title in entries)
+        return cls(version, entries, tuple(title_key(t) for _, t in entries), own, numbers)
+
+
 class ReferenceLookup:
     """Resolves references against ``titles()`` (doc_id, title) of the indexed documents."""
 
     def __init__(self, store: VectorStore, titles: Callable[[], Sequence[tuple[str, str]]],
-                 numbered: Callable[[SoHieu], Sequence[tuple[str, str]]] | None = None) -> None:
+                 numbered: Callable[[SoHieu], Sequence[tuple[str, str]]] | None = None,
+                 version: Callable[[], object] | None = None) -> None:
         """``numbered(so_hieu)``: (doc_id, title) of indexed documents whose own số hiệu matches (the manifest's
-        số hiệu index), so "QĐ 1234/QĐ-UBND" resolves though neither title nor id carries the number."""
+        số hiệu index), so "QĐ 1234/QĐ-UBND" resolves though neither title nor id carries the number.
+        ``version()``: a cheap token that changes whenever ``titles()`` may; with it the titles are read and
+        prepared once per change instead of on every question that names a document (reading every manifest
+        entry and legal document, then folding each title, cost more than the rest of the lookup)."""
         self.store = store
         self.titles = titles
         self.numbered = numbered
+        self.version = version
+        self._cached: _Titles | None = None  # swapped whole: request threads read one consistent value
+
+    def _current(self) -> _Titles:
+        version = self.version() if self.version is not None else None
+        cached = self._cached
+        if cached is None or version is None or cached.version != version:
+            cached = _Titles.of(version, self.titles())
+            if version is not None:
+                self._cached = cached
+        return cached
 
     def _by_title(self, named: str) -> tuple[str, str] | None:
         """The document whose folded title is the longest prefix (on word boundaries) of ``named``."""
         best: tuple[int, str, str] | None = None
-        for doc_id, title in self.titles():
-            key = title_key(title)
+        current = self._current()
+        for (doc_id, title), key in zip(current.entries, current.keys, strict=True):
             if key and (named == key or named.startswith(key + " ")) and (best is None or len(key) > best[0]):
                 best = (len(key), doc_id, title)
         return (best[1], best[2]) if best else None
@@ -86,18 +125,14 @@ class ReferenceLookup:
     def _by_so_hieu(self, so_hieu: SoHieu) -> tuple[str, str] | None:
         if self.numbered is not None and (found := self.numbered(so_hieu)):
             return found[0][0], found[0][1]
-        titles = list(self.titles())
+        current = self._current()
         # An entry that is a bare số hiệu is the document's own; a document with one is not opened by another
         # number its title names ("Quyết định sửa đổi … Quyết định số 12/2025/QĐ-UBND" is not 12/2025).
-        own: dict[str, SoHieu] = {}
-        for doc_id, text in titles:
-            if " " not in text.strip() and (parsed := parse_so_hieu(text)) is not None and parsed.year is not None:
-                own.setdefault(doc_id, parsed)
-        for doc_id, title in titles:
+        own = current.own
+        for (doc_id, title), numbers in zip(current.entries, current.numbers, strict=True):
             if doc_id in own and not own[doc_id].matches(so_hieu):
                 continue
-            if any(f.so_hieu.matches(so_hieu) and f.so_hieu.year is not None
-                   for f in find_so_hieu(f"{title} {doc_id}")):
+            if any(n.matches(so_hieu) for n in numbers):
                 return doc_id, title
         return None
 

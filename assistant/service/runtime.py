@@ -157,6 +157,11 @@ class Runtime:
             numbers = [(d.doc_id, d.so_hieu) for d in self.relations.documents() if d.so_hieu]
             return numbers + [(e.doc_id, e.title) for e in self.manifest.entries()]
 
+        def titles_version() -> object:
+            # A legal document enters or leaves the relations with its manifest entry (the indexer tells the
+            # relations observer after the manifest); the store's own count covers the moment in between.
+            return self.manifest.generation(), self.relations.documents_version
+
         from assistant.tthc import ProcedureCatalogue
 
         def procedures() -> list[tuple[str, str]]:
@@ -164,8 +169,9 @@ class Runtime:
 
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
                          fusion=self.settings.fusion,
-                         references=ReferenceLookup(self.store, titles, self.manifest.numbered),
-                         restorer=self.vocabulary, procedures=ProcedureCatalogue(procedures))
+                         references=ReferenceLookup(self.store, titles, self.manifest.numbered, version=titles_version),
+                         restorer=self.vocabulary,
+                         procedures=ProcedureCatalogue(procedures, version=self.manifest.generation))
 
     def writer(self, llm: LLMBackend | None = None) -> AnswerWriter:
         """The LLM writer for ``llm`` (default: the configured backend), else the extractive writer."""

@@ -12,11 +12,11 @@ the chunks of these documents through the asker's filter, so a hidden procedure 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.search.question import Naming
 from assistant.tthc.fields import TthcFields
-from assistant.tthc.match import decide, match_score, title_weights
+from assistant.tthc.match import TitleIndex, decide, title_weights
 from assistant.tthc.questions import mentions_procedure
 
 TTHC_PREFIX = "tthc:"  # the doc_id of a procedure record is "tthc:<mã thủ tục>" (assistant.tthc.parser)
@@ -27,42 +27,65 @@ def _fields(doc_id: str, title: str) -> TthcFields:
     return {"ma_thu_tuc": doc_id.removeprefix(TTHC_PREFIX), "ten_thu_tuc": title}  # type: ignore[typeddict-item]
 
 
+@dataclass(frozen=True)
+class _Titles:
+    """The titles as last read, their syllable weights and their must-match index (rebuilt together)."""
+
+    titles: tuple[tuple[str, str], ...] = ()
+    weights: dict[str, float] = field(default_factory=dict)
+    index: TitleIndex = field(default_factory=lambda: TitleIndex(()))
+    version: object = None
+
+
 @dataclass
 class ProcedureCatalogue:
-    """``titles()`` gives (doc_id, title) of the indexed procedures (the manifest's ``tthc`` entries)."""
+    """``titles()`` gives (doc_id, title) of the indexed procedures (the manifest's ``tthc`` entries).
+
+    ``version()``, when given, is a cheap token that changes whenever ``titles()`` may (the manifest's
+    generation): the titles are then re-read only when it changes instead of on every question (reading
+    every manifest entry costs more than the must-match itself). Safe to share between request threads: the
+    titles, weights and index are swapped in together as one immutable value."""
 
     titles: Callable[[], Sequence[tuple[str, str]]]
     limit: int = 3
-    _cached: tuple[tuple[tuple[str, str], ...], dict[str, float]] = field(default=((), {}), repr=False)
+    version: Callable[[], object] | None = None
+    _cached: _Titles = field(default_factory=_Titles, repr=False)
 
     def __post_init__(self) -> None:
         if self.limit < 1:
             raise ValueError(f"limit must be at least 1, got {self.limit!r}")
 
-    def _current(self) -> tuple[tuple[tuple[str, str], ...], dict[str, float]]:
-        """The titles now indexed and their syllable weights (recomputed only when the titles change)."""
+    def _current(self) -> _Titles:
+        """The titles now indexed, their syllable weights and index (recomputed only when the titles change)."""
+        cached = self._cached
+        version = self.version() if self.version is not None else None
+        if version is not None and version == cached.version:
+            return cached
         titles = tuple(self.titles())
-        if titles != self._cached[0]:
-            self._cached = (titles, title_weights(t for _, t in titles))
-        return self._cached
+        if titles != cached.titles:
+            cached = _Titles(titles, title_weights(t for _, t in titles),
+                             TitleIndex((_fields(doc_id, title), title) for doc_id, title in titles), version)
+        else:
+            cached = replace(cached, version=version)
+        self._cached = cached
+        return cached
 
     def weights(self) -> dict[str, float]:
         """Syllable → rarity among the indexed titles, for the answer's own must-match."""
-        return self._current()[1]
+        return self._current().weights
 
     def naming(self, question: str) -> Naming:
         """Which indexed procedure the question names (``tthc_match.decide`` over every title); ``none``
-        for a question that is not about a procedure."""
+        for a question that is not about a procedure. Titles the question cannot score above 0 on are left
+        out of ``decide``'s list (``TitleIndex.scores``): they are never named and never the top score."""
         if not mentions_procedure(question):
             return Naming("none")
-        titles, weights = self._current()
-        scored = [(fields, match_score(question, fields, weights))
-                  for fields in (_fields(doc_id, title) for doc_id, title in titles)]
-        return decide(question, scored)
+        current = self._current()
+        return decide(question, current.index.scores(question, current.weights))
 
     def doc_ids(self, naming: Naming) -> list[str]:
         """The doc_ids of the procedures to open first: the one named, or the ones it fits equally."""
-        doc_ids = {_fields(doc_id, title)["ma_thu_tuc"]: doc_id for doc_id, title in self._current()[0]}
+        doc_ids = {_fields(doc_id, title)["ma_thu_tuc"]: doc_id for doc_id, title in self._current().titles}
         return [doc_ids[code] for code in naming.codes[: self.limit] if code in doc_ids]
 
     def named(self, question: str) -> list[str]:

@@ -9,6 +9,7 @@ mark-free canonical số hiệu (``SoHieu.key``) at read time: indexing the targ
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +143,13 @@ class RelationStore:
 
     def __init__(self, sessions: Sessions) -> None:
         self.sessions = sessions
+        self._documents_written = itertools.count(1)
+        self.documents_version = 0  # advanced after each document written or removed through this store
+
+    def _written(self) -> None:
+        """A document was recorded or forgotten: what was read of ``documents()`` may be out of date (readers
+        that keep it, the reference lookup's titles, compare ``documents_version``)."""
+        self.documents_version = next(self._documents_written)
 
     def put_document(self, doc: LegalDocument, relations: Sequence[Relation]) -> set[str]:
         """Record ``doc`` and replace the relations read from its text; returns the keys whose validity may
@@ -159,6 +167,7 @@ class RelationStore:
                                 updated_at=utcnow(), ngay_ban_hanh=doc.ngay_ban_hanh, name_key=doc.name_key or None))
             rows = [_row(r) for r in relations]
             s.add_all(rows)
+        self._written()
         return {k for k in (*old, *(r.target_key for r in rows), *doc.keys, *old_keys) if k}
 
     def remove_document(self, doc_id: str) -> set[str]:
@@ -171,6 +180,7 @@ class RelationStore:
             if row is not None:
                 keys.update(_doc(row).keys)
                 s.delete(row)
+        self._written()
         return {k for k in keys if k}
 
     def replace_imported(self, source: str, relations: Iterable[Relation]) -> tuple[int, set[str]]:

@@ -20,7 +20,7 @@ from core.access import Principal
 from core.aliases import default_aliases
 from core.vietnamese import strip_marks
 from indexing.sparse_encoder import SparseEncoder
-from indexing.store import StoredPoint, VectorStore
+from indexing.store import SearchFilter, StoredPoint, VectorStore
 from indexing.stores.edge_store import EdgeStore
 from indexing.stores.qdrant_store import QdrantStore
 
@@ -149,3 +149,29 @@ def test_a_hidden_document_resolves_like_a_missing_one(retriever: Retriever) -> 
 ])
 def test_abbreviations_match_the_text_they_stand_for(retriever: Retriever, query: str, first: str) -> None:
     assert search(retriever, query)[0] == first
+
+
+def test_a_versioned_lookup_reads_the_titles_once_per_version_and_resolves_the_same(retriever: Retriever) -> None:
+    """With ``version`` the titles are read and prepared once per change (not per question) and every
+    reference resolves as without it; a title added under a new version is found at once."""
+    reads: list[int] = []
+    titles, version = list(TITLES[:-1]), [1]
+
+    def read() -> list[tuple[str, str]]:
+        reads.append(1)
+        return list(titles)
+
+    plain = ReferenceLookup(retriever.store, lambda: list(titles))
+    versioned = ReferenceLookup(retriever.store, read, version=lambda: version[0])
+    flt = SearchFilter(principal=OFFICIAL)
+    queries = ["Điều 14 Luật Viên chức", "NĐ 30/2020 quy định gì", "Kế hoạch 12/KH-UBND", "Điều 99 Luật Viên chức",
+               "Nghị định 31/2020/NĐ-CP", "Quyết định 99/2024/QĐ-UBND", "khoản 2 điều 14 luat vien chuc"]
+    for _ in range(2):
+        for query in queries:
+            assert versioned.lookup(query, flt) == plain.lookup(query, flt), query
+    assert len(reads) == 1
+    assert versioned.lookup("Quyết định 99/2024/QĐ-UBND", flt).doc_id is None  # type: ignore[union-attr]
+    titles.append(TITLES[-1])
+    version[0] = 2
+    found = versioned.lookup("Quyết định 99/2024/QĐ-UBND", SearchFilter(principal=OFFICIAL))
+    assert found == plain.lookup("Quyết định 99/2024/QĐ-UBND", flt) and len(reads) == 2

@@ -4,11 +4,18 @@ ones of the portal export."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from assistant.search.question import Naming
 from assistant.tthc.catalogue import ProcedureCatalogue
-from assistant.tthc.match import decide, match_score, title_weights
+from assistant.tthc.match import TitleIndex, decide, match_score, title_weights
+from assistant.tthc.questions import mentions_procedure
 from core.vietnamese import fold
+
+REPO = Path(__file__).resolve().parents[3]
 
 TITLES = {
     "1.013180": "Thủ tục công nhận và thực hiện chế độ ưu đãi đối với quân nhân, công nhân và viên chức quốc "
@@ -87,3 +94,50 @@ def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="naming status"):
         from assistant.tthc.match import Naming
         Naming("maybe")
+
+
+def _portal_titles(shared: Path) -> list[tuple[str, str]]:
+    titles = []
+    for folder in ("tthc", "tthc-province"):
+        for path in sorted((shared / "corpus" / folder).glob("*.json")):
+            meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+            titles.append((f"tthc:{meta['mã_thủ_tục']}", meta["tên_thủ_tục"]))
+    return titles
+
+
+def test_the_title_index_scores_exactly_as_must_match_on_every_title(shared_dir: Path) -> None:
+    """``TitleIndex.scores`` leaves out only titles that score exactly 0 and gives the others the very float
+    ``match_score`` gives, so the catalogue names what it named when it scored every title, for every eval
+    question (with and without marks) against the 809 titles of the portal exports."""
+    titles = _portal_titles(shared_dir)
+    rows = [json.loads(line) for line in (REPO / "evals" / "data" / "tthc_questions.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    questions = [r["text"] for r in rows[::4]] + [fold(r["text"]) for r in rows[2::8]] + ["thủ tục 1.013138 là gì"]
+    weights = title_weights(t for _, t in titles)
+    index = TitleIndex(({"ma_thu_tuc": doc_id.removeprefix("tthc:"), "ten_thu_tuc": title}, title)  # type: ignore[misc]
+                       for doc_id, title in titles)
+    catalogue = ProcedureCatalogue(lambda: titles, version=lambda: 1)
+    for question in questions:
+        full = [(f, match_score(question, f, weights)) for f in index.fields]
+        fast = index.scores(question, weights)
+        kept = {f["ma_thu_tuc"] for f, _ in fast}
+        assert [(f, s) for f, s in full if f["ma_thu_tuc"] in kept] == fast, question
+        assert all(s == 0.0 for f, s in full if f["ma_thu_tuc"] not in kept), question
+        assert catalogue.naming(question) == decide(question, full) or not mentions_procedure(question), question
+
+
+def test_titles_are_read_again_only_when_their_version_changes() -> None:
+    reads: list[int] = []
+    version = [1]
+
+    def titles() -> list[tuple[str, str]]:
+        reads.append(1)
+        return [(f"tthc:{code}", title) for code, title in TITLES.items()]
+
+    catalogue = ProcedureCatalogue(titles, version=lambda: version[0])
+    first = catalogue.naming("Thủ tục giải quyết tố cáo cấp Bộ Quốc phòng mất bao lâu?")
+    catalogue.naming("Thủ tục đăng ký nghĩa vụ quân sự tạm vắng cần giấy tờ gì?")
+    assert len(reads) == 1 and first == Naming("named", ("1.013519",))
+    version[0] = 2
+    catalogue.naming("Thủ tục giải quyết tố cáo cấp Bộ Quốc phòng mất bao lâu?")
+    assert len(reads) == 2
