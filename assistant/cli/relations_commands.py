@@ -21,7 +21,8 @@ def relations(
     """What DOC_ID replaces, amends, guides or is based on, what replaced or amended it, and its validity."""
     settings = Settings()
     with local_runtime(settings) as runtime:
-        found = document_relations(runtime.relations, doc_id, runtime.principal(user))
+        found = document_relations(runtime.relations, doc_id, runtime.principal(user),
+                                   verified_through=runtime.settings.validity_verified_through)
     if found is None:
         fail(f"{doc_id}: không có văn bản pháp luật này trong hệ thống (hoặc bạn không có quyền xem)")
     if as_json:
