@@ -17,6 +17,7 @@ from assistant.api.schemas import DocumentListOut, IndexPathsIn, IndexReportOut
 from assistant.documents import document_record
 from connectors.auto import iter_sources
 from connectors.extraction_limits import ExtractionLimits
+from connectors.tthc import Collision
 
 router = APIRouter(prefix="/v1/local", tags=["dòng lệnh / local CLI"])
 
@@ -36,10 +37,11 @@ def index_paths(body: IndexPathsIn, caller: LocalOwner, state: State) -> dict:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise ApiError(400, f"không tìm thấy: {', '.join(missing)}", "path_not_found")
+    collisions: list[Collision] = []
     sources = iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes,
-                           limits=ExtractionLimits.from_settings(state.settings))
+                           limits=ExtractionLimits.from_settings(state.settings), collisions=collisions)
     indexer = state.runtime.indexer()
     if body.reindex:
         indexer.reset()
     report = indexer.index(sources, prune_roots=paths if body.prune else None)
-    return report.as_dict()
+    return {**report.as_dict(), "collisions": [c.as_dict() for c in collisions]}
