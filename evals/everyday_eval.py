@@ -97,11 +97,12 @@ def validity_claims(result: AnswerResult) -> int:
     return wrong
 
 
-def score(q: dict[str, Any], result: AnswerResult) -> dict[str, Any]:
-    """One question's row: retrieval, citation, span, refusal and validity-claim results."""
+def score(q: dict[str, Any], result: AnswerResult, retrieved: list[Source] | None = None) -> dict[str, Any]:
+    """One question's row: retrieval, citation, span, refusal and validity-claim results. ``retrieved`` is what
+    the retriever ranked (default: the answer's sources; a record answer's own sources replace those)."""
     expect = q.get("expect") or {}
     answerable = q.get("answerable", True)
-    sources = result.sources[:TOP]
+    sources = (result.sources if retrieved is None else retrieved)[:TOP]
     by_chunk = {s.chunk_id: s for s in result.sources}
     cited = [by_chunk[c.chunk_id] for c in result.citations if c.chunk_id in by_chunk]
     span = normalize(q.get("span") or "")
@@ -155,10 +156,14 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_everyday(ask: Callable[[str, Principal], AnswerResult], questions: list[dict[str, Any]],
-                 principal: Principal) -> dict[str, Any]:
-    """Ask every question, score it, and summarise by half and by area."""
+                 principal: Principal,
+                 retrieve: Callable[[str, Principal], list[Source]] | None = None) -> dict[str, Any]:
+    """Ask every question, score it, and summarise by half and by area. ``retrieve`` gives the ranked sources
+    the answerer prepares (``Answerer.prepare``), so retrieval is scored on what was retrieved even where a record
+    answer cites its own sources."""
     started = time.perf_counter()
-    rows = [score(q, ask(q["text"], principal)) for q in questions]
+    rows = [score(q, ask(q["text"], principal), retrieve(q["text"], principal) if retrieve else None)
+            for q in questions]
     areas = sorted({r["area"] for r in rows})
     return {
         "kind": "everyday",

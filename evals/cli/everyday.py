@@ -56,7 +56,8 @@ def everyday(
     rows = rows[:limit] if limit else rows
 
     def run(store: EvalStore, principal: Principal) -> dict[str, Any]:
-        return run_everyday(store.runtime.answerer(remember=False).ask, rows, principal)
+        answerer = store.runtime.answerer(remember=False)
+        return run_everyday(answerer.ask, rows, principal, lambda text, who: answerer.prepare(text, who).sources)
 
     opts = BenchOptions(settings, None, list(corpus or DEFAULT_CORPUS), user, half, limit, cache_queries, as_json)
     data = evaluate(opts, run, questions=str(questions))
