@@ -13,7 +13,7 @@ from connectors.articles import ArticlesConnector
 from connectors.base import DEFAULT_MAX_BYTES, Rejection, expand_paths
 from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS, ExtractionLimits
 from connectors.files import FolderConnector
-from connectors.tthc import TthcConnector
+from connectors.tthc import Collision, TthcConnector, newest_records
 from connectors.warehouse import WarehouseConnector
 from core.documents import Document
 
@@ -30,16 +30,18 @@ def _articles(paths: Iterable[Path], max_bytes: int) -> Iterator[Document | Reje
 
 def iter_sources(
     paths: Iterable[Path], kind: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES,
-    limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS,
+    limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS, collisions: list[Collision] | None = None,
 ) -> Iterator[Document | Rejection]:
-    """Documents and Rejections from ``paths`` (files or folders), in a deterministic order."""
+    """Documents and Rejections from ``paths`` (files or folders), in a deterministic order; a procedure code
+    held by two records is indexed once, from the newer (``collisions`` gets each, for the report)."""
     paths = [Path(p) for p in paths]
+    found = collisions if collisions is not None else []
     if kind == "auto":
-        return FolderConnector(paths, max_bytes, limits=limits).documents()
+        return newest_records(FolderConnector(paths, max_bytes, limits=limits).documents(), found)
     if kind == "legal":
         return FolderConnector(paths, max_bytes, include_json=False, limits=limits).documents()
     if kind == "tthc":
-        return TthcConnector(paths, max_bytes).documents()
+        return newest_records(TthcConnector(paths, max_bytes).documents(), found)
     if kind == "warehouse":
         return WarehouseConnector(paths, max_bytes).documents()
     if kind == "articles":

@@ -9,6 +9,7 @@ and answer fee / time-limit / agency questions from structured fields.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,55 @@ class TthcConnector:
                 yield tthc_document(data, source)
             except RejectedInput as exc:
                 yield Rejection(source, str(exc))
+
+
+@dataclass(frozen=True)
+class Collision:
+    """One procedure code read from two records in one run: ``kept`` (the newer) is indexed, ``dropped`` is not."""
+
+    code: str
+    kept: str
+    dropped: str
+    kept_decision: str
+    dropped_decision: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "kept": self.kept, "dropped": self.dropped,
+                "kept_decision": self.kept_decision, "dropped_decision": self.dropped_decision}
+
+
+def _decision_day(doc: Document) -> str:
+    """The record's decision date as ISO ("16-01-2026" → "2026-01-16"); "" when the record has none."""
+    raw = clean_value(((doc.record or {}).get("metadata") or {}).get("ngày_quyết_định"))
+    parts = raw.replace("/", "-").split("-")
+    if len(parts) == 3 and len(parts[2]) == 4:
+        return f"{parts[2]}-{parts[1].zfill(2)}-{parts[0].zfill(2)}"
+    return ""
+
+
+def _decision(doc: Document) -> str:
+    return " ".join(x for x in (str(doc.metadata.get("quyet_dinh") or ""), _decision_day(doc)) if x)
+
+
+def newest_records(items: Iterable[Document | Rejection],
+                   collisions: list[Collision]) -> Iterator[Document | Rejection]:
+    """``items`` with one record per procedure code: where two sets hold the same code (the defence set and the
+    province's), the record with the later decision date wins (one with a date beats one without; on a tie, the
+    one read last). Each collision is appended to ``collisions`` for the index report.
+
+    Why here: both records have the id ``tthc:<code>``, so indexing both made each run replace one with the other
+    ("updated" every time) and left which one answered to the order of the folders."""
+    chosen: dict[str, Document] = {}
+    for item in items:
+        if not isinstance(item, Document) or item.kind != "tthc":
+            yield item
+            continue
+        other = chosen.get(item.doc_id)
+        if other is None:
+            chosen[item.doc_id] = item
+            continue
+        newer, older = (item, other) if _decision_day(item) >= _decision_day(other) else (other, item)
+        chosen[item.doc_id] = newer
+        collisions.append(Collision(str(newer.metadata.get("so_hieu") or newer.doc_id), newer.source, older.source,
+                                    _decision(newer), _decision(older)))
+    yield from chosen.values()

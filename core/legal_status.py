@@ -55,18 +55,37 @@ def _in_effect(change: dict[str, Any], day: str) -> bool:
 
 def status_at(payload: dict[str, Any], as_of: date | None, today: date) -> str:
     """The status on ``as_of`` (None: today, where the source's own status line also counts) from the validity
-    fields the relations wrote on the payload."""
+    fields the relations wrote on the payload.
+
+    "In force" is said only when something confirms it: the source's own status line, or relation data that
+    covers the document up to the day asked (``xac_minh_den``: the relations held were checked through that
+    date — a Pháp điển import or the operator's ``validity_verified_through`` setting). An effective date that
+    has passed with no repeal *on record* is not that: the record may simply lack the repealing document, and an
+    official copying a căn cứ from the answer must not be told it is in force. That case is unknown
+    (``unverified_reason`` says why)."""
     day = (as_of or today).isoformat()
     effective = payload.get("hieu_luc_tu")
     if effective and effective > day:
         return VALIDITY_NOT_YET
     if any(_in_effect(c, day) for c in payload.get("thay_the_boi") or []):
         return VALIDITY_EXPIRED
-    if as_of is None and payload.get("nguon_ghi"):
+    if payload.get("nguon_ghi"):
         stated = stated_status(payload["nguon_ghi"])
-        if stated != VALIDITY_UNKNOWN:
+        if as_of is None and stated != VALIDITY_UNKNOWN:
             return stated
-    return VALIDITY_IN_FORCE if effective else VALIDITY_UNKNOWN
+        if stated == VALIDITY_IN_FORCE:  # in force today and not replaced since: in force on the day asked
+            return VALIDITY_IN_FORCE
+    verified = str(payload.get("xac_minh_den") or "")
+    return VALIDITY_IN_FORCE if effective and verified and verified >= day else VALIDITY_UNKNOWN
+
+
+def unverified_reason(payload: dict[str, Any]) -> str:
+    """Why a status is unknown, in the words an answer uses."""
+    effective = str(payload.get("hieu_luc_tu") or "")
+    if effective:
+        shown = "/".join(reversed(effective.split("-"))) if len(effective) == 10 else effective
+        return f"không có dữ liệu về văn bản sửa đổi, thay thế sau ngày có hiệu lực {shown}"
+    return "không có dữ liệu về ngày có hiệu lực và văn bản sửa đổi, thay thế"
 
 
 def status_of(payload: dict[str, Any], as_of: date | None, today: date) -> str:

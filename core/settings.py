@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -72,6 +73,11 @@ class Settings(BaseSettings):
     # First start: index sparse-only (keyword search at once) and let the index owner (assistant serve) fill the
     # dense vectors in the background; progress in /readyz. `make demo` turns it on.
     dense_backfill: bool = False
+
+    # "Còn hiệu lực" is stated only when a source confirms it. Set this date (ISO) when the relations held (the
+    # texts indexed, a Pháp điển import) are known to cover every amendment and replacement up to it: a document
+    # in force by its dates, with no change on record, is then in force up to that day. Unset: unverified.
+    validity_verified_through: date | None = None
 
     # Sparse (BM25-style) terms. Syllables + pairs, k1 0.9, avgdl 300 (terms a chunk) were chosen on the ALQAC
     # train split (sparse-only MRR@10 0.873 vs 0.866 with underthesea words added; docs/retrieval.md).

@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.answer.checked_stream import checked_tokens
 from assistant.answer.citations import check_citations, mentions_no_answer
+from assistant.answer.focus import MIN_COVERAGE, RANK_PENALTY, Focus, choose_unit
 from assistant.answer.prompts import render_sources
 from assistant.answer.records import RecordAnswerer, RecordReply
 from assistant.answer.types import AnswerResult, Citation, Source
@@ -59,6 +60,8 @@ class AnswerConfig:
     refusal_min_similarity: float = 0.8775
     refusal_min_coverage: float = 0.9
     embedding_max_chars: int = 1200  # must match the indexer's, so evidence vectors come from the cache
+    focus_min_coverage: float = MIN_COVERAGE  # key terms the answering unit must cover (assistant.answer.focus)
+    focus_rank_penalty: float = RANK_PENALTY
 
 
 @dataclass
@@ -187,7 +190,13 @@ class Answerer:
         # A record reply answers past the evidence gate (must-match is the stronger test).
         record = self.record_reply(prepared.question, principal, prepared.sources)
         if record is not None and record.own_sources:  # e.g. assigned tasks: the records are the sources
-            prepared.sources, prepared.sufficient = record.sources, True
+            # their validity notes and amending clauses are read for them, as for retrieved sources
+            visible = VisibleChunks(self.retriever.store, principal)
+            lead = prepared.validity.lead
+            prepared.sources, prepared.validity = with_validity(record.sources, principal, prepared.question.as_of,
+                                                                today_in_vietnam(), visible)
+            prepared.validity.lead = lead
+            prepared.sufficient = True
         if prepared.missing and (record is None or not (record.found or record.own_sources)):
             # never answer from another document as if it were the one named
             yield {"event": "token", "text": prepared.missing}
@@ -197,8 +206,8 @@ class Answerer:
                 result.refused = False
                 result.citations = [Citation(s.marker, s.chunk_id, s.doc_id, s.title, s.so_hieu, s.citation,
                                              " ".join(s.text.split())[:300], s.validity) for s in prepared.sources]
-        elif record is None and not prepared.sufficient:
-            result = self._refusal(prepared)
+        elif record is None and (not prepared.sufficient or (focus := self.focus(prepared)) is None):
+            result = self._refusal(prepared)  # no evidence, or no retrieved unit covers what the question is about
         elif record is not None and not record.found:  # must-match: never answer from another procedure
             yield {"event": "token", "text": record.text}
             result = self._refusal(prepared)
@@ -210,14 +219,15 @@ class Answerer:
                 yield from checked_tokens(writer, [record.text], prepared.sources, pieces)
             else:
                 writer = self.writer
+                unit = focus.sources  # the writer follows retrieval: it writes from the chosen unit only
                 try:
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, prepared.sources),
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit),
                                               prepared.sources, pieces)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
                     writer, pieces = self.fallback, []
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, prepared.sources),
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit),
                                               prepared.sources, pieces)
             raw = "".join(pieces)
             result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
@@ -228,6 +238,14 @@ class Answerer:
         result.evidence, result.sufficient = dict(prepared.evidence), prepared.sufficient
         self._remember(prepared, result)
         yield {"event": "final", "result": result}
+
+    def focus(self, prepared: Prepared) -> Focus | None:
+        """The retrieved unit the writer answers from (``assistant.answer.focus``); the amending clauses added
+        beside the sources are not candidates (they are cited next to what they amend)."""
+        beside = {m for markers in prepared.validity.companions.values() for m in markers}
+        retrieved = [s for s in prepared.sources if s.marker not in beside]
+        return choose_unit(prepared.question.marked, retrieved, self.config.focus_min_coverage,
+                           self.config.focus_rank_penalty)
 
     def record_reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
         """The first reply of the record answerers, in the Runtime's order; None when none has one."""

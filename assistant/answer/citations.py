@@ -33,6 +33,13 @@ _NUMBERING = re.compile(
 _PUNCT_AFTER = set(".,;:!?)…»\"”")
 
 
+def plain(text: str) -> str:
+    """Source text with its own bracketed numbers ("… [4] [5] [6]", footnotes of the website it was taken from)
+    made plain before it is quoted: shown as "(4) (5) (6)" they are what the text says, and the checker never
+    reads them as citations of other sources."""
+    return _MARKER.sub(lambda m: f"({m.group(1).strip()})", text)
+
+
 def terms(text: str) -> list[str]:
     """Syllable terms without function words: the unit of every overlap score here."""
     return list(_terms(text))

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.citations import best_span, sentence_spans, terms
+from assistant.answer.citations import best_span, plain, sentence_spans, terms
 from assistant.answer.types import Source
 
 HEADER = "Trích nguyên văn từ các văn bản liên quan (chưa qua diễn giải):"
@@ -129,7 +129,7 @@ def extractive_answer(question: str, sources: Sequence[Source], max_sentences: i
         if not _near_duplicate(unit, chosen):
             chosen.append(unit)
     chosen.sort(key=lambda u: (u.rank, u.start))
-    lines = [HEADER, *(f"- «{u.text}» [{sources[u.rank].marker}]" for u in chosen)]
+    lines = [HEADER, *(f"- «{plain(u.text)}» [{sources[u.rank].marker}]" for u in chosen)]
     for rank in dict.fromkeys(u.rank for u in chosen):
         note = _VALIDITY_NOTE.get(sources[rank].validity)
         if note:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from langchain_core.prompts import PromptTemplate
 
-from assistant.answer.citations import sentence_spans
+from assistant.answer.citations import plain, sentence_spans
 from assistant.answer.types import Source
 from core.errors import ConfigurationError
 from core.vietnamese import normalize_text
@@ -115,10 +115,13 @@ def _block(source: Source, marker: int, text: str) -> str:
 
 def render_sources(sources: Sequence[Source], budget_tokens: int,
                    count_tokens: Callable[[str], int]) -> tuple[str, list[Source]]:
-    """Number sources [1]..[n] in order until ``budget_tokens`` is spent; return (block, sources shown).
+    """Show sources under their own markers, in order, until ``budget_tokens`` is spent; return (block, sources
+    shown). A source without a marker (0) is numbered by its place. Markers are kept because the writer may be
+    given a subset (the unit it answers from, ``assistant.answer.focus``) whose citations are checked against
+    the whole numbered list; the text is shown with its own bracketed numbers made plain.
 
     A source that does not fit whole is cut at the last sentence end that fits (and is the last one
-    shown); one whose first sentence does not fit is dropped. Returned sources carry their new marker
+    shown); one whose first sentence does not fit is dropped. Returned sources carry their marker
     and the text the model actually saw, so quotes are checked against that text.
     """
     blocks: list[str] = []
@@ -126,16 +129,16 @@ def render_sources(sources: Sequence[Source], budget_tokens: int,
     used = 0
     sep = "\n\n"
     for source in sources:
-        marker = len(shown) + 1
+        marker = source.marker or len(shown) + 1
         cost_sep = count_tokens(sep) if blocks else 0
-        block = _block(source, marker, source.text)
+        block = _block(source, marker, plain(source.text))
         cost = count_tokens(block) + cost_sep
         text, truncated = source.text, False
         if used + cost > budget_tokens:
             text = _fit_sentences(source, marker, budget_tokens - used - cost_sep, count_tokens)
             if text is None:
                 break
-            block, truncated = _block(source, marker, text), True
+            block, truncated = _block(source, marker, plain(text)), True
             cost = count_tokens(block) + cost_sep
         blocks.append(block)
         shown.append(dataclasses.replace(source, marker=marker, text=text))

@@ -22,6 +22,7 @@ from assistant.service.index_owner import OPERATOR
 from connectors.access_labelling import labelled
 from connectors.auto import iter_sources
 from connectors.extraction_limits import ExtractionLimits
+from connectors.tthc import Collision
 from core.access import AccessLabel
 
 router = APIRouter(prefix="/v1/local", tags=["dòng lệnh / local CLI"])
@@ -46,13 +47,15 @@ def index_paths(body: IndexPathsIn, caller: LocalOwner, state: State) -> dict:
         given = AccessLabel.from_record(body.access) if body.access is not None else None
     except (TypeError, ValueError) as exc:
         raise ApiError(422, f"access: {exc}", "invalid_access") from None
+    collisions: list[Collision] = []
     sources = labelled(iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes,
-                                    limits=ExtractionLimits.from_settings(state.settings)), given)
+                                    limits=ExtractionLimits.from_settings(state.settings), collisions=collisions),
+                       given)
     indexer = state.runtime.indexer()
     if body.reindex:
         indexer.reset()
     report = indexer.index(sources, prune_roots=paths if body.prune else None)
-    return report.as_dict()
+    return {**report.as_dict(), "collisions": [c.as_dict() for c in collisions]}
 
 
 @router.get("/tasks")

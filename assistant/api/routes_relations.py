@@ -20,7 +20,8 @@ router = APIRouter(prefix="/v1", tags=["hiệu lực văn bản / legal validity
 def relations(doc_id: Annotated[str, PathParam(min_length=1, max_length=300)], caller: CurrentPrincipal,
               state: State) -> dict:
     """404 when the document is not a known legal document or the caller may not see it (the same answer)."""
-    found = document_relations(state.runtime.relations, normalize_text(doc_id), caller.principal)
+    found = document_relations(state.runtime.relations, normalize_text(doc_id), caller.principal,
+                               verified_through=state.settings.validity_verified_through)
     if found is None:
         raise ApiError(404, "Không tìm thấy văn bản / document not found", "document_not_found")
     return found

@@ -287,6 +287,7 @@ class IndexReportOut(BaseModel):
     chunks: int
     seconds: float
     conflicts: list[dict[str, str]] = Field(default_factory=list)
+    collisions: list[dict[str, str]] = Field(default_factory=list)  # one procedure code in two records
 
 
 # -- documents (assistant.documents.catalog) ----------------------------------------------------------------

@@ -62,7 +62,8 @@ def show_document(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (do
         fail(f"không tìm thấy văn bản {doc_id!r}")
     # Its relations and computed validity (SQL only: read here whether or not a service owns the index).
     with local_runtime(Settings()) as runtime:
-        found = document_relations(runtime.relations, doc_id, runtime.principal(user) if user else OPERATOR)
+        found = document_relations(runtime.relations, doc_id, runtime.principal(user) if user else OPERATOR,
+                                   verified_through=runtime.settings.validity_verified_through)
     if as_json:
         print_json({**record, "relations": found})
         return

@@ -57,15 +57,19 @@ def index(
     else:
         from connectors.auto import iter_sources
         from connectors.extraction_limits import ExtractionLimits
+        from connectors.tthc import Collision
 
         with local_runtime(settings) as runtime:
+            collisions: list[Collision] = []
             sources = labelled(iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes,
-                                            limits=ExtractionLimits.from_settings(settings)), given)
+                                            limits=ExtractionLimits.from_settings(settings), collisions=collisions),
+                               given)
             indexer = runtime.indexer()
             if reindex:
                 indexer.reset()
             report = indexer.index(sources, prune_roots=list(paths) if prune else None,
                                              progress=not as_json and sys.stderr.isatty()).as_dict()
+            report["collisions"] = [c.as_dict() for c in collisions]
             if not settings.dense_backfill:  # no service owns the index: fill what an earlier run left sparse-only
                 runtime.dense_backfill().drain()
             pending = runtime.backlog.count()
@@ -84,6 +88,9 @@ def show_report(report: dict[str, Any], as_json: bool) -> None:
             f"gỡ bỏ {report.get('removed', 0)} · từ chối {len(report['rejected'])} · {report['chunks']} đoạn · "
             f"{report['seconds']:.1f} giây"
         )
+        for c in report.get("collisions", []):
+            typer.echo(f"trùng mã thủ tục {c['code']}: giữ {c['kept']} ({c['kept_decision'] or 'không ghi ngày'}), "
+                       f"bỏ {c['dropped']} ({c['dropped_decision'] or 'không ghi ngày'})")
         for c in report.get("conflicts", []):
             typer.echo(f"mâu thuẫn: {c['path']}: {c['field']}: văn bản ghi «{c['text']}», "
                        f"{'bảng thông tin' if c.get('origin') == 'metadata_table' else 'nguồn'} ghi «{c['source']}» "

@@ -26,7 +26,8 @@ def relations(
     đổi, và hiệu lực của nó."""
     settings = Settings()
     with local_runtime(settings) as runtime:
-        found = document_relations(runtime.relations, doc_id, runtime.principal(user) if user else OPERATOR)
+        found = document_relations(runtime.relations, doc_id, runtime.principal(user) if user else OPERATOR,
+                                   verified_through=runtime.settings.validity_verified_through)
     if found is None:
         fail(f"{doc_id}: không có văn bản pháp luật này trong hệ thống (hoặc bạn không có quyền xem)")
     if as_json:

@@ -43,6 +43,21 @@ class ReferenceMatch:
         return None
 
 
+_FIRST_UNIT = re.compile(r"\b(?:điểm|khoản|điều|diem|khoan|dieu)\s+\d", re.IGNORECASE)
+
+
+def _document_before_unit(query: str) -> str | None:
+    """The document named before the unit ("Bộ luật Lao động, Điều 113"), folded as ``title_key`` folds titles;
+    None unless that text starts with a document type."""
+    first = _FIRST_UNIT.search(query)
+    if first is None or first.start() == 0:
+        return None
+    head = title_key(query[:first.start()])
+    for prefix in ("theo ", "tai ", "trong "):
+        head = head.removeprefix(prefix)
+    return head if _NAMED.match(head) else None
+
+
 def unit_label(ref: Reference) -> str:
     parts = [f"điểm {ref.diem}" if ref.diem else "", f"khoản {ref.khoan}" if ref.khoan else "", f"Điều {ref.dieu}"]
     return " ".join(p for p in parts if p)
@@ -139,6 +154,10 @@ class ReferenceLookup:
     def lookup(self, query: str, flt: SearchFilter) -> ReferenceMatch | None:
         """None when the query names no document; else what it resolved to, under ``flt``."""
         ref = parse_reference(query)
+        if ref is not None and not ref.so_hieu and not (ref.document and _NAMED.match(ref.document)):
+            named_first = _document_before_unit(query)  # "Luật Cán bộ, công chức Điều 150 quy định gì?"
+            if named_first:
+                ref = replace(ref, document=named_first)
         if ref is not None and (ref.so_hieu or (ref.document and _NAMED.match(ref.document))):
             so_hieu, named = ref.so_hieu, ref.document or ""
         else:

@@ -201,13 +201,15 @@ class Runtime:
                         records=self.record_answerers(), relations=self.relations)
 
     def record_answerers(self) -> list[RecordAnswerer]:
-        """The exact answers from records, in the order the answerer asks them: assigned tasks (never for a
-        question that names a procedure), a named procedure's fields, a warehouse report's period."""
+        """The exact answers from records, in the order the answerer asks them: the unit a reference names
+        ("Điều 14 Luật …", quoted whole), assigned tasks (never for a question that names a procedure), a named
+        procedure's fields, a warehouse report's period."""
+        from assistant.answer.references import ReferenceAnswerer
         from assistant.tasks import TaskAnswerer
         from assistant.tthc import ProcedureAnswerer
         from assistant.warehouse import ReportAnswerer
 
-        return [TaskAnswerer(self.task_store()), ProcedureAnswerer(), ReportAnswerer()]
+        return [ReferenceAnswerer(), TaskAnswerer(self.task_store()), ProcedureAnswerer(), ReportAnswerer()]
 
     def indexer(self) -> Indexer:
         return Indexer(
@@ -257,7 +259,8 @@ class Runtime:
             entry = self.manifest.get(doc_id)
             return list(entry.chunk_ids) if entry is not None else []
 
-        return RelationsObserver(self.relations, self.store, chunk_ids)
+        return RelationsObserver(self.relations, self.store, chunk_ids,
+                                 verified_through=self.settings.validity_verified_through)
 
     # -- people ----------------------------------------------------------------------------------------------
 

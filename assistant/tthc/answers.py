@@ -68,10 +68,17 @@ def _channel_lines(fields: TthcFields, channel: str | None) -> list[str]:
     return lines
 
 
+def _time_note(row: TthcChannel) -> str:
+    """The channel's note when it speaks of time (variants are explained, not guessed); "" otherwise."""
+    note = " ".join(str(row.get("mo_ta") or "").split())
+    return f" ({note})" if note and "ngày" in note.lower() and len(note) <= 300 else ""
+
+
 def _lines_for(name: str, fields: TthcFields, channel: str | None) -> list[str]:
     """The value lines of one field, as the record writes them."""
-    if name == "time":
-        return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('thoi_han') or NO_DATA}" for c in _channels(fields, channel)]
+    if name == "time":  # a channel's note holds the cases with their own time ("7 ngày … nhà ở riêng lẻ"): shown
+        return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('thoi_han') or NO_DATA}" + _time_note(c)
+                for c in _channels(fields, channel)]
     if name == "fee":
         return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('phi_le_phi') or NO_DATA}" for c in _channels(fields, channel)]
     if name == "documents":

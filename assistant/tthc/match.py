@@ -220,6 +220,21 @@ def best_order(question: str, fields: TthcFields, score: float) -> tuple[float, 
     return round(score, 6), shared_run_syllables(question, fields), title_coverage(question, fields)
 
 
+def quotes_title(question: str, fields: TthcFields) -> int:
+    """The length (in syllables) of the title when the question quotes it whole, as one run (a leading "Thủ tục"
+    may be left out); 0 otherwise. "Đổi giấy phép lái xe thì bao lâu nhận được bằng mới?" names «Đổi giấy phép
+    lái xe» exactly, whatever else it says ("bằng mới" is how it asks, not another procedure)."""
+    plain = _typed_plain(question)
+    title = list(_syllable_tuple(fields.get("ten_thu_tuc") or "", plain))
+    if title[:2] in (["thủ", "tục"], ["thu", "tuc"]):
+        title = title[2:]
+    words = _syllable_tuple(question, plain)
+    n = len(title)
+    if n < 2:
+        return 0
+    return n if any(list(words[i:i + n]) == title for i in range(len(words) - n + 1)) else 0
+
+
 def decide(question: str, scored: list[tuple[TthcFields, float]]) -> Naming:
     """The must-match decision over all titles ``scored`` (fields, match_score). The best-ranked named one,
     unless a title that fits the question better is not named (the question is more specific than the
@@ -227,6 +242,9 @@ def decide(question: str, scored: list[tuple[TthcFields, float]]) -> Naming:
     exactly as well and neither title is quoted whole (several "xuất cảnh … tàu quân sự nước ngoài")."""
     if not scored:
         return Naming("none")
+    quoted = max(((quotes_title(question, f), f) for f, _ in scored), key=lambda item: item[0])
+    if quoted[0]:  # the procedure named exactly wins (the longest title quoted whole)
+        return Naming("named", (quoted[1]["ma_thu_tuc"],))
     top = max(score for _, score in scored)
     named = sorted(((best_order(question, f, s), f) for f, s in scored if is_named(question, f, s)),
                    key=lambda item: item[0], reverse=True)

@@ -30,7 +30,8 @@ from core.legal_status import (
     status_at,
 )
 
-VALIDITY_FIELDS = ("validity", "hieu_luc_tu", "het_hieu_luc_tu", "thay_the_boi", "sua_doi", "nguon_ghi")
+VALIDITY_FIELDS = ("validity", "hieu_luc_tu", "het_hieu_luc_tu", "thay_the_boi", "sua_doi", "nguon_ghi",
+                   "xac_minh_den")
 _PUBLIC = {"access_level": "public", "access_units": [], "access_roles": []}
 
 
@@ -47,9 +48,12 @@ def _change(rel: Relation, actor: LegalDocument | None, source_doc: LegalDocumen
 
 def validity_payload(doc: LegalDocument, relations: Iterable[Relation],
                      lookup: Callable[[str], LegalDocument | None],
-                     by_key: Callable[[str], LegalDocument | None], today: date) -> dict[str, Any]:
+                     by_key: Callable[[str], LegalDocument | None], today: date,
+                   verified_through: date | None = None) -> dict[str, Any]:
     """The validity fields of ``doc`` from the relations aimed at it (``lookup``: a document by id,
-    ``by_key``: the indexed document with a số hiệu key, both None when not indexed)."""
+    ``by_key``: the indexed document with a số hiệu key, both None when not indexed). ``verified_through``: the
+    date up to which the relations held are known complete (an explicit setting); without it, a document with no
+    change on record is of unknown status, not in force (``core.legal_status.status_at``)."""
     whole: list[dict[str, Any]] = []
     partial: list[dict[str, Any]] = []
     for rel in relations:
@@ -61,6 +65,7 @@ def validity_payload(doc: LegalDocument, relations: Iterable[Relation],
     payload: dict[str, Any] = {
         "hieu_luc_tu": doc.ngay_hieu_luc, "thay_the_boi": _dedupe(whole), "sua_doi": _dedupe(partial),
         "nguon_ghi": doc.metadata_status or None,
+        "xac_minh_den": verified_through.isoformat() if verified_through else None,
     }
     expired = [c["from"] for c in whole if c["from"]]
     payload["het_hieu_luc_tu"] = min(expired) if expired else None

@@ -20,7 +20,7 @@ from assistant.validity.compute import changes_at, changes_of_unit
 from assistant.validity.phrases import first_date
 from assistant.validity.relations import KIND_LABELS
 from core.access import Principal
-from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET, status_of
+from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET, VALIDITY_UNKNOWN, status_of, unverified_reason
 from core.so_hieu import parse_so_hieu
 from core.vietnamese import strip_marks
 from indexing.store import Hit
@@ -166,7 +166,7 @@ def source_notes(payload: dict[str, Any], principal: Principal, as_of: date | No
 
 _ASKS_VALIDITY = re.compile(r"\b(?:con|het|co) hieu luc\b|\bthay the\b|\bsua doi\b|\bbai bo\b|\bhieu luc tu\b")
 _STATUS_WORDS = {"con_hieu_luc": "còn hiệu lực", "het_hieu_luc": "đã hết hiệu lực",
-                 "chua_co_hieu_luc": "chưa có hiệu lực", "chua_ro": "chưa rõ hiệu lực (hệ thống chưa có đủ thông tin)"}
+                 "chua_co_hieu_luc": "chưa có hiệu lực", "chua_ro": "chưa xác minh hiệu lực"}
 
 
 def asks_validity(question: str) -> bool:
@@ -183,4 +183,5 @@ def status_line(payload: dict[str, Any], as_of: date | None, today: date) -> str
     when = f" tại thời điểm {_day(as_of.isoformat())}" if as_of else ""
     since = f" (có hiệu lực từ ngày {_day(payload['hieu_luc_tu'])})" if payload.get("hieu_luc_tu") and \
         status == "con_hieu_luc" else ""
-    return f"Hiệu lực: {title} {_STATUS_WORDS.get(status, status)}{when}{since}."
+    why = f" ({unverified_reason(payload)})" if status == VALIDITY_UNKNOWN else ""
+    return f"Hiệu lực: {title} {_STATUS_WORDS.get(status, status)}{when}{since}{why}."

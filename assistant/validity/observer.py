@@ -34,11 +34,14 @@ class RelationsObserver:
     """An ``IndexObserver``: ``chunk_ids(doc_id)`` gives a document's points (from the manifest)."""
 
     def __init__(self, relations: RelationStore, store: VectorStore, chunk_ids: Callable[[str], list[str]],
-                 today: Callable[[], date] = today_in_vietnam) -> None:
+                 today: Callable[[], date] = today_in_vietnam, verified_through: date | None = None) -> None:
+        """``verified_through``: the operator's statement that the relations held cover every change up to that
+        date (``Settings.validity_verified_through``); only then does "no change on record" mean in force."""
         self.relations = relations
         self.store = store
         self.chunk_ids = chunk_ids
         self.today = today
+        self.verified_through = verified_through
 
     def document_indexed(self, doc: Document, chunks: list[Chunk]) -> None:
         if doc.kind != "legal":
@@ -75,7 +78,7 @@ class RelationsObserver:
         today = self.today()
         for doc in docs:
             payload = validity_payload(doc, self.relations.targeting(*doc.keys), self.relations.document, by_key,
-                                       today)
+                                       today, self.verified_through)
             if doc.doc_id == forced or payload != doc.payload:
                 ids = self.chunk_ids(doc.doc_id)
                 self.store.set_payload(ids, payload)

@@ -27,8 +27,9 @@ def _visible(doc: LegalDocument | None, principal: Principal) -> bool:
 
 
 def document_relations(store: RelationStore, doc_id: str, principal: Principal,
-                       today: date | None = None) -> dict[str, Any] | None:
-    """None when the document is not known or not visible to ``principal`` (the same answer for both)."""
+                       today: date | None = None, verified_through: date | None = None) -> dict[str, Any] | None:
+    """None when the document is not known or not visible to ``principal`` (the same answer for both).
+    ``verified_through``: ``Settings.validity_verified_through`` (see ``core.legal_status.status_at``)."""
     today = today or today_in_vietnam()
     doc = store.document(doc_id)
     if doc is None or not _visible(doc, principal):
@@ -61,7 +62,7 @@ def document_relations(store: RelationStore, doc_id: str, principal: Principal,
             "source": rel.source, "source_doc_id": rel.source_doc_id or None})
     # The status is a fact about this document (the same as its points say); who caused it is not shown above
     # to someone who may not read the causing document.
-    payload = validity_payload(doc, store.targeting(*doc.keys), store.document, by_key, today)
+    payload = validity_payload(doc, store.targeting(*doc.keys), store.document, by_key, today, verified_through)
     named = disagreement(payload, today)
     notes = ([named] if named and all(_visible(store.document(c["source_doc_id"]), principal)
                                       for c in payload["thay_the_boi"] if c["source_doc_id"]) else [])

@@ -13,7 +13,7 @@ VALIDITY_LABELS = {
     "con_hieu_luc": "còn hiệu lực",
     "het_hieu_luc": "hết hiệu lực",
     "chua_co_hieu_luc": "chưa có hiệu lực",
-    "chua_ro": "chưa rõ",
+    "chua_ro": "chưa xác minh hiệu lực",
 }
 VALIDITY_CLASSES = {
     "con_hieu_luc": "tla-badge-ok",

@@ -73,18 +73,18 @@ def test_missing_front_matter_is_an_error(tmp_path: Path):
 def test_answer_prompt_renders_sources_between_delimiters():
     block, shown = render_sources([_source(5, "Mức lệ phí là 50.000 đồng.")], 1000, _words)
     text = load_prompt("answer", PROMPTS).render(sources=block, question="Mức lệ phí?")
-    assert "<nguon>\n[1] Điều 5 — Thông tư 01/2024/TT-BNV\nMức lệ phí là 50.000 đồng.\n</nguon>" in text
-    assert shown[0].marker == 1
+    assert "<nguon>\n[5] Điều 5 — Thông tư 01/2024/TT-BNV\nMức lệ phí là 50.000 đồng.\n</nguon>" in text
+    assert shown[0].marker == 5  # a source keeps its marker: the writer may be shown a subset of the numbered list
 
 
-def test_render_sources_numbers_in_order_and_marks_validity():
-    sources = [_source(7, "Câu một."),
+def test_render_sources_keeps_markers_in_order_and_marks_validity():
+    sources = [_source(7, "Câu một [4] [5]."),
                _source(3, "Câu hai.", so_hieu="02/2020/NĐ-CP", validity="het_hieu_luc")]
     block, shown = render_sources(sources, 1000, _words)
-    assert [s.marker for s in shown] == [1, 2]
+    assert [s.marker for s in shown] == [7, 3]
     assert [s.chunk_id for s in shown] == ["chunk-7", "chunk-3"]
-    assert block == ("[1] Điều 7 — Thông tư 01/2024/TT-BNV\nCâu một.\n\n"
-                     "[2] Điều 3 — Thông tư 01/2024/TT-BNV (02/2020/NĐ-CP) — văn bản đã hết hiệu lực\n"
+    assert block == ("[7] Điều 7 — Thông tư 01/2024/TT-BNV\nCâu một (4) (5).\n\n"  # the text's own numbers: plain
+                     "[3] Điều 3 — Thông tư 01/2024/TT-BNV (02/2020/NĐ-CP) — văn bản đã hết hiệu lực\n"
                      "Câu hai.")
 
 

@@ -14,6 +14,7 @@ from core.access import ANONYMOUS, AccessLabel
 from core.documents import Document
 from core.settings import Settings
 from indexing.store import SearchFilter
+from tests.assistant.validity.validity_fixtures import VERIFIED
 
 REPO = Path(__file__).resolve().parents[3]
 LAW = """LUẬT
@@ -55,7 +56,7 @@ def test_the_name_key_reads_title_and_date() -> None:
 
 
 def test_a_target_named_by_title_and_date_resolves_when_that_document_is_indexed(tmp_path: Path) -> None:
-    rt = Runtime(Settings(data_dir=tmp_path / "data",
+    rt = Runtime(Settings(validity_verified_through=VERIFIED, data_dir=tmp_path / "data",
                           embedding_cache_path=REPO / "build" / "test-cache" / "embeddings.sqlite"))
     try:
         rt.indexer().index([law()])

@@ -14,7 +14,13 @@ from assistant.api.app import create_app
 from assistant.cli import app
 from assistant.service.runtime import Runtime
 from core.settings import Settings
-from tests.assistant.validity.validity_fixtures import RESTRICTED, amending_decision, new_decision, old_decision
+from tests.assistant.validity.validity_fixtures import (
+    RESTRICTED,
+    VERIFIED,
+    amending_decision,
+    new_decision,
+    old_decision,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"
@@ -34,7 +40,7 @@ ROWS = [
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("rel") / "data"
-    rt = Runtime(Settings(data_dir=data, embedding_cache_path=CACHE))
+    rt = Runtime(Settings(validity_verified_through=VERIFIED, data_dir=data, embedding_cache_path=CACHE))
     rt.indexer().index([old_decision(), new_decision(access=RESTRICTED), amending_decision()])
     rt.close()
     return data
@@ -44,6 +50,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def env(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data_dir))
     monkeypatch.setenv("ASSISTANT_EMBEDDING_CACHE_PATH", str(CACHE))
+    monkeypatch.setenv("ASSISTANT_VALIDITY_VERIFIED_THROUGH", VERIFIED.isoformat())
     return data_dir
 
 
@@ -110,8 +117,8 @@ def test_phapdien_import_sits_beside_the_text_and_disagreements_are_reported(env
 
 
 def test_api_relations_follow_access(env: Path) -> None:
-    settings = Settings(data_dir=env, embedding_cache_path=CACHE, demo=True, rate_limit_per_minute=100_000,
-                        login_rate_limit_per_minute=100_000)
+    settings = Settings(validity_verified_through=VERIFIED, data_dir=env, embedding_cache_path=CACHE, demo=True,
+                        rate_limit_per_minute=100_000, login_rate_limit_per_minute=100_000)
     with TestClient(create_app(settings)) as client:
         def login(user: str) -> dict[str, str]:
             r = client.post("/v1/login", json={"username": user, "password": "demo123"})

@@ -17,7 +17,7 @@ from core.legal_status import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, status_at
 from core.settings import Settings
 from indexing.embedders import Embedder
 from indexing.store import SearchFilter
-from tests.assistant.validity.validity_fixtures import amending_decision, new_decision, old_decision
+from tests.assistant.validity.validity_fixtures import VERIFIED, amending_decision, new_decision, old_decision
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -45,7 +45,7 @@ class CountingEmbedder:
 def runtime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
     from indexing.embedding_cache import cached_embedder
 
-    settings = Settings(data_dir=tmp_path / "data", vector_store=request.param,
+    settings = Settings(validity_verified_through=VERIFIED, data_dir=tmp_path / "data", vector_store=request.param,
                         embedding_cache_path=REPO / "build" / "test-cache" / "embeddings.sqlite")
     rt = Runtime(settings, embedder=CountingEmbedder(cached_embedder(settings)))
     yield rt

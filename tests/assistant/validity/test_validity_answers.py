@@ -14,14 +14,20 @@ from assistant.search.retrieval import Filters
 from assistant.service.runtime import Runtime
 from assistant.validity.notes import question_date
 from core.settings import Settings
-from tests.assistant.validity.validity_fixtures import RESTRICTED, amending_decision, new_decision, old_decision
+from tests.assistant.validity.validity_fixtures import (
+    RESTRICTED,
+    VERIFIED,
+    amending_decision,
+    new_decision,
+    old_decision,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 QUESTION = "Thời hạn giải quyết hồ sơ đăng ký hộ kinh doanh trực tuyến là bao nhiêu ngày làm việc?"
 
 
 def make_runtime(tmp_path: Path, *docs) -> Runtime:
-    settings = Settings(data_dir=tmp_path / "data",
+    settings = Settings(validity_verified_through=VERIFIED, data_dir=tmp_path / "data",
                         embedding_cache_path=REPO / "build" / "test-cache" / "embeddings.sqlite")
     rt = Runtime(settings)
     rt.indexer().index(list(docs))

@@ -20,7 +20,7 @@ from core.deadlines import VIETNAM
 from core.legal_status import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET
 from core.settings import Settings
 from indexing.store import SearchFilter
-from tests.assistant.validity.validity_fixtures import NEW_TEXT, decision, old_decision
+from tests.assistant.validity.validity_fixtures import NEW_TEXT, VERIFIED, decision, old_decision
 
 REPO = Path(__file__).resolve().parents[3]
 CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"
@@ -28,7 +28,8 @@ CACHE = REPO / "build" / "test-cache" / "embeddings.sqlite"
 
 @pytest.fixture
 def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    rt = Runtime(Settings(data_dir=tmp_path / "data", embedding_cache_path=CACHE, demo=True))
+    rt = Runtime(Settings(validity_verified_through=VERIFIED, data_dir=tmp_path / "data", embedding_cache_path=CACHE,
+                          demo=True))
     yield rt
     rt.close()
 

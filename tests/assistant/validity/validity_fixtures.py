@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from core.access import AccessLabel
 from core.documents import Document
+
+# These tests are about what the relations say: they run with the relations declared complete (the operator's
+# setting), so "no change on record" reads as in force. Without it the status is unverified
+# (tests/core/test_legal_status.py).
+VERIFIED = date(2100, 1, 1)
 
 OLD_TEXT = """QUYẾT ĐỊNH
 Ban hành Quy định tiếp nhận hồ sơ trực tuyến

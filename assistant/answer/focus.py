@@ -1,0 +1,102 @@
+"""Which retrieved unit the answer is written from: the writer follows retrieval.
+
+The retriever ranks units (a Điều, a Khoản, a procedure's section); the writer is handed the one unit that best
+covers the question's key terms, preferring the better-ranked, and chooses its sentences inside it. Before this,
+the extractive writer picked sentences anywhere in the sources that shared words with the question ("quy định",
+"cán bộ, công chức"), and quoted Điều 65 for a question Điều 14 answers.
+
+Key terms are the question's words less the words every question or legal text has ("thời gian giải quyết thủ
+tục", "quy định", "bao lâu"): what the question is *about*. When the best unit does not cover enough of them, the
+sources do not answer — "thời gian giải quyết thủ tục cấp giấy phép xây dựng" is not answered by a clause of the
+one-stop-shop decree about "thời gian giải quyết" in general — and the answer is a refusal with the nearest
+sources. The same choice is made for every writer (a model is given the same unit, in the same order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answer.citations import terms
+from assistant.answer.types import Source
+from core.vietnamese import fold
+
+# Syllables of the words every question (or every legal text) has: they say nothing about what is asked.
+GENERIC = frozenset(
+    "quy định thế nào bao lâu nhiêu mấy gì những các luật điều khoản điểm theo thời gian hạn giải quyết thủ tục "
+    "hồ sơ cơ quan trường hợp phải được có không là gồm ngày năm tháng việc người văn bản nói "
+    "hiện hành cần biết cho hỏi xin tôi ạ nhé vậy sao đâu ai nhận làm mất tối đa đa tối thiểu bị đó "
+    "nêu rõ ra sau trước khi nếu thì cũng còn đã sẽ đang".split()
+)
+_GENERIC_FOLDED = frozenset(fold(w) for w in GENERIC)
+MIN_COVERAGE = 0.5  # share of the key terms the chosen unit must contain (tuned on half A of the everyday eval)
+RANK_PENALTY = 0.1  # per place down the ranking: a lower unit must cover clearly more to be chosen
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The chosen unit's sources (their own markers kept) and how much of the key terms it covers."""
+
+    sources: list[Source]
+    coverage: float
+    key_terms: tuple[str, ...]
+
+
+def _folded_terms(text: str) -> list[str]:
+    """Mark-free syllable terms: a question typed without marks (and not restored) compares the same way."""
+    return [fold(t) for t in terms(text)]
+
+
+def _sequence(question: str) -> list[str]:
+    return [t if t not in _GENERIC_FOLDED and not t.isdigit() else "" for t in _folded_terms(question)]
+
+
+def key_terms(question: str) -> tuple[str, ...]:
+    """The question's content syllables (folded), generic ones removed, in order, each once."""
+    return tuple(dict.fromkeys(t for t in _sequence(question) if t))
+
+
+def unit_key(source: Source) -> tuple[str, str]:
+    """A Điều is one unit whatever its chunking (its Khoản answer together); any other chunk is its own."""
+    dieu = str((source.payload.get("fields") or {}).get("dieu") or "")
+    return (source.doc_id, f"dieu:{dieu}" if dieu else source.chunk_id)
+
+
+def key_pairs(question: str) -> tuple[tuple[str, str], ...]:
+    """Adjacent key terms of the question ("giấy phép", "xây dựng"): a unit holding both words apart ("cấp giấy
+    phép", "xây dựng hệ thống") does not name the same thing."""
+    seq = _sequence(question)
+    return tuple(dict.fromkeys((a, b) for a, b in zip(seq, seq[1:], strict=False) if a and b))
+
+
+def _unit_terms(sources: list[Source]) -> tuple[set[str], set[tuple[str, str]]]:
+    words = _folded_terms(" ".join(f"{s.title} {s.citation} {s.payload.get('context') or ''} {s.text}"
+                                   for s in sources))
+    return set(words), set(zip(words, words[1:], strict=False))
+
+
+def coverage(wanted: tuple[str, ...], pairs: tuple[tuple[str, str], ...], have: set[str],
+             have_pairs: set[tuple[str, str]]) -> float:
+    """The share of key terms the unit holds and, counted twice, the share of adjacent key pairs (1.0 with no key
+    terms): the words of "giấy phép xây dựng" scattered over a clause about "xây dựng Hệ thống … cấp mã" are not
+    the thing asked about."""
+    if not wanted:
+        return 1.0
+    uni = sum(1 for t in wanted if t in have) / len(wanted)
+    bi = sum(1 for p in pairs if p in have_pairs) / len(pairs) if pairs else uni
+    return (uni + 2 * bi) / 3
+
+
+def choose_unit(question: str, sources: list[Source], min_coverage: float = MIN_COVERAGE,
+                rank_penalty: float = RANK_PENALTY) -> Focus | None:
+    """The unit to answer from, or None when no retrieved unit covers ``min_coverage`` of the key terms."""
+    units: dict[tuple[str, str], list[Source]] = {}
+    for source in sources:
+        units.setdefault(unit_key(source), []).append(source)
+    wanted, pairs = key_terms(question), key_pairs(question)
+    best: tuple[float, int, Focus] | None = None
+    for rank, members in enumerate(units.values()):
+        covered = coverage(wanted, pairs, *_unit_terms(members))
+        score = covered - rank_penalty * rank
+        if covered >= min_coverage and (best is None or score > best[0]):
+            best = (score, rank, Focus(members, round(covered, 4), wanted))
+    return best[2] if best is not None else None

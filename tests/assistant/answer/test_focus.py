@@ -1,0 +1,33 @@
+"""The unit the writer answers from: the best-ranked one covering the question's key terms; none → refuse."""
+
+from __future__ import annotations
+
+from assistant.answer.focus import choose_unit, key_terms
+from assistant.answer.types import Source
+
+
+def _src(marker: int, dieu: str, text: str, doc: str = "file:luat.txt") -> Source:
+    return Source(marker, f"c{marker}", doc, f"Điều {dieu} — Luật", text, payload={"fields": {"dieu": dieu}})
+
+
+SOURCES = [
+    _src(1, "65", "Nội dung quản lý cán bộ, công chức bao gồm: ban hành văn bản quy phạm pháp luật."),
+    _src(2, "59", "Công chức xin thôi việc theo nguyện vọng thì phải làm đơn. Trong thời hạn 30 ngày, kể từ ngày "
+                  "nhận đơn, cơ quan phải trả lời bằng văn bản."),
+    _src(3, "59", "Không giải quyết thôi việc đối với công chức nữ đang mang thai."),
+]
+
+
+def test_generic_words_are_not_key_terms() -> None:
+    assert key_terms("Thời gian giải quyết thủ tục cấp giấy phép xây dựng là bao lâu?") == (
+        "cap", "giay", "phep", "xay", "dung")
+
+
+def test_the_unit_covering_the_question_is_chosen_with_all_its_chunks() -> None:
+    focus = choose_unit("Công chức xin thôi việc thì cơ quan phải trả lời trong bao nhiêu ngày?", SOURCES)
+    assert focus is not None and [s.marker for s in focus.sources] == [2, 3]
+
+
+def test_scattered_words_do_not_cover_a_phrase() -> None:
+    clause = [_src(1, "33", "Cấp mã hồ sơ; việc xây dựng Hệ thống thông tin một cửa điện tử; giấy tờ kèm theo.")]
+    assert choose_unit("thoi gian giai quyet thu tuc cap giay phep xay dung", clause) is None

@@ -1,0 +1,82 @@
+"""Reference questions quote the unit they name, the writer answers from the retrieved unit, a question whose key
+terms no unit covers is refused, and validity is never guessed — on two real texts of ../shared/corpus/laws."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.service.runtime import Runtime
+from connectors.auto import iter_sources
+from core.access import Principal
+from core.settings import Settings
+
+REPO = Path(__file__).resolve().parents[3]
+LAWS = REPO.parent / "shared" / "corpus" / "laws"
+TEXTS = ["luat-can-bo-cong-chuc-22-2008-QH12.txt", "nghi-dinh-61-2018-ND-CP-mot-cua-lien-thong.txt"]
+OFFICIAL = Principal(user_id="t", name="Cán bộ", unit="", roles=())
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory: pytest.TempPathFactory):
+    if not all((LAWS / name).exists() for name in TEXTS):
+        pytest.skip("../shared/corpus/laws not found")
+    root = tmp_path_factory.mktemp("laws")
+    for name in TEXTS:
+        shutil.copy(LAWS / name, root / name)
+    # sparse-only: these tests are about what the answer does with what retrieval ranked, not about the vectors
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), dense_backfill=True,
+                        embedding_cache_path=REPO / "build" / "test-cache" / "embeddings.sqlite")
+    rt = Runtime(settings)
+    assert rt.indexer().index(iter_sources([root], max_bytes=settings.max_file_bytes)).rejected == []
+    yield rt
+    rt.close()
+
+
+def _units(result) -> set[str]:
+    return {c.citation.split(" — ")[0] for c in result.citations}
+
+
+def test_a_named_article_is_quoted_whole_and_cited_alone(runtime: Runtime) -> None:
+    result = runtime.answerer(remember=False).ask("Điều 14 Luật Cán bộ, công chức quy định gì?", OFFICIAL)
+    assert not result.refused
+    assert _units(result) == {"Điều 14"}
+    assert "được bảo đảm quyền học tập, nghiên cứu khoa học" in result.answer
+    assert result.record and result.record["unit"] == "Điều 14"
+
+
+def test_a_named_khoan_typed_without_marks_is_quoted_alone(runtime: Runtime) -> None:
+    result = runtime.answerer(remember=False).ask("khoan 2 dieu 59 luat can bo cong chuc", OFFICIAL)
+    assert _units(result) == {"Điều 59"}
+    assert "Trong thời hạn 30 ngày, kể từ ngày nhận đơn" in result.answer
+    assert "Do sắp xếp tổ chức" not in result.answer  # khoản 1 is not what was asked
+
+
+def test_an_article_the_law_does_not_have_is_said_so(runtime: Runtime) -> None:
+    result = runtime.answerer(remember=False).ask("Luật Cán bộ, công chức Điều 150 quy định gì?", OFFICIAL)
+    assert result.refused and not result.citations
+    assert "không có Điều 150" in result.answer
+
+
+def test_the_writer_answers_from_the_unit_that_covers_the_question(runtime: Runtime) -> None:
+    result = runtime.answerer(remember=False).ask(
+        "Công chức nộp đơn xin thôi việc thì cơ quan phải trả lời trong bao nhiêu ngày?", OFFICIAL)
+    assert not result.refused
+    assert _units(result) == {"Điều 59"}
+    assert "30 ngày" in result.answer
+
+
+def test_a_question_whose_key_terms_no_unit_covers_is_refused(runtime: Runtime) -> None:
+    result = runtime.answerer(remember=False).ask("thoi gian giai quyet thu tuc cap giay phep xay dung", OFFICIAL)
+    assert result.refused and not result.citations
+    assert result.sources  # the nearest sources are still listed
+
+
+def test_validity_is_not_guessed(runtime: Runtime) -> None:
+    result = runtime.answerer(remember=False).ask("Điều 80 Luật Cán bộ, công chức", OFFICIAL)
+    assert result.citations and {c.validity for c in result.citations} == {"chua_ro"}
+    assert "còn hiệu lực" not in result.answer
+    lead = runtime.answerer(remember=False).ask("Luật Cán bộ, công chức 22/2008/QH12 còn hiệu lực không?", OFFICIAL)
+    assert "chưa xác minh hiệu lực" in lead.answer and "sau ngày có hiệu lực 01/01/2010" in lead.answer
