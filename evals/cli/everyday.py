@@ -34,17 +34,17 @@ DEFAULT_CORPUS = [SHARED / "laws", SHARED / "tthc", SHARED / "tthc-province", SH
 
 
 def everyday(
-    questions: Annotated[Path, typer.Option("--questions", help="JSONL with expect / span per question")] = (
+    questions: Annotated[Path, typer.Option("--questions", help="Tệp JSONL, mỗi câu có expect / span")] = (
         DEFAULT_QUESTIONS),
     corpus: CorpusOpt = None,
     user: UserOpt = None,
-    half: Annotated[str, typer.Option("--half", help="A|B|all: only that half of the set")] = "all",
+    half: Annotated[str, typer.Option("--half", help="A|B|all: chỉ nửa đó của bộ câu hỏi")] = "all",
     limit: LimitOpt = 0,
     out: OutOpt = None,
     cache_queries: CacheOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Everyday questions over the laws, both TTHC sets and the 731 plan: retrieval vs. right cited answer."""
+    """Câu hỏi hằng ngày trên các luật, hai bộ TTHC và kế hoạch 731: truy hồi đúng so với trả lời trích dẫn đúng."""
     from evals.everyday_eval import half as half_of
     from evals.everyday_eval import run_everyday, table
 
