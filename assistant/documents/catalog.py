@@ -36,12 +36,16 @@ def _label(entry: ManifestEntry) -> AccessLabel | None:
         return None  # an unreadable label is never taken as public
 
 
+_CLAUSES = ("roles_in_units", "groups", "units_and_below")
+
+
 def _label_clauses(entry: ManifestEntry) -> dict[str, Any]:
-    """The label's AND / group / hierarchy clauses, when it has any (absent from older labels' records)."""
+    """The label's AND / group / hierarchy clauses, each present (None when the label has none), so the record
+    reads the same here and through the API's schema (``assistant.api.schemas.AccessOut``)."""
     label = _label(entry)
     record = label.record() if label is not None else {}
-    return {k: v for k, v in record.items() if k in ("roles_in_units", "groups", "units_and_below")} \
-        if isinstance(record, dict) else {}
+    record = record if isinstance(record, dict) else {}
+    return {k: record.get(k) or None for k in _CLAUSES}
 
 
 def may_see(entry: ManifestEntry, principal: Principal) -> bool:

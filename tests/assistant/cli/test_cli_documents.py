@@ -50,7 +50,8 @@ def test_index_a_folder_then_show_every_field(env: Path) -> None:
     for key, value in DECISION.expected.items():
         assert decision["metadata"][key] == value, key
     assert decision["source_format"] == "docx" and decision["chunks"] == 4
-    assert decision["access"] == {"level": "public", "units": [], "roles": []}
+    assert decision["access"] == {"level": "public", "units": [], "roles": [], "roles_in_units": None, "groups": None,
+                                  "units_and_below": None}
     web = records["file:trang-web.txt"]
     assert web["metadata"]["so_hieu"] == "1234/QĐ-UBND" and web["metadata"]["linh_vuc"] == "Chuyển đổi số"
     assert web["metadata"]["metadata_conflicts"][0]["source"] == "1243/QĐ-UBND"
