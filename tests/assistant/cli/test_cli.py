@@ -25,7 +25,8 @@ def test_index_search_users_json(env: Path) -> None:
     result = runner.invoke(app, ["index", str(REPO / "data" / "warehouse"), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert set(report) == {"added", "updated", "unchanged", "removed", "rejected", "chunks", "seconds", "conflicts"}
+    assert set(report) == {"added", "updated", "unchanged", "removed", "rejected", "chunks", "seconds", "conflicts",
+                           "collisions"}
     assert report["added"] == 8 and report["rejected"] == []
 
     result = runner.invoke(app, ["search", "tỷ lệ tiêm chủng trẻ dưới 1 tuổi", "--user", "syt.lethicuc",
