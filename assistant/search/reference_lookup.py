@@ -50,8 +50,8 @@ def _document_before_unit(query: str) -> str | None:
     """The document named before the unit ("Bộ luật Lao động, Điều 113"), folded as ``title_key`` folds titles;
     None unless that text starts with a document type."""
     first = _FIRST_UNIT.search(query)
-    if first is None or first.start() == 0:
-        return None
+    if first is None or first.start() == 0 or find_so_hieu(query[:first.start()]):
+        return None  # a số hiệu before the unit is resolved as a number ("QĐ số 12/2025/QĐ-UBND khoản 2 Điều 3")
     head = title_key(query[:first.start()])
     for prefix in ("theo ", "tai ", "trong "):
         head = head.removeprefix(prefix)

@@ -35,8 +35,9 @@ def with_validity(sources: list[Source], principal: Principal, as_of: date | Non
     out = list(sources)
     have = {s.chunk_id: s.marker for s in sources}
     for source in sources:
-        if as_of is not None:  # what the writer and the citations say is the status on the date asked about
-            source.validity = status_of(source.payload, as_of, today) or source.validity
+        # the status on the date asked about (today when none), computed now by the one rule
+        # (core.legal_status), never the value stored when the chunk was written
+        source.validity = status_of(source.payload, as_of, today) or source.validity
         notes = source_notes(source.payload, principal, as_of, today)
         if notes.notes:
             found.notes[source.marker] = notes.notes
