@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from core.aliases import default_aliases
 from core.so_hieu import TYPE_NAMES, Reference, SoHieu, find_so_hieu, parse_reference, parse_so_hieu, title_key
 from indexing.store import Hit, SearchFilter, VectorStore
 
@@ -154,6 +155,11 @@ class ReferenceLookup:
     def lookup(self, query: str, flt: SearchFilter) -> ReferenceMatch | None:
         """None when the query names no document; else what it resolved to, under ``flt``."""
         ref = parse_reference(query)
+        if ref is not None and ref.document and not ref.so_hieu and not _NAMED.match(ref.document):
+            first, _, rest = ref.document.partition(" ")
+            long = default_aliases().long_form(first)  # "Điều 169 BLLĐ …" names the Bộ luật lao động
+            if long:
+                ref = replace(ref, document=title_key(f"{long} {rest}"))
         if ref is not None and not ref.so_hieu and not (ref.document and _NAMED.match(ref.document)):
             named_first = _document_before_unit(query)  # "Luật Cán bộ, công chức Điều 150 quy định gì?"
             if named_first:
