@@ -100,7 +100,7 @@ def test_ask_renders_answer_citations_and_highlighted_source(ui_env: str) -> Non
     panel = next(m.value for m in at.markdown if 'class="tla-source-title"' in m.value)
     assert "Tình hình dịch bệnh truyền nhiễm quý III năm 2026" in panel
     assert "Cơ quan ban hành:</b> Sở Y tế" in panel
-    assert "Ngày hiệu lực:" in panel and "tla-badge-unknown" in panel and "chưa rõ" in panel
+    assert "Ngày hiệu lực:" in panel and "tla-badge-unknown" in panel and "chưa xác minh hiệu lực" in panel
     marked = re.findall(r"<mark>(.*?)</mark>", panel)
     assert marked and any("412" in m for m in marked)
     # the whole document on demand

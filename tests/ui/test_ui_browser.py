@@ -116,7 +116,7 @@ def test_official_asks_opens_citation_and_other_unit_sees_nothing_restricted(ui_
         expect(panel).to_be_visible()
         expect(panel).to_contain_text("Tình hình dịch bệnh truyền nhiễm quý III năm 2026")
         expect(panel).to_contain_text("Cơ quan ban hành: Sở Y tế")
-        expect(panel.locator(".tla-badge")).to_have_text("chưa rõ")
+        expect(panel.locator(".tla-badge")).to_have_text("chưa xác minh hiệu lực")
         expect(panel.locator("mark").first).to_contain_text("412")
         settle(page)
         page.screenshot(path=str(SCREENSHOTS / "ui-answer-citation-syt.png"), full_page=True)

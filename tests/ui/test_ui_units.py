@@ -123,7 +123,7 @@ def test_span_found_despite_whitespace_and_case() -> None:
     assert text[start:end] == "Cán bộ  tiếp nhận\nhồ sơ"
     assert find_span(text, "không có trong văn bản") is None
     assert "tla-badge-expired" in validity_badge("het_hieu_luc") and "hết hiệu lực" in validity_badge("het_hieu_luc")
-    assert "chưa rõ" in validity_badge("gì đó")
+    assert "chưa xác minh hiệu lực" in validity_badge("gì đó")  # never a guessed status
 
 
 def test_header_fields_and_article_from_chunk_texts() -> None:
