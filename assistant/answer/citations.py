@@ -282,14 +282,30 @@ def _citations(cleaned: str, occurrences: list[_Occurrence], index: dict[int, So
     for occ, claim in zip(occurrences, _claims(cleaned, occurrences), strict=True):
         for n in occ.numbers:
             claims.setdefault(n, []).extend(claim)
+    blocks = {n: block for occ in occurrences if (block := _quoted_block(cleaned, occ)) for n in occ.numbers}
     citations = []
     for n, claim in claims.items():
         src = index[n]
-        s, e = best_span(claim, src.text)
+        block = blocks.get(n)
+        if block and block in src.text:  # a whole passage quoted verbatim: the quote is that passage
+            quote = block
+        else:
+            s, e = best_span(claim, src.text)
+            quote = src.text[s:e]
         citations.append(Citation(marker=n, chunk_id=src.chunk_id, doc_id=src.doc_id, title=src.title,
-                                  so_hieu=src.so_hieu, citation=src.citation, quote=src.text[s:e],
-                                  validity=src.validity))
+                                  so_hieu=src.so_hieu, citation=src.citation, quote=quote, validity=src.validity))
     return citations
+
+
+def _quoted_block(cleaned: str, occ: _Occurrence) -> str | None:
+    """The passage of several lines quoted «…» right before the marker (the extractive writer quotes a whole
+    unit, then cites it once), without the quotation marks; None for any other claim."""
+    head = cleaned[:occ.start].rstrip()
+    if not head.endswith("»"):
+        return None
+    opened = head.rfind("«")
+    block = head[opened + 1:-1].strip() if opened >= 0 else ""
+    return block if "\n" in block and "[" not in block else None
 
 
 def mentions_no_answer(answer: str) -> bool:
