@@ -32,7 +32,6 @@ import json
 import os
 import platform
 import pstats
-import socket
 import subprocess
 import sys
 import threading
@@ -47,23 +46,14 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-HOST = "127.0.0.1"  # loopback only, by design
-DEFAULT_INDEX = [ROOT.parent / "shared" / "corpus", ROOT / "data" / "warehouse", ROOT / "data" / "samples"]
+# The API's start, environment and percentiles are api_latency's: one way to run the server for every benchmark.
+from benchmarks.api_latency import DEFAULT_INDEX, HOST, free_port, percentile, server_env, start_server  # noqa: E402
+from benchmarks.api_latency import QUESTIONS as LATENCY_QUESTIONS  # noqa: E402
+
 # The questions of benchmarks/api_latency.py, then some that take the other paths: a named procedure (must-match),
 # one typed without marks, a law's article, a validity question, a number not in the system, assigned tasks.
 QUESTIONS = [
-    "Lệ phí thẩm định kế hoạch ứng phó sự cố tràn dầu là bao nhiêu?",
-    "Cán bộ tiếp nhận hồ sơ có trách nhiệm số hóa hồ sơ khi nào?",
-    "Thời hạn giải quyết thủ tục cấp giấy phép là bao nhiêu ngày?",
-    "Tỷ lệ hồ sơ thủ tục hành chính nộp trực tuyến quý III năm 2026?",
-    "Hồ sơ đề nghị phê duyệt kế hoạch ứng phó sự cố gồm những giấy tờ gì?",
-    "Phản ánh, kiến nghị của người dân được tiếp nhận qua kênh nào?",
-    "Kết quả tiêm chủng mở rộng quý III năm 2026 ra sao?",
-    "Cơ quan nào thực hiện thủ tục thẩm định kế hoạch ứng phó sự cố tràn dầu?",
-    "Mục tiêu của kế hoạch chuyển đổi số của tỉnh là gì?",
-    "Trình tự thực hiện thủ tục hành chính cấp tỉnh gồm những bước nào?",
-    "Tình hình cấp căn cước và kích hoạt định danh điện tử quý III?",
-    "Thời hạn hoàn thành số hóa hồ sơ còn hiệu lực đang lưu trữ?",
+    *LATENCY_QUESTIONS,
     "Thủ tục đăng ký khai sinh cần những giấy tờ gì?",
     "le phi dang ky ket hon la bao nhieu",
     "Điều 14 Luật Viên chức quy định gì?",
@@ -76,15 +66,6 @@ QUESTIONS = [
 
 
 # -- the index -----------------------------------------------------------------------------------------------
-def server_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update({"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_LLM_BACKEND": "extractive",
-                "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                "ASSISTANT_DEMO": "1", "ASSISTANT_LOGIN_RATE_LIMIT_PER_MINUTE": "1000000",
-                "PYTHONPATH": str(ROOT)})
-    return env
-
-
 class StandInPassages:
     """The real model for questions, hashed syllables and pairs for passages, under the real model's name
     (so the index's fingerprint and the embedding cache are the ones a server with that model reads)."""
@@ -158,42 +139,10 @@ def index_with_stand_in(paths: list[Path]) -> None:
 
 
 # -- the load ------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", HOST,
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    proc = subprocess.Popen(cmd, env=server_env(data_dir), cwd=ROOT)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the API exited early with code {proc.returncode}")
-        try:
-            if httpx.get(f"http://{HOST}:{port}/readyz", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    proc.terminate()
-    raise SystemExit("the API did not become ready within 300 s")
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process, all its threads (from /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, round(q / 100 * len(sorted_values) + 0.4999))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
 def demo_users(limit: int) -> list[str]:
@@ -253,7 +202,7 @@ def run_load(base: str, tokens: list[str], clients: int, n: int) -> dict[str, An
 
 def load_phase(data_dir: Path, clients: int, n: int, password: str) -> dict[str, Any]:
     port = free_port()
-    proc = start_server(data_dir, port)
+    proc = start_server(data_dir, port, ready_within=300)
     base = f"http://{HOST}:{port}"
     try:
         tokens = [httpx.post(f"{base}/v1/login", json={"username": u, "password": password},

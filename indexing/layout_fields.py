@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.dates import iso_date
 from core.so_hieu import TYPE_CODES, TYPE_NAMES
 from core.vietnamese import normalize_text, strip_marks
 from indexing.agency_names import agency_name, split_bodies
 from indexing.closing_block import read_signature
-from indexing.nd30_header import ACT_TYPES, iso_date, so_hieu_number
+from indexing.nd30_header import ACT_TYPES, so_hieu_number
 
 STATE_AT = 0.8  # a reading is stated at or above this confidence
 LAYOUT_KEYS = ("so_hieu", "loai_van_ban", "co_quan_chu_quan", "co_quan_ban_hanh", "trich_yeu", "dia_danh",

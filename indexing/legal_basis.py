@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.dates import DAY_MONTH_YEAR, date_after_ngay
 from core.so_hieu import find_so_hieu
 from core.vietnamese import strip_marks
 
@@ -17,10 +18,8 @@ _CAN_CU = re.compile(r"Căn cứ\s+")
 _TYPES = ("Bộ luật", "Luật", "Hiến pháp", "Pháp lệnh", "Nghị định", "Nghị quyết liên tịch", "Nghị quyết",
           "Thông tư liên tịch", "Thông tư", "Quyết định", "Chỉ thị", "Kế hoạch", "Công văn", "Thông báo",
           "Văn bản hợp nhất", "Văn bản", "Lệnh")
-_DATE_VN = re.compile(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
-_DATE_NUM = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _EFFECT = re.compile(r"\bnày (?:sẽ )?có hiệu lực(?: thi hành)?(?: kể)? từ ngày\s+"
-                     r"(\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|(ký|ban hành)(?!\s*kết)\b)")
+                     rf"({DAY_MONTH_YEAR}|\d{{1,2}}/\d{{1,2}}/\d{{4}}|(ký|ban hành)(?!\s*kết)\b)")
 
 
 def _type_of(text: str) -> str | None:
@@ -52,11 +51,6 @@ def legal_basis(lines: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _iso(day: str, month: str, year: str) -> str | None:
-    d, m, y = int(day), int(month), int(year)
-    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 31 else None
-
-
 def effective_date(text: str, issued: str | None) -> str | None:
     """The date the text says it takes effect; "kể từ ngày ký" is the date of issue (when known)."""
     found = list(_EFFECT.finditer(text))
@@ -65,5 +59,4 @@ def effective_date(text: str, issued: str | None) -> str | None:
     m = found[-1]  # the document's own effect clause closes it; earlier ones may speak of other acts
     if m.group(2):
         return issued
-    d = _DATE_VN.match(m.group(1)) or _DATE_NUM.match(m.group(1))
-    return _iso(*d.groups()) if d else None
+    return date_after_ngay(m.group(1))

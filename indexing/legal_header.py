@@ -12,13 +12,14 @@ import re
 from collections import Counter
 from typing import Any
 
+from core.dates import DAY_MONTH_YEAR, NGAY, read_date
 from core.tables import Table, find_flattened_tables
 from core.vietnamese import normalize_text
 from indexing.closing_block import appendix_start, closing_from_lines, closing_from_signature, closing_from_tables
 from indexing.layout_fields import LAYOUT_KEYS, read_layout
 from indexing.legal_basis import effective_date, legal_basis
 from indexing.legal_outline import RULE, SENTENCE_END, cell, header_end, is_heading, signature
-from indexing.metadata_merge import LABELS, iso, merge, scraped_fields
+from indexing.metadata_merge import LABELS, merge, scraped_fields
 from indexing.nd30_header import header_table, read_header, table_columns
 from indexing.ocr_marks import fix_marks
 
@@ -31,7 +32,7 @@ _ACT_TYPES = {"BỘ LUẬT", "LUẬT", "HIẾN PHÁP", "PHÁP LỆNH", "LỆNH",
               "THÔNG TƯ LIÊN TỊCH", "QUYẾT ĐỊNH", "CHỈ THỊ", "KẾ HOẠCH", "BÁO CÁO", "THÔNG BÁO",
               "HƯỚNG DẪN", "CÔNG VĂN", "ĐỀ ÁN", "CHƯƠNG TRÌNH", "QUY CHẾ", "QUY ĐỊNH", "TỜ TRÌNH"}
 _KV = re.compile(r"([^:|]{2,30}?)\s*:\s*(.+)$")
-_PASSED = re.compile(r"thông qua ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+_PASSED = re.compile(rf"thông qua {NGAY}\s+{DAY_MONTH_YEAR}")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -91,7 +92,7 @@ def _text_fields(lines: list[str], tables: list[Table], casing: dict[str, str]) 
         fields["can_cu"] = basis
     text = "\n".join(lines)
     if (passed := _PASSED.search(text)) and "ngay_ban_hanh" not in fields:
-        fields["ngay_ban_hanh"] = iso(passed.group(0))
+        fields["ngay_ban_hanh"] = read_date(passed.group(0))
     consolidated = any("sửa đổi, bổ sung bởi" in x for x in lines[:end])  # a VBHN quotes every act's clause
     if not consolidated and (effective := effective_date(text, fields.get("ngay_ban_hanh"))):
         fields["ngay_hieu_luc"] = effective
@@ -213,7 +214,7 @@ def title_and_start(lines: list[str]) -> tuple[str | None, int]:
     return normalize_text(first), start
 
 
-_DATED = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+_DATED = re.compile(rf"{NGAY}\s+{DAY_MONTH_YEAR}")
 
 
 def letter_title_and_start(lines: list[str], metadata: dict[str, Any]) -> tuple[str, int] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.dates import read_date
 from core.so_hieu import parse_so_hieu
 from core.tables import Table
 from core.vietnamese import normalize_text
@@ -28,18 +29,6 @@ LABELS = {
 }
 DATE_KEYS = ("ngay_ban_hanh", "ngay_hieu_luc")
 _KV = re.compile(r"([^:|]{2,30}?)\s*:\s*(.+)$")
-_DATE_VN = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
-_DATE_NUM = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def iso(value: str) -> str | None:
-    for rx, order in ((_DATE_ISO, (1, 2, 3)), (_DATE_VN, (3, 2, 1)), (_DATE_NUM, (3, 2, 1))):
-        if m := rx.search(value):
-            y, mo, d = (int(m.group(i)) for i in order)
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
 
 
 def _label(text: str) -> str | None:
@@ -49,7 +38,7 @@ def _label(text: str) -> str | None:
 def _put(out: dict[str, str], key: str, value: str) -> None:
     value = normalize_text(value).strip().strip("|").strip()
     if key in DATE_KEYS:
-        value = iso(value) or ""
+        value = read_date(value) or ""
     if value and key not in out and (key != "so_hieu" or any(c.isdigit() for c in value)):
         out[key] = value
 
@@ -83,7 +72,7 @@ def agree(key: str, text_value: Any, other: Any) -> bool:
         if a and b:
             return a.key == b.key
     if key in DATE_KEYS:
-        return iso(str(text_value)) == iso(str(other))
+        return read_date(str(text_value)) == read_date(str(other))
     if key in ("co_quan_ban_hanh", "co_quan_chu_quan"):
         text_value, other = agency_name(str(text_value)), agency_name(str(other))
     a, b = _same_case(text_value), _same_case(other)  # marks kept: "Nguyễn Văn Ân" is not "Nguyễn Văn An"

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.dates import DAY_MONTH_YEAR, NGAY, read_date
 from core.so_hieu import find_so_hieu
 from core.tables import Table
 from core.vietnamese import normalize_text, strip_marks
@@ -27,8 +28,7 @@ _CUTS = re.compile(r"\s*(?:\||[_\-=–—*·]{3,})\s*")
 _OPENERS = re.compile(r"(?<=\S)\s+(?=Số\s*:\s*\d|CỘNG H[ÒO]A XÃ HỘI|Độc lập\s*[-–]|V/v\s|Kính gửi\s*:)|"
                       r"(?<=Hạnh phúc)\s+")
 _SO = re.compile(r"^(?:[^\W\d_]+\s+){0,2}[Ss]ố\s*:\s*(\d[^\s|,;]*)")
-_PLACE_DATE = re.compile(r"((?:[^\W\d_.]+\.?\s){0,3}[^\W\d_]+),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
-_BARE_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_PLACE_DATE = re.compile(r"((?:[^\W\d_.]+\.?\s){0,3}[^\W\d_]+),\s*(" + NGAY + r"\s+" + DAY_MONTH_YEAR + ")")
 _COHOA = re.compile(r"CỘNG H[ÒO]A XÃ HỘI|Độc lập\s*[-–]|CHỦ NGHĨA VIỆT NAM$")
 _KINH_GUI = re.compile(r"^Kính gửi\s*:\s*(.*)$")
 
@@ -64,11 +64,6 @@ def stamp(atom: str) -> tuple[str, str] | None:
     if key in SECRECY:
         return "do_mat", SECRECY[key]
     return None
-
-
-def iso_date(day: str, month: str, year: str) -> str | None:
-    d, m, y = int(day), int(month), int(year)
-    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 31 else None
 
 
 def so_hieu_number(raw: str) -> str:
@@ -140,7 +135,7 @@ def read_header(lines: list[str], issuer_lines: list[str] | None = None) -> Head
     for i, a in enumerate(parts):
         if (m := _SO.match(a)) and "so_hieu" not in f:
             f["so_hieu"] = so_hieu_number(m.group(1))
-        elif (m := _PLACE_DATE.search(a)) and "ngay_ban_hanh" not in f and (iso := iso_date(*m.group(2, 3, 4))):
+        elif (m := _PLACE_DATE.search(a)) and "ngay_ban_hanh" not in f and (iso := read_date(m.group(2))):
             f["dia_danh"], f["ngay_ban_hanh"] = _place(m.group(1)), iso
         elif (s := stamp(a)) and s[0] not in f:
             f[s[0]] = s[1]
@@ -153,8 +148,7 @@ def read_header(lines: list[str], issuer_lines: list[str] | None = None) -> Head
             f["loai_van_ban"] = a.rstrip(":").strip().capitalize()
     if "ngay_ban_hanh" not in f:  # no place: "Số: 12/QĐ-UBND — ngày 15 tháng 3 năm 2026", or "ngày …" alone
         for a in parts[:kind_at if kind_at is not None else 12]:
-            if (a.startswith("ngày") or _SO.match(a)) and (m := _BARE_DATE.search(a)) and \
-                    (iso := iso_date(*m.groups())):
+            if (a.startswith("ngày") or _SO.match(a)) and (iso := read_date(a)):
                 f["ngay_ban_hanh"] = iso
                 break
     if kind_at is not None:

@@ -13,8 +13,8 @@ from typing import Any
 from assistant.api.errors import ApiError
 from connectors.access_labelling import parse_access
 from core.access import AccessLabel
+from core.dates import read_date
 from core.units import fold
-from indexing.metadata_merge import iso
 
 UPLOAD_DEFAULT = AccessLabel("internal")
 # The header fields a DMS may send, named as ``documents show`` names them (assistant.documents.catalog).
@@ -69,7 +69,7 @@ def _field(key: str, raw: object) -> str | list[str]:
     if not isinstance(raw, str) or len(raw) > MAX_FIELD_CHARS:
         raise _bad(f"fields.{key}: cần chuỗi (tối đa {MAX_FIELD_CHARS} ký tự)")
     if key in ("ngay_ban_hanh", "ngay_hieu_luc") and raw.strip():
-        day = iso(raw)
+        day = read_date(raw)
         if day is None:
             raise _bad(f"fields.{key}: ngày không đọc được {raw[:40]!r} (dùng YYYY-MM-DD)")
         return day

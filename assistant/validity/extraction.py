@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.validity.phrases import first_date
 from assistant.validity.reader import TYPES, Level, RelationReader, find_targets, target_name
 from assistant.validity.relations import Relation, Unit
+from core.dates import first_date
 from core.documents import Chunk, Document
 from core.so_hieu import find_so_hieu, parse_so_hieu
 from core.vietnamese import fold, normalize_text

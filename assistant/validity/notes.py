@@ -17,9 +17,9 @@ from datetime import date
 from typing import Any
 
 from assistant.validity.compute import changes_at, changes_of_unit
-from assistant.validity.phrases import first_date
 from assistant.validity.relations import KIND_LABELS
 from core.access import Principal
+from core.dates import DAY_MONTH_YEAR, NGAY, first_date
 from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET, VALIDITY_UNKNOWN, status_of, unverified_reason
 from core.so_hieu import parse_so_hieu
 from core.vietnamese import strip_marks
@@ -27,7 +27,7 @@ from indexing.store import Hit
 from indexing.stores.filters import payload_allows
 
 _YEAR = re.compile(r"(?:^|[,;]\s*|\b(?:vao|trong|tai|thoi diem|den|truoc|o|cuoi|dau)\s+)nam\s+((?:19|20)\d\d)\b")
-_EXACT = re.compile(r"\bngay\s+(?:\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})")
+_EXACT = re.compile(rf"\b{NGAY}\s+(?:{DAY_MONTH_YEAR}|\d{{1,2}}/\d{{1,2}}/\d{{4}})")
 
 
 def question_date(question: str) -> date | None:

@@ -1,5 +1,5 @@
 """The small phrases relation extraction reads: unit lists ("khoản 2 và khoản 3 Điều 5", "điểm a, b khoản 1
-Điều 7", "Điều 5, Điều 6") and dates ("ngày 01 tháng 7 năm 2026", "01/07/2026").
+Điều 7", "Điều 5, Điều 6"); dates are read by ``core.dates``.
 
 All matching runs on the mark-free lower-case text (``core.vietnamese.strip_marks`` keeps positions), and the
 letters of điểm are read back from the marked text so "điểm đ" stays đ, not d.
@@ -8,7 +8,6 @@ letters of điểm are read back from the marked text so "điểm đ" stays đ, 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from assistant.validity.relations import Unit
 
@@ -22,8 +21,6 @@ _TOKEN = re.compile(
 )
 _NUM_VALUE = re.compile(r"\b\d{1,4}[a-z]?\b")
 _DIEM_VALUE = re.compile(r"\b(?!va\b)[a-z]\b")
-_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
-_DATE_SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
 def _values(low: str, nfc: str, start: int, end: int, letters: bool = False) -> list[str]:
@@ -70,18 +67,3 @@ def dangling_units(nfc: str, low: str) -> tuple[list[str], list[str]]:
     return khoans, diems
 
 
-def _iso(day: str, month: str, year: str) -> str | None:
-    try:
-        return date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return None
-
-
-def first_date(low: str) -> str | None:
-    """The first date written in ``low`` (mark-free lower-case), ISO, or None."""
-    found = [(m.start(), m.groups()) for m in (*_DATE_WORDS.finditer(low), *_DATE_SLASH.finditer(low))]
-    for _, (day, month, year) in sorted(found):
-        iso = _iso(day, month, year)
-        if iso:
-            return iso
-    return None

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.validity.phrases import dangling_units, first_date, parse_units
+from assistant.validity.phrases import dangling_units, parse_units
 from assistant.validity.relations import Relation, Unit
+from core.dates import DAY_MONTH_YEAR, NGAY, first_date
 from core.documents import Document
 from core.so_hieu import Found, find_so_hieu
 from core.vietnamese import fold
@@ -169,7 +170,7 @@ class RelationReader:
 # "Pháp lệnh cán bộ, công chức ngày 26 tháng 02 năm 1998": a document named by its title and date, no số hiệu.
 _TITLED = re.compile(r"^\s*(?:\d{1,3}[a-z]?\.\s*|[a-z]\)\s*)?((?:bo luat|luat|phap lenh|nghi dinh|nghi quyet|quyet dinh"
                      r"|thong tu|chi thi|lenh)\s[^.:;()]{2,200}?(?<!truoc)(?<!sau)(?<!tu)(?<!den)"
-                     r"\sngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})\s*$")
+                     rf"\s{NGAY}\s+{DAY_MONTH_YEAR})\s*$")
 
 
 def titled_targets(nfc: str, low: str, begin: int, end: int) -> list[str]:

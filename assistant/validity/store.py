@@ -21,10 +21,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.service.db import Base, Sessions, utcnow
 from assistant.validity.relations import Relation
+from core.dates import DAY_MONTH_YEAR, NGAY, read_date
 from core.so_hieu import parse_so_hieu, title_key
 from core.vietnamese import strip_marks
 
-_NAMED_DATE = re.compile(r"\s+ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})$")
+_NAMED_DATE = re.compile(rf"\s+({NGAY}\s+{DAY_MONTH_YEAR})$")
 
 
 def so_hieu_key(so_hieu: str) -> str:
@@ -44,7 +45,7 @@ def name_key(name: str, day: str | None = None) -> str:
         m = _NAMED_DATE.search(low)
         if m is None:
             return ""
-        day, low = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}", low[:m.start()]
+        day, low = read_date(m.group(1)), low[:m.start()]
     return f"ten:{low[:100]}@{day[:10]}" if low and day else ""
 
 

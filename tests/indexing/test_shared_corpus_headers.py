@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from connectors.files import FolderConnector
+from core.dates import read_date
 from core.documents import Document
 from indexing.legal_parser import parse_legal
-from indexing.metadata_merge import iso
 
 SHARED = (Path(__file__).parents[2] / ".." / "shared" / "corpus").resolve()
 LAWS = sorted((SHARED / "laws").glob("*.txt"))
@@ -40,8 +40,8 @@ def test_each_law_keeps_its_fields(parsed, name: str) -> None:  # noqa: ANN001
     table, meta = parsed[name]
     assert meta["so_hieu"] == table["Số hiệu"]
     assert meta["co_quan_ban_hanh"] == table["Cơ quan ban hành"]
-    assert meta["ngay_ban_hanh"] == iso(table["Ngày ban hành"])
-    assert meta["ngay_hieu_luc"] == iso(table["Ngày hiệu lực"])
+    assert meta["ngay_ban_hanh"] == read_date(table["Ngày ban hành"])
+    assert meta["ngay_hieu_luc"] == read_date(table["Ngày hiệu lực"])
     if "Người ký" in table:
         assert meta["nguoi_ky"] == table["Người ký"]
     if name.startswith("vbhn-"):
