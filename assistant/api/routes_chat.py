@@ -60,7 +60,8 @@ def _answer(state: ApiState, caller: Caller, body: ChatCompletionIn) -> AnswerRe
     conversation_id = _conversation(state, caller, body)
     with audited(state.runtime.sessions, caller.principal, caller.via, "ask", question) as draft:
         if conversation_id:
-            result = state.answerer.ask(question, caller.principal, conversation_id, filters_of(body.filters))
+            result = state.answerer.ask(question, caller.principal, conversation_id, filters_of(body.filters),
+                                        caller.channel)
         else:
             standalone = condense_by_rule(question, history)
             result = state.stateless_answerer.ask(standalone, caller.principal, None, filters_of(body.filters))

@@ -158,6 +158,7 @@ def test_history_new_open_delete(ui_env: str) -> None:
     at = ask(signed_in("stc.vuthihoa"), "Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ quý III năm 2026 là bao nhiêu?")
     conversation_id = at.session_state["conversation_id"]
     assert conversation_id and at.button(key=f"conv_open_{conversation_id}")
+    assert "Giao diện" in [c.value for c in at.sidebar.caption]  # the channel it came through (issue 31)
     at.button(key="conv_new").click().run()
     assert at.session_state["conversation_id"] is None
     assert "tla-answer" not in all_markdown(at)
