@@ -8,6 +8,7 @@ whose label is unknown (written before labels were kept) is shown to administrat
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,10 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("pages", "Số trang"), ("ocr", "Nhận dạng chữ (OCR)"), ("ocr_confidence", "Độ tin cậy OCR"),
     ("metadata_conflicts", "Mâu thuẫn với bảng thông tin / nguồn"),
 )
+# A procedure record's code is no số hiệu and its agency carries the procedure out, it issued nothing
+# ("Số, ký hiệu: 1.013614", "Cơ quan ban hành: Cục Quân y" read as a document's).
+TTHC_LABELS: dict[str, str] = {"so_hieu": "Mã thủ tục", "co_quan_ban_hanh": "Cơ quan thực hiện",
+                               "quyet_dinh": "Quyết định công bố", "cap_thuc_hien": "Cấp thực hiện"}
 
 
 def _label(entry: ManifestEntry) -> AccessLabel | None:
@@ -88,8 +93,9 @@ def _value(value: Any) -> str:
         for v in value:
             if isinstance(v, dict) and "field" in v:
                 parts.append(f"{v['field']}: văn bản «{v.get('text')}», {v.get('origin', 'nguồn')} «{v.get('source')}»")
-            elif isinstance(v, dict):
-                parts.append(str(v.get("text", v)) + (f" [{v['so_hieu']}]" if v.get("so_hieu") else ""))
+            elif isinstance(v, dict):  # a căn cứ: under the label "Căn cứ", without its own "Căn cứ" again
+                text = re.sub(r"^căn\s+cứ\s+", "", str(v.get("text", v)), flags=re.IGNORECASE)
+                parts.append(text + (f" [{v['so_hieu']}]" if v.get("so_hieu") else ""))
             else:
                 parts.append(str(v))
         return "\n    ".join([""] + parts) if len(parts) > 1 else "".join(parts)
@@ -116,7 +122,11 @@ def record_lines(record: dict[str, Any]) -> list[str]:
     """``documents show`` as text: id, title, then each known field that has a value, chunks and access."""
     meta = record["metadata"]
     lines = [f"Mã văn bản: {record['doc_id']}", f"Tiêu đề: {record['title']}", f"Tệp: {record['file']}"]
-    lines += [f"{label}: {_value(meta[key])}" for key, label in FIELD_LABELS if meta.get(key) not in (None, "", [])]
+    labels = FIELD_LABELS
+    if record.get("kind") == "tthc":
+        labels = tuple((k, TTHC_LABELS.get(k, label)) for k, label in FIELD_LABELS) + \
+            tuple((k, label) for k, label in TTHC_LABELS.items() if k not in dict(FIELD_LABELS))
+    lines += [f"{label}: {_value(meta[key])}" for key, label in labels if meta.get(key) not in (None, "", [])]
     access = record["access"]
     scope = "; ".join(_scope_parts(access))
     lines += [f"Số đoạn (chunks): {record['chunks']}",

@@ -185,7 +185,7 @@ def test_tthc_card_takes_fields_from_the_citation_then_the_chunks() -> None:
     assert procedure_fields(bare, from_route, from_route[1]) is TTHC_FIELDS
     assert procedure_fields(bare, [{"chunk_id": "c1", "tthc": TTHC_FIELDS}], None) is TTHC_FIELDS
     # Text alone is never parsed back into fields.
-    text_only = [{"chunk_id": "c1", "text": "Trực tiếp: thời hạn giải quyết 15 ngày; phí, lệ phí: Lệ phí: 0 đồng"}]
+    text_only = [{"chunk_id": "c1", "text": "Trực tiếp: thời hạn giải quyết 15 ngày; Lệ phí: 0 đồng"}]
     assert procedure_fields(bare, text_only, text_only[0]) is None
 
 

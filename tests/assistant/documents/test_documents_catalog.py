@@ -24,3 +24,21 @@ def test_every_clause_of_a_label_is_shown() -> None:
     assert _access_line({"level": "restricted", "units": [], "roles": [],
                          "units_and_below": ["Sở Y tế"]}) == "Quyền truy cập: restricted (đơn vị và cấp dưới Sở Y tế)"
     assert _access_line({"level": "public", "units": [], "roles": []}) == "Quyền truy cập: public"
+
+
+def test_a_procedure_record_shows_its_code_and_implementing_agency_not_a_so_hieu_and_issuer() -> None:
+    record = {**_record({"level": "public", "units": [], "roles": []}), "kind": "tthc",
+              "metadata": {"so_hieu": "1.013614", "loai_van_ban": "Thủ tục hành chính",
+                           "co_quan_ban_hanh": "Cục Quân y/Tổng cục Hậu cần - Kỹ thuật",
+                           "quyet_dinh": "Quyết định số 6225/QĐ-BQP"}}
+    lines = record_lines(record)
+    assert "Mã thủ tục: 1.013614" in lines and "Cơ quan thực hiện: Cục Quân y/Tổng cục Hậu cần - Kỹ thuật" in lines
+    assert "Quyết định công bố: Quyết định số 6225/QĐ-BQP" in lines
+    assert not [line for line in lines if line.startswith(("Số, ký hiệu", "Cơ quan ban hành"))]
+
+
+def test_a_can_cu_is_not_said_twice() -> None:
+    record = {**_record({"level": "public", "units": [], "roles": []}),
+              "metadata": {"can_cu": [{"text": "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015",
+                                       "so_hieu": None}]}}
+    assert "Căn cứ: Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015" in record_lines(record)
