@@ -230,3 +230,12 @@ def test_history_keeps_conversations_apart_by_channel_in_the_apis_words() -> Non
     groups = [(heading, [c["id"] for c in group]) for heading, group in by_channel(rows)]
     assert groups == [("Giao diện", ["b"]), ("Qua API", ["a", "e"]), ("Qua dòng lệnh", ["d"]),
                       (UNRECORDED_CHANNEL, ["c"])]
+
+
+def test_the_uploaders_format_line_is_vietnamese_and_per_widget() -> None:
+    from ui.components.upload_words import limit_line, uploader_css
+
+    assert limit_line(["pdf", ".docx", "doc", "pdf"], 200) == "Tối đa 200MB mỗi tệp • PDF, DOCX, DOC"
+    css = uploader_css("admin_upload", ["pdf", "png"], 50)
+    assert '.st-key-admin_upload [data-testid="stFileUploaderDropzoneInstructions"] span::after' in css
+    assert 'content: "Tối đa 50MB mỗi tệp • PDF, PNG"' in css and 'content: "Chọn tệp"' in css
