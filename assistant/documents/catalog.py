@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from core.access import AccessLabel, Principal
+from core.access import LEVEL_WORDS, ROLE_WORDS, AccessLabel, Principal
+from core.deadlines import moment
+from core.vietnamese import vietnamese_date
 from indexing.manifest import Manifest, ManifestEntry
 
 # The order ``documents show`` prints fields in, with their Vietnamese labels.
@@ -104,13 +106,20 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+_DATES = ("ngay_ban_hanh", "ngay_hieu_luc")  # ISO in the data, dd/mm/yyyy to people
+
+
+def _roles(roles: list[str]) -> str:
+    return ", ".join(ROLE_WORDS.get(r, r) for r in roles)
+
+
 def _scope_parts(access: dict[str, Any]) -> list[str]:
     """Each clause of a label in words, the AND / group / hierarchy clauses too (``documents show`` must not
     show a narrower or wider label than the one applied)."""
     parts = [", ".join(access.get("units") or [])] if access.get("units") else []
     if access.get("roles"):
-        parts.append("vai trò " + ", ".join(access["roles"]))
-    parts += [f"{', '.join(roles)} của {unit}" for unit, roles in (access.get("roles_in_units") or {}).items()]
+        parts.append("vai trò " + _roles(access["roles"]))
+    parts += [f"{_roles(roles)} của {unit}" for unit, roles in (access.get("roles_in_units") or {}).items()]
     if access.get("groups"):
         parts.append("nhóm " + ", ".join(access["groups"]))
     if access.get("units_and_below"):
@@ -126,12 +135,14 @@ def record_lines(record: dict[str, Any]) -> list[str]:
     if record.get("kind") == "tthc":
         labels = tuple((k, TTHC_LABELS.get(k, label)) for k, label in FIELD_LABELS) + \
             tuple((k, label) for k, label in TTHC_LABELS.items() if k not in dict(FIELD_LABELS))
-    lines += [f"{label}: {_value(meta[key])}" for key, label in labels if meta.get(key) not in (None, "", [])]
+    lines += [f"{label}: {vietnamese_date(meta[key]) if key in _DATES else _value(meta[key])}"
+              for key, label in labels if meta.get(key) not in (None, "", [])]
     access = record["access"]
     scope = "; ".join(_scope_parts(access))
     lines += [f"Số đoạn (chunks): {record['chunks']}",
-              f"Quyền truy cập: {access['level']}" + (f" ({scope})" if scope else ""),
-              f"Cập nhật: {record['updated_at']}"]
+              f"Quyền truy cập: {LEVEL_WORDS.get(access['level'], 'chưa rõ (' + str(access['level']) + ')')}"
+              + (f" ({scope})" if scope else ""),
+              f"Cập nhật: {moment(record['updated_at']) if record['updated_at'] else 'không rõ'}"]
     return lines
 
 
@@ -139,8 +150,9 @@ def record_row(record: dict[str, Any]) -> str:
     """``documents list`` as one line per document."""
     meta = record["metadata"]
     name = " ".join(str(meta[k]) for k in ("loai_van_ban", "so_hieu") if meta.get(k)) or record["title"]
-    date = meta.get("ngay_ban_hanh") or "—"
+    date = vietnamese_date(meta.get("ngay_ban_hanh")) or "—"
     issuer = meta.get("co_quan_ban_hanh") or "—"
     fmt = record.get("source_format") or record["kind"]
+    level = record["access"]["level"]
     return f"{record['doc_id']} · {name} · {date} · {issuer} · {fmt} · {record['chunks']} đoạn · " \
-           f"{record['access']['level']}"
+           f"{LEVEL_WORDS.get(level, level)}"
