@@ -162,6 +162,8 @@ class AccessLabel:
 
 # How a role is said to a person (the codes are data: the users file, labels, tokens).
 ROLE_WORDS = {"chuyen_vien": "Chuyên viên", "lanh_dao": "Lãnh đạo", "admin": "Quản trị hệ thống"}
+# How an access level is said to a person (``public`` / ``internal`` / ``restricted`` are the label's data).
+LEVEL_WORDS = {"public": "công khai", "internal": "nội bộ", "restricted": "hạn chế"}
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,16 @@ def _code_of(typed: str) -> str | None:
     return None if typed in ("Luật", "BLuật", "HP") else typed
 
 
+CONSOLIDATED_KIND = "Văn bản hợp nhất"
+_VBHN = re.compile(r"(?:^|[/-])VBHN(?:$|[/-])")
+
+
+def is_consolidated(so_hieu: str | None) -> bool:
+    """Whether a số hiệu is a văn bản hợp nhất's ("28/VBHN-VPQH"): its ký hiệu carries "VBHN" (Pháp lệnh
+    hợp nhất văn bản quy phạm pháp luật), whatever act the text consolidates and is headed by."""
+    return bool(so_hieu) and bool(_VBHN.search(" ".join(str(so_hieu).upper().split()).replace(" ", "")))
+
+
 def parse_so_hieu(text: str) -> SoHieu | None:
     """The first số hiệu in ``text``, or None."""
     found = find_so_hieu(text)

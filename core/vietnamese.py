@@ -176,6 +176,14 @@ def vietnamese_date(iso: str | None) -> str:
     return str(iso)
 
 
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def vietnamese_dates(text: str) -> str:
+    """Every ISO date inside ``text`` as people read it here ("có hiệu lực 2025-03-01" → "… 01/03/2025")."""
+    return _ISO_DAY.sub(lambda m: f"{m.group(3)}/{m.group(2)}/{m.group(1)}", text)
+
+
 _LONGEST_WORD = 120  # a URL or a số hiệu list may be long; a run of 120 characters with no space is not a word
 _LONGEST_REPEAT = 40
 

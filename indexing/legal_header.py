@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from core.dates import DAY_MONTH_YEAR, NGAY, read_date
+from core.so_hieu import CONSOLIDATED_KIND, is_consolidated
 from core.tables import Table, find_flattened_tables
 from core.vietnamese import normalize_text
 from indexing.closing_block import appendix_start, closing_from_lines, closing_from_signature, closing_from_tables
@@ -142,6 +143,10 @@ def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, 
                     (key in reading["unreadable"] or layout.get("source") == "ocr"):
                 own.pop(key, None)  # never a number or day the flat OCR text guessed
     scraped = scraped_fields(tables, lines[: header_end(lines)])
+    if is_consolidated(own.get("so_hieu") or scraped.get("so_hieu") or given.get("so_hieu")):
+        # A văn bản hợp nhất is headed by the act it consolidates ("LUẬT KHIẾU NẠI"): that heading names the
+        # law, not what this text is. Its title stays the law's name, so "Điều 9 Luật Khiếu nại" finds it.
+        own["loai_van_ban"] = CONSOLIDATED_KIND
     out = merge(own, scraped, given, HEADER_KEYS)
     if reading is not None:
         _annotate(out, own, scraped, given, reading, str(layout.get("source", "ocr")))

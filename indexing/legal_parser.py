@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.documents import Chunk, Document
+from core.so_hieu import CONSOLIDATED_KIND, title_key
 from core.vietnamese import normalize_text
 from indexing.legal_chunks import ChunkBuilder, pack_act, pack_plain, pack_plan
 from indexing.legal_header import HEADER_KEYS, NAMED_ACTS, letter_title_and_start, parse_header, title_and_start
@@ -39,6 +40,8 @@ def parse_legal(doc: Document, max_chunk_chars: int = 2400) -> LegalParse:
     kind = metadata.get("loai_van_ban", "")
     if title and kind.upper() in NAMED_ACTS:
         label = title  # laws are cited by name ("Luật Viên chức"), other acts by number
+    elif title and kind == CONSOLIDATED_KIND and title_key(title) != title_key(kind):
+        label = f"{kind} {title}"  # "Văn bản hợp nhất Luật Khiếu nại": the law by name, said to be consolidated
     elif metadata.get("so_hieu") and kind:
         label = f"{kind} {metadata['so_hieu']}"
     else:

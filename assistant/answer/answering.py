@@ -24,7 +24,7 @@ from assistant.search.question import Question
 from assistant.search.rerankers import Reranker
 from assistant.search.retrieval import Filters, Retriever
 from assistant.search.visible import VisibleChunks
-from assistant.service.conversations import ConversationStore, Turn
+from assistant.service.conversations import Channel, ConversationStore, Turn
 from assistant.service.history_access import withhold_unseeable
 from assistant.validity import (
     RelationStore,
@@ -77,6 +77,7 @@ class Prepared:
     new_conversation: bool = False  # stored with the first exchange, not before (nothing half-written)
     validity: ValidityNotes = field(default_factory=ValidityNotes)
     missing: str | None = None  # the question names a document (or unit) that is not in the system
+    channel: Channel | None = None  # how the question came in (the entry says; stored with the conversation)
 
 
 @dataclass
@@ -102,7 +103,7 @@ class Answerer:
 
     # -- preparation -------------------------------------------------------------------------------------
     def prepare(self, question: str, principal: Principal, conversation_id: str | None = None,
-                filters: Filters | None = None) -> Prepared:
+                filters: Filters | None = None, channel: Channel | None = None) -> Prepared:
         typed = normalize_text(question or "").strip()  # the one normalisation of what the asker typed
         if not typed:
             raise BadQuestion("câu hỏi trống (empty question)")
@@ -143,7 +144,7 @@ class Answerer:
             if told:
                 missing, sources, sufficient = fate, told, True  # says "… chưa có trong hệ thống" itself
         return Prepared(asked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
-                        new_conversation=new, validity=notes, missing=missing)
+                        new_conversation=new, validity=notes, missing=missing, channel=channel)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
@@ -170,19 +171,21 @@ class Answerer:
 
     # -- answering ---------------------------------------------------------------------------------------
     def ask(self, question: str, principal: Principal, conversation_id: str | None = None,
-            filters: Filters | None = None) -> AnswerResult:
+            filters: Filters | None = None, channel: Channel | None = None) -> AnswerResult:
+        """``channel``: the entry the question came through (the API route, the CLI), kept with the
+        conversation so the official's history tells their own questions from those asked for them."""
         result: AnswerResult | None = None
-        for event in self.ask_stream(question, principal, conversation_id, filters):
+        for event in self.ask_stream(question, principal, conversation_id, filters, channel):
             if event["event"] == "final":
                 result = event["result"]
         assert result is not None
         return result
 
     def ask_stream(self, question: str, principal: Principal, conversation_id: str | None = None,
-                   filters: Filters | None = None) -> Iterator[dict[str, Any]]:
+                   filters: Filters | None = None, channel: Channel | None = None) -> Iterator[dict[str, Any]]:
         """Events: ``meta`` (ids), ``token`` (whole sentences once checked), ``reset`` (the model failed: the
         fallback's tokens follow), ``final`` (the checked result)."""
-        prepared = self.prepare(question, principal, conversation_id, filters)
+        prepared = self.prepare(question, principal, conversation_id, filters, channel)
         answer_id = str(uuid.uuid4())
         yield {"event": "meta", "answer_id": answer_id, "conversation_id": prepared.conversation_id,
                "standalone_question": prepared.question.marked}
@@ -281,11 +284,14 @@ class Answerer:
     def _remember(self, prepared: Prepared, result: AnswerResult) -> None:
         if self.conversations is None or not prepared.conversation_id:
             return
+        asked: dict[str, Any] = {"standalone": prepared.question.marked}
+        if prepared.channel is not None:
+            asked["channel"] = str(prepared.channel)
         self.conversations.append_exchange(prepared.user_id, prepared.conversation_id, [
-            Turn("user", prepared.question.typed, data={"standalone": prepared.question.marked}),
+            Turn("user", prepared.question.typed, data=asked),
             Turn("assistant", result.answer, answer_id=result.answer_id,
                  data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations]}),
-        ], new=prepared.new_conversation, title=prepared.question.typed[:120])
+        ], new=prepared.new_conversation, title=prepared.question.typed[:120], channel=prepared.channel)
 
 
 _STOPWORDS = {"là", "của", "và", "có", "các", "được", "trong", "cho", "không", "thì", "theo", "với", "những",

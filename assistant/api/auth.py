@@ -19,6 +19,7 @@ import jwt
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from assistant.api.errors import ApiError
+from assistant.service.conversations import Channel
 from assistant.service.credentials import (
     JWT_ALGORITHM,
     JWT_ISSUER,
@@ -27,6 +28,7 @@ from assistant.service.credentials import (
     token_version,
 )
 from assistant.service.db import Sessions
+from assistant.service.index_owner import LOCAL_KEY_PREFIX
 from core.access import Principal, UserRecord, load_users
 
 bearer_scheme = HTTPBearer(auto_error=False, description="JWT from /v1/login, or an API key (tla_...)")
@@ -78,6 +80,14 @@ class Caller:
     via: str = ""
     method: str = "jwt"  # jwt | api_key
     on_behalf: bool = False  # a key acting for ``principal``: never an administrator through that
+
+    @property
+    def channel(self) -> Channel:
+        """The channel a question of this caller is kept under in the person's history: a person's own
+        sign-in is the web page, the service's local key is its command line, any other key a system."""
+        if self.method != "api_key":
+            return Channel.UI
+        return Channel.CLI if self.via.startswith(LOCAL_KEY_PREFIX) else Channel.API
 
     @property
     def bucket(self) -> str:

@@ -29,7 +29,7 @@ def ask(body: AskIn, caller: CurrentPrincipal, state: State) -> dict:
     """Answer from the documents the caller may see, with checked citations; refuses without evidence."""
     with audited(state.runtime.sessions, caller.principal, caller.via, "ask", body.question) as draft:
         result = state.answerer.ask(body.question, caller.principal, body.conversation_id,
-                                    filters_of(body.filters))
+                                    filters_of(body.filters), caller.channel)
         fill_audit(draft, result)
     note_dense_backlog(result, state)
     state.metrics.answers.labels(draft.outcome).inc()
@@ -60,7 +60,7 @@ def answer_events(state: ApiState, caller: Caller, body: AskIn) -> Iterator[str]
     or a foreign conversation id still fails as a JSON error before the stream starts."""
     with audited(state.runtime.sessions, caller.principal, caller.via, "ask", body.question) as draft:
         events = state.answerer.ask_stream(body.question, caller.principal, body.conversation_id,
-                                           filters_of(body.filters))
+                                           filters_of(body.filters), caller.channel)
         first = next(events)
         yield sse("meta", {k: v for k, v in first.items() if k != "event"})
         try:

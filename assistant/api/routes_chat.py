@@ -23,6 +23,7 @@ from assistant.api.auth import Caller
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.presenters import SSE_HEADERS, answer_dict, sources_footer, sse
+from assistant.api.routes_ask import note_dense_backlog
 from assistant.api.schemas import ChatCompletionIn, filters_of
 from assistant.api.state import ApiState
 from assistant.service.conversations import ConversationNotFound, ConversationStore, Turn
@@ -60,13 +61,22 @@ def _answer(state: ApiState, caller: Caller, body: ChatCompletionIn) -> AnswerRe
     conversation_id = _conversation(state, caller, body)
     with audited(state.runtime.sessions, caller.principal, caller.via, "ask", question) as draft:
         if conversation_id:
-            result = state.answerer.ask(question, caller.principal, conversation_id, filters_of(body.filters))
+            result = state.answerer.ask(question, caller.principal, conversation_id, filters_of(body.filters),
+                                        caller.channel)
         else:
             standalone = condense_by_rule(question, history)
             result = state.stateless_answerer.ask(standalone, caller.principal, None, filters_of(body.filters))
         fill_audit(draft, result)
     state.metrics.answers.labels(draft.outcome).inc()
+    note_dense_backlog(result, state)  # an answer made before all vectors were in says so, here too
     return result
+
+
+def message_text(result: AnswerResult) -> str:
+    """What a chat client shows: the answer, the notes it does not carry yet ("Lưu ý: …", e.g. vectors still
+    being filled in), then the sources (a chat client shows nothing but the message)."""
+    notes = [w for w in result.warnings if w.startswith("Lưu ý:") and w not in result.answer]
+    return result.answer + "".join(f"\n\n{n}" for n in notes) + sources_footer(result)
 
 
 def _usage(question_chars: int, answer: str) -> dict[str, int]:
@@ -75,7 +85,7 @@ def _usage(question_chars: int, answer: str) -> dict[str, int]:
 
 
 def completion(result: AnswerResult, model: str, question_chars: int) -> dict[str, Any]:
-    content = result.answer + sources_footer(result)
+    content = message_text(result)
     extra = answer_dict(result)
     return {"id": f"chatcmpl-{result.answer_id}", "object": "chat.completion", "created": int(time.time()),
             "model": model, "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
@@ -87,7 +97,7 @@ def completion(result: AnswerResult, model: str, question_chars: int) -> dict[st
 def completion_chunks(result: AnswerResult, model: str) -> Iterator[str]:
     base = {"id": f"chatcmpl-{result.answer_id}", "object": "chat.completion.chunk", "created": int(time.time()),
             "model": model}
-    content = result.answer + sources_footer(result)
+    content = message_text(result)
     yield sse(None, {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
                                           "finish_reason": None}]})
     for start in range(0, len(content), _CHUNK_CHARS):

@@ -10,7 +10,7 @@ from assistant.api.errors import ApiError
 from assistant.api.masking import mask_pii
 from assistant.api.presenters import iso
 from assistant.api.schemas import ConversationDetailOut, ConversationsOut, FeedbackIn, FeedbackOut, Id
-from assistant.service.conversations import ConversationNotFound, ConversationStore, Turn
+from assistant.service.conversations import ConversationNotFound, ConversationStore, Turn, channel_label
 from assistant.service.db import AuditEvent, Conversation, Feedback, Message
 from assistant.service.history_access import withhold_unseeable
 
@@ -27,8 +27,8 @@ def list_conversations(caller: CurrentPrincipal, state: State) -> dict:
 
 
 def _conversation_dict(conv: Conversation) -> dict:
-    return {"id": conv.id, "title": conv.title, "created_at": iso(conv.created_at),
-            "updated_at": iso(conv.updated_at)}
+    return {"id": conv.id, "title": conv.title, "channel": conv.channel, "channel_label": channel_label(conv.channel),
+            "created_at": iso(conv.created_at), "updated_at": iso(conv.updated_at)}
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationDetailOut)

@@ -184,6 +184,9 @@ class SearchOut(BaseModel):
 class ConversationOut(BaseModel):
     id: str
     title: str
+    channel: str | None = Field(None, description="ui | api | cli: how the conversation came in (null: before "
+                                                   "channels were kept)")
+    channel_label: str = Field("", description="the channel in words: Giao diện / Qua API / Qua dòng lệnh")
     created_at: str
     updated_at: str
 

@@ -75,10 +75,11 @@ def ask(
             result = client.ask(question, user, conversation, in_force_only)
     else:
         from assistant.search.retrieval import Filters
+        from assistant.service.conversations import Channel
 
         with local_runtime(settings) as runtime:
             answer = runtime.answerer().ask(question, runtime.principal(user), conversation,
-                                            Filters(in_force_only=in_force_only))
+                                            Filters(in_force_only=in_force_only), Channel.CLI)
             result = answer.as_dict()
     show_answer(result, as_json)
 

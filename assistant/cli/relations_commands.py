@@ -13,7 +13,7 @@ from assistant.service.index_owner import OPERATOR
 from assistant.validity import document_relations
 from core.legal_status import STATUS_WORDS
 from core.settings import Settings
-from core.vietnamese import vietnamese_date
+from core.vietnamese import vietnamese_date, vietnamese_dates
 
 
 def relations(
@@ -36,18 +36,23 @@ def relations(
     show(found)
 
 
+# Where a relation was read: the document's own text, or the Bộ pháp điển's records (``import-relations``).
+SOURCE_WORDS = {"text": "theo văn bản", "phapdien": "theo Bộ pháp điển"}
+
+
 def show(found: dict[str, Any]) -> None:
     status = f"hết hiệu lực từ {vietnamese_date(found['expired_from'])}" if found["expired_from"] \
         else STATUS_WORDS.get(found["validity"], found["validity"])
     typer.echo(f"{found['title']} ({found['so_hieu'] or found['doc_id']}): {status}")
-    typer.echo("Lịch sử: " + " → ".join(found["history"]))
+    typer.echo("Lịch sử: " + " → ".join(vietnamese_dates(step) for step in found["history"]))
     for row in found["relations"]:
         arrow = "→" if row["direction"] == "outgoing" else "←"
         units = f" {', '.join(row['units'])}" if row["units"] else ""
         other = row["target_so_hieu"] or row["target_name"] if row["direction"] == "outgoing" else row["actor_so_hieu"]
         if row["direction"] == "outgoing" and not row["target_indexed"]:
             other += " (chưa có trong hệ thống)"
-        typer.echo(f"  {arrow} {row['label']}{units} {other}  [{row['clause'] or '-'}; {row['source']}"
+        source = SOURCE_WORDS.get(row["source"], row["source"])
+        typer.echo(f"  {arrow} {row['label']}{units} {other}  [{row['clause'] or '-'}; {source}"
                    + (f"; từ {vietnamese_date(row['effective'])}" if row["effective"] else "") + "]")
     for note in found["disagreements"]:
         typer.echo(f"  ! {note}")

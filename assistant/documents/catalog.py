@@ -8,10 +8,13 @@ whose label is unknown (written before labels were kept) is shown to administrat
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-from core.access import AccessLabel, Principal
+from core.access import LEVEL_WORDS, ROLE_WORDS, AccessLabel, Principal
+from core.deadlines import moment
+from core.vietnamese import vietnamese_date
 from indexing.manifest import Manifest, ManifestEntry
 
 # The order ``documents show`` prints fields in, with their Vietnamese labels.
@@ -25,6 +28,10 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("pages", "Số trang"), ("ocr", "Nhận dạng chữ (OCR)"), ("ocr_confidence", "Độ tin cậy OCR"),
     ("metadata_conflicts", "Mâu thuẫn với bảng thông tin / nguồn"),
 )
+# A procedure record's code is no số hiệu and its agency carries the procedure out, it issued nothing
+# ("Số, ký hiệu: 1.013614", "Cơ quan ban hành: Cục Quân y" read as a document's).
+TTHC_LABELS: dict[str, str] = {"so_hieu": "Mã thủ tục", "co_quan_ban_hanh": "Cơ quan thực hiện",
+                               "quyet_dinh": "Quyết định công bố", "cap_thuc_hien": "Cấp thực hiện"}
 
 
 def _label(entry: ManifestEntry) -> AccessLabel | None:
@@ -88,8 +95,9 @@ def _value(value: Any) -> str:
         for v in value:
             if isinstance(v, dict) and "field" in v:
                 parts.append(f"{v['field']}: văn bản «{v.get('text')}», {v.get('origin', 'nguồn')} «{v.get('source')}»")
-            elif isinstance(v, dict):
-                parts.append(str(v.get("text", v)) + (f" [{v['so_hieu']}]" if v.get("so_hieu") else ""))
+            elif isinstance(v, dict):  # a căn cứ: under the label "Căn cứ", without its own "Căn cứ" again
+                text = re.sub(r"^căn\s+cứ\s+", "", str(v.get("text", v)), flags=re.IGNORECASE)
+                parts.append(text + (f" [{v['so_hieu']}]" if v.get("so_hieu") else ""))
             else:
                 parts.append(str(v))
         return "\n    ".join([""] + parts) if len(parts) > 1 else "".join(parts)
@@ -98,13 +106,20 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+_DATES = ("ngay_ban_hanh", "ngay_hieu_luc")  # ISO in the data, dd/mm/yyyy to people
+
+
+def _roles(roles: list[str]) -> str:
+    return ", ".join(ROLE_WORDS.get(r, r) for r in roles)
+
+
 def _scope_parts(access: dict[str, Any]) -> list[str]:
     """Each clause of a label in words, the AND / group / hierarchy clauses too (``documents show`` must not
     show a narrower or wider label than the one applied)."""
     parts = [", ".join(access.get("units") or [])] if access.get("units") else []
     if access.get("roles"):
-        parts.append("vai trò " + ", ".join(access["roles"]))
-    parts += [f"{', '.join(roles)} của {unit}" for unit, roles in (access.get("roles_in_units") or {}).items()]
+        parts.append("vai trò " + _roles(access["roles"]))
+    parts += [f"{_roles(roles)} của {unit}" for unit, roles in (access.get("roles_in_units") or {}).items()]
     if access.get("groups"):
         parts.append("nhóm " + ", ".join(access["groups"]))
     if access.get("units_and_below"):
@@ -116,12 +131,18 @@ def record_lines(record: dict[str, Any]) -> list[str]:
     """``documents show`` as text: id, title, then each known field that has a value, chunks and access."""
     meta = record["metadata"]
     lines = [f"Mã văn bản: {record['doc_id']}", f"Tiêu đề: {record['title']}", f"Tệp: {record['file']}"]
-    lines += [f"{label}: {_value(meta[key])}" for key, label in FIELD_LABELS if meta.get(key) not in (None, "", [])]
+    labels = FIELD_LABELS
+    if record.get("kind") == "tthc":
+        labels = tuple((k, TTHC_LABELS.get(k, label)) for k, label in FIELD_LABELS) + \
+            tuple((k, label) for k, label in TTHC_LABELS.items() if k not in dict(FIELD_LABELS))
+    lines += [f"{label}: {vietnamese_date(meta[key]) if key in _DATES else _value(meta[key])}"
+              for key, label in labels if meta.get(key) not in (None, "", [])]
     access = record["access"]
     scope = "; ".join(_scope_parts(access))
     lines += [f"Số đoạn (chunks): {record['chunks']}",
-              f"Quyền truy cập: {access['level']}" + (f" ({scope})" if scope else ""),
-              f"Cập nhật: {record['updated_at']}"]
+              f"Quyền truy cập: {LEVEL_WORDS.get(access['level'], 'chưa rõ (' + str(access['level']) + ')')}"
+              + (f" ({scope})" if scope else ""),
+              f"Cập nhật: {moment(record['updated_at']) if record['updated_at'] else 'không rõ'}"]
     return lines
 
 
@@ -129,8 +150,9 @@ def record_row(record: dict[str, Any]) -> str:
     """``documents list`` as one line per document."""
     meta = record["metadata"]
     name = " ".join(str(meta[k]) for k in ("loai_van_ban", "so_hieu") if meta.get(k)) or record["title"]
-    date = meta.get("ngay_ban_hanh") or "—"
+    date = vietnamese_date(meta.get("ngay_ban_hanh")) or "—"
     issuer = meta.get("co_quan_ban_hanh") or "—"
     fmt = record.get("source_format") or record["kind"]
+    level = record["access"]["level"]
     return f"{record['doc_id']} · {name} · {date} · {issuer} · {fmt} · {record['chunks']} đoạn · " \
-           f"{record['access']['level']}"
+           f"{LEVEL_WORDS.get(level, level)}"

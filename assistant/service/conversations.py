@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -13,6 +14,24 @@ from assistant.service.pii import mask_and_cut
 from core.errors import AssistantError
 
 MAX_MESSAGE_CHARS = 50_000
+
+
+class Channel(StrEnum):
+    """How a question came in, decided once at the entry (the API route from how the caller signed in, the
+    command line in-process) and carried with the question to the stored conversation."""
+
+    UI = "ui"  # a person signed in with their own password (the web page)
+    API = "api"  # a system's API key, on an official's behalf or as itself
+    CLI = "cli"  # the command line of the service's machine (its local key, or in-process)
+
+
+# What an official's history says for each channel (a conversation stored before channels were kept: nothing).
+CHANNEL_LABELS: dict[str, str] = {Channel.UI: "Giao diện", Channel.API: "Qua API", Channel.CLI: "Qua dòng lệnh"}
+
+
+def channel_label(channel: str | None) -> str:
+    """The history's words for ``channel``; "" when it was never recorded (not a guess)."""
+    return CHANNEL_LABELS.get(channel or "", "")
 
 
 class ConversationNotFound(AssistantError):
@@ -31,15 +50,17 @@ class ConversationStore:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
-    def ensure(self, user_id: str, conversation_id: str | None, title: str = "") -> str:
-        """Return an id of a conversation owned by ``user_id``; a new one when none is given."""
+    def ensure(self, user_id: str, conversation_id: str | None, title: str = "",
+               channel: Channel | None = None) -> str:
+        """Return an id of a conversation owned by ``user_id``; a new one (of ``channel``) when none is given."""
         with self._sessions.begin() as s:
             if conversation_id:
                 conv = s.get(Conversation, conversation_id)
                 if conv is None or conv.user_id != user_id:
                     raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
                 return conv.id
-            conv = Conversation(id=str(uuid.uuid4()), user_id=user_id, title=mask_and_cut(title, 300))
+            conv = Conversation(id=str(uuid.uuid4()), user_id=user_id, title=mask_and_cut(title, 300),
+                                channel=_channel_value(channel))
             s.add(conv)
             return conv.id
 
@@ -55,17 +76,19 @@ class ConversationStore:
             return conv.id, False
 
     def append_exchange(self, user_id: str, conversation_id: str, turns: list[Turn], *, new: bool,
-                        title: str = "") -> None:
-        """A question and its answer in one transaction (with the conversation itself when ``new``): both
-        turns or neither, so history never holds a question without its answer. A conversation deleted while
-        its answer was being written stays deleted."""
+                        title: str = "", channel: Channel | None = None) -> None:
+        """A question and its answer in one transaction (with the conversation itself, of ``channel``, when
+        ``new``): both turns or neither, so history never holds a question without its answer. A conversation
+        deleted while its answer was being written stays deleted. A conversation keeps the channel it began
+        through; a later question through another channel is marked in its own turn (``data["channel"]``)."""
         rows = [self._message(conversation_id, turn) for turn in turns]
         with self._sessions.begin() as s:
             conv = s.get(Conversation, conversation_id)
             if conv is None:
                 if not new:
                     return
-                conv = Conversation(id=conversation_id, user_id=user_id, title=mask_and_cut(title, 300))
+                conv = Conversation(id=conversation_id, user_id=user_id, title=mask_and_cut(title, 300),
+                                    channel=_channel_value(channel))
                 s.add(conv)
                 s.flush()
             elif conv.user_id != user_id:
@@ -108,7 +131,7 @@ class ConversationStore:
             rows = s.scalars(
                 select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.updated_at.desc())
             ).all()
-            return [{"id": c.id, "title": c.title, "created_at": c.created_at.isoformat(),
+            return [{"id": c.id, "title": c.title, "channel": c.channel, "created_at": c.created_at.isoformat(),
                      "updated_at": c.updated_at.isoformat()} for c in rows]
 
     def delete(self, user_id: str, conversation_id: str) -> None:
@@ -118,3 +141,8 @@ class ConversationStore:
                 raise ConversationNotFound(f"không tìm thấy hội thoại {conversation_id!r}")
             s.execute(delete(Message).where(Message.conversation_id == conversation_id))
             s.delete(conv)
+
+
+def _channel_value(channel: Channel | None) -> str | None:
+    """The stored value; an unknown name is refused here rather than stored as a label nobody reads."""
+    return None if channel is None else Channel(channel).value

@@ -40,6 +40,8 @@ class Conversation(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # ui | api | cli (migration 0007): how the conversation came in; None for those made before it was kept
+    channel: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class Message(Base):

@@ -70,8 +70,7 @@ def _group_lines(record: dict[str, Any], f: TthcFields, max_chars: int) -> dict[
     timing = []
     for ch in f["channels"]:
         timing.append(
-            f"{ch['kenh']}: thời hạn giải quyết {ch['thoi_han'] or 'không có thông tin'}; "
-            f"phí, lệ phí: {ch['phi_le_phi'] or 'không có thông tin'}"
+            f"{ch['kenh']}: thời hạn giải quyết {ch['thoi_han'] or 'không có thông tin'}; {_fee_text(ch['phi_le_phi'])}"
         )
         if ch["mo_ta"] and ch["mo_ta"].casefold() != "không quy định":
             timing.append(f"  Ghi chú: {ch['mo_ta']}")
@@ -100,6 +99,14 @@ def _group_lines(record: dict[str, Any], f: TthcFields, max_chars: int) -> dict[
         "Thời hạn và phí, lệ phí": timing,
         "Căn cứ pháp lý": basis,
     }
+
+
+def _fee_text(fee: str) -> str:
+    """ "Phí: 0 đồng" as it is (the cleaned fee names its own kind); a fee without one, or none, under "phí, lệ
+    phí:" ("phí, lệ phí: Phí: 0 đồng" was shown in the source panel)."""
+    if re.match(r"(?:Phí|Lệ phí)\s*:", fee):
+        return fee
+    return f"phí, lệ phí: {fee or 'không có thông tin'}"
 
 
 def _split_long(lines: list[str], max_chars: int) -> list[str]:

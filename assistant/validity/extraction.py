@@ -23,6 +23,7 @@ from core.so_hieu import find_so_hieu, parse_so_hieu
 from core.vietnamese import fold, normalize_text
 
 _GUIDES = re.compile(r"\b(?:quy dinh chi tiet|huong dan)\b")
+_BASIS_LEAD = re.compile(r"^căn\s+cứ\s*:?\s+", re.IGNORECASE)  # the line's own "Căn cứ", not the name
 _TITLE_AMENDS = re.compile(r"\bsua doi,?\s*bo sung\b")
 _KHOAN_LINE = re.compile(r"^(\d{1,3}[a-z]?)\.\s")
 _DIEM_LINE = re.compile(r"^([a-zđ])\)\s")
@@ -149,7 +150,10 @@ def _based_on(reader: RelationReader, doc: Document) -> None:
         text = normalize_text(str(basis.get("text") or ""))
         target = canonical(str(basis.get("so_hieu") or "")) if basis.get("so_hieu") else ""
         if target or text:
-            reader.add("based_on", target, text[:200], "căn cứ", "", text)
+            # the target's name without the line's "Căn cứ" (the relation's label says that already: "căn cứ
+            # Căn cứ Hiến pháp …" was shown), so a name with a date resolves as "Luật … ngày …" does elsewhere
+            name = _BASIS_LEAD.sub("", text).rstrip(" ;,.")
+            reader.add("based_on", target, name[:200], "căn cứ", "", text)
 
 
 def extract_relations(doc: Document, chunks: list[Chunk]) -> list[Relation]:

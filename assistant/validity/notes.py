@@ -21,7 +21,7 @@ from assistant.validity.relations import KIND_LABELS
 from core.access import Principal
 from core.dates import DAY_MONTH_YEAR, NGAY, first_date
 from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET, VALIDITY_UNKNOWN, status_of, unverified_reason
-from core.so_hieu import parse_so_hieu
+from core.so_hieu import CONSOLIDATED_KIND, is_consolidated, parse_so_hieu
 from core.vietnamese import strip_marks
 from indexing.store import Hit
 from indexing.stores.filters import payload_allows
@@ -81,6 +81,8 @@ _TYPE_WORDS = {"NĐ": "Nghị định", "QĐ": "Quyết định", "TT": "Thông 
 
 def document_name(so_hieu: str) -> str:
     """"Quyết định số 20/2025/QĐ-UBND", "Luật số 45/2019/QH14" (the type read off the số hiệu)."""
+    if is_consolidated(so_hieu):
+        return f"{CONSOLIDATED_KIND} số {so_hieu}"
     parsed = parse_so_hieu(so_hieu) if so_hieu else None
     if parsed is None:
         return so_hieu or "văn bản khác"

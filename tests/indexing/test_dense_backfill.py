@@ -173,6 +173,10 @@ def test_the_filler_reports_progress_and_answers_say_when_vectors_are_missing(ru
     answer = AnswerResult(answer="…", citations=[], refused=False)
     note_dense_backlog(answer, SimpleNamespace(backfill=backfill))  # what the API does with each answer
     assert answer.warnings and f"{report.chunks} đoạn chưa xong" in answer.warnings[0]
+    from assistant.api.routes_chat import completion
+
+    chat = completion(answer, "tro-ly-ao", 10)["choices"][0]["message"]["content"]  # an OpenAI client says it too
+    assert f"{report.chunks} đoạn chưa xong" in chat
     assert backfill.drain() == report.chunks
     assert lines[0].startswith(f"Vector ngữ nghĩa: 1/{report.chunks} đoạn")
     assert lines[-1] == f"Vector ngữ nghĩa: đã xong {report.chunks} đoạn; tìm kiếm ngữ nghĩa đầy đủ."

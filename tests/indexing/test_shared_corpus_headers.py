@@ -44,15 +44,21 @@ def test_each_law_keeps_its_fields(parsed, name: str) -> None:  # noqa: ANN001
     assert meta["ngay_hieu_luc"] == read_date(table["Ngày hiệu lực"])
     if "Người ký" in table:
         assert meta["nguoi_ky"] == table["Người ký"]
-    if name.startswith("vbhn-"):
-        # The consolidated text is headed "LUẬT KHIẾU NẠI"; its table says "Văn bản hợp nhất": the text's
-        # value is kept and the difference reported.
-        assert meta["loai_van_ban"] == "Luật"
-        assert meta["metadata_conflicts"] == [{"field": "loai_van_ban", "text": "Luật", "source": "Văn bản hợp nhất",
-                                               "origin": "metadata_table"}]
-    else:
-        assert meta["loai_van_ban"] == table["Loại văn bản"]
-        assert "metadata_conflicts" not in meta, meta.get("metadata_conflicts")
+    # The consolidated text is headed "LUẬT KHIẾU NẠI" (the law it consolidates), but its số hiệu 28/VBHN-VPQH
+    # says what it is: a "Văn bản hợp nhất", as its table says too (issue 31).
+    assert meta["loai_van_ban"] == table["Loại văn bản"]
+    assert "metadata_conflicts" not in meta, meta.get("metadata_conflicts")
+
+
+def test_the_consolidated_text_is_cited_as_one_under_the_laws_name() -> None:
+    if not (SHARED / "laws" / "vbhn-28-VBHN-VPQH-2026-luat-khieu-nai.txt").is_file():
+        pytest.skip(f"shared corpus not found under {SHARED}")
+    [doc] = FolderConnector([SHARED / "laws" / "vbhn-28-VBHN-VPQH-2026-luat-khieu-nai.txt"]).documents()
+    assert isinstance(doc, Document)
+    parse = parse_legal(doc)
+    assert parse.metadata["loai_van_ban"] == "Văn bản hợp nhất"
+    assert parse.title == "Luật Khiếu nại"  # the name a reference ("Điều 9 Luật Khiếu nại") resolves by
+    assert {c.citation.split(" — ")[-1] for c in parse.chunks} == {"Văn bản hợp nhất Luật Khiếu nại"}
 
 
 def test_decree_30_header_and_closing_block(parsed) -> None:  # noqa: ANN001

@@ -21,8 +21,8 @@ def test_describe_says_who_may_see() -> None:
     assert describe({"level": "public", "units": [], "roles": []}) == "Công khai"
     assert describe("internal") == "Nội bộ"
     words = describe(FULL)
-    for part in ("Hạn chế:", "đơn vị Sở Y tế", "đơn vị và cấp dưới Sở Tài chính", "vai trò lanh_dao (mọi đơn vị)",
-                 "lanh_dao, chuyen_vien của Công an tỉnh", "nhóm Các sở, ban, ngành"):
+    for part in ("Hạn chế:", "đơn vị Sở Y tế", "đơn vị và cấp dưới Sở Tài chính", "vai trò Lãnh đạo (mọi đơn vị)",
+                 "Lãnh đạo, Chuyên viên của Công an tỉnh", "nhóm Các sở, ban, ngành"):
         assert part in words, words
     assert describe({"level": "unknown"}).startswith("không đọc được")  # an unreadable label is not "public"
     assert describe(None).startswith("không đọc được")

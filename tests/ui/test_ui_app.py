@@ -141,6 +141,7 @@ def test_tthc_answer_has_a_compact_card(ui_env: str) -> None:
     panel = next(m.value for m in at.markdown if 'class="tla-source-title"' in m.value)
     assert "Mã thủ tục:</b> 1.013124" in panel and "Cơ quan thực hiện:</b>" in panel
     assert "Số hiệu:" not in panel and "Cơ quan ban hành:" not in panel
+    assert "Phí: Phí" not in panel and "phí, lệ phí: Phí" not in panel  # the fee names its own kind once
 
 
 def test_feedback_with_comment(ui_env: str) -> None:
@@ -158,6 +159,7 @@ def test_history_new_open_delete(ui_env: str) -> None:
     at = ask(signed_in("stc.vuthihoa"), "Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ quý III năm 2026 là bao nhiêu?")
     conversation_id = at.session_state["conversation_id"]
     assert conversation_id and at.button(key=f"conv_open_{conversation_id}")
+    assert "Giao diện" in [c.value for c in at.sidebar.caption]  # the channel it came through (issue 31)
     at.button(key="conv_new").click().run()
     assert at.session_state["conversation_id"] is None
     assert "tla-answer" not in all_markdown(at)

@@ -186,3 +186,58 @@ def test_my_units_tasks_page_marks_deadlines_filters_and_exports(ui_url: str, br
         assert OVERDUE not in page.locator("[data-testid='tla-tasks']").inner_text()
     finally:
         context.close()
+
+
+# The words a person sees in an element: text in a non-zero font, ::after content (how ui/components/upload_words
+# draws Vietnamese over Streamlit's English), no icon ligatures, nothing hidden or visually hidden.
+SEEN_WORDS = """(root) => {
+  const out = [];
+  const walk = (el) => {
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden') return;
+    if (el.dataset && el.dataset.testid === 'stIconMaterial') return;
+    const box = el.getBoundingClientRect();
+    if (cs.display !== 'contents' && box.width <= 1 && box.height <= 1) return;
+    for (const n of el.childNodes) {
+      if (n.nodeType === 3) { if (parseFloat(cs.fontSize) > 0 && n.textContent.trim()) out.push(n.textContent.trim()); }
+      else if (n.nodeType === 1) walk(n);
+    }
+    const after = getComputedStyle(el, '::after').content;
+    if (after && after !== 'none' && after !== 'normal') out.push(JSON.parse(after));
+  };
+  walk(root);
+  return out;
+}"""
+
+
+def test_the_upload_widget_speaks_vietnamese_and_names_every_format(ui_url: str, browser) -> None:  # noqa: ANN001
+    """Streamlit's own "Upload", "200MB per file" and "Drag and drop a file here" are drawn in Vietnamese
+    (issue 31), and the line under the button names every format the API indexes."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(ui_url)
+        sign_in(page, "admin")
+        page.get_by_text("Quản trị", exact=True).click()
+        uploader = page.locator(".st-key-admin_upload [data-testid='stFileUploader']")
+        expect(uploader.locator("[data-testid='stFileUploaderDropzone']")).to_be_visible()  # the first tab
+        settle(page)
+        words = uploader.evaluate(SEEN_WORDS)
+        assert "Chọn tệp" in words
+        line = next(w for w in words if w.startswith("Tối đa "))
+        assert re.fullmatch(r"Tối đa \d+MB mỗi tệp • PDF, DOCX, DOC, HTML, HTM, MD, TXT, PNG, JPG, JPEG, TIF, TIFF, "
+                            r"JSON, JSONL", line), line
+        dragged = page.evaluate_handle("() => { const dt = new DataTransfer(); dt.items.add("
+                                       "new File(['x'], 'a.pdf', {type: 'application/pdf'})); return dt; }")
+        dropzone = uploader.locator("[data-testid='stFileUploaderDropzone']")
+        dropzone.dispatch_event("dragenter", {"dataTransfer": dragged})
+        expect(uploader).to_contain_text("Drag and drop")  # Streamlit's overlay is there, under the Vietnamese
+        words += uploader.evaluate(SEEN_WORDS)
+        assert "Thả tệp vào đây" in words
+        english = [w for w in words if re.search(r"\b(?:Upload|Drag|drop|Browse|per file|Limit)\b", w)]
+        assert english == [], english
+    finally:
+        context.close()

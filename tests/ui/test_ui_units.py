@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from ui.api_client import ApiClient, ApiError, parse_sse, vietnamese_part
+from ui.components.history import UNRECORDED_CHANNEL, by_channel
 from ui.components.sources import article_chunks, effective_of, issuer_of
 from ui.components.style import answer_html, find_span, highlighted_html, validity_badge
 from ui.components.tthc_card import card_html, procedure_fields
@@ -184,7 +185,7 @@ def test_tthc_card_takes_fields_from_the_citation_then_the_chunks() -> None:
     assert procedure_fields(bare, from_route, from_route[1]) is TTHC_FIELDS
     assert procedure_fields(bare, [{"chunk_id": "c1", "tthc": TTHC_FIELDS}], None) is TTHC_FIELDS
     # Text alone is never parsed back into fields.
-    text_only = [{"chunk_id": "c1", "text": "Trực tiếp: thời hạn giải quyết 15 ngày; phí, lệ phí: Lệ phí: 0 đồng"}]
+    text_only = [{"chunk_id": "c1", "text": "Trực tiếp: thời hạn giải quyết 15 ngày; Lệ phí: 0 đồng"}]
     assert procedure_fields(bare, text_only, text_only[0]) is None
 
 
@@ -218,3 +219,23 @@ def test_task_rows_export_to_csv_and_xlsx_and_filter_by_period() -> None:
     values = list(sheet.values)
     assert values[0] == COLUMNS and values[1][4] == "Nhiệm vụ Mục II.1, ý 1 <b>" and len(values) == 4
     assert sheet["A2"].fill.fgColor.rgb.endswith("FEE2E2")
+
+
+def test_history_keeps_conversations_apart_by_channel_in_the_apis_words() -> None:
+    rows = [{"id": "a", "channel": "api", "channel_label": "Qua API"},
+            {"id": "b", "channel": "ui", "channel_label": "Giao diện"},
+            {"id": "c", "channel": None, "channel_label": ""},
+            {"id": "d", "channel": "cli", "channel_label": "Qua dòng lệnh"},
+            {"id": "e", "channel": "api", "channel_label": "Qua API"}]
+    groups = [(heading, [c["id"] for c in group]) for heading, group in by_channel(rows)]
+    assert groups == [("Giao diện", ["b"]), ("Qua API", ["a", "e"]), ("Qua dòng lệnh", ["d"]),
+                      (UNRECORDED_CHANNEL, ["c"])]
+
+
+def test_the_uploaders_format_line_is_vietnamese_and_per_widget() -> None:
+    from ui.components.upload_words import limit_line, uploader_css
+
+    assert limit_line(["pdf", ".docx", "doc", "pdf"], 200) == "Tối đa 200MB mỗi tệp • PDF, DOCX, DOC"
+    css = uploader_css("admin_upload", ["pdf", "png"], 50)
+    assert '.st-key-admin_upload [data-testid="stFileUploaderDropzoneInstructions"] span::after' in css
+    assert 'content: "Tối đa 50MB mỗi tệp • PDF, PNG"' in css and 'content: "Chọn tệp"' in css

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from ui.api_client import ApiClient
+from ui.components.style import ROLE_LABELS
 
 LEVELS = {"public": "Công khai — mọi người, kể cả khách chưa đăng nhập",
           "internal": "Nội bộ — mọi cán bộ đã đăng nhập",
@@ -33,6 +34,11 @@ def _names(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def _roles(roles: list[str]) -> str:
+    """Roles in words ("Lãnh đạo"), the code kept for one this page does not know."""
+    return ", ".join(ROLE_LABELS.get(r, r) for r in roles)
+
+
 def describe(access: Any) -> str:
     """A label in words, e.g. "Hạn chế: đơn vị Sở Y tế; vai trò lanh_dao (mọi đơn vị)"."""
     label = {"level": access} if isinstance(access, str) else dict(access or {})
@@ -45,9 +51,9 @@ def describe(access: Any) -> str:
     if label.get("units_and_below"):
         parts.append("đơn vị và cấp dưới " + ", ".join(label["units_and_below"]))
     if label.get("roles"):
-        parts.append("vai trò " + ", ".join(label["roles"]) + " (mọi đơn vị)")
+        parts.append("vai trò " + _roles(label["roles"]) + " (mọi đơn vị)")
     for unit, roles in (label.get("roles_in_units") or {}).items():
-        parts.append(f"{', '.join(roles)} của {unit}")
+        parts.append(f"{_roles(roles)} của {unit}")
     if label.get("groups"):
         parts.append("nhóm " + "; ".join(label["groups"]))
     return "Hạn chế: " + ("; ".join(parts) if parts else "không ai ngoài quản trị viên")

@@ -12,6 +12,7 @@ import streamlit as st
 from ui.api_client import ApiClient, ApiError
 from ui.components.access_editor import describe, render_access_editor
 from ui.components.style import KIND_LABELS, channel_name, moment
+from ui.components.upload_words import vietnamese_uploader
 
 JOB_STATUS = {"queued": "đang chờ", "running": "đang lập chỉ mục", "done": "hoàn tất", "rejected": "bị từ chối",
               "failed": "lỗi"}
@@ -58,10 +59,9 @@ def render_admin(client: ApiClient, call: Callable[..., Any]) -> None:
 
 def _upload(client: ApiClient, call: Callable[..., Any]) -> None:
     st.write("Tệp được gửi tới máy chủ và lập chỉ mục ở chế độ nền; theo dõi kết quả ở thẻ bên cạnh.")
-    uploaded = st.file_uploader("Chọn văn bản: PDF (cả bản quét), Word (.docx, .doc), trang web (.html), văn bản "
-                                "(.txt, .md), ảnh quét (.png, .jpg, .tif), JSON thủ tục hành chính hoặc kho dữ "
-                                "liệu, JSONL điều luật",
-                                type=UPLOAD_TYPES, key="admin_upload")
+    uploaded = vietnamese_uploader("Chọn văn bản: PDF (cả bản quét), Word (.docx, .doc), trang web (.html), văn "
+                                   "bản (.txt, .md), ảnh quét (.png, .jpg, .tif), JSON thủ tục hành chính hoặc kho "
+                                   "dữ liệu, JSONL điều luật", UPLOAD_TYPES, key="admin_upload")
     if st.button("Gửi lập chỉ mục", key="admin_upload_send", type="primary", disabled=uploaded is None):
         if uploaded is not None:
             result = call(client.upload_document, uploaded.name, uploaded.getvalue(), uploaded.type)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui.api_client import ApiClient
 from ui.components.style import esc
+from ui.components.upload_words import vietnamese_uploader
 
 KINDS = ["công văn", "tờ trình", "báo cáo", "quyết định", "kế hoạch", "thông báo", "giấy mời"]
 AUTHORITIES = ["", "TM.", "KT.", "TL.", "TUQ.", "Q."]
@@ -97,7 +98,7 @@ def render_drafting_page(api: ApiClient, call: Callable[..., Any]) -> None:
                                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     st.divider()
     st.subheader("Kiểm tra thể thức một văn bản")
-    upload = st.file_uploader("Tệp .docx, .doc hoặc .pdf", type=["docx", "doc", "pdf"], key="format_check_file")
+    upload = vietnamese_uploader("Tệp .docx, .doc hoặc .pdf", ["docx", "doc", "pdf"], key="format_check_file")
     if upload is not None:
         result = call(api.format_check, upload.name, upload.getvalue())
         if result:

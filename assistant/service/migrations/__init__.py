@@ -6,6 +6,12 @@ at head; otherwise, under a lock every process of the database shares (a lock fi
 PostgreSQL advisory lock), it adopts a database that ``create_all`` made before migrations existed (stamped
 at the initial revision, its data kept) and applies the missing revisions. New revisions go in
 ``versions/`` (``alembic revision`` with ``script_location`` pointed here, or by hand).
+
+Two revisions written at the same time on different branches may both revise the same parent (say
+``0007_conversation_channel`` and ``0007_directory_people`` both after ``0006_held_documents``). That leaves
+two heads, which is fine here: the runner upgrades to every head (Alembic's ``heads``), and the database is
+"at head" when its applied revisions are exactly the script directory's heads. No merge revision is needed;
+a later revision may still revise both (``down_revision = ("a", "b")``) to join them.
 """
 
 from __future__ import annotations
@@ -28,39 +34,52 @@ ADOPTED_REVISION = "0001_initial"  # the schema create_all made before migration
 _PG_LOCK_KEY = 0x7470_6C61  # "tpla": one advisory lock id for this product's migrations
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """Alembic's configuration in code: the scripts of this package, the connection to run on."""
+def alembic_config(connection: Connection | None = None, scripts: Path = SCRIPT_LOCATION) -> Config:
+    """Alembic's configuration in code: the scripts of this package (or ``scripts``), the connection to run on."""
     config = Config()
-    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    config.set_main_option("script_location", str(scripts))
     config.attributes["connection"] = connection
     return config
 
 
 @cache
+def head_revisions(scripts: Path = SCRIPT_LOCATION) -> tuple[str, ...]:
+    """The script directory's heads, sorted: one normally, several when parallel branches each added one."""
+    heads = ScriptDirectory.from_config(alembic_config(scripts=scripts)).get_heads()
+    if not heads:
+        raise RuntimeError(f"no migration revisions in {scripts / 'versions'}")
+    return tuple(sorted(heads))
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migration revisions in {SCRIPT_LOCATION / 'versions'}")
-    return head
+    """The head as one string (several heads joined by ``+``), comparable with :func:`current_revision`."""
+    return "+".join(head_revisions())
+
+
+def current_revisions(engine: Engine) -> tuple[str, ...]:
+    """The revisions the database has applied last (sorted; empty for a database never migrated)."""
+    with engine.connect() as conn:
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The database's revision as one string (several joined by ``+``), None when never migrated."""
+    return "+".join(current_revisions(engine)) or None
 
 
-def upgrade_to_head(engine: Engine) -> None:
-    """Bring the database to the newest revision (a no-op when it is there already)."""
-    if current_revision(engine) == head_revision():
+def upgrade_to_head(engine: Engine, scripts: Path = SCRIPT_LOCATION) -> None:
+    """Bring the database to every head (a no-op when it is there already); ``scripts``: another copy of
+    the revisions (tests)."""
+    if current_revisions(engine) == head_revisions(scripts):
         return
     with _process_lock(engine), engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        config = alembic_config(conn)
-        if MigrationContext.configure(conn).get_current_revision() is None and \
+        config = alembic_config(conn, scripts)
+        if not MigrationContext.configure(conn).get_current_heads() and \
                 "conversations" in inspect(conn).get_table_names():
             command.stamp(config, ADOPTED_REVISION)
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 @contextmanager

@@ -15,7 +15,8 @@ from core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[3]
 LAWS = REPO.parent / "shared" / "corpus" / "laws"
-TEXTS = ["luat-can-bo-cong-chuc-22-2008-QH12.txt", "nghi-dinh-61-2018-ND-CP-mot-cua-lien-thong.txt"]
+TEXTS = ["luat-can-bo-cong-chuc-22-2008-QH12.txt", "nghi-dinh-61-2018-ND-CP-mot-cua-lien-thong.txt",
+         "vbhn-28-VBHN-VPQH-2026-luat-khieu-nai.txt"]  # the Luật Khiếu nại only through its consolidated text
 OFFICIAL = Principal(user_id="t", name="Cán bộ", unit="", roles=())
 
 
@@ -52,6 +53,16 @@ def test_a_named_khoan_typed_without_marks_is_quoted_alone(runtime: Runtime) -> 
     assert _units(result) == {"Điều 59"}
     assert "Trong thời hạn 30 ngày, kể từ ngày nhận đơn" in result.answer
     assert "Do sắp xếp tổ chức" not in result.answer  # khoản 1 is not what was asked
+
+
+def test_a_law_indexed_only_as_its_consolidated_text_is_found_by_its_name(runtime: Runtime) -> None:
+    """28/VBHN-VPQH is a "Văn bản hợp nhất", not a "Luật" (issue 31), and "Điều 9 Luật Khiếu nại" still opens
+    its Điều 9: the consolidated text is what holds that law here."""
+    result = runtime.answerer(remember=False).ask("Điều 9 Luật Khiếu nại quy định gì?", OFFICIAL)
+    assert not result.refused
+    assert {c.doc_id for c in result.citations} == {"file:vbhn-28-VBHN-VPQH-2026-luat-khieu-nai.txt"}
+    assert _units(result) == {"Điều 9"} and "90 ngày" in result.answer
+    assert all("Văn bản hợp nhất Luật Khiếu nại" in c.citation for c in result.citations)
 
 
 def test_an_article_the_law_does_not_have_is_said_so(runtime: Runtime) -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -139,6 +140,11 @@ def test_the_cli_works_through_the_running_service_with_the_same_output(env: dic
     found = json.loads(cli(env, "search", "thí điểm trợ lý ảo Sở Nội vụ", "--user", "vp.nguyenvana",
                            "--json").stdout)["hits"]
     assert found and "Thí điểm trợ lý ảo" in found[0]["text"]
+    # Both questions `ask --user syt.lethicuc` asked, in-process and through the service's local key, are in
+    # that official's history as asked on the command line (issue 31), not mixed with the page's.
+    with sqlite3.connect(data_dir / "assistant.sqlite") as db:
+        channels = db.execute("SELECT channel FROM conversations WHERE user_id = 'syt.lethicuc'").fetchall()
+    assert channels == [("cli",), ("cli",)]
 
 
 def test_a_crashed_services_stale_lock_is_recovered(env: dict[str, str], service: Service):

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.validity.extraction import extract_relations
 from assistant.validity.relations import Relation, Unit
+from assistant.validity.store import name_key
 from connectors.articles import ArticlesConnector
 from connectors.files import file_document
 from core.documents import Document
@@ -105,7 +106,12 @@ def test_based_on_comes_from_the_parsed_can_cu_list() -> None:
         {"text": "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;", "so_hieu": "", "loai_van_ban": ""}]
     based = [r for r in relations_of(doc) if r.kind == "based_on"]
     assert [r.target_so_hieu for r in based] == ["77/2015/QH13", "61/2018/NĐ-CP", ""]
-    assert based[2].target_name.startswith("Căn cứ Hiến pháp")  # named by title only: kept, unresolved
+    # named by title only: kept, unresolved; the name without the line's own "Căn cứ" (the relation's label
+    # says it: "căn cứ Căn cứ Hiến pháp …" was shown, issue 31)
+    assert based[2].target_name == "Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam"
+    assert based[0].target_name == "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
+    assert based[2].quote.startswith("Căn cứ Hiến pháp")  # the quote stays the text as written
+    assert name_key(based[0].target_name) == "ten:luat to chuc chinh quyen dia phuong@2015-06-19"
 
 
 def test_a_relation_refuses_what_it_cannot_mean() -> None:

@@ -4,6 +4,7 @@ the API (``GET /v1/documents/{id}/relations``), under access, with the Bộ phá
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,9 @@ def test_cli_lists_relations_history_and_hides_a_restricted_replacement(env: Pat
     code, out, _ = cli("relations", "qd-45-2023")
     assert code == 0, out
     assert "hết hiệu lực từ 01/03/2025" in out and "het_hieu_luc" not in out and "12/2025/QĐ-UBND" in out
+    # dates and the relation's source in words (issue 31), not "2025-03-01" or "; text"
+    assert "Lịch sử: có hiệu lực " in out and not re.search(r"\d{4}-\d{2}-\d{2}", out), out
+    assert "theo văn bản" in out and "; text" not in out
     # documents show carries the same: relations and the computed validity.
     code, out, _ = cli("show", "qd-45-2023")
     assert code == 0, out
