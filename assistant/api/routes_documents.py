@@ -15,6 +15,7 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi import Path as PathParam
 
 from assistant.api.audit import audited
+from assistant.api.auth import Caller
 from assistant.api.deps import AdminPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.presenters import iso
@@ -22,6 +23,7 @@ from assistant.api.schemas import Id, JobOut
 from assistant.api.state import ApiState
 from assistant.api.upload_labels import UPLOAD_DEFAULT, form_access, form_fields
 from assistant.api.worker import upload_path
+from assistant.service import held_documents
 from assistant.service.db import IndexJob
 from assistant.service.pii import mask_pii
 from connectors.document_identity import upload_doc_id
@@ -74,11 +76,20 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
                     fields: Annotated[str | None, Form(max_length=20000, description=(
                         "Các trường của văn bản mà hệ thống gửi biết, JSON, tên như documents show: "
                         '{"so_hieu":"12/QĐ-UBND","ngay_ban_hanh":"2026-03-01"}; văn bản ghi khác thì giữ theo '
-                        "văn bản"))] = None) -> dict:
+                        "văn bản"))] = None,
+                    override_reason: Annotated[str | None, Form(max_length=2000, description=(
+                        "Chỉ khi gửi lại đúng tệp đang bị giữ chờ duyệt (cùng sha256, xem "
+                        "/v1/admin/held-documents): lý do quản trị viên cho phép lập chỉ mục (ít nhất 10 ký tự, "
+                        "được ghi nhật ký). Không gửi access thì văn bản chỉ quản trị viên xem được"))] = None,
+                    ) -> dict:
     """Accept one file and queue it for indexing; poll ``/v1/documents/jobs/{id}`` for the outcome.
 
     The document's id is the sender's own (``external_id``) when given, else uploader + file name
-    (``connectors.document_identity``). An unknown or malformed ``access`` or ``fields`` is a 422 naming it."""
+    (``connectors.document_identity``). An unknown or malformed ``access`` or ``fields`` is a 422 naming it.
+
+    With ``override_reason``, the very file an upload had held for review (same sha256) is released: indexed
+    with ``access`` or, when none is stated, for administrators only; audited as ``override`` (who, when,
+    reason, digest). A file matching no held one is a 409 (``assistant.service.held_documents``)."""
     _refuse_read_only(state)
     label = form_access(access)
     header = form_fields(fields)
@@ -93,10 +104,19 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
         raise ApiError(422, f"{exc} / invalid document id", "invalid_document_id") from None
     identity: dict[str, object] = {k: v.strip() for k, v in (("external_id", external_id),
                                                              ("source_system", source_system)) if v}
-    identity["access"] = (label or UPLOAD_DEFAULT).record()  # the worker labels the file's documents with it
+    reason = None
+    if override_reason is not None:
+        try:
+            reason = held_documents.override_reason(override_reason)
+        except held_documents.OverrideRefused as exc:
+            raise ApiError(422, f"{exc} / override reason required", "invalid_override_reason") from None
+    default = held_documents.OVERRIDE_DEFAULT_ACCESS if reason is not None else UPLOAD_DEFAULT
+    identity["access"] = (label or default).record()  # the worker labels the file's documents with it
     if header:
         identity["fields"] = header
     job_id = str(uuid.uuid4())
+    if reason is not None:
+        return _override(file, name, reason, identity, job_id, caller, state)
     with audited(state.runtime.sessions, caller.principal, caller.via, "upload", name) as draft:
         path = upload_path(state.settings, job_id, name)
         _save(file, path, state.settings.max_request_bytes)
@@ -105,6 +125,31 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
                            detail=identity)
             s.add(job)
         draft.outcome = "queued"
+    state.worker.submit(job_id, path)
+    return job_dict(job)
+
+
+def _override(file: UploadFile, name: str, reason: str, identity: dict[str, object], job_id: str, caller: Caller,
+              state: ApiState) -> dict:
+    """Queue the re-submission of a held file with a stated override, or refuse it (409) when the file matches
+    no held one; audited either way (who, when, reason, digest), the file removed when refused."""
+    sessions, user = state.runtime.sessions, caller.principal
+    path = upload_path(state.settings, job_id, name)
+    _save(file, path, state.settings.max_request_bytes)
+    digest = held_documents.file_sha256(path)
+    try:
+        ids = held_documents.check_override(sessions, digest, name)
+    except held_documents.OverrideRefused as exc:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        held_documents.audit_event(sessions, user_id=user.user_id, unit=user.unit, via=caller.via, action="override",
+                                   digest=digest, text=f"{name}: {reason}", outcome="not_held")
+        raise ApiError(409, f"{exc} / the file matches no held document", "not_held") from None
+    identity["override"] = {"reason": reason, "by": user.user_id, "sha256": digest, "held_ids": ids}
+    with sessions.begin() as s:
+        job = IndexJob(id=job_id, user_id=user.user_id, filename=name, status="queued", detail=identity)
+        s.add(job)
+    held_documents.audit_event(sessions, user_id=user.user_id, unit=user.unit, via=caller.via, action="override",
+                               digest=digest, text=f"{name}: {reason}", outcome="queued")
     state.worker.submit(job_id, path)
     return job_dict(job)
 
