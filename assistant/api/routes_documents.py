@@ -4,6 +4,8 @@ within access, is ``routes_document_records``."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import shutil
 import unicodedata
@@ -35,11 +37,26 @@ ACCEPTED_SUFFIXES = TEXT_SUFFIXES + JSON_SUFFIXES
 _COPY_CHUNK = 1024 * 1024
 
 
-def safe_filename(name: str | None) -> str:
-    """The base name only, NFC, with anything but letters, digits, dot, dash, underscore and space replaced."""
+def safe_filename(name: str | None, key: str = "") -> str:
+    """The base name only, NFC, personal data masked, anything but letters, digits, dot, dash, underscore,
+    space, ``*`` (a mask) and ``@`` replaced.
+
+    Why at entry: the name becomes the stored file, the job row, the document id, every chunk id, the title
+    when the text has none, and the "file" column of every list; masking only where it is shown would leave the
+    number in ids that everyone reads. When masking changed the name, an 8-hex tag keyed on the server's
+    secret (``key``) is added: the same name sent again stays the same document, two names that differ only in
+    a masked number stay two documents, and the tag cannot be turned back into the number without the key."""
     base = unicodedata.normalize("NFC", Path((name or "").replace("\\", "/")).name)
-    base = re.sub(r"[^\w.\- ]", "_", base).strip(" .")[-150:]
-    return base or "tai-lieu"
+    spaced = base.replace("_", " ")  # "CCCD_038-090.012_345": in names an underscore separates like a space
+    masked = mask_pii(spaced)
+    if masked == spaced:
+        masked = base
+    else:
+        tag = hmac.new(f"upload-name:{key}".encode(), base.encode(), hashlib.sha256).hexdigest()[:8]
+        stem, dot, suffix = masked.rpartition(".")
+        masked = f"{stem}-{tag}.{suffix}" if dot and stem else f"{masked}-{tag}"
+    masked = re.sub(r"[^\w.\-* @]", "_", masked).strip(" .")
+    return masked[-150:] or "tai-lieu"
 
 
 def job_dict(job: IndexJob) -> dict:
@@ -93,7 +110,7 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
     _refuse_read_only(state)
     label = form_access(access)
     header = form_fields(fields)
-    name = safe_filename(file.filename)
+    name = safe_filename(file.filename, state.jwt_secret)
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         reason = KNOWN_UNSUPPORTED.get(suffix, f"nhận {', '.join(ACCEPTED_SUFFIXES)}")
