@@ -27,7 +27,7 @@ from assistant.api.upload_labels import UPLOAD_DEFAULT, form_access, form_fields
 from assistant.api.worker import upload_path
 from assistant.service import held_documents
 from assistant.service.db import IndexJob
-from assistant.service.pii import mask_pii
+from assistant.service.pii import mask_file_name, mask_pii
 from connectors.document_identity import upload_doc_id
 from connectors.files import JSON_SUFFIXES, KNOWN_UNSUPPORTED, TEXT_SUFFIXES
 from core.errors import RejectedInput
@@ -47,11 +47,8 @@ def safe_filename(name: str | None, key: str = "") -> str:
     secret (``key``) is added: the same name sent again stays the same document, two names that differ only in
     a masked number stay two documents, and the tag cannot be turned back into the number without the key."""
     base = unicodedata.normalize("NFC", Path((name or "").replace("\\", "/")).name)
-    spaced = base.replace("_", " ")  # "CCCD_038-090.012_345": in names an underscore separates like a space
-    masked = mask_pii(spaced)
-    if masked == spaced:
-        masked = base
-    else:
+    masked = mask_file_name(base)
+    if masked != base:
         tag = hmac.new(f"upload-name:{key}".encode(), base.encode(), hashlib.sha256).hexdigest()[:8]
         stem, dot, suffix = masked.rpartition(".")
         masked = f"{stem}-{tag}.{suffix}" if dot and stem else f"{masked}-{tag}"

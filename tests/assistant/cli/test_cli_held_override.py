@@ -57,6 +57,7 @@ def test_a_held_file_is_released_only_with_a_stated_reason(env: Path) -> None:
     listed = runner.invoke(app, ["documents", "list", "--json"])
     (doc,) = json.loads(listed.output)
     assert doc["access"]["level"] == "restricted" and doc["access"]["roles"] == ["admin"]
+    assert doc["file"] == "bo tri kho sdt 0912***678.txt"  # a file indexed from this disk: its name masked
     row = _sql(env, "SELECT status, override_by, override_reason, overridden_at FROM held_documents")
     assert row[0][:3] == ("overridden", "operator", REASON) and row[0][3]
     audit = _sql(env, "SELECT action, user_id, via, outcome, question FROM audit ORDER BY id")
