@@ -109,6 +109,10 @@ class Indexer:
     # Set: the next documents are read, chunked and sparse-encoded while earlier ones are embedded, in batches
     # across documents, ``workers`` at once (below). None: one document at a time.
     pipeline: PipelineLimits | None = field(default_factory=PipelineLimits)
+    # Set only for a file an administrator re-submitted with a stated override of its hold (issue 28,
+    # ``assistant.service.held_documents``): a stamp the gate would hold for review is indexed; a stamp in the
+    # header zone is still refused, since no override makes a state-secret document storable here.
+    release_held: bool = False
 
     def __post_init__(self) -> None:
         if self.defer_dense and self.backlog is None:
@@ -214,8 +218,9 @@ class Indexer:
         # articles, uploads): every part, table cell, property and record string is checked.
         decision = gate_decision(doc)
         if decision and decision.action == "held":
-            raise HeldDocument(decision.reason, decision.stamp, decision.page)
-        if decision:
+            if not self.release_held:
+                raise HeldDocument(decision.reason, decision.stamp, decision.page)
+        elif decision:
             raise SecretDocument(decision.reason)
         fingerprint = self._fingerprint(doc)
         previous = self.manifest.get(doc.doc_id)

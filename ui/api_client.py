@@ -278,9 +278,16 @@ class ApiClient:
             return {"documents": data, "jobs": []}
         return data
 
-    def upload_document(self, filename: str, content: bytes, mime: str | None = None) -> dict[str, Any]:
+    def upload_document(self, filename: str, content: bytes, mime: str | None = None,
+                        override_reason: str | None = None, access: str | None = None) -> dict[str, Any]:
+        """``POST /v1/documents``; with ``override_reason``, the re-submission of a held file (issue 28)."""
         files = {"file": (filename, content, mime or "application/octet-stream")}
-        return self._request("POST", "/v1/documents", files=files, timeout=ASK_TIMEOUT)
+        form = {k: v for k, v in (("override_reason", override_reason), ("access", access)) if v}
+        return self._request("POST", "/v1/documents", files=files, data=form or None, timeout=ASK_TIMEOUT)
+
+    def held_documents(self, status: str = "held") -> list[dict[str, Any]]:
+        """``GET /v1/admin/held-documents``: files held for review (``overridden``: those released)."""
+        return self._request("GET", "/v1/admin/held-documents", params={"status": status}).get("items", [])
 
     def job(self, job_id: str) -> dict[str, Any]:
         return self._request("GET", f"/v1/documents/jobs/{job_id}")

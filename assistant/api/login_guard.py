@@ -4,6 +4,8 @@ concurrent argon2 verifications (64 MiB each), so a burst of logins cannot exhau
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import math
 import threading
@@ -16,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.api.errors import ApiError
 from assistant.service.db import LoginFailure, Sessions, utcnow
+from assistant.service.pii import mask_pii
 from core.vietnamese import normalize_text
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -57,9 +60,18 @@ def client_address(request: Request, trusted: tuple[Network, ...]) -> str:
     return peer
 
 
-def username_key(username: str) -> str:
-    """One key per person however the name is typed (NFC, case, surrounding spaces)."""
-    return normalize_text(username).strip().casefold()[:128]
+def username_key(username: str, key: str = "") -> str:
+    """One key per person however the name is typed (NFC, case, surrounding spaces).
+
+    A name that holds personal data (someone typed a phone number or CCCD as their user name) is kept masked
+    with a tag keyed on the server's secret: the same name still meets its own count on every replica, yet the
+    number is not stored (issue 28) and the tag cannot be turned back into it without the key."""
+    name = normalize_text(username).strip().casefold()
+    masked = mask_pii(name)
+    if masked == name:
+        return name[:128]
+    tag = hmac.new(f"login-name:{key}".encode(), name.encode(), hashlib.sha256).hexdigest()[:16]
+    return f"{masked[:100]}#{tag}"
 
 
 def _aware(value: datetime) -> datetime:
@@ -70,7 +82,7 @@ class LoginThrottle:
     """After ``max_failures`` failed logins for one user name, each further failure locks the name for
     ``base_s × 2^(failures − max_failures)`` seconds (at most an hour); a success clears the count."""
 
-    def __init__(self, sessions: Sessions, max_failures: int, base_s: float) -> None:
+    def __init__(self, sessions: Sessions, max_failures: int, base_s: float, key: str = "") -> None:
         if max_failures <= 0:
             raise ValueError(f"login_max_failures must be positive, got {max_failures}")
         if base_s <= 0:
@@ -78,18 +90,19 @@ class LoginThrottle:
         self.sessions = sessions
         self.max_failures = max_failures
         self.base_s = base_s
+        self.key = key  # the server's secret: tags the stored key of a user name that holds personal data
 
     def retry_after(self, username: str) -> float:
         """Seconds the name stays locked (0.0: it may try now)."""
         with self.sessions() as s:
-            row = s.get(LoginFailure, username_key(username))
+            row = s.get(LoginFailure, username_key(username, self.key))
             if row is None or row.locked_until is None:
                 return 0.0
             return max(0.0, (_aware(row.locked_until) - utcnow()).total_seconds())
 
     def failed(self, username: str) -> float:
         """Count one failure; the seconds of the lock it starts (0.0 while under the limit)."""
-        key = username_key(username)
+        key = username_key(username, self.key)
         for attempt in range(2):
             try:
                 with self.sessions.begin() as s:
@@ -114,7 +127,7 @@ class LoginThrottle:
 
     def succeeded(self, username: str) -> None:
         with self.sessions.begin() as s:
-            row = s.get(LoginFailure, username_key(username))
+            row = s.get(LoginFailure, username_key(username, self.key))
             if row is not None:
                 s.delete(row)
 

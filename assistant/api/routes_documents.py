@@ -4,6 +4,8 @@ within access, is ``routes_document_records``."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import shutil
 import unicodedata
@@ -15,6 +17,7 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi import Path as PathParam
 
 from assistant.api.audit import audited
+from assistant.api.auth import Caller
 from assistant.api.deps import AdminPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.presenters import iso
@@ -22,8 +25,9 @@ from assistant.api.schemas import Id, JobOut
 from assistant.api.state import ApiState
 from assistant.api.upload_labels import UPLOAD_DEFAULT, form_access, form_fields
 from assistant.api.worker import upload_path
+from assistant.service import held_documents
 from assistant.service.db import IndexJob
-from assistant.service.pii import mask_pii
+from assistant.service.pii import mask_file_name, mask_pii
 from connectors.document_identity import upload_doc_id
 from connectors.files import JSON_SUFFIXES, KNOWN_UNSUPPORTED, TEXT_SUFFIXES
 from core.errors import RejectedInput
@@ -33,11 +37,23 @@ ACCEPTED_SUFFIXES = TEXT_SUFFIXES + JSON_SUFFIXES
 _COPY_CHUNK = 1024 * 1024
 
 
-def safe_filename(name: str | None) -> str:
-    """The base name only, NFC, with anything but letters, digits, dot, dash, underscore and space replaced."""
+def safe_filename(name: str | None, key: str = "") -> str:
+    """The base name only, NFC, personal data masked, anything but letters, digits, dot, dash, underscore,
+    space, ``*`` (a mask) and ``@`` replaced.
+
+    Why at entry: the name becomes the stored file, the job row, the document id, every chunk id, the title
+    when the text has none, and the "file" column of every list; masking only where it is shown would leave the
+    number in ids that everyone reads. When masking changed the name, an 8-hex tag keyed on the server's
+    secret (``key``) is added: the same name sent again stays the same document, two names that differ only in
+    a masked number stay two documents, and the tag cannot be turned back into the number without the key."""
     base = unicodedata.normalize("NFC", Path((name or "").replace("\\", "/")).name)
-    base = re.sub(r"[^\w.\- ]", "_", base).strip(" .")[-150:]
-    return base or "tai-lieu"
+    masked = mask_file_name(base)
+    if masked != base:
+        tag = hmac.new(f"upload-name:{key}".encode(), base.encode(), hashlib.sha256).hexdigest()[:8]
+        stem, dot, suffix = masked.rpartition(".")
+        masked = f"{stem}-{tag}.{suffix}" if dot and stem else f"{masked}-{tag}"
+    masked = re.sub(r"[^\w.\-* @]", "_", masked).strip(" .")
+    return masked[-150:] or "tai-lieu"
 
 
 def job_dict(job: IndexJob) -> dict:
@@ -74,15 +90,24 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
                     fields: Annotated[str | None, Form(max_length=20000, description=(
                         "Các trường của văn bản mà hệ thống gửi biết, JSON, tên như documents show: "
                         '{"so_hieu":"12/QĐ-UBND","ngay_ban_hanh":"2026-03-01"}; văn bản ghi khác thì giữ theo '
-                        "văn bản"))] = None) -> dict:
+                        "văn bản"))] = None,
+                    override_reason: Annotated[str | None, Form(max_length=2000, description=(
+                        "Chỉ khi gửi lại đúng tệp đang bị giữ chờ duyệt (cùng sha256, xem "
+                        "/v1/admin/held-documents): lý do quản trị viên cho phép lập chỉ mục (ít nhất 10 ký tự, "
+                        "được ghi nhật ký). Không gửi access thì văn bản chỉ quản trị viên xem được"))] = None,
+                    ) -> dict:
     """Accept one file and queue it for indexing; poll ``/v1/documents/jobs/{id}`` for the outcome.
 
     The document's id is the sender's own (``external_id``) when given, else uploader + file name
-    (``connectors.document_identity``). An unknown or malformed ``access`` or ``fields`` is a 422 naming it."""
+    (``connectors.document_identity``). An unknown or malformed ``access`` or ``fields`` is a 422 naming it.
+
+    With ``override_reason``, the very file an upload had held for review (same sha256) is released: indexed
+    with ``access`` or, when none is stated, for administrators only; audited as ``override`` (who, when,
+    reason, digest). A file matching no held one is a 409 (``assistant.service.held_documents``)."""
     _refuse_read_only(state)
     label = form_access(access)
     header = form_fields(fields)
-    name = safe_filename(file.filename)
+    name = safe_filename(file.filename, state.jwt_secret)
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         reason = KNOWN_UNSUPPORTED.get(suffix, f"nhận {', '.join(ACCEPTED_SUFFIXES)}")
@@ -93,10 +118,19 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
         raise ApiError(422, f"{exc} / invalid document id", "invalid_document_id") from None
     identity: dict[str, object] = {k: v.strip() for k, v in (("external_id", external_id),
                                                              ("source_system", source_system)) if v}
-    identity["access"] = (label or UPLOAD_DEFAULT).record()  # the worker labels the file's documents with it
+    reason = None
+    if override_reason is not None:
+        try:
+            reason = held_documents.override_reason(override_reason)
+        except held_documents.OverrideRefused as exc:
+            raise ApiError(422, f"{exc} / override reason required", "invalid_override_reason") from None
+    default = held_documents.OVERRIDE_DEFAULT_ACCESS if reason is not None else UPLOAD_DEFAULT
+    identity["access"] = (label or default).record()  # the worker labels the file's documents with it
     if header:
         identity["fields"] = header
     job_id = str(uuid.uuid4())
+    if reason is not None:
+        return _override(file, name, reason, identity, job_id, caller, state)
     with audited(state.runtime.sessions, caller.principal, caller.via, "upload", name) as draft:
         path = upload_path(state.settings, job_id, name)
         _save(file, path, state.settings.max_request_bytes)
@@ -105,6 +139,31 @@ def upload_document(file: Annotated[UploadFile, File(description="Văn bản .do
                            detail=identity)
             s.add(job)
         draft.outcome = "queued"
+    state.worker.submit(job_id, path)
+    return job_dict(job)
+
+
+def _override(file: UploadFile, name: str, reason: str, identity: dict[str, object], job_id: str, caller: Caller,
+              state: ApiState) -> dict:
+    """Queue the re-submission of a held file with a stated override, or refuse it (409) when the file matches
+    no held one; audited either way (who, when, reason, digest), the file removed when refused."""
+    sessions, user = state.runtime.sessions, caller.principal
+    path = upload_path(state.settings, job_id, name)
+    _save(file, path, state.settings.max_request_bytes)
+    digest = held_documents.file_sha256(path)
+    try:
+        ids = held_documents.check_override(sessions, digest, name)
+    except held_documents.OverrideRefused as exc:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        held_documents.audit_event(sessions, user_id=user.user_id, unit=user.unit, via=caller.via, action="override",
+                                   digest=digest, text=f"{name}: {reason}", outcome="not_held")
+        raise ApiError(409, f"{exc} / the file matches no held document", "not_held") from None
+    identity["override"] = {"reason": reason, "by": user.user_id, "sha256": digest, "held_ids": ids}
+    with sessions.begin() as s:
+        job = IndexJob(id=job_id, user_id=user.user_id, filename=name, status="queued", detail=identity)
+        s.add(job)
+    held_documents.audit_event(sessions, user_id=user.user_id, unit=user.unit, via=caller.via, action="override",
+                               digest=digest, text=f"{name}: {reason}", outcome="queued")
     state.worker.submit(job_id, path)
     return job_dict(job)
 

@@ -7,6 +7,7 @@ disk, which is the same disk the caller could read the key from.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +19,7 @@ from assistant.api.errors import ApiError
 from assistant.api.routes_tasks import tasks_for
 from assistant.api.schemas import DocumentListOut, IndexPathsIn, IndexReportOut
 from assistant.documents import document_record
+from assistant.service import held_documents
 from assistant.service.index_owner import OPERATOR
 from connectors.access_labelling import labelled
 from connectors.auto import iter_sources
@@ -47,14 +49,30 @@ def index_paths(body: IndexPathsIn, caller: LocalOwner, state: State) -> dict:
         given = AccessLabel.from_record(body.access) if body.access is not None else None
     except (TypeError, ValueError) as exc:
         raise ApiError(422, f"access: {exc}", "invalid_access") from None
+    sessions = state.runtime.sessions
+    release = None
+    if body.override_reason is not None:  # a held file released with a stated reason (held_documents)
+        try:
+            release = held_documents.prepare_release(sessions, paths, body.override_reason)
+        except held_documents.OverrideRefused as exc:
+            raise ApiError(409, str(exc), "not_held") from None
     collisions: list[Collision] = []
     sources = labelled(iter_sources(paths, kind=body.kind, max_bytes=state.settings.max_file_bytes,
                                     limits=ExtractionLimits.from_settings(state.settings), collisions=collisions),
                        given)
     indexer = state.runtime.indexer()
+    doc_ids: list[str] = []
+    if release is not None:
+        sources = held_documents.released(sources, given or held_documents.OVERRIDE_DEFAULT_ACCESS, doc_ids)
+        indexer = replace(indexer, release_held=True)
     if body.reindex:
         indexer.reset()
     report = indexer.index(sources, prune_roots=paths if body.prune else None)
+    held_documents.record_local_holds(sessions, report.held, OPERATOR.user_id, caller.via)
+    if release is not None:
+        indexed = report.added + report.updated + report.unchanged
+        held_documents.finish_release(sessions, release, by=OPERATOR.user_id, via=caller.via, filename=paths[0].name,
+                                      doc_ids=doc_ids if indexed else [], rejected=[r.reason for r in report.rejected])
     return {**report.as_dict(), "collisions": [c.as_dict() for c in collisions]}
 
 

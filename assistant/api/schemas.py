@@ -274,6 +274,8 @@ class IndexPathsIn(Strict):
     access: dict[str, Any] | str | None = Field(default=None, description=(
         "Nhãn truy cập cho các tệp (như trường access của kho dữ liệu); nhãn riêng của bản ghi và access.yaml "
         "xem docs/access.md"))
+    override_reason: str | None = Field(default=None, max_length=2000, description=(
+        "Chỉ cho đúng một tệp đang bị giữ chờ duyệt: lý do quản trị viên cho phép lập chỉ mục (ghi nhật ký)"))
 
 
 class RejectionOut(BaseModel):

@@ -80,7 +80,7 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
                     limiter=RateLimiter(settings.rate_limit_per_minute),
                     login_limiter=RateLimiter(settings.login_rate_limit_per_minute),
                     login_throttle=LoginThrottle(runtime.sessions, settings.login_max_failures,
-                                                 settings.login_lockout_base_s),
+                                                 settings.login_lockout_base_s, key=secret),
                     login_gate=VerificationGate(settings.login_concurrency), trusted_proxies=trusted,
                     metrics=metrics, worker=worker,
                     answerer=runtime.answerer(), stateless_answerer=runtime.answerer(remember=False),

@@ -20,7 +20,7 @@ from typing import Any
 from assistant.api.job_queue import ClaimedJob, JobQueue
 from assistant.api.masking import mask_pii
 from assistant.service.db import Sessions
-from assistant.service.held_documents import file_sha256, record_held
+from assistant.service.held_documents import file_sha256, finish_release, record_held
 from connectors.access_labelling import labelled
 from connectors.auto import iter_sources
 from connectors.base import Rejection
@@ -43,9 +43,14 @@ def upload_path(settings: Settings, job_id: str, filename: str) -> Path:
 
 def upload_labelled(items: list[Document | Rejection], detail: dict[str, Any]) -> list[Document | Rejection]:
     """The upload's label (its ``access`` form field, else internal; a record's own label wins) and the DMS's
-    header fields (``fields``: the text wins where it states one, ``indexing.metadata_merge``)."""
+    header fields (``fields``: the text wins where it states one, ``indexing.metadata_merge``).
+
+    A held file released by an override takes the administrator's label on every document, a record's own
+    included: what it may be read by is what the administrator stated, nothing the file says."""
     given = AccessLabel.from_record(detail.get("access", "internal"))
     fields = dict(detail.get("fields") or {})
+    if detail.get("override"):
+        items = [dataclasses.replace(i, access=given) if isinstance(i, Document) else i for i in items]
     out = list(labelled(items, given, folders=False))
     return [dataclasses.replace(i, metadata={**fields, **i.metadata}) if fields and isinstance(i, Document) else i
             for i in out]
@@ -150,13 +155,24 @@ class IndexWorker:
         items = upload_labelled(items, job.detail)
         doc_ids = [i.doc_id for i in items if not isinstance(i, Rejection)]
         previous = [e.source for e in map(self.manifest.get, doc_ids) if e is not None and e.source]
-        report = self.indexer.index(items)
+        override = job.detail.get("override") or None
+        digest = file_sha256(path)
+        if override and override.get("sha256") != digest:  # the file on disk is not the one the admin released
+            return "rejected", {"doc_ids": [], "rejected": [{"file": mask_pii(job.filename), "reason": (
+                "tệp không còn khớp mã băm đã được duyệt vượt quyền giữ lại")}]}
+        indexer = dataclasses.replace(self.indexer, release_held=True) if override else self.indexer
+        report = indexer.index(items)
         self._drop_replaced_uploads(previous, path)
         if report.held:  # kept by name and hash for the administrators; the file is removed like any rejection
-            record_held(self.sessions, filename=job.filename, sha256=file_sha256(path), uploader=job.user_id,
+            record_held(self.sessions, filename=job.filename, sha256=digest, uploader=job.user_id,
                         job_id=job.id, held=report.held)
         rejected = [{"file": mask_pii(Path(r.path).name), "reason": r.reason} for r in report.rejected]
         indexed = report.added + report.updated + report.unchanged
+        if override:
+            release = (str(override.get("reason") or ""), digest, [int(i) for i in override.get("held_ids") or []])
+            finish_release(self.sessions, release, by=str(override.get("by") or job.user_id), via="", job_id=job.id,
+                           filename=job.filename, doc_ids=doc_ids if indexed else [],
+                           rejected=[r["reason"] for r in rejected])
         detail = {"doc_ids": doc_ids if indexed else [], "rejected": rejected, "added": report.added,
                   "updated": report.updated, "unchanged": report.unchanged, "chunks": report.chunks,
                   "seconds": round(report.seconds, 2)}

@@ -33,6 +33,9 @@ def index(
         "Nhãn truy cập cho các tệp, JSON như trong bản ghi kho dữ liệu: "
         "'{\"level\":\"restricted\",\"units\":[\"Sở Y tế\"]}'. Nhãn riêng của bản ghi thắng; không có "
         "--access thì theo access.yaml gần nhất, nếu không thì công khai (docs/access.md)"))] = None,
+    override_hold: Annotated[str | None, typer.Option("--override-hold", help=(
+        "Lý do (ít nhất 10 ký tự) cho phép lập chỉ mục đúng một tệp đang bị giữ chờ duyệt vì nghi có dấu độ mật "
+        "(cùng sha256); được ghi nhật ký. Không có --access thì chỉ quản trị viên xem được"))] = None,
 ) -> None:
     """Lập chỉ mục tệp, thư mục, bản xuất TTHC, báo cáo kho dữ liệu hoặc JSONL điều luật (gia tăng).
 
@@ -53,22 +56,43 @@ def index(
     if client is not None:
         with client, reported():
             report = client.index([str(p.resolve()) for p in paths], kind, prune, reindex,
-                                  given.record() if given is not None else None)
+                                  given.record() if given is not None else None, override_hold)
     else:
+        from dataclasses import replace
+
+        from assistant.service import held_documents
+        from assistant.service.index_owner import OPERATOR
         from connectors.auto import iter_sources
         from connectors.extraction_limits import ExtractionLimits
         from connectors.tthc import Collision
 
         with local_runtime(settings) as runtime:
+            release = None
+            if override_hold is not None:  # a held file released with a stated reason (held_documents)
+                try:
+                    release = held_documents.prepare_release(runtime.sessions, list(paths), override_hold)
+                except held_documents.OverrideRefused as exc:
+                    fail(f"{paths[0]}: {exc}")
             collisions: list[Collision] = []
             sources = labelled(iter_sources(list(paths), kind=kind, max_bytes=settings.max_file_bytes,
                                             limits=ExtractionLimits.from_settings(settings), collisions=collisions),
                                given)
             indexer = runtime.indexer()
+            doc_ids: list[str] = []
+            if release is not None:
+                sources = held_documents.released(sources, given or held_documents.OVERRIDE_DEFAULT_ACCESS, doc_ids)
+                indexer = replace(indexer, release_held=True)
             if reindex:
                 indexer.reset()
-            report = indexer.index(sources, prune_roots=list(paths) if prune else None,
-                                             progress=not as_json and sys.stderr.isatty()).as_dict()
+            done = indexer.index(sources, prune_roots=list(paths) if prune else None,
+                                 progress=not as_json and sys.stderr.isatty())
+            held_documents.record_local_holds(runtime.sessions, done.held, OPERATOR.user_id, "cli")
+            if release is not None:
+                held_documents.finish_release(
+                    runtime.sessions, release, by=OPERATOR.user_id, via="cli", filename=paths[0].name,
+                    doc_ids=doc_ids if done.added + done.updated + done.unchanged else [],
+                    rejected=[r.reason for r in done.rejected])
+            report = done.as_dict()
             report["collisions"] = [c.as_dict() for c in collisions]
             if not settings.dense_backfill:  # no service owns the index: fill what an earlier run left sparse-only
                 runtime.dense_backfill().drain()

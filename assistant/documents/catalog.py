@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from assistant.service.pii import mask_file_name
 from core.access import LEVEL_WORDS, ROLE_WORDS, AccessLabel, Principal
 from core.deadlines import moment
 from core.vietnamese import vietnamese_date
@@ -80,7 +81,11 @@ def document_record(entry: ManifestEntry) -> dict[str, Any]:
     meta = dict(entry.metadata)
     access = entry.access or {}
     return {
-        "doc_id": entry.doc_id, "kind": entry.kind, "title": entry.title, "file": Path(entry.source).name,
+        # The file's name with personal data masked, for everyone, its sender included: an upload's name is
+        # masked when it arrives (assistant.api.routes_documents.safe_filename); a file the operator indexed
+        # from this disk is masked here.
+        "doc_id": entry.doc_id, "kind": entry.kind, "title": entry.title,
+        "file": mask_file_name(Path(entry.source).name),
         "source_format": meta.get("source_format"), "pages": meta.get("pages"),
         "ocr_confidence": meta.get("ocr_confidence"), "chunks": len(entry.chunk_ids),
         "access": {"level": access.get("access_level", "unknown"), "units": list(access.get("access_units") or ()),

@@ -73,8 +73,9 @@ class ServiceClient:
         return response.json()
 
     def index(self, paths: Sequence[str], kind: str, prune: bool, reindex: bool = False,
-              access: dict[str, Any] | str | None = None) -> dict[str, Any]:
-        body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex, "access": access}
+              access: dict[str, Any] | str | None = None, override_reason: str | None = None) -> dict[str, Any]:
+        body = {"paths": list(paths), "kind": kind, "prune": prune, "reindex": reindex, "access": access,
+                "override_reason": override_reason}
         return self._post("/v1/local/index", body, timeout_s=None)
 
     def set_access(self, doc_id: str, access: dict[str, Any] | str) -> dict[str, Any]:

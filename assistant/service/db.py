@@ -141,6 +141,8 @@ class HeldDocumentRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="held")  # held | overridden
     override_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    overridden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # 0007
+    override_job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 def make_engine(url: str) -> Engine:

@@ -73,3 +73,12 @@ def mask_and_cut(text: str | None, limit: int) -> str:
     """Masked, at most ``limit`` characters: cut a little beyond the limit first (so a huge text costs
     nothing), mask, then cut (so no number is split before it could be recognised)."""
     return mask_pii((text or "")[: limit + 64])[:limit]
+
+
+def mask_file_name(name: str) -> str:
+    """A file name with personal data masked. In names an underscore separates like a space
+    ("CCCD_038-090.012_345"), so the name is matched with underscores as spaces; unchanged when nothing was
+    masked (the underscores kept), otherwise returned as matched (spaces)."""
+    spaced = name.replace("_", " ")
+    masked = mask_pii(spaced)
+    return name if masked == spaced else masked

@@ -192,7 +192,8 @@ def test_admin_page_only_for_admins(ui_env: str) -> None:
     at.radio(key="page").set_value("Quản trị").run()
     assert not at.exception
     assert any("Quản trị văn bản và nhật ký" in h.value for h in at.header)
-    assert [t.label for t in at.tabs] == ["Tải văn bản lên", "Văn bản và tiến trình lập chỉ mục", "Nhật ký truy cập"]
+    assert [t.label for t in at.tabs] == ["Tải văn bản lên", "Văn bản và tiến trình lập chỉ mục",
+                                          "Văn bản bị giữ chờ duyệt", "Nhật ký truy cập"]
     assert at.dataframe.len >= 1  # indexed documents (and audit rows when the API offers them)
     assert not at.error, [e.value for e in at.error]
     assert at.selectbox(key="admin_delete_doc").options
@@ -219,6 +220,44 @@ def test_admin_upload_shows_indexing_status_and_rejections(ui_env: str) -> None:
     assert any("hong.docx" in e.value for e in at.error)  # the rejection, with its reason
     docs = table_with(at, "Số đoạn")
     assert any("thu-nghiem-giao-dien" in str(f) for f in docs["Tệp"])
+
+
+HELD = ("QUYẾT ĐỊNH\nVề việc bố trí kho lưu trữ giao diện\nĐiều 1. Bố trí kho lưu trữ tại khu vực núi Hồng Lĩnh.\n"
+        "Điều 2. Quyết định có hiệu lực kể từ ngày ký.\nTỐI MẬT\n").encode()
+
+
+def _held_rows(at: AppTest, column: str) -> list[dict]:
+    """The rows of the table with this column (the held list: «Dấu»; the released one: «Người cho phép»)."""
+    frame = next((d.value for d in at.dataframe if column in d.value.columns), None)
+    return [] if frame is None else frame.to_dict("records")
+
+
+def test_admin_sees_a_held_file_and_releases_it_with_a_reason(ui_env: str) -> None:
+    """Issue 28 on the page: the held file is listed with its number masked, and sent again through the form
+    with a reason it is released (listed under «Đã cho phép lập chỉ mục» with who and why)."""
+    at = signed_in("admin")
+    at.radio(key="page").set_value("Quản trị").run()
+    name = "bo_tri_kho_CCCD_038090012345.txt"
+    at.file_uploader(key="admin_upload").set_value((name, HELD, "text/plain")).run()
+    at.button(key="admin_upload_send").click().run()
+    deadline = time.monotonic() + 120
+    while not any("038***345" in str(r.get("Tệp")) for r in _held_rows(at, "Dấu")):
+        assert time.monotonic() < deadline, [e.value for e in at.error]
+        time.sleep(1)
+        at.run()
+    assert not any("038090012345" in str(r) for r in _held_rows(at, "Dấu"))
+    reason = "Dòng cuối là tên kho lưu trữ, đã đối chiếu bản gốc với văn thư"
+    at.file_uploader(key="admin_override_file").set_value((name, HELD, "text/plain"))
+    at.text_area(key="admin_override_reason").input(reason)
+    at.button(key="admin_override_send").click().run()
+    assert any("lập chỉ mục theo lý do đã ghi" in s.value for s in at.success), [e.value for e in at.error]
+    deadline = time.monotonic() + 120
+    while not any(r.get("Lý do cho phép") == reason for r in _held_rows(at, "Người cho phép")):
+        assert time.monotonic() < deadline, [e.value for e in at.error]
+        time.sleep(1)
+        at.run()
+    released = next(r for r in _held_rows(at, "Người cho phép") if r.get("Lý do cho phép") == reason)
+    assert released["Người cho phép"] == "admin"
 
 
 def test_unreachable_api_is_a_readable_message(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,8 @@ from ui.components.upload_words import vietnamese_uploader
 JOB_STATUS = {"queued": "đang chờ", "running": "đang lập chỉ mục", "done": "hoàn tất", "rejected": "bị từ chối",
               "failed": "lỗi"}
 ACTIONS = {"ask": "hỏi đáp", "search": "tìm kiếm", "upload": "tải lên", "delete": "xoá", "login": "đăng nhập",
-           "chat": "trò chuyện", "access": "đổi quyền truy cập"}
+           "chat": "trò chuyện", "access": "đổi quyền truy cập", "hold": "giữ lại chờ duyệt (nghi có dấu mật)",
+           "override": "cho phép lập chỉ mục tệp bị giữ"}
 # Every format the API indexes (assistant.api.routes_documents.ACCEPTED_SUFFIXES; a test keeps them equal).
 UPLOAD_TYPES = ["pdf", "docx", "doc", "html", "htm", "md", "txt", "png", "jpg", "jpeg", "tif", "tiff", "json",
                 "jsonl"]
@@ -47,14 +48,60 @@ def _rejections(detail: Any) -> str:
 
 def render_admin(client: ApiClient, call: Callable[..., Any]) -> None:
     st.header(":material/admin_panel_settings: Quản trị văn bản và nhật ký")
-    tab_upload, tab_docs, tab_audit = st.tabs(["Tải văn bản lên", "Văn bản và tiến trình lập chỉ mục",
-                                               "Nhật ký truy cập"])
+    tab_upload, tab_docs, tab_held, tab_audit = st.tabs(["Tải văn bản lên", "Văn bản và tiến trình lập chỉ mục",
+                                                         "Văn bản bị giữ chờ duyệt", "Nhật ký truy cập"])
     with tab_upload:
         _upload(client, call)
     with tab_docs:
         _documents(client, call)
+    with tab_held:
+        _held(client, call)
     with tab_audit:
         _audit(client)
+
+
+def _held(client: ApiClient, call: Callable[..., Any]) -> None:
+    """Files held for review (a possible secrecy stamp outside the header zone) and their release: the same
+    file sent again with a stated reason; the file itself was never kept, so the administrator supplies it."""
+    st.write("Tệp nghi có dấu độ mật ngoài vùng đầu văn bản bị giữ lại: hệ thống không lưu tệp, chỉ lưu tên (đã che "
+             "dữ liệu cá nhân), mã băm sha256, người gửi, trang và lý do. Chỉ lập chỉ mục khi quản trị viên gửi lại "
+             "đúng tệp đó kèm lý do; mọi lần giữ và cho phép đều ghi nhật ký.")
+    held = call(client.held_documents) or []
+    if not held:
+        st.caption("Không có tệp nào đang bị giữ.")
+    else:
+        st.dataframe(
+            [{"Tệp": h.get("filename", ""), "Giữ lúc": moment(h.get("held_at")), "Người gửi": h.get("uploader", ""),
+              "Dấu": h.get("stamp", ""), "Trang": h.get("page") or "", "Lý do": h.get("reason", ""),
+              "sha256": h.get("sha256", "")} for h in held],
+            hide_index=True, key="admin_held_table",
+        )
+    with st.form("admin_override_form"):
+        uploaded = st.file_uploader("Tệp bị giữ (đúng tệp đã gửi, cùng sha256)", type=UPLOAD_TYPES,
+                                    key="admin_override_file")
+        reason = st.text_area("Lý do cho phép lập chỉ mục (bắt buộc, ít nhất 10 ký tự, được ghi nhật ký)",
+                              key="admin_override_reason")
+        access = st.text_input('Nhãn truy cập (JSON, tuỳ chọn; để trống: chỉ quản trị viên xem được), ví dụ '
+                               '{"level":"restricted","units":["Sở Y tế"]}', key="admin_override_access")
+        send = st.form_submit_button("Cho phép lập chỉ mục", key="admin_override_send")
+    if send:
+        if uploaded is None or len(reason.strip()) < 10:
+            st.warning("Hãy chọn tệp bị giữ và ghi lý do (ít nhất 10 ký tự).")
+        else:
+            result = call(client.upload_document, uploaded.name, uploaded.getvalue(), uploaded.type,
+                          override_reason=reason.strip(), access=access.strip() or None)
+            if result is not None:
+                st.success(f"Đã nhận tệp «{result.get('filename', '')}» để lập chỉ mục theo lý do đã ghi. "
+                           f"Mã tiến trình: {result.get('id', '')}")
+    released = call(client.held_documents, "overridden") or []
+    if released:
+        st.subheader("Đã cho phép lập chỉ mục")
+        st.dataframe(
+            [{"Tệp": h.get("filename", ""), "Giữ lúc": moment(h.get("held_at")), "Người cho phép":
+              h.get("override_by", ""), "Lúc": moment(h.get("overridden_at")), "Lý do cho phép":
+              h.get("override_reason", ""), "sha256": h.get("sha256", "")} for h in released],
+            hide_index=True, key="admin_released_table",
+        )
 
 
 def _upload(client: ApiClient, call: Callable[..., Any]) -> None:
