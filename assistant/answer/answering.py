@@ -25,7 +25,7 @@ from assistant.search.rerankers import Reranker
 from assistant.search.retrieval import Filters, Retriever
 from assistant.search.visible import VisibleChunks
 from assistant.service.conversations import ConversationStore, Turn
-from assistant.service.history_access import withhold_unseeable
+from assistant.service.history_access import cited_visible, withhold_unseeable
 from assistant.validity import (
     RelationStore,
     ValidityNotes,
@@ -150,7 +150,11 @@ class Answerer:
         withheld (``assistant.service.history_access``)."""
         assert self.conversations is not None
         turns = self.conversations.history(principal.user_id, conversation_id)
-        return withhold_unseeable(turns, lambda ids: self.retriever.visible(ids, principal))
+        return withhold_unseeable(turns, lambda ids: self.cited_visible(ids, principal))
+
+    def cited_visible(self, ids: list[str], principal: Principal) -> set[str]:
+        """The cited ids (chunks, and records such as tasks) the asker may see now (``history_access``)."""
+        return cited_visible(ids, principal, self.retriever.visible, self.records)
 
     def _evidence(self, query: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
         """Best dense similarity (vectors come from the embedding cache) and query-term coverage."""

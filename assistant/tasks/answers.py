@@ -84,6 +84,10 @@ class TaskAnswerer:
             return None
         return self.answer(question.typed, principal, question.marked)
 
+    def visible(self, ids: list[str], principal: Principal) -> set[str]:
+        """As a :class:`~assistant.answer.records.CitedRecords`: the task ids among ``ids`` the asker may read."""
+        return self.store.visible(ids, principal)
+
     def answer(self, question: str, principal: Principal, context: str = "", today: date | None = None
                ) -> RecordReply | None:
         """The answer to a task question, a "not there" reply, or None when ``question`` is about something else."""
