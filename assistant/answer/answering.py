@@ -288,7 +288,8 @@ class Answerer:
         self.conversations.append_exchange(prepared.user_id, prepared.conversation_id, [
             Turn("user", prepared.question.typed, data={"standalone": prepared.question.marked}),
             Turn("assistant", result.answer, answer_id=result.answer_id,
-                 data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations]}),
+                 data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations],
+                       **({"table": table} if (table := (result.record or {}).get("table")) else {})}),
         ], new=prepared.new_conversation, title=prepared.question.typed[:120])
 
 

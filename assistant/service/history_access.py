@@ -59,6 +59,7 @@ def withhold_unseeable(turns: Sequence[Turn], visible: Callable[[list[str]], set
         cited = cited_chunk_ids(turn.data) if turn.role == "assistant" else []
         if any(cid not in seen for cid in cited):
             data = {**(turn.data or {}), "citations": [], "withheld": True, "withheld_reason": WITHHELD_REASON}
+            data.pop("table", None)  # its rows quote the tasks as well
             out.append(Turn(turn.role, WITHHELD_ANSWER, turn.answer_id, data))
         else:
             out.append(turn)

@@ -47,15 +47,18 @@ def test_a_task_answer_reopens_as_answered_until_its_tasks_are_out_of_reach(
     assert asked.status_code == 200, asked.text
     body = asked.json()
     assert body["citations"] and all(c["doc_id"] == PLAN_ID for c in body["citations"])
+    table = body["table"]  # 17 tasks: a table, its rows carrying the markers of the citations
+    assert table and [r["marker"] for r in table["rows"]] == [c["marker"] for c in body["citations"]]
     reopened = _reopened(client, body["conversation_id"], headers)
     assert reopened["content"] == body["answer"] and not reopened["data"].get("withheld")
+    assert reopened["data"]["table"] == table
     assert [c["chunk_id"] for c in reopened["data"]["citations"]] == [c["chunk_id"] for c in body["citations"]]
 
     # The plan relabelled to a unit the asker is not in: its tasks are out of reach, the answer is withheld.
     runtime.task_store().set_access(PLAN_ID, AccessLabel(level="restricted", units=("Sở Y tế",)))
     withheld = _reopened(client, body["conversation_id"], headers)
     assert withheld["content"] == WITHHELD_ANSWER and withheld["data"]["withheld_reason"] == WITHHELD_REASON
-    assert withheld["data"]["citations"] == []
+    assert withheld["data"]["citations"] == [] and "table" not in withheld["data"]
 
 
 def test_a_procedure_answer_reopens_as_answered(client: TestClient, login: Callable[[str], dict[str, str]],
