@@ -133,7 +133,8 @@ def message_from_final(final: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_message(message: dict[str, Any], api: ApiClient) -> None:
+def render_message(message: dict[str, Any], api: ApiClient, carded: set[str] | None = None) -> None:
+    """One chat message; ``carded`` holds the procedures whose card an earlier answer already showed."""
     if message.get("role") == "user":
         with st.chat_message("user"):
             st.markdown(lines_html(message.get("content") or ""), unsafe_allow_html=True)
@@ -148,7 +149,7 @@ def render_message(message: dict[str, Any], api: ApiClient) -> None:
             st.markdown(answer_html(message.get("content") or ""), unsafe_allow_html=True)
             for warning in message.get("warnings") or []:
                 st.warning(f"Lưu ý: {warning}")
-            render_tthc_card(message, api)
+            render_tthc_card(message, api, carded)
             render_citation_buttons(message, api)
         render_feedback(message, api, call)
 
@@ -200,8 +201,9 @@ def chat_page(api: ApiClient, filters: dict[str, Any]) -> None:
     if filters:
         st.caption("Đang áp dụng bộ lọc nguồn ở thanh bên.")
     show_flash()
+    carded: set[str] = set()  # a procedure's card is shown once per conversation, not on every follow-up
     for message in st.session_state.setdefault("messages", []):
-        render_message(message, api)
+        render_message(message, api, carded)
     question = st.chat_input("Nhập câu hỏi về văn bản, thủ tục hành chính, số liệu…", max_chars=2000)
     if question and question.strip():
         ask(question.strip(), api, filters)
