@@ -5,7 +5,7 @@ refuse when the sources do not answer."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -77,6 +77,7 @@ class Prepared:
     new_conversation: bool = False  # stored with the first exchange, not before (nothing half-written)
     validity: ValidityNotes = field(default_factory=ValidityNotes)
     missing: str | None = None  # the question names a document (or unit) that is not in the system
+    principal: Principal | None = None  # who asks: a refusal says what the system covers for them
 
 
 @dataclass
@@ -95,6 +96,8 @@ class Answerer:
     # reply wins. The Runtime gives the list.
     records: list[RecordAnswerer] = field(default_factory=list)
     relations: RelationStore | None = None  # what indexed texts say about a document that is not indexed
+    # What the system covers for one person (``assistant.documents.Coverage``): said in every refusal.
+    coverage: Callable[[Principal], str] | None = None
 
     @property
     def backend_name(self) -> str:
@@ -143,7 +146,7 @@ class Answerer:
             if told:
                 missing, sources, sufficient = fate, told, True  # says "… chưa có trong hệ thống" itself
         return Prepared(asked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
-                        new_conversation=new, validity=notes, missing=missing)
+                        new_conversation=new, validity=notes, missing=missing, principal=principal)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
@@ -215,7 +218,7 @@ class Answerer:
         elif record is not None and not record.found:  # must-match: never answer from another procedure
             yield {"event": "token", "text": record.text}
             result = self._refusal(prepared)
-            result.answer, result.record = record.text, record.facts
+            result.answer, result.record = record.text + self._covers(prepared), record.facts
         else:
             pieces: list[str] = []
             if record is not None:
@@ -277,8 +280,14 @@ class Answerer:
                             conversation_id=prepared.conversation_id, standalone_question=prepared.question.marked,
                             sources=prepared.sources, invalid_markers_removed=removed, warnings=warnings)
 
+    def _covers(self, prepared: Prepared) -> str:
+        """"\n\n" and what the system covers for the asker (counts by kind of what they may see); "" without."""
+        if self.coverage is None or prepared.principal is None:
+            return ""
+        return "\n\n" + self.coverage(prepared.principal)
+
     def _refusal(self, prepared: Prepared) -> AnswerResult:
-        return AnswerResult(answer=REFUSAL_MESSAGE, citations=[], refused=True,
+        return AnswerResult(answer=REFUSAL_MESSAGE + self._covers(prepared), citations=[], refused=True,
                             conversation_id=prepared.conversation_id, standalone_question=prepared.question.marked,
                             sources=prepared.sources)
 
