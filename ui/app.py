@@ -27,6 +27,7 @@ from ui.components.filters import render_filters  # noqa: E402
 from ui.components.history import render_history, reset_chat  # noqa: E402
 from ui.components.refusal import render_refusal  # noqa: E402
 from ui.components.style import answer_html, esc, inject_css, lines_html, roles_text  # noqa: E402
+from ui.components.task_answer import render_task_table  # noqa: E402
 from ui.components.tasks_page import render_tasks_page  # noqa: E402
 from ui.components.tthc_card import render_tthc_card  # noqa: E402
 
@@ -128,10 +129,12 @@ def message_from_final(final: dict[str, Any]) -> dict[str, Any]:
         "sources": final.get("sources") or [],
         "refused": bool(final.get("refused")),
         "warnings": final.get("warnings") or [],
+        "table": final.get("table"),
     }
 
 
-def render_message(message: dict[str, Any], api: ApiClient) -> None:
+def render_message(message: dict[str, Any], api: ApiClient, carded: set[str] | None = None) -> None:
+    """One chat message; ``carded`` holds the procedures whose card an earlier answer already showed."""
     if message.get("role") == "user":
         with st.chat_message("user"):
             st.markdown(lines_html(message.get("content") or ""), unsafe_allow_html=True)
@@ -142,13 +145,18 @@ def render_message(message: dict[str, Any], api: ApiClient) -> None:
             return
         if message.get("refused"):
             render_refusal(message)
-        else:
+        elif not render_task_table(message, open_tasks_page, lambda m: render_citation_buttons(m, api)):
             st.markdown(answer_html(message.get("content") or ""), unsafe_allow_html=True)
             for warning in message.get("warnings") or []:
                 st.warning(f"Lưu ý: {warning}")
-            render_tthc_card(message, api)
+            render_tthc_card(message, api, carded)
             render_citation_buttons(message, api)
         render_feedback(message, api, call)
+
+
+def open_tasks_page() -> None:
+    """A task table's link: the next run shows the «Nhiệm vụ của đơn vị» page (set before the radio is drawn)."""
+    st.session_state["page"] = PAGE_TASKS
 
 
 def ask(question: str, api: ApiClient, filters: dict[str, Any]) -> None:
@@ -193,8 +201,9 @@ def chat_page(api: ApiClient, filters: dict[str, Any]) -> None:
     if filters:
         st.caption("Đang áp dụng bộ lọc nguồn ở thanh bên.")
     show_flash()
+    carded: set[str] = set()  # a procedure's card is shown once per conversation, not on every follow-up
     for message in st.session_state.setdefault("messages", []):
-        render_message(message, api)
+        render_message(message, api, carded)
     question = st.chat_input("Nhập câu hỏi về văn bản, thủ tục hành chính, số liệu…", max_chars=2000)
     if question and question.strip():
         ask(question.strip(), api, filters)

@@ -5,7 +5,7 @@ refuse when the sources do not answer."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -25,7 +25,7 @@ from assistant.search.rerankers import Reranker
 from assistant.search.retrieval import Filters, Retriever
 from assistant.search.visible import VisibleChunks
 from assistant.service.conversations import Channel, ConversationStore, Turn
-from assistant.service.history_access import withhold_unseeable
+from assistant.service.history_access import cited_visible, withhold_unseeable
 from assistant.validity import (
     RelationStore,
     ValidityNotes,
@@ -78,6 +78,7 @@ class Prepared:
     validity: ValidityNotes = field(default_factory=ValidityNotes)
     missing: str | None = None  # the question names a document (or unit) that is not in the system
     channel: Channel | None = None  # how the question came in (the entry says; stored with the conversation)
+    principal: Principal | None = None  # who asks: a refusal says what the system covers for them
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Answerer:
     # reply wins. The Runtime gives the list.
     records: list[RecordAnswerer] = field(default_factory=list)
     relations: RelationStore | None = None  # what indexed texts say about a document that is not indexed
+    # What the system covers for one person (``assistant.documents.Coverage``): said in every refusal.
+    coverage: Callable[[Principal], str] | None = None
 
     @property
     def backend_name(self) -> str:
@@ -144,14 +147,19 @@ class Answerer:
             if told:
                 missing, sources, sufficient = fate, told, True  # says "… chưa có trong hệ thống" itself
         return Prepared(asked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
-                        new_conversation=new, validity=notes, missing=missing, channel=channel)
+                        new_conversation=new, validity=notes, missing=missing, channel=channel,
+                        principal=principal)
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
         withheld (``assistant.service.history_access``)."""
         assert self.conversations is not None
         turns = self.conversations.history(principal.user_id, conversation_id)
-        return withhold_unseeable(turns, lambda ids: self.retriever.visible(ids, principal))
+        return withhold_unseeable(turns, lambda ids: self.cited_visible(ids, principal))
+
+    def cited_visible(self, ids: list[str], principal: Principal) -> set[str]:
+        """The cited ids (chunks, and records such as tasks) the asker may see now (``history_access``)."""
+        return cited_visible(ids, principal, self.retriever.visible, self.records)
 
     def _evidence(self, query: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
         """Best dense similarity (vectors come from the embedding cache) and query-term coverage."""
@@ -214,7 +222,7 @@ class Answerer:
         elif record is not None and not record.found:  # must-match: never answer from another procedure
             yield {"event": "token", "text": record.text}
             result = self._refusal(prepared)
-            result.answer, result.record = record.text, record.facts
+            result.answer, result.record = record.text + self._covers(prepared), record.facts
         else:
             pieces: list[str] = []
             if record is not None:
@@ -276,8 +284,14 @@ class Answerer:
                             conversation_id=prepared.conversation_id, standalone_question=prepared.question.marked,
                             sources=prepared.sources, invalid_markers_removed=removed, warnings=warnings)
 
+    def _covers(self, prepared: Prepared) -> str:
+        """"\n\n" and what the system covers for the asker (counts by kind of what they may see); "" without."""
+        if self.coverage is None or prepared.principal is None:
+            return ""
+        return "\n\n" + self.coverage(prepared.principal)
+
     def _refusal(self, prepared: Prepared) -> AnswerResult:
-        return AnswerResult(answer=REFUSAL_MESSAGE, citations=[], refused=True,
+        return AnswerResult(answer=REFUSAL_MESSAGE + self._covers(prepared), citations=[], refused=True,
                             conversation_id=prepared.conversation_id, standalone_question=prepared.question.marked,
                             sources=prepared.sources)
 
@@ -290,7 +304,8 @@ class Answerer:
         self.conversations.append_exchange(prepared.user_id, prepared.conversation_id, [
             Turn("user", prepared.question.typed, data=asked),
             Turn("assistant", result.answer, answer_id=result.answer_id,
-                 data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations]}),
+                 data={"refused": result.refused, "citations": [c.as_dict() for c in result.citations],
+                       **({"table": table} if (table := (result.record or {}).get("table")) else {})}),
         ], new=prepared.new_conversation, title=prepared.question.typed[:120], channel=prepared.channel)
 
 

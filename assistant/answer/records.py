@@ -10,7 +10,7 @@ capability made it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from assistant.answer.types import Source
 from assistant.search.question import Question
@@ -43,4 +43,14 @@ class RecordAnswerer(Protocol):
 
     def reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
         """``sources`` are the retrieved chunks the asker may see, numbered as the answer will cite them."""
+        ...
+
+
+@runtime_checkable
+class CitedRecords(Protocol):
+    """A record answerer whose replies cite records of its own (not index chunks): it says which of the cited
+    ids the asker may see now, so a stored answer reopens through that record's own access check."""
+
+    def visible(self, ids: list[str], principal: Principal) -> set[str]:
+        """The ids among ``ids`` that are this capability's records and that ``principal`` may read now."""
         ...

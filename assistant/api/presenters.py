@@ -45,6 +45,7 @@ def answer_dict(result: AnswerResult) -> dict[str, Any]:
     tthc = {s.chunk_id: tthc_dict(s.payload) for s in result.sources}
     out["citations"] = [{**c, "tthc": tthc.get(c["chunk_id"])} for c in out["citations"]]
     out["sources"] = [{**s, "tthc": tthc.get(s["chunk_id"])} for s in out["sources"]]
+    out["table"] = (result.record or {}).get("table")  # a long task answer's rows (assistant.tasks.answer_table)
     return out
 
 

@@ -42,7 +42,7 @@ def get_conversation(conversation_id: Id, caller: CurrentPrincipal, state: State
         conversation = _conversation_dict(conv)
     # Answers are re-checked against the caller's access today (assistant.service.history_access).
     turns = withhold_unseeable([Turn(m.role, m.content, m.answer_id, m.data) for m in rows],
-                               lambda ids: state.retriever.visible(ids, caller.principal))
+                               lambda ids: state.answerer.cited_visible(ids, caller.principal))
     messages = [{"role": t.role, "content": t.content, "answer_id": t.answer_id, "data": t.data,
                  "created_at": iso(m.created_at)} for t, m in zip(turns, rows, strict=True)]
     return {**conversation, "messages": messages}

@@ -142,6 +142,21 @@ class SourceOut(BaseModel):
     tthc: TthcField = None
 
 
+class TableColumnOut(BaseModel):
+    key: str
+    label: str
+
+
+class TaskTableOut(BaseModel):
+    """A long task answer as rows (``assistant.tasks.answer_table``): each row's ``marker`` is its citation's;
+    ``tasks_page`` is the query of the «Nhiệm vụ của đơn vị» page that lists the same tasks."""
+
+    columns: list[TableColumnOut]
+    rows: list[dict[str, Any]]
+    tasks_page: dict[str, str] = Field(default_factory=dict)
+    total: int = 0
+
+
 class AskOut(BaseModel):
     answer: str
     citations: list[CitationOut]
@@ -153,6 +168,7 @@ class AskOut(BaseModel):
     sources: list[SourceOut]
     backend: str
     invalid_markers_removed: int = 0
+    table: TaskTableOut | None = None
 
 
 class SearchIn(Strict):

@@ -94,6 +94,16 @@ def show_answer(result: dict[str, Any], as_json: bool) -> None:
         print_json({**result, "citations": [{k: c[k] for k in CITATION_KEYS} for c in result["citations"]],
                     "sources": [{k: s[k] for k in SOURCE_KEYS} for s in result["sources"]]})
         return
+    table = result.get("table") or (result.get("record") or {}).get("table")
+    if table and result["citations"]:  # a long task answer: the header line, the rows as a table, the page
+        from assistant.tasks import format_table
+
+        typer.echo(result["answer"].split("\n", 1)[0] + "\n")
+        typer.echo(format_table(table))
+        typer.echo(f"\nNguồn: mỗi số [n] là một dòng của {result['citations'][0]['citation'].split(' — ', 1)[-1]}"
+                   " (xem đầy đủ: trang «Nhiệm vụ của đơn vị» hoặc `assistant tasks`).")
+        typer.echo(f"\n(hội thoại: {result['conversation_id']})", err=True)
+        return
     typer.echo(result["answer"])
     if result["citations"]:
         typer.echo("\nNguồn:")

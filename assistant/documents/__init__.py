@@ -10,6 +10,7 @@ from assistant.documents.catalog import (
     visible_document,
     visible_documents,
 )
+from assistant.documents.coverage import Coverage, coverage_text
 
-__all__ = ["AccessChange", "change_access", "current_label", "document_record", "record_lines", "record_row",
-           "visible_document", "visible_documents"]
+__all__ = ["AccessChange", "Coverage", "change_access", "coverage_text", "current_label", "document_record",
+           "record_lines", "record_row", "visible_document", "visible_documents"]

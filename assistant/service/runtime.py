@@ -198,7 +198,13 @@ class Runtime:
         return Answerer(retriever=self.retriever(), embedder=self.embedder, writer=writer or self.writer(),
                         conversations=ConversationStore(self.sessions) if remember else None,
                         reranker=make_reranker(s.reranker, s.reranker_model_path), config=config,
-                        records=self.record_answerers(), relations=self.relations)
+                        records=self.record_answerers(), relations=self.relations, coverage=self.coverage())
+
+    def coverage(self) -> Callable[[Principal], str]:
+        """What the system covers for one person (counts by kind of the documents they may see), for refusals."""
+        from assistant.documents import Coverage
+
+        return self._once("coverage", lambda: Coverage(self.manifest))
 
     def record_answerers(self) -> list[RecordAnswerer]:
         """The exact answers from records, in the order the answerer asks them: the unit a reference names

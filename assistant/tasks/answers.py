@@ -15,6 +15,7 @@ from typing import Any
 from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
 from assistant.search.question import Question
+from assistant.tasks.answer_table import STATUS_WORDS, TABLE_FROM, table_of
 from assistant.tasks.questions import TaskQuestion, parse_task_question
 from assistant.tasks.store import DUE_SOON_DAYS, TaskFilter, TaskStore, TaskView
 from core.access import Principal
@@ -59,6 +60,15 @@ def _terms(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", fold(text)) if w not in _STOP and len(w) > 1}
 
 
+def _row(marker: int, view: TaskView) -> dict[str, Any]:
+    """One task as a table row: the facts its cited line states, with the line's marker."""
+    t = view.task
+    return {"marker": marker, "citation": t.citation, "nhiem_vu": t.nhiem_vu,
+            "thoi_han": t.deadline.text or "không ghi thời hạn", "trang_thai": STATUS_WORDS.get(view.status, ""),
+            "vai_tro": ROLE_WORDS.get(view.role, ""), "chu_tri": t.lead_text, "task_id": t.task_id,
+            "doc_id": t.doc_id}
+
+
 def _line(marker: int, view: TaskView, asked: TaskQuestion) -> str:
     t = view.task
     role = ROLE_WORDS.get(view.role, "")
@@ -83,6 +93,10 @@ class TaskAnswerer:
         if question.names_procedure:
             return None
         return self.answer(question.typed, principal, question.marked)
+
+    def visible(self, ids: list[str], principal: Principal) -> set[str]:
+        """As a :class:`~assistant.answer.records.CitedRecords`: the task ids among ``ids`` the asker may read."""
+        return self.store.visible(ids, principal)
 
     def answer(self, question: str, principal: Principal, context: str = "", today: date | None = None
                ) -> RecordReply | None:
@@ -124,11 +138,16 @@ class TaskAnswerer:
             more += (f"\nNgoài ra có {grouped} nhiệm vụ giao chung cho một nhóm có {asked.unit} (như «các sở, ban, "
                      "ngành»), không nêu tên đơn vị: xem trang «Nhiệm vụ của đơn vị».")
         text = self._header(asked, len(views), day) + "\n" + "\n".join(lines) + more
-        return _reply(text, sources, {"status": "answered", "kind": "tasks", "unit": asked.unit,
-                                         "role": asked.role, "grouped": grouped,
-                                         "task_ids": [v.task.task_id for v in views],
-                                         "citations": [v.task.citation for v in views],
-                                         "tasks": [[v.task.doc_id, v.task.citation] for v in views]})
+        facts: dict[str, Any] = {"status": "answered", "kind": "tasks", "unit": asked.unit, "role": asked.role,
+                                 "grouped": grouped, "task_ids": [v.task.task_id for v in views],
+                                 "citations": [v.task.citation for v in views],
+                                 "tasks": [[v.task.doc_id, v.task.citation] for v in views]}
+        if len(views) >= TABLE_FROM:  # a long answer is a table (the UI and CLI render it), the page linked
+            docs = {v.task.doc_id for v in shown}
+            facts["table"] = table_of([_row(i + 1, v) for i, v in enumerate(shown)], asked.unit, asked.role,
+                                      next(iter(docs)) if len(docs) == 1 else "")
+            facts["table"]["total"] = len(views)
+        return _reply(text, sources, facts)
 
     @staticmethod
     def _filtered(views: list[TaskView], asked: TaskQuestion, day: date) -> list[TaskView]:

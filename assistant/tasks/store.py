@@ -189,6 +189,17 @@ class TaskStore:
             views.append(TaskView(task, due, _status(due, today), role, via))
         return sorted(views, key=lambda v: (v.due is None, v.due or date.max, v.task.doc_id, v.task.order))
 
+    def visible(self, task_ids: Sequence[str], principal: Principal) -> set[str]:
+        """Which of ``task_ids`` are tasks ``principal`` may read now (each task's own access label decides, as
+        ``find`` does): a stored answer that cites a task is reopened through this check, never exempted."""
+        wanted = list(dict.fromkeys(str(t) for t in task_ids))
+        if not wanted:
+            return set()
+        with self.sessions() as s:
+            rows = s.execute(select(tasks_table.c.task_id, tasks_table.c.record)
+                             .where(tasks_table.c.task_id.in_(wanted))).all()
+        return {task_id for task_id, record in rows if Task.from_dict(record).access.allows(principal)}
+
     def documents(self, principal: Principal) -> list[tuple[str, str]]:
         """(doc_id, title) of the documents with tasks that ``principal`` may read (for a document filter)."""
         seen: dict[str, str] = {}

@@ -77,15 +77,13 @@ def _time_note(row: TthcChannel) -> str:
 def _lines_for(name: str, fields: TthcFields, channel: str | None) -> list[str]:
     """The value lines of one field, as the record writes them."""
     if name == "time":  # a channel's note holds the cases with their own time ("7 ngày … nhà ở riêng lẻ"): shown
-        return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('thoi_han') or NO_DATA}" + _time_note(c)
-                for c in _channels(fields, channel)]
+        lines = [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('thoi_han') or NO_DATA}" + _time_note(c)
+                 for c in _channels(fields, channel)]
+        return lines + _case_lines(fields, lines)
     if name == "fee":
         return [f"{c.get('kenh') or 'Kênh nộp'}: {c.get('phi_le_phi') or NO_DATA}" for c in _channels(fields, channel)]
     if name == "documents":
-        return [p["ten"] + "".join(f"; {label}: {p[key]}" for key, label in  # type: ignore[literal-required]
-                                   (("ban_chinh", "bản chính"), ("ban_sao", "bản sao"), ("mau_don", "mẫu"))
-                                   if p.get(key))
-                for p in fields.get("thanh_phan_ho_so") or [] if p.get("ten")]
+        return _paper_lines(fields)
     if name == "agency":
         labelled = [("Cơ quan thực hiện", fields.get("co_quan_thuc_hien")),
                     ("Cơ quan có thẩm quyền", fields.get("co_quan_co_tham_quyen")),
@@ -107,6 +105,32 @@ def _lines_for(name: str, fields: TthcFields, channel: str | None) -> list[str]:
         return text.splitlines() if text else ["Không quy định yêu cầu, điều kiện riêng"]
     key = {"result": "ket_qua", "subject": "doi_tuong"}[name]
     return [str(fields.get(key) or "")]  # type: ignore[misc]
+
+
+def _case_lines(fields: TthcFields, channel_lines: list[str]) -> list[str]:
+    """The cases the portal settles with their own time, when they say more than the channels do (several
+    cases, or a time the channel lines do not state): each named with its time, never one picked for the user."""
+    cases = fields.get("truong_hop") or []
+    stated = " ".join(channel_lines)
+    if not cases or len(cases) == 1 and cases[0]["thoi_han"].split()[0] in stated.split():
+        return []
+    return ["Theo trường hợp giải quyết: " + "; ".join(f"{c['ten']}: {c['thoi_han']}" for c in cases)]
+
+
+def _paper_lines(fields: TthcFields) -> list[str]:
+    """The papers, each with its copies and form; where the record sorts them by case ("(1.1) Đối với công trình
+    không theo tuyến"), the case is named before its papers, so a variant is explained, not merged."""
+    papers = [p for p in fields.get("thanh_phan_ho_so") or [] if p.get("ten")]
+    groups = list(dict.fromkeys(p.get("nhom", "") for p in papers))
+    lines: list[str] = []
+    for group in groups:
+        if len(groups) > 1:
+            lines.append(f"Trường hợp {group.rstrip(':')}:" if group else "Các trường hợp khác:")
+        lines += [p["ten"] + "".join(f"; {label}: {p[key]}" for key, label in  # type: ignore[literal-required]
+                                     (("ban_chinh", "bản chính"), ("ban_sao", "bản sao"), ("mau_don", "mẫu"))
+                                     if p.get(key))
+                  for p in papers if p.get("nhom", "") == group]
+    return lines
 
 
 def _cited_source(best: Candidate, names: list[str], sources: list[Source]) -> Source:
@@ -147,11 +171,36 @@ def not_found(found: list[Candidate]) -> TthcReply:
     return TthcReply(text, None, facts)
 
 
-def ambiguous(tied: list[Candidate]) -> TthcReply:
-    """The question fits several procedures equally: list them and ask which one (no answer, no citation)."""
-    lines = [f"- {c.fields['ma_thu_tuc']} «{c.fields.get('ten_thu_tuc', '')}»" for c in tied]
-    facts = {"status": "ambiguous", "suggestions": [c.fields["ma_thu_tuc"] for c in tied]}
+def _named_line(c: Candidate) -> str:
+    """A procedure as an ask-back lists it: code, exact name, and the level and publishing decision that tell
+    two procedures of the same name apart."""
+    f = c.fields
+    extra = ", ".join(x for x in (f.get("cap_thuc_hien"), f"QĐ {f['quyet_dinh']}" if f.get("quyet_dinh") else "")
+                      if x)
+    return f"- {f['ma_thu_tuc']} «{f.get('ten_thu_tuc', '')}»" + (f" ({extra})" if extra else "")
+
+
+def ambiguous(tied: list[Candidate], near: list[Candidate] | None = None) -> TthcReply:
+    """The question fits several procedures equally: list them by their exact names (with what tells them
+    apart) and the closest others, and ask which one (no answer, no citation)."""
+    lines = [_named_line(c) for c in tied]
+    others = [c for c in near or [] if c not in tied][:MAX_SUGGESTIONS]
+    if others:
+        lines += ["Thủ tục gần với câu hỏi:", *(_named_line(c) for c in others)]
+    facts = {"status": "ambiguous", "suggestions": [c.fields["ma_thu_tuc"] for c in tied + others]}
     return TthcReply(AMBIGUOUS + "\n" + "\n".join(lines), None, facts)
+
+
+def with_variants(reply: TthcReply, default: Candidate, siblings: list[Candidate]) -> TthcReply:
+    """A family asked by its everyday name is answered with its first-time member; the answer says so and names
+    the siblings, so an official asking about another case knows where to look (never a guess between them)."""
+    if not siblings:
+        return reply
+    lines = [f"- {c.fields['ma_thu_tuc']} «{c.fields.get('ten_thu_tuc', '')}»" for c in siblings]
+    note = (f"Câu hỏi không nói rõ trường hợp, nên đây là thủ tục cấp mới ({default.fields['ma_thu_tuc']}). "
+            "Nếu bạn hỏi trường hợp khác, xem thủ tục cùng loại:\n" + "\n".join(lines))
+    facts = {**reply.facts, "variants": [c.fields["ma_thu_tuc"] for c in siblings]}
+    return TthcReply(reply.text + "\n" + note, reply.source, facts)
 
 
 def tthc_reply(question: str, sources: list[Source], asked: str = "",
@@ -170,8 +219,14 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "",
     else:
         by_code = {c.fields["ma_thu_tuc"]: c for c in found}
         visible = [by_code[code] for code in naming.codes if code in by_code]
+        near = sorted(found, key=lambda c: -c.score)
         if naming.status == "ambiguous" and len(visible) > 1:
-            return ambiguous(visible)
+            return ambiguous(visible, near)
+        if naming.status == "named" and len(naming.codes) > 1:  # a family's default first, its siblings after
+            if naming.codes[0] not in by_code:  # the default is not among the sources: ask, never answer a sibling
+                return ambiguous(visible, near) if len(visible) > 1 else not_found(found)
+            best = by_code[naming.codes[0]]
+            return with_variants(answer_from(best, question, sources, asked), best, visible[1:])
         best = visible[0] if visible else None
     if best is not None:
         return answer_from(best, question, sources, asked)

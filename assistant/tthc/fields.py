@@ -33,6 +33,7 @@ class TthcPaper(TypedDict):
     ban_chinh: NotRequired[int]
     ban_sao: NotRequired[int]
     mau_don: NotRequired[str]  # the form's file name ("Mau1.docx")
+    nhom: NotRequired[str]  # the case it belongs to ("(1.1) Đối với công trình không theo tuyến:"), where given
 
 
 class TthcLegalBasis(TypedDict, total=False):
@@ -62,6 +63,14 @@ class TthcFields(TypedDict):
     # Added later: absent from payloads indexed before them, so readers use .get().
     yeu_cau_dieu_kien: NotRequired[str]  # yêu cầu, điều kiện thực hiện; "" when the portal says none ("Không")
     dia_chi_tiep_nhan: NotRequired[str]  # địa chỉ tiếp nhận hồ sơ, where the record names it
+    truong_hop: NotRequired[list[TthcCase]]  # the cases the portal settles separately, each with its own time
+
+
+class TthcCase(TypedDict):
+    """One case (trường hợp giải quyết) of a procedure: its name and its own time limit, as the portal says."""
+
+    ten: str
+    thoi_han: str
 
 
 def clean_fee(value: Any) -> str:
@@ -136,8 +145,7 @@ def structured_fields(record: dict[str, Any]) -> TthcFields:
         name = " ".join(clean_value(row.get("ten_giay_to")).split())
         if not name:
             continue
-        # The portal export puts the form's file name in "so_luong" and the copy counts in "ghi_chu".
-        papers.append(_paper(name, row.get("ghi_chu"), clean_value(row.get("so_luong"))))
+        papers.append(_paper_of(name, row))
     basis = [
         item
         for item in map(_legal_basis, tables.get("can_cu_phap_ly") or [])
@@ -158,7 +166,37 @@ def structured_fields(record: dict[str, Any]) -> TthcFields:
         "can_cu_phap_ly": basis,
         "yeu_cau_dieu_kien": _conditions(content.get("yêu_cầu_điều_kiện_thực_hiện")),
         "dia_chi_tiep_nhan": " ".join(clean_value(content.get("địa_chỉ_tiếp_nhận_hs")).split()),
+        "truong_hop": _cases(content.get("trường_hợp_giải_quyết")),
     }
+
+
+_GROUP = re.compile(r"Thuộc nhóm:\s*(.*?)\s*(?:;\s*Mẫu đơn, tờ khai:|$)", re.DOTALL)
+_CASE = re.compile(r"^\s*(?:\d\.\d{6}\.\d+\s*-\s*)?(.*?)\s*-\s*thời hạn:\s*(.+?)\s*$")
+
+
+def _paper_of(name: str, row: dict[str, Any]) -> TthcPaper:
+    """A dossier paper in either export layout. The defence export puts the form's file name in "so_luong" and
+    the copy counts in "ghi_chu"; the province's puts the counts in "so_luong", the case group in "ghi_chu"
+    ("Thuộc nhóm: …") and the forms in "mau_don_to_khai" (``../shared/sources/tthc-province.md``)."""
+    so_luong = clean_value(row.get("so_luong"))
+    if not _COPIES.search(so_luong):
+        return _paper(name, row.get("ghi_chu"), so_luong)
+    forms = row.get("mau_don_to_khai") or []
+    paper = _paper(name, so_luong, ", ".join(clean_value(f) for f in forms if clean_value(f)))
+    group = _GROUP.search(clean_value(row.get("ghi_chu")))
+    if group and group.group(1).strip():
+        paper["nhom"] = " ".join(group.group(1).split())
+    return paper
+
+
+def _cases(value: Any) -> list[TthcCase]:
+    """The cases settled separately ("<mã>.01 - <tên> - thời hạn: 20 Ngày"), each once, in the portal's order."""
+    cases: dict[tuple[str, str], TthcCase] = {}
+    for line in clean_value(value).splitlines():
+        match = _CASE.match(" ".join(line.split()))
+        if match and match.group(1):
+            cases.setdefault((match.group(1), match.group(2)), TthcCase(ten=match.group(1), thoi_han=match.group(2)))
+    return list(cases.values())
 
 
 def _conditions(value: Any) -> str:

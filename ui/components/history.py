@@ -24,6 +24,7 @@ def message_from_api(row: dict[str, Any]) -> dict[str, Any]:
             "sources": merged.get("sources") or [],
             "refused": bool(merged.get("refused")),
             "warnings": merged.get("warnings") or [],
+            "table": merged.get("table"),
             "from_history": True,  # stored answers keep citations, not the sources the model saw
         })
     return message

@@ -70,9 +70,24 @@ def card_html(fields: dict[str, Any], title: str = "") -> str:
     )
 
 
-def render_tthc_card(message: dict[str, Any], client: ApiClient) -> None:
+def card_citation(message: dict[str, Any], shown: set[str] | None = None) -> dict[str, Any] | None:
+    """The TTHC citation whose card this answer shows, or None: none for a refusal, and none for a follow-up
+    about a procedure whose card an earlier answer of the conversation already showed (``shown``, the doc_ids
+    carded so far, updated here): the follow-up's text answers the asked part only, the card is not repeated."""
     citation = next((c for c in message.get("citations") or [] if is_tthc(c)), None)
     if citation is None or message.get("refused"):
+        return None
+    if shown is not None:
+        doc_id = str(citation.get("doc_id") or "")
+        if doc_id in shown:
+            return None
+        shown.add(doc_id)
+    return citation
+
+
+def render_tthc_card(message: dict[str, Any], client: ApiClient, shown: set[str] | None = None) -> None:
+    citation = card_citation(message, shown)
+    if citation is None:
         return
     fields = procedure_fields(citation, [], None)
     if fields is None:  # an answer reloaded from history carries no "tthc": read the document's chunks
