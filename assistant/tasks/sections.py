@@ -21,10 +21,16 @@ _NUMBERED = re.compile(r"^(\d+)\.\s+(.+)$")
 _ITEM = re.compile(r"^[-+•]\s*(.+)$")
 _ARTICLE = re.compile(r"^Điều\s+(\d+)\.?\s*(.*)$")
 _HEAD_REST = re.compile(r"^\s*(?:[–:\-]\s*)(.+)$")
+_MARKER = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[a-zđ][.)]|[-+•])\s*")
+_DUTY_VERB = re.compile(r"^\s*[:–\-]?\s*(?:chu tri|tham muu|khan truong|co trach nhiem|chiu trach nhiem|bao cao|"
+                        r"to chuc|ra soat|tong hop|huong dan|theo doi|xay dung|thuc hien|trien khai)\b")
 _STOP = re.compile(r"^(?:PHỤ LỤC|Nơi nhận|TM\.|KT\.|\|)")
 _SEPARATOR = re.compile(r"^[\s,;]*(?:và\s+|cùng\s+)?(?:(?:giám đốc|thủ trưởng|chủ tịch|lãnh đạo)\s+)?$", re.IGNORECASE)
 _DEADLINE = re.compile(
-    r"(?:(?:hoàn thành\s+)?(?:trước|chậm nhất|trong)\s+(?:ngày\s+)?\d{1,2}(?:\s*(?:/|tháng)\s*\d{1,2})"
+    r"(?:trong\s+(?:thời\s+hạn\s+|vòng\s+)?\d{1,3}\s+ngày(?:\s+làm\s+việc)?(?:\s*,?\s*(?:kể|tính)\s+từ\s+ngày\s+"
+    r"(?:ký|ban\s+hành|nhận(?:\s+được)?(?:\s+(?:văn\s+bản|công\s+văn)(?:\s+này)?)?|\d{1,2}/\d{1,2}/\d{4}))?"
+    r"|(?:hoàn thành\s+)?(?:trước|chậm nhất(?:\s+là)?|trong)\s+(?:\d{1,2}\s*giờ(?:\s*\d{2})?\s*,?\s*)?"
+    r"(?:ngày\s+)?\d{1,2}(?:\s*(?:/|tháng)\s*\d{1,2})"
     r"(?:\s*(?:/|năm)\s*\d{4})?(?:\s+hàng năm)?|(?:trong\s+)?quý\s+[IV1-4]+\s*(?:/|năm)\s*\d{4}"
     r"|\bhàng năm\b|\bthường xuyên\b|\bđịnh kỳ\b)", re.IGNORECASE)
 
@@ -80,13 +86,19 @@ def duty(units: UnitDirectory, heading_units: list[UnitRef], text: str, citation
 
 def assignment(units: UnitDirectory, text: str, citation: str, group: str) -> SectionTask | None:
     """A "Giao <đơn vị> … (chủ trì, phối hợp với …)" or "Yêu cầu Giám đốc <sở> …" sentence, or None when no
-    unit follows "giao" / "yêu cầu"."""
+    unit follows "giao" / "yêu cầu" / "đề nghị"; a line that opens with units and a duty ("Sở Y tế chủ trì, …",
+    "Sở Tài chính: tham mưu …") is one too, as letters assign work that way outside a "Tổ chức thực hiện"."""
     folded = fold(text)
-    for m in re.finditer(r"\b(?:giao|yeu cau)\s+", folded):
+    for m in re.finditer(r"\b(?:giao|yeu cau|de nghi)\s+", folded):
         lead, _ = units_at(units, text, m.end())
         if lead:
             support = [u for u in _after(units, text[m.end():], "phoi hop voi") if u not in lead]
             return SectionTask(citation, text, tuple(lead), tuple(support), deadline_in(text), group)
+    marker = _MARKER.match(text)
+    lead, end = units_at(units, text, marker.end() if marker else 0)
+    if lead and "|" not in text and len(text[end:].split()) >= 4 and _DUTY_VERB.match(fold(text[end:])):  # "Sở Y tế chủ trì, phối hợp với …", "Sở Tài chính: tham mưu …"
+        support = [u for u in _after(units, text[end:], "phoi hop voi") if u not in lead]
+        return SectionTask(citation, text, tuple(lead), tuple(support), deadline_in(text), group)
     return None
 
 
