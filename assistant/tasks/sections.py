@@ -96,7 +96,8 @@ def assignment(units: UnitDirectory, text: str, citation: str, group: str) -> Se
             return SectionTask(citation, text, tuple(lead), tuple(support), deadline_in(text), group)
     marker = _MARKER.match(text)
     lead, end = units_at(units, text, marker.end() if marker else 0)
-    if lead and "|" not in text and len(text[end:].split()) >= 4 and _DUTY_VERB.match(fold(text[end:])):  # "Sở Y tế chủ trì, phối hợp với …", "Sở Tài chính: tham mưu …"
+    # "Sở Y tế chủ trì, phối hợp với …", "Sở Tài chính: tham mưu …" (not a flattened table cell: no "|")
+    if lead and "|" not in text and len(text[end:].split()) >= 4 and _DUTY_VERB.match(fold(text[end:])):
         support = [u for u in _after(units, text[end:], "phoi hop voi") if u not in lead]
         return SectionTask(citation, text, tuple(lead), tuple(support), deadline_in(text), group)
     return None
