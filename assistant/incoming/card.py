@@ -29,6 +29,7 @@ from indexing.legal_parser import parse_legal
 
 HEADER_FIELDS = ("so_hieu", "loai_van_ban", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu", "do_khan", "do_mat",
                  "nguoi_ky", "chuc_vu", "quyen_han_ky")
+_MARKER = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[a-zđ][.)]|[-+•])\s+")
 CardLookup = Callable[[str], dict[str, Any] | None]  # số hiệu -> {doc_id, so_hieu, title, validity, …} or None
 
 
@@ -110,10 +111,11 @@ class Lines:
 
     def place(self, quote: str, cite: str = "", after: int = 0) -> Place:
         """The first line (from ``after``) holding the start of ``quote``; only ``cite`` when none does."""
-        key = " ".join(fold(quote).split())[:60].strip(" .;:")
+        key = " ".join(fold(quote).split())[:60].strip(" ;:")
         if key:
+            pattern = re.compile(r"(?<!\w)" + re.escape(key) + (r"(?!\w)" if key[-1].isalnum() else ""))
             for i in range(after, len(self.folded)):
-                if key in " ".join(self.folded[i].split()):
+                if pattern.search(" ".join(self.folded[i].split())):
                     return Place(cite, i + 1, self.pages[i] if self.pages else None)
         return Place(cite)
 
@@ -151,8 +153,8 @@ def _request(task: Task, lines: Lines, issued: date | None, received: date | Non
     due = deadline.end
     if due is None and deadline.annual_day and issued is not None:
         due = deadline.due(issued)
-    return Request(task.nhiem_vu, task.lead, task.support, deadline.text, due, deadline.recurs,
-                   lines.place(task.nhiem_vu, task.citation))
+    return Request(_MARKER.sub("", task.nhiem_vu, count=1), task.lead, task.support, deadline.text, due,
+                   deadline.recurs, lines.place(task.nhiem_vu, task.citation))
 
 
 def _named(refs: tuple[UnitRef, ...], units: UnitDirectory) -> list[str]:
