@@ -111,9 +111,11 @@ class Lines:
 
     def place(self, quote: str, cite: str = "", after: int = 0) -> Place:
         """The first line (from ``after``) holding the start of ``quote``; only ``cite`` when none does."""
-        key = " ".join(fold(quote).split())[:60].strip(" ;:")
+        whole = " ".join(fold(quote).split())
+        key = whole[:60].strip(" ;:")
         if key:
-            pattern = re.compile(r"(?<!\w)" + re.escape(key) + (r"(?!\w)" if key[-1].isalnum() else ""))
+            end = r"(?!\w)" if len(whole) <= 60 and key[-1].isalnum() else ""  # a cut quote ends mid-word
+            pattern = re.compile(r"(?<!\w)" + re.escape(key) + end)
             for i in range(after, len(self.folded)):
                 if pattern.search(" ".join(self.folded[i].split())):
                     return Place(cite, i + 1, self.pages[i] if self.pages else None)
@@ -204,8 +206,8 @@ def cited_documents(doc: Document, own: str, lines: Lines, lookup: CardLookup | 
     for i, line in enumerate(lines.lines):
         for found in find_so_hieu(line):
             sh = found.so_hieu
-            if sh.year is None and not sh.type_code:
-                continue  # "số 5" alone names nothing that can be looked up
+            if sh.year is None and not sh.type_code and not sh.issuer:
+                continue  # "số 5" alone names no document
             if sh.key == own_key or sh.key in seen:
                 continue
             seen.add(sh.key)
@@ -213,7 +215,7 @@ def cited_documents(doc: Document, own: str, lines: Lines, lookup: CardLookup | 
             place = Place("", i + 1, lines.pages[i] if lines.pages else None)
             item: dict[str, Any] = {"so_hieu": sh.canonical, "written": written, "place": place.to_dict(),
                                     "found": False, "doc_id": None, "title": None, "validity": None,
-                                    "replaced_by": []}
+                                    "replaced_by": [], "checked": lookup is not None}
             known = lookup(sh.canonical) if lookup is not None else None
             if known:
                 item.update({"found": True, **known})

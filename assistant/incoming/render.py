@@ -88,6 +88,8 @@ def render_card(card: dict[str, Any]) -> str:
             state = c.get("validity_words") or "chưa xác minh hiệu lực"
             extra = f"; bị thay thế bởi {', '.join(c['replaced_by'])}" if c.get("replaced_by") else ""
             out.append(f"- {c['so_hieu']}: {c.get('title') or ''} — {state}{extra} [{where(c['place'])}]")
+        elif not c.get("checked", True):
+            out.append(f"- {c['so_hieu']}: chưa tra trong kho (không có người đọc để xét quyền) [{where(c['place'])}]")
         else:
             out.append(f"- {c['so_hieu']}: chưa tìm thấy trong kho [{where(c['place'])}]")
     summary = card["summary"]

@@ -34,14 +34,16 @@ class CardStore:
         os.replace(tmp, path)  # a reader never sees half a card
 
     def create(self, author: Principal, share_with_unit: bool, file: str, status: str,
-               card: dict[str, Any] | None = None) -> str:
-        """A new card (``status`` "done" with its card, or "queued" for a scan waiting for OCR); its id."""
+               card: dict[str, Any] | None = None, access: dict[str, Any] | None = None) -> str:
+        """A new card (``status`` "done" with its card, or "queued" for a scan waiting for OCR); its id.
+        ``access``: the document's label as the DMS sent it, kept with the card for when it is indexed."""
         if status not in STATES:
             raise ValueError(f"unknown card state {status!r}")
         card_id = uuid.uuid4().hex
         (self.folder / card_id).mkdir(parents=True, exist_ok=False)
         self._write(card_id, {"id": card_id, "author": author.user_id, "unit": author.unit if share_with_unit else "",
-                              "file": file, "status": status, "card": card, "error": ""})
+                              "file": file, "status": status, "card": card, "error": "",
+                              "access": access})
         return card_id
 
     def finish(self, card_id: str, status: str, card: dict[str, Any] | None = None, error: str = "") -> None:
