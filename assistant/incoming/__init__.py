@@ -5,8 +5,9 @@ every item with its place. ``reading`` reads the file as indexing would, ``card`
 resolves citations through the validity face, ``render`` says it in Vietnamese, ``store`` keeps it for its
 author. This module is the face the rest of the product uses."""
 
-from assistant.incoming.card import HEADER_FIELDS, Card, CardLookup, Place, Request, Suggestion, build_card
+from assistant.incoming.card import HEADER_FIELDS, Card, CardLookup, Request, Suggestion, build_card
 from assistant.incoming.lookup import IndexedLookup
+from assistant.incoming.places import Place
 from assistant.incoming.reading import INCOMING_SUFFIXES, needs_ocr, read_incoming
 from assistant.incoming.render import render_card
 from assistant.incoming.store import CardStore

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assistant.incoming.places import Lines, Place
 from assistant.incoming.summary import summarize
 from assistant.llm import LLMBackend
 from assistant.tasks import Task, extract_tasks
@@ -24,26 +25,13 @@ from core.deadlines import resolve_deadline
 from core.documents import Document
 from core.so_hieu import find_so_hieu, parse_so_hieu
 from core.units import UnitDirectory, UnitRef
-from core.vietnamese import fold, normalize_text
+from core.vietnamese import normalize_text
 from indexing.legal_parser import parse_legal
 
 HEADER_FIELDS = ("so_hieu", "loai_van_ban", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu", "do_khan", "do_mat",
                  "nguoi_ky", "chuc_vu", "quyen_han_ky")
 _MARKER = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[a-zđ][.)]|[-+•])\s+")
 CardLookup = Callable[[str], dict[str, Any] | None]  # số hiệu -> {doc_id, so_hieu, title, validity, …} or None
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an item stands: the document's own structure ("Mục VI.1, ý 2", "đoạn 3") when known, and its line
-    (1-based, in the text as read) and page when the format has pages."""
-
-    cite: str = ""
-    line: int | None = None
-    page: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"cite": self.cite, "line": self.line, "page": self.page}
 
 
 @dataclass(frozen=True)
@@ -99,27 +87,6 @@ class Card:
                 "requests": [r.to_dict() for r in self.requests],
                 "lead": self.lead.to_dict() if self.lead else None, "support": [s.to_dict() for s in self.support],
                 "cited": self.cited, "summary": self.summary, "notes": self.notes}
-
-
-class Lines:
-    """The document's lines with their pages, for placing an item by the text it quotes."""
-
-    def __init__(self, doc: Document) -> None:
-        self.lines = doc.text.split("\n")
-        self.pages = doc.line_pages if len(doc.line_pages) == len(self.lines) else []
-        self.folded = [fold(x) for x in self.lines]
-
-    def place(self, quote: str, cite: str = "", after: int = 0) -> Place:
-        """The first line (from ``after``) holding the start of ``quote``; only ``cite`` when none does."""
-        whole = " ".join(fold(quote).split())
-        key = whole[:60].strip(" ;:")
-        if key:
-            end = r"(?!\w)" if len(whole) <= 60 and key[-1].isalnum() else ""  # a cut quote ends mid-word
-            pattern = re.compile(r"(?<!\w)" + re.escape(key) + end)
-            for i in range(after, len(self.folded)):
-                if pattern.search(" ".join(self.folded[i].split())):
-                    return Place(cite, i + 1, self.pages[i] if self.pages else None)
-        return Place(cite)
 
 
 def _header(meta: dict[str, Any], lines: Lines) -> dict[str, dict[str, Any]]:
@@ -247,7 +214,7 @@ def build_card(doc: Document, units: UnitDirectory, *, lookup: CardLookup | None
     lead, support = suggest(requests, units, [normalize_text(str(k)) for k in kinh_gui], lines)
     own = str(meta.get("so_hieu") or "")
     cited = cited_documents(doc, own, lines, lookup)
-    summary = summarize(doc, meta, requests, lines, llm)
+    summary = summarize(doc, meta, [(r.text, r.place) for r in requests], lines, llm)
     ky_so = [s for s in doc.metadata.get("ky_so") or [] if isinstance(s, dict)]
     return Card(file=file or doc.title, header=_header(meta, lines), ky_so=ky_so, requests=requests, lead=lead,
                 support=support, cited=cited, summary=summary, notes=notes)

@@ -7,13 +7,12 @@ summary is labelled as the model's and keeps the quoted sentences beside it."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
+from assistant.incoming.places import Lines, Place
 from assistant.llm import ChatMessage, LLMBackend, LLMError
 from core.documents import Document
-
-if TYPE_CHECKING:
-    from assistant.incoming.card import Lines, Request
 
 _PURPOSE = re.compile(r"^(?:thuc hien|de |nham |theo |trien khai|ngay \d|can cu vao tinh hinh|qua |hien nay|"
                       r"tiep theo|trong thoi gian)")
@@ -31,7 +30,7 @@ def _purpose(lines: Lines) -> int | None:
     return None
 
 
-def extractive(meta: dict[str, Any], requests: list[Request], lines: Lines) -> list[dict[str, Any]]:
+def extractive(meta: dict[str, Any], requests: Sequence[tuple[str, Place]], lines: Lines) -> list[dict[str, Any]]:
     sentences: list[dict[str, Any]] = []
     if meta.get("trich_yeu"):
         place = lines.place(str(meta["trich_yeu"])[:50], "trích yếu")
@@ -42,14 +41,15 @@ def extractive(meta: dict[str, Any], requests: list[Request], lines: Lines) -> l
         sentences.append({"text": lines.lines[at].strip(" -+•"),
                           "place": {"cite": "", "line": at + 1,
                                     "page": lines.pages[at] if lines.pages else None}})
-    for req in requests[:2]:
-        sentences.append({"text": req.text, "place": req.place.to_dict()})
+    for text, place in requests[:2]:
+        sentences.append({"text": text, "place": place.to_dict()})
     return sentences
 
 
-def summarize(doc: Document, meta: dict[str, Any], requests: list[Request], lines: Lines,
+def summarize(doc: Document, meta: dict[str, Any], requests: Sequence[tuple[str, Place]], lines: Lines,
               llm: LLMBackend | None) -> dict[str, Any]:
-    """{"method": "extractive"|"llm", "text", "sentences" (quoted, each with its place), "note"}."""
+    """{"method": "extractive"|"llm", "text", "sentences" (quoted, each with its place), "note"}; ``requests``
+    are the card's (text, place), in order."""
     sentences = extractive(meta, requests, lines)
     text = " ".join(s["text"].rstrip(".;") + "." for s in sentences)
     if llm is None:
