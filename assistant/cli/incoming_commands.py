@@ -42,7 +42,7 @@ def incoming(
     except RejectedInput as exc:
         fail(f"{file}: {exc}")
     lookup = None
-    units = unit_directory()
+    units = unit_directory(unit_list=settings.unit_list)
     llm = None
     if user:
         from assistant.service.runtime import Runtime

@@ -95,3 +95,18 @@ def test_secret_empty_and_unknown_files_are_refused() -> None:
 
 def test_which_files_need_ocr() -> None:
     assert not needs_ocr("a.txt", b"abc") and needs_ocr("a.png", b"\x89PNG")
+
+
+def test_the_unit_list_is_a_setting(tmp_path) -> None:  # noqa: ANN001
+    from core.settings import Settings
+    from core.units import unit_directory
+
+    assert Settings().unit_list.name == "unit-list-ha-tinh.tsv"  # Hà Tĩnh's by default
+    own = tmp_path / "units.tsv"
+    own.write_text("Sở Y tế\tso\nSở Chuyển đổi số\tso\n", encoding="utf-8")
+    text = LETTER.replace("phối hợp với Sở Tài chính", "phối hợp với Sở Chuyển đổi số")
+    doc = read_incoming("cv.txt", text.encode("utf-8"), MB)
+    card = build_card(doc, unit_directory(unit_list=own)).to_dict()
+    assert card["lead"]["unit"] == "Sở Y tế"
+    assert "Sở Chuyển đổi số" in {s["unit"] for s in card["support"]}
+    assert "Sở Tài chính" not in {s["unit"] for s in card["support"]}  # not a unit of this list
