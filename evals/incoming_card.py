@@ -2,18 +2,20 @@
 
     python -m evals.incoming_card [--shared ../shared] [--dev ../shared/data/official-docs-dev] [-v]
 
-The set (``evals/data/incoming/``): 32 letters, decisions, plans, notices and a công điện written for this eval on
-the model of real Hà Tĩnh and Quảng Ngãi documents, plus the real 731 plan of ``../shared/corpus/legal`` (scored on
-its "VI. Tổ chức thực hiện", the part that assigns work in running text). ``truth.jsonl`` was written by hand from
-reading each document, before and apart from the code: per request a few words that start it (``anchor``), the
-units it names to lead and to support (canonical names of the unit list), and its due date (``null`` when the
-document gives none, or one that cannot be dated without the day the letter arrived).
+The set (``evals/data/incoming/``): 32 + 8 letters, decisions, plans, notices and a công điện written for
+this eval on the model of real Hà Tĩnh and Quảng Ngãi documents, plus the real 731 plan of
+``../shared/corpus/legal`` (scored on its "VI. Tổ chức thực hiện", the part that assigns work in running text).
+``truth.jsonl`` was written by hand from reading each document, before and apart from the code: per request a
+few words that start it (``anchor``), the units it names to lead and to support (canonical names of the unit
+list), and its due date (``null`` when the document gives none, or one that cannot be dated without the day the
+letter arrived). Rows with ``"split": "heldout"`` were written after the reader's rules were set and are
+printed apart from the development rows the rules were tuned on.
 
-Scores, micro over all documents: a card's request is right when its text holds a true request's anchor (each
-matched once); units are (request, unit) pairs, role-blind ("unit") and lead only ("lead"); deadlines are
-(request, due date) pairs over requests that have one. Header fields (số hiệu, ngày, độ khẩn) are counted on the
-written set. ``--dev`` also reads the real scans of ``official-docs-dev`` (OCR, slow) and scores the card's header
-fields against that folder's truth, as ``evals.header_fields`` judges them.
+Scores, micro over the documents of each split: a card's request is right when its text holds a true request's
+anchor (each matched once); units are (request, unit) pairs, role-blind ("unit") and lead only ("lead");
+deadlines are (request, due date) pairs over requests that have one. Header fields (số hiệu, ngày, độ khẩn) are
+counted on the written set. ``--dev`` also reads the real scans of ``official-docs-dev`` (OCR, slow) and scores
+the card's header fields against that folder's truth, as ``evals.header_fields`` judges them.
 """
 
 from __future__ import annotations
@@ -105,7 +107,6 @@ def score_document(truth: dict[str, Any], card: dict[str, Any]) -> dict[str, Any
 def measure(shared: Path) -> dict[str, Any]:
     rows = [json.loads(x) for x in (DATA / "truth.jsonl").read_text("utf-8").splitlines() if x.strip()]
     units = unit_directory()
-    total: dict[str, int] = {}
     details = []
     started = time.perf_counter()
     for row in rows:
@@ -113,17 +114,21 @@ def measure(shared: Path) -> dict[str, Any]:
         doc = read_incoming(path.name, path.read_bytes(), MAX_BYTES)
         card = build_card(doc, units, file=path.name).to_dict()
         scored = score_document(row, card)
-        for k, v in scored["counts"].items():
-            total[k] = total.get(k, 0) + int(v)
         details.append({"file": row["file"], **scored})
-    t = total
-    return {"documents": len(rows), "seconds": round(time.perf_counter() - started, 1),
-            "requests": _pr(t["req_right"], t["req_pred"], t["req_exp"]),
-            "units": _pr(t["unit_right"], t["unit_pred"], t["unit_exp"]),
-            "lead_units": _pr(t["lead_right"], t["lead_pred"], t["lead_exp"]),
-            "deadlines": _pr(t["due_right"], t["due_pred"], t["due_exp"]),
-            "header": {k[2:]: t[k] for k in t if k.startswith("h_")}, "details": details,
-            "load_average": os.getloadavg()}
+    out: dict[str, Any] = {"documents": len(rows), "seconds": round(time.perf_counter() - started, 1),
+                           "details": details, "load_average": os.getloadavg()}
+    for split in ("dev", "heldout", "all"):
+        chosen = [d for d, r in zip(details, rows, strict=True) if split == "all" or r.get("split", "dev") == split]
+        t = {k: sum(int(d["counts"][k]) for d in chosen) for k in (chosen[0]["counts"] if chosen else {})}
+        if not t:
+            continue
+        out[split] = {"documents": len(chosen),
+                      "requests": _pr(t["req_right"], t["req_pred"], t["req_exp"]),
+                      "units": _pr(t["unit_right"], t["unit_pred"], t["unit_exp"]),
+                      "lead_units": _pr(t["lead_right"], t["lead_pred"], t["lead_exp"]),
+                      "deadlines": _pr(t["due_right"], t["due_pred"], t["due_exp"]),
+                      "header": {k[2:]: t[k] for k in t if k.startswith("h_")}}
+    return out
 
 
 def measure_dev(folder: Path) -> dict[str, Any]:
@@ -165,11 +170,18 @@ def main() -> None:
             for p in d["problems"]:
                 print(f"{d['file']}: {p}")
     print(f"documents {result['documents']} ({result['seconds']} s, load {os.getloadavg()[0]:.1f})")
-    for name in ("requests", "units", "lead_units", "deadlines"):
-        r = result[name]
-        print(f"{name:<11} precision {r['precision']:.3f} recall {r['recall']:.3f} "
-              f"(right {r['right']}, predicted {r['predicted']}, expected {r['expected']})")
-    print("header right: " + ", ".join(f"{k} {v}/{result['documents']}" for k, v in result["header"].items()))
+    titles = {"dev": "development set (the reader's rules were tuned on it)",
+              "heldout": "held-out set (written after the rules were set)", "all": "all"}
+    for split in ("dev", "heldout", "all"):
+        if split not in result:
+            continue
+        part = result[split]
+        print(f"-- {titles[split]}: {part['documents']} documents")
+        for name in ("requests", "units", "lead_units", "deadlines"):
+            r = part[name]
+            print(f"   {name:<11} precision {r['precision']:.3f} recall {r['recall']:.3f} "
+                  f"(right {r['right']}, predicted {r['predicted']}, expected {r['expected']})")
+        print("   header right: " + ", ".join(f"{k} {v}/{part['documents']}" for k, v in part["header"].items()))
     if args.dev:
         dev = measure_dev(args.dev)
         result["dev"] = dev
