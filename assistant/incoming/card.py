@@ -20,12 +20,12 @@ from typing import Any
 from assistant.incoming.places import Lines, Place
 from assistant.incoming.summary import summarize
 from assistant.llm import LLMBackend
-from assistant.tasks import Task, extract_tasks
-from core.deadlines import resolve_deadline
+from assistant.tasks import Task, deadline_in, extract_tasks
+from core.deadlines import parse_deadline, resolve_deadline
 from core.documents import Document
 from core.so_hieu import find_so_hieu, parse_so_hieu
 from core.units import UnitDirectory, UnitRef
-from core.vietnamese import normalize_text
+from core.vietnamese import fold, normalize_text
 from indexing.legal_parser import parse_legal
 
 HEADER_FIELDS = ("so_hieu", "loai_van_ban", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu", "do_khan", "do_mat",
@@ -126,6 +126,38 @@ def _request(task: Task, lines: Lines, issued: date | None, received: date | Non
                    deadline.recurs, lines.place(task.nhiem_vu, task.citation))
 
 
+_SHARED_BY = re.compile(r"^(?:hoàn thành\s+)?(?:trước|chậm nhất)", re.IGNORECASE)
+
+
+def shared_deadlines(requests: list[Request], lines: Lines, issued: date | None, received: date | None
+                     ) -> list[Request]:
+    """A list of assignments followed by one line that gives them a deadline ("Các báo cáo gửi Văn phòng UBND
+    tỉnh trước ngày 08/7/2026"): the requests of the list that state none take it, cited to that line."""
+    at = {r.place.line: i for i, r in enumerate(requests) if r.place.line}
+    out = list(requests)
+    for number, line in enumerate(lines.lines, 1):
+        if number in at or number - 1 not in at or fold(line).startswith("noi nhan"):
+            continue
+        phrase = deadline_in(line)
+        if not phrase or not _SHARED_BY.match(phrase):
+            continue
+        deadline = resolve_deadline(parse_deadline(phrase), issued, received)
+        if deadline.end is None:
+            continue
+        run = []
+        k = number - 1
+        while k in at:
+            run.append(at[k])
+            k -= 1
+        if len(run) < 2 or any(out[i].deadline_text for i in run):
+            continue  # one request, or a list whose items give their own deadlines: the line is no shared one
+        for i in run:
+            r = out[i]
+            out[i] = Request(r.text, r.lead, r.support, f"{phrase} (hạn chung, dòng {number})", deadline.end,
+                             r.recurs, r.place)
+    return out
+
+
 def _named(refs: tuple[UnitRef, ...], units: UnitDirectory) -> list[str]:
     """The province's own units among ``refs`` (not groups, not names the unit list lacks)."""
     return [r.name for r in refs if r.known and not r.group and r.name in units.kinds]
@@ -207,7 +239,8 @@ def build_card(doc: Document, units: UnitDirectory, *, lookup: CardLookup | None
     if received is None:
         notes.append("chưa biết ngày đến: hạn tính từ ngày nhận văn bản không quy ra ngày được")
     tasked = dataclasses.replace(doc, metadata={**doc.metadata, **meta})
-    requests = [_request(t, lines, issued, received) for t in extract_tasks(tasked, units)]
+    requests = shared_deadlines([_request(t, lines, issued, received) for t in extract_tasks(tasked, units)],
+                                lines, issued, received)
     kinh_gui = meta.get("kinh_gui") or []
     if isinstance(kinh_gui, str):
         kinh_gui = [kinh_gui]

@@ -6,6 +6,7 @@ reader (``extract_tasks``). This module is the face the rest of the product uses
 from assistant.tasks.answers import TaskAnswerer
 from assistant.tasks.extraction import extract_tasks
 from assistant.tasks.record import Task
+from assistant.tasks.sections import deadline_in
 from assistant.tasks.store import TaskFilter, TaskStore
 
-__all__ = ["Task", "TaskAnswerer", "TaskFilter", "TaskStore", "extract_tasks"]
+__all__ = ["Task", "TaskAnswerer", "TaskFilter", "TaskStore", "deadline_in", "extract_tasks"]

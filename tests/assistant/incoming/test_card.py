@@ -110,3 +110,15 @@ def test_the_unit_list_is_a_setting(tmp_path) -> None:  # noqa: ANN001
     assert card["lead"]["unit"] == "Sở Y tế"
     assert "Sở Chuyển đổi số" in {s["unit"] for s in card["support"]}
     assert "Sở Tài chính" not in {s["unit"] for s in card["support"]}  # not a unit of this list
+
+
+def test_a_deadline_line_after_a_list_applies_to_its_items() -> None:
+    text = LETTER.replace(
+        "1. Giao Sở Y tế", "- Sở Y tế: chủ trì báo cáo tình hình khám chữa bệnh 6 tháng.\n"
+        "- Sở Tài chính: chủ trì báo cáo tình hình thu chi ngân sách 6 tháng.\n"
+        "Các báo cáo gửi Văn phòng UBND tỉnh trước ngày 12/01/2026.\n1. Giao Sở Y tế")
+    doc = read_incoming("cv.txt", text.encode("utf-8"), MB)
+    requests = build_card(doc, unit_directory()).to_dict()["requests"]
+    assert [r["deadline"]["due"] for r in requests[:2]] == ["2026-01-12", "2026-01-12"]
+    assert "hạn chung, dòng 15" in requests[0]["deadline"]["text"]
+    assert requests[2]["deadline"]["due"] == "2026-01-20"  # an item with its own deadline keeps it
