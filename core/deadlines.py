@@ -136,3 +136,60 @@ def parse_deadline(text: str) -> Deadline:
     if span is None:
         return Deadline(written, recurs=recurs, annual_day=annual_day)
     return Deadline(written, span[0], span[1], recurs=recurs, annual_day=annual_day)
+
+
+_WITHIN = re.compile(r"\btrong\s+(?:thoi\s+han\s+|vong\s+)?(\d{1,3})\s+ngay(\s+lam\s+viec)?"
+                     r"(?:\s*,?\s*(?:ke\s+tu|tinh\s+tu)\s+ngay\s+(.{0,40}))?")
+_FROM_DAY = re.compile(r"(\d{1,2})\s*(?:/|-|thang)\s*(\d{1,2})\s*(?:/|-|nam)\s*(\d{4})")
+
+
+def _add_days(start: date, days: int, working: bool) -> date:
+    """``start`` + ``days`` calendar days, or working days (Saturdays and Sundays skipped; public holidays are
+    not known here, so a working-day deadline over a holiday is a day or more early, never late)."""
+    if not working:
+        return date.fromordinal(start.toordinal() + days)
+    day = start
+    left = days
+    while left > 0:
+        day = date.fromordinal(day.toordinal() + 1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def resolve_deadline(deadline: Deadline, issued: date | None, received: date | None = None) -> Deadline:
+    """A deadline written against the document it stands in, as dates: "trong thời hạn 15 ngày kể từ ngày ký"
+    is the document's date + 15 days, "… kể từ ngày nhận được văn bản" the day it was received (unresolved when
+    that day is not known), "trước ngày 15/01" in the document's year (the next year when that day is already
+    past). A deadline that already names its dates, or that cannot be resolved, is returned as it is: an
+    unresolved one keeps no date, so nobody reads a guessed date as a stated one."""
+    folded = fold(deadline.text)
+    if m := _WITHIN.search(folded):  # "kể từ ngày 02/01/2026" names the start, not the deadline
+        days, working, since = int(m.group(1)), bool(m.group(2)), (m.group(3) or "").strip()
+        anchor: date | None
+        if not since or re.match(r"(?:ky|ban hanh)\b", since) or since.startswith("van ban nay co hieu luc"):
+            anchor = issued if since else None  # a bare "trong 15 ngày" says not from when
+        elif since.startswith("nhan"):
+            anchor = received
+        elif d := _FROM_DAY.match(since):
+            try:
+                anchor = date(int(d.group(3)), int(d.group(2)), int(d.group(1)))
+            except ValueError:
+                anchor = None
+        else:
+            anchor = None
+        if anchor is None:
+            return Deadline(deadline.text)
+        due = _add_days(anchor, days, working)
+        return Deadline(deadline.text, due, due)
+    if deadline.start is not None or deadline.recurs:
+        return deadline
+    if issued is not None and (m := _DAY_MONTH.search(folded)):
+        try:
+            due = date(issued.year, int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return deadline
+        if due < issued:
+            due = date(issued.year + 1, due.month, due.day)
+        return Deadline(deadline.text, due, due)
+    return deadline

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # Where the embedded index, the manifest and the service's own records live.
     data_dir: Path = Field(default=REPO_ROOT / "var")
     users_file: Path = Field(default=REPO_ROOT / "data" / "users.yaml")
+    # The province's units (name <TAB> kind), for tasks, the incoming-document card and drafts; Hà Tĩnh's by default.
+    unit_list: Path = Field(default=REPO_ROOT / "core" / "data" / "unit-list-ha-tinh.tsv")
 
     # Vector store: "edge" = qdrant-edge-py in-process; "qdrant" = qdrant-client (URL, or local path mode).
     vector_store: Literal["edge", "qdrant"] = "edge"

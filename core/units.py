@@ -189,10 +189,11 @@ def _dedupe(refs: list[UnitRef]) -> list[UnitRef]:
 
 
 @lru_cache(maxsize=8)
-def _shipped(extra: tuple[str, ...]) -> UnitDirectory:
-    return UnitDirectory.load(extra)
+def _shipped(extra: tuple[str, ...], unit_list: Path) -> UnitDirectory:
+    return UnitDirectory.load(extra, unit_list=unit_list)
 
 
-def unit_directory(extra_units: Iterable[str] = ()) -> UnitDirectory:
-    """The shipped directory with ``extra_units`` added, built once per set of units."""
-    return _shipped(tuple(sorted(set(extra_units))))
+def unit_directory(extra_units: Iterable[str] = (), unit_list: Path = UNIT_LIST) -> UnitDirectory:
+    """The directory of ``unit_list`` (``Settings.unit_list``; Hà Tĩnh's by default) with ``extra_units`` added,
+    built once per list and set of units."""
+    return _shipped(tuple(sorted(set(extra_units))), Path(unit_list))

@@ -330,6 +330,18 @@ class ApiClient:
         files = {"file": (filename, content, "application/octet-stream")}
         return self._request("POST", "/v1/format-check", files=files, timeout=ASK_TIMEOUT)
 
+    # -- incoming documents ------------------------------------------------------------------------------
+    def incoming(self, filename: str, content: bytes, ngay_den: str = "", share: bool = False) -> dict[str, Any]:
+        """POST /v1/incoming (multipart): ``{id, status, card, text}`` at once, or ``{id, status: queued, url}``
+        for a scan read as a job."""
+        files = {"file": (filename, content, "application/octet-stream")}
+        data = {"chia_se_don_vi": "true" if share else "false", **({"ngay_den": ngay_den} if ngay_den else {})}
+        return self._request("POST", "/v1/incoming", files=files, data=data, timeout=ASK_TIMEOUT)
+
+    def incoming_card(self, card_id: str) -> dict[str, Any]:
+        """GET /v1/incoming/{id}: the card, or its job's state while a scan is read."""
+        return self._request("GET", f"/v1/incoming/{card_id}")
+
     def audit(self, limit: int = 200, **params: Any) -> list[dict[str, Any]]:
         query = {"limit": limit, **{k: v for k, v in params.items() if v not in (None, "")}}
         data = self._request("GET", "/v1/audit", params=query)

@@ -25,6 +25,7 @@ from ui.components.drafting_page import render_drafting_page  # noqa: E402
 from ui.components.feedback import render_feedback  # noqa: E402
 from ui.components.filters import render_filters  # noqa: E402
 from ui.components.history import render_history, reset_chat  # noqa: E402
+from ui.components.incoming_page import render_incoming_page  # noqa: E402
 from ui.components.refusal import render_refusal  # noqa: E402
 from ui.components.style import answer_html, esc, inject_css, lines_html, roles_text  # noqa: E402
 from ui.components.task_answer import render_task_table  # noqa: E402
@@ -35,8 +36,9 @@ PAGE_CHAT = "Hỏi đáp"
 PAGE_ADMIN = "Quản trị"
 PAGE_TASKS = "Nhiệm vụ của đơn vị"
 PAGE_DRAFTING = "Soạn thảo văn bản"
+PAGE_INCOMING = "Văn bản đến"
 SESSION_KEYS = ("token", "user", "messages", "conversation_id", "open_source", "feedback_done", "feedback_pending",
-                "doc_chunks_cache", "page", "last_draft")
+                "doc_chunks_cache", "page", "last_draft", "last_incoming")
 EXPIRED = "Phiên đăng nhập đã hết hạn hoặc không còn hợp lệ. Vui lòng đăng nhập lại."
 
 
@@ -219,7 +221,8 @@ def main() -> None:
         return
     api = client()
     user_card(user)
-    pages = [PAGE_CHAT, PAGE_TASKS, PAGE_DRAFTING, *([PAGE_ADMIN] if "admin" in (user.get("roles") or []) else [])]
+    admin = [PAGE_ADMIN] if "admin" in (user.get("roles") or []) else []
+    pages = [PAGE_CHAT, PAGE_TASKS, PAGE_INCOMING, PAGE_DRAFTING, *admin]
     page = st.sidebar.radio("Chức năng", pages, key="page")
     if page == PAGE_ADMIN:
         render_admin(api, call)
@@ -229,6 +232,9 @@ def main() -> None:
         return
     if page == PAGE_DRAFTING:
         render_drafting_page(api, call)
+        return
+    if page == PAGE_INCOMING:
+        render_incoming_page(api, call)
         return
     filters = render_filters()
     render_history(api, call)

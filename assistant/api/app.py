@@ -23,6 +23,7 @@ from assistant.api import (
     routes_documents,
     routes_drafting,
     routes_held,
+    routes_incoming,
     routes_local,
     routes_relations,
     routes_tasks,
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     # before "/documents/{doc_id}".
     for module in (routes_ask, routes_chat, routes_conversations, routes_browse, routes_relations, routes_access,
                    routes_documents, routes_document_records, routes_local, routes_tasks, routes_held,
-                   routes_drafting):
+                   routes_drafting, routes_incoming):
         app.include_router(module.router, **authed)
     app.include_router(metrics_router, **authed)
     app.include_router(metrics_router, prefix="/v1", include_in_schema=False, **authed)

@@ -21,7 +21,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-UPLOAD_PATHS = ("/v1/documents", "/v1/format-check")
+UPLOAD_PATHS = ("/v1/documents", "/v1/format-check", "/v1/incoming")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 

@@ -4,6 +4,7 @@ material, rate limiters, metrics, the upload worker, and the answerers shared by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.answer.answering import Answerer
 from assistant.api.auth import UsersDirectory
@@ -41,8 +42,11 @@ class ApiState:
     retention: RetentionJob  # purges expired records at start and daily
     backfill: DenseBackfill  # fills the dense vectors of chunks indexed sparse-only (first start)
     validity_refresh: ValidityRefresher | None = None  # the index owner recomputes validity daily
+    incoming_jobs: Any = None  # the reader of incoming scans (assistant.api.routes_incoming), started on first use
 
     def close(self) -> None:
+        if self.incoming_jobs is not None:
+            self.incoming_jobs.shutdown(wait=False, cancel_futures=True)
         if self.validity_refresh is not None:
             self.validity_refresh.stop()
         self.backfill.stop()

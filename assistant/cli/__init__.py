@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import drafting_commands, index_commands, query_commands, service_commands, task_commands
+from assistant.cli import (
+    drafting_commands,
+    incoming_commands,
+    index_commands,
+    query_commands,
+    service_commands,
+    task_commands,
+)
 from assistant.cli.common import EXIT_REJECTED
 from assistant.cli.documents_commands import documents_app
 from assistant.cli.people_commands import apikey_app, users_app
@@ -28,6 +35,7 @@ app.command()(service_commands.serve)
 app.command()(service_commands.ui)
 app.command("pull-warehouse")(index_commands.pull_warehouse)
 app.command("format-check")(drafting_commands.format_check)
+app.command("incoming")(incoming_commands.incoming)
 app.add_typer(documents_app, name="documents")
 app.add_typer(users_app, name="users")
 app.add_typer(apikey_app, name="apikey")

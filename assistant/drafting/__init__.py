@@ -1,7 +1,7 @@
 """Outgoing documents: drafts in the layout of Nghị định 30/2020/NĐ-CP (``draft`` → ``docx_writer``) and the thể
 thức check of a .docx, .doc or PDF (``reading`` → ``checks``), both on the rules of ``rules`` with their place in
 the decree; ``basis`` looks up the validity of a cited căn cứ under the asker's access. This module is the face
-the rest of the product uses (the incoming-document card of issue 29 is meant to join here)."""
+the rest of the product uses (the incoming-document card is its own capability, ``assistant.incoming``)."""
 
 from assistant.drafting.basis import RelationsLookup, basis_for
 from assistant.drafting.checks import BasisLookup, CitedFate, Finding, check_format, locate

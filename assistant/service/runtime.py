@@ -245,12 +245,13 @@ class Runtime:
         return [self.task_store(), self.relations_observer()]
 
     def units(self) -> UnitDirectory:
-        """The province's unit list with the users file's units, for reading and asking about tasks."""
+        """The province's unit list (``Settings.unit_list``) with the users file's units, for reading and asking
+        about tasks, the incoming-document card and drafts."""
         try:
             users = self.users()
         except ConfigurationError:  # indexing needs no users file: the shipped list alone then
             users = {}
-        return unit_directory(u.unit for u in users.values())
+        return unit_directory((u.unit for u in users.values()), unit_list=self.settings.unit_list)
 
     def task_store(self) -> TaskStore:
         from assistant.tasks import TaskStore

@@ -21,10 +21,23 @@ _NUMBERED = re.compile(r"^(\d+)\.\s+(.+)$")
 _ITEM = re.compile(r"^[-+•]\s*(.+)$")
 _ARTICLE = re.compile(r"^Điều\s+(\d+)\.?\s*(.*)$")
 _HEAD_REST = re.compile(r"^\s*(?:[–:\-]\s*)(.+)$")
+_MARKER = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]|[a-zđ][.)]|[-+•])\s*")
+_APPENDIX_HEAD = re.compile(r"^(?:PHỤ LỤC|Phụ lục\s+[IVX\d])")
+_BY = re.compile(r"(?:hoàn thành\s+)?(?:trước|chậm nhất|trong\s+(?:thời\s+hạn|vòng|\d)|hết\s+tháng)", re.IGNORECASE)
+# A closing formula asks nothing ("… thông báo để Sở Nội vụ biết, thực hiện", "Yêu cầu các đơn vị nghiêm túc thực
+# hiện"): it names units but no work, so it is no task.
+_CLOSING = re.compile(r"(?:\bthong bao de\b.{0,120}\bbiet\b|^(?:\S+\s+){0,12}?(?:yeu cau|de nghi)\b.{0,80}?"
+                      r"(?:khan truong|nghiem tuc|quan tam)?\s*(?:to chuc\s+)?(?:trien khai\s+)?(?:phoi hop\s+)?"
+                      r"(?:thuc hien|trien khai)(?:\s+nghiem tuc)?\W*$)")
+_DUTY_START = re.compile(r"^\s*[:–\-]?\s*(?!(?:va|cung|cua|tai|theo|ve|voi|da|dang|vua|duoc)\b)[a-z]")
 _STOP = re.compile(r"^(?:PHỤ LỤC|Nơi nhận|TM\.|KT\.|\|)")
 _SEPARATOR = re.compile(r"^[\s,;]*(?:và\s+|cùng\s+)?(?:(?:giám đốc|thủ trưởng|chủ tịch|lãnh đạo)\s+)?$", re.IGNORECASE)
 _DEADLINE = re.compile(
-    r"(?:(?:hoàn thành\s+)?(?:trước|chậm nhất|trong)\s+(?:ngày\s+)?\d{1,2}(?:\s*(?:/|tháng)\s*\d{1,2})"
+    r"(?:trong\s+(?:thời\s+hạn\s+|vòng\s+)?\d{1,3}\s+ngày(?:\s+làm\s+việc)?(?:\s*,?\s*(?:kể|tính)\s+từ\s+ngày\s+"
+    r"(?:ký|ban\s+hành|nhận(?:\s+được)?(?:\s+(?:văn\s+bản|công\s+văn)(?:\s+này)?)?|\d{1,2}/\d{1,2}/\d{4}))?"
+    r"|(?:hoàn thành\s+)?(?:trong|trước|hết|chậm nhất(?:\s+là)?)\s+tháng\s+\d{1,2}\s*(?:/|năm)\s*\d{4}"
+    r"|(?:hoàn thành\s+)?(?:trước|chậm nhất(?:\s+là)?|trong)\s+(?:\d{1,2}\s*giờ(?:\s*\d{2})?\s*,?\s*)?"
+    r"(?:ngày\s+)?\d{1,2}(?:\s*(?:/|tháng)\s*\d{1,2})"
     r"(?:\s*(?:/|năm)\s*\d{4})?(?:\s+hàng năm)?|(?:trong\s+)?quý\s+[IV1-4]+\s*(?:/|năm)\s*\d{4}"
     r"|\bhàng năm\b|\bthường xuyên\b|\bđịnh kỳ\b)", re.IGNORECASE)
 
@@ -63,7 +76,9 @@ def _after(units: UnitDirectory, text: str, phrase: str) -> list[UnitRef]:
 def deadline_in(text: str) -> str:
     """The deadline phrase of a sentence ("trước ngày 30/6/2026", "hàng năm"), or ""."""
     found = _DEADLINE.findall(text)
-    return max(found, key=len).strip() if found else ""
+    # "trước ngày 22/6" is the deadline of "… họp báo quý II năm 2026, gửi trước ngày 22/6": a phrase that says
+    # "by" beats a longer period that is only mentioned
+    return max(found, key=lambda f: (bool(_BY.match(f.strip())), len(f))).strip() if found else ""
 
 
 def duty(units: UnitDirectory, heading_units: list[UnitRef], text: str, citation: str, group: str) -> SectionTask:
@@ -80,13 +95,25 @@ def duty(units: UnitDirectory, heading_units: list[UnitRef], text: str, citation
 
 def assignment(units: UnitDirectory, text: str, citation: str, group: str) -> SectionTask | None:
     """A "Giao <đơn vị> … (chủ trì, phối hợp với …)" or "Yêu cầu Giám đốc <sở> …" sentence, or None when no
-    unit follows "giao" / "yêu cầu"."""
+    unit follows "giao" / "yêu cầu" / "đề nghị"; a line that opens with units and goes on in lower case ("Sở Y tế
+    chủ trì, …", "Sở Tài chính: tham mưu …") is one too, as letters assign work that way outside a "Tổ chức thực
+    hiện"."""
     folded = fold(text)
-    for m in re.finditer(r"\b(?:giao|yeu cau)\s+", folded):
+    if _CLOSING.search(folded) and len(folded) < 200:
+        return None
+    for m in re.finditer(r"\b(?:giao|yeu cau|de nghi)\s+", folded):
         lead, _ = units_at(units, text, m.end())
         if lead:
             support = [u for u in _after(units, text[m.end():], "phoi hop voi") if u not in lead]
             return SectionTask(citation, text, tuple(lead), tuple(support), deadline_in(text), group)
+    marker = _MARKER.match(text)
+    lead, end = units_at(units, text, marker.end() if marker else 0)
+    # "Sở Y tế chủ trì, phối hợp với …", "Sở Tài chính: tham mưu …" (not a flattened table cell: no "|")
+    rest = text[end:]
+    if lead and "|" not in text and not text.rstrip().endswith(":") and len(rest.split()) >= 4 \
+            and _DUTY_START.match(fold(rest)):
+        found = duty(units, lead, rest.strip(" :–-"), citation, group)  # "X phối hợp với Y …": Y leads, as in a section
+        return SectionTask(citation, text, found.lead, found.support, found.deadline, group)
     return None
 
 
@@ -109,7 +136,7 @@ def section_tasks(lines: list[str], units: UnitDirectory) -> Iterator[SectionTas
     heading: list[UnitRef] = []
     number = ""
     items = paragraphs = 0
-    in_duties = False
+    in_duties = closing = False
     seen: set[str] = set()
     for raw in lines:
         line = raw.strip()
@@ -118,7 +145,11 @@ def section_tasks(lines: list[str], units: UnitDirectory) -> Iterator[SectionTas
         seen.add(line)
         if _STOP.match(line):
             in_duties, heading = False, []
+            closing = line.startswith("Nơi nhận") or (closing and not line.startswith("PHỤ LỤC"))
             continue
+        if closing and not _APPENDIX_HEAD.match(line):  # the recipients and the signature assign nothing
+            continue
+        closing = False
         if m := _ROMAN.match(line):
             roman, article, heading, number, items, paragraphs = m.group(1), "", [], "", 0, 0
             in_duties = "to chuc thuc hien" in fold(m.group(2))

@@ -62,3 +62,22 @@ def test_moments_are_shown_in_vietnam_time_without_seconds() -> None:
 
     assert moment("2026-12-07T14:18:02.304316+00:00") == "21:18 07/12/2026"
     assert moment("2026-12-07T14:18:02") == "21:18 07/12/2026"  # naive: stored as UTC
+
+
+def test_a_deadline_written_against_the_document_is_dated_from_it() -> None:
+    from core.deadlines import resolve_deadline
+
+    issued, received = date(2026, 2, 24), date(2026, 2, 26)
+
+    def due(text: str, arrived: date | None = received) -> date | None:
+        return resolve_deadline(parse_deadline(text), issued, arrived).end
+
+    assert due("trong thời hạn 15 ngày kể từ ngày ký") == date(2026, 3, 11)
+    assert due("trong thời hạn 15 ngày làm việc kể từ ngày ký văn bản này") == date(2026, 3, 17)  # weekends skipped
+    assert due("trong vòng 7 ngày kể từ ngày 02/03/2026") == date(2026, 3, 9)  # the day named is the start
+    assert due("trong 10 ngày kể từ ngày nhận được văn bản này") == date(2026, 3, 8)
+    assert due("trong 10 ngày kể từ ngày nhận được văn bản này", None) is None  # arrival unknown: no date
+    assert due("trong 05 ngày") is None  # from when is not said
+    assert due("trước ngày 15/3") == date(2026, 3, 15) and due("trước ngày 15/01") == date(2027, 1, 15)
+    assert due("trước ngày 20/4/2026") == date(2026, 4, 20)
+    assert resolve_deadline(parse_deadline("thường xuyên"), issued).end is None

@@ -81,7 +81,8 @@ def test_sign_in_shows_name_unit_roles_and_sign_out(ui_env: str) -> None:
     card = "\n".join(m.value for m in at.sidebar.markdown)
     assert "Lê Thị Cúc" in card and "Sở Y tế" in card and "Chuyên viên" in card
     assert at.chat_input.len == 1
-    assert at.radio(key="page").options == ["Hỏi đáp", "Nhiệm vụ của đơn vị", "Soạn thảo văn bản"]  # no admin page
+    assert at.radio(key="page").options == ["Hỏi đáp", "Nhiệm vụ của đơn vị", "Văn bản đến",
+                                           "Soạn thảo văn bản"]  # no admin page
     at.button(key="logout").click().run()
     assert "token" not in at.session_state
     assert any(b.label == "Đăng nhập" for b in at.button)

@@ -241,3 +241,31 @@ def test_the_upload_widget_speaks_vietnamese_and_names_every_format(ui_url: str,
         assert english == [], english
     finally:
         context.close()
+
+
+def test_incoming_page_shows_the_card_of_a_dropped_letter(ui_url: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    from tests.assistant.incoming.letter import LETTER
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    letter = tmp_path / "cong-van-77.txt"
+    letter.write_text(LETTER, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(ui_url)
+        sign_in(page, "syt.lethicuc")
+        page.get_by_text("Văn bản đến", exact=True).click()
+        page.locator("input[type='file']").set_input_files(str(letter))
+        page.get_by_role("button", name="Lập phiếu xử lý").click()
+        requests = page.locator("[data-testid='tla-incoming-requests']")
+        expect(requests).to_contain_text("Chủ trì: Sở Y tế")
+        expect(requests).to_contain_text("20/01/2026")
+        expect(page.locator("[data-testid='tla-incoming-header']")).to_contain_text("77/UBND-KT")
+        expect(page.locator("[data-testid='tla-incoming-units']")).to_contain_text("Sở Tài chính")
+        settle(page)
+        page.screenshot(path=str(SCREENSHOTS / "ui-incoming-syt.png"), full_page=True)
+    finally:
+        context.close()
