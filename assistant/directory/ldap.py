@@ -11,6 +11,7 @@ DirectoryUnavailable (a 503 for the official), never a wrong-password answer and
 from __future__ import annotations
 
 import logging
+import math
 import ssl
 import threading
 from collections.abc import Callable
@@ -125,7 +126,7 @@ class LdapDirectory:
 
     def _connection(self, user: str, password: str) -> Connection:
         conn = Connection(self._server, user=user, password=password, read_only=True, raise_exceptions=False,
-                          receive_timeout=self.config.timeout_s, auto_bind=False)
+                          receive_timeout=max(1, math.ceil(self.config.timeout_s)), auto_bind=False)
         conn.open()
         if self.config.start_tls:
             self._count()
