@@ -130,7 +130,10 @@ def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf:
 
 
 def _directory_caller(claims: dict[str, Any], source: str, people: People | None, sessions: Sessions) -> Caller:
-    person = people.current(str(claims["sub"]), source) if people is not None else None
+    try:
+        person = people.current(str(claims["sub"]), source) if people is not None else None
+    except DirectoryUnavailable as exc:
+        raise directory_unavailable(exc) from None
     if person is None:
         raise ApiError(401, "Tài khoản không còn hiệu lực trong danh bạ, hãy đăng nhập lại / account no longer "
                             "active in the directory", "token_revoked")
