@@ -7,7 +7,7 @@ and "who is this now" for tokens and API keys)."""
 
 from assistant.directory.directory import Directory, DirectoryUnavailable
 from assistant.directory.ldap import LdapConfig, LdapDirectory, acceptable_username
-from assistant.directory.mapping import DirectoryMapping, load_mapping
+from assistant.directory.mapping import DirectoryMapping, MappingFile, load_mapping
 from assistant.directory.people import MAX_RECHECK, People, PeopleStore, StoredPerson
 from assistant.directory.person import SOURCE_FILE, SOURCE_LDAP, SOURCE_WORDS, Person
 from assistant.directory.users_file import UsersFileDirectory, person_of
@@ -22,6 +22,7 @@ __all__ = [
     "DirectoryUnavailable",
     "LdapConfig",
     "LdapDirectory",
+    "MappingFile",
     "People",
     "PeopleStore",
     "Person",

@@ -1,9 +1,10 @@
 """The mapping file: how a directory entry's attributes and groups become a unit, roles and a position.
 
-Read again at every sign-in and every re-check (a small YAML file), so an administrator's edit applies to the
-next person who signs in without a restart. A unit is taken from the first listed attribute whose value the
-mapping's own table, the province unit list or its aliases (``core.units``) know, else from a group; a value
-none of them know gives no unit (the person then reads public documents only), never a unit as written.
+Looked at again at every sign-in and every re-check (``MappingFile``: a stat each time, parsed again whenever
+the file changed), so an administrator's edit applies to the next person who signs in without a restart.
+A unit is taken from the first listed attribute whose value the mapping's own table, the province unit list or
+its aliases (``core.units``) know, else from a group; a value none of them know gives no unit (the person
+then reads public documents only), never a unit as written.
 
     name_attribute: displayName          # else cn
     position_attribute: title
@@ -20,12 +21,18 @@ A group key is a whole DN or only its first part ("cn=lanh-dao"), compared witho
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+try:  # libyaml's parser when present: a mapping of a whole province's units parses in milliseconds
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from core.errors import ConfigurationError
 from core.units import UnitDirectory
@@ -103,12 +110,37 @@ class DirectoryMapping:
         return table.get(key) or table.get(key.split(",", 1)[0], "")
 
 
+class MappingFile:
+    """The mapping at ``path`` as it stands now: stat on every call, parsed again when the file changed
+    (modification time, size or inode: an edit in place or a file renamed over it). A broken edit raises
+    ConfigurationError at the next sign-in rather than keeping the old mapping silently."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._mapping = DirectoryMapping()
+
+    def __call__(self) -> DirectoryMapping:
+        if self.path is None:
+            return self._mapping
+        try:
+            st = Path(self.path).stat()
+        except FileNotFoundError:
+            raise ConfigurationError(f"không thấy tệp ánh xạ danh bạ {self.path}") from None
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        with self._lock:
+            if stamp != self._stamp:
+                self._mapping, self._stamp = load_mapping(self.path), stamp
+            return self._mapping
+
+
 def load_mapping(path: Path | None) -> DirectoryMapping:
     """The mapping at ``path`` (None: the defaults above, no groups); a bad file is named with its reason."""
     if path is None:
         return DirectoryMapping()
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader) or {}  # noqa: S506 (safe loader)
     except FileNotFoundError:
         raise ConfigurationError(f"không thấy tệp ánh xạ danh bạ {path}") from None
     except yaml.YAMLError as exc:

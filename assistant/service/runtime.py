@@ -275,7 +275,7 @@ class Runtime:
             s = self.settings
             if s.directory != "ldap":
                 return None
-            from assistant.directory import LdapConfig, LdapDirectory, load_mapping
+            from assistant.directory import LdapConfig, LdapDirectory, MappingFile
 
             if not s.ldap_url:
                 raise ConfigurationError("ASSISTANT_DIRECTORY=ldap cần ASSISTANT_LDAP_URL")
@@ -285,7 +285,7 @@ class Runtime:
                                 id_attribute=s.ldap_id_attribute, group_base=s.ldap_group_base,
                                 group_filter=s.ldap_group_filter, start_tls=s.ldap_start_tls, ca_file=s.ldap_ca_file,
                                 timeout_s=s.ldap_timeout_s)
-            return LdapDirectory(config, mapping=lambda: load_mapping(s.directory_mapping_file), units=self.units)
+            return LdapDirectory(config, mapping=MappingFile(s.directory_mapping_file), units=self.units)
 
         return self._once("directory", build)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import ldap3
 import pytest
 
-from assistant.directory import LdapConfig, LdapDirectory, load_mapping
+from assistant.directory import LdapConfig, LdapDirectory, MappingFile
 from core.units import unit_directory
 from tests.slapd_server import (
     GROUPS_BASE,
@@ -84,7 +84,7 @@ def ldap_config(server: Slapd, **overrides: object) -> LdapConfig:
 
 @pytest.fixture()
 def directory(slapd: Slapd, mapping_file: Path) -> Iterator[LdapDirectory]:
-    d = LdapDirectory(ldap_config(slapd), mapping=lambda: load_mapping(mapping_file), units=lambda: unit_directory())
+    d = LdapDirectory(ldap_config(slapd), mapping=MappingFile(mapping_file), units=lambda: unit_directory())
     yield d
     d.close()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.directory import DirectoryUnavailable, LdapDirectory, load_mapping
+from assistant.directory import DirectoryUnavailable, LdapDirectory, MappingFile
 from core.errors import ConfigurationError
 from core.units import unit_directory
 from tests.assistant.directory.conftest import PASSWORDS, ldap_config
@@ -78,7 +78,7 @@ def test_a_move_shows_on_lookup(directory: LdapDirectory, change: Callable[..., 
 
 
 def test_directory_down_is_unavailable_not_a_wrong_password(slapd: Slapd, mapping_file: Path) -> None:
-    directory = LdapDirectory(ldap_config(slapd, timeout_s=2.0), mapping=lambda: load_mapping(mapping_file),
+    directory = LdapDirectory(ldap_config(slapd, timeout_s=2.0), mapping=MappingFile(mapping_file),
                               units=lambda: unit_directory())
     assert directory.authenticate("an.nv", PASSWORDS["an.nv"]) is not None  # service connection now open
     slapd.stop()
@@ -90,7 +90,7 @@ def test_directory_down_is_unavailable_not_a_wrong_password(slapd: Slapd, mappin
 
 
 def test_a_refused_service_account_is_unavailable(slapd: Slapd, mapping_file: Path) -> None:
-    directory = LdapDirectory(ldap_config(slapd, bind_password="sai"), mapping=lambda: load_mapping(mapping_file),
+    directory = LdapDirectory(ldap_config(slapd, bind_password="sai"), mapping=MappingFile(mapping_file),
                               units=lambda: unit_directory())
     with pytest.raises(DirectoryUnavailable):
         directory.authenticate("an.nv", PASSWORDS["an.nv"])
