@@ -323,6 +323,10 @@ class ApiClient:
         files = {"file": (filename, content, "application/octet-stream")}
         return self._request("POST", "/v1/format-check", files=files, timeout=ASK_TIMEOUT)
 
+    def users(self) -> dict[str, Any]:
+        """GET /v1/users (administrators): the users file's and the directory's people, with their source."""
+        return self._request("GET", "/v1/users")
+
     def audit(self, limit: int = 200, **params: Any) -> list[dict[str, Any]]:
         query = {"limit": limit, **{k: v for k, v in params.items() if v not in (None, "")}}
         data = self._request("GET", "/v1/audit", params=query)

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Request
 
 from assistant.api.audit import AuditDraft, record
 from assistant.api.auth import directory_unavailable
-from assistant.api.deps import CurrentPrincipal, State
+from assistant.api.deps import AdminPrincipal, CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.login_guard import client_address, locked_error
 from assistant.api.masking import mask_pii
 from assistant.api.schemas import LoginIn, MeOut, TokenOut
-from assistant.directory import SOURCE_FILE, DirectoryUnavailable
+from assistant.directory import SOURCE_FILE, DirectoryUnavailable, PeopleStore
 from assistant.service.credentials import issue_token, token_version
-from core.access import Principal, UserRecord
+from core.access import Principal, UserRecord, load_users
 from core.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
@@ -75,3 +75,23 @@ def me(caller: CurrentPrincipal) -> dict:
     p = caller.principal
     return {"id": p.user_id, "name": p.name, "unit": p.unit, "roles": list(p.roles), "via": caller.via,
             "method": caller.method}
+
+
+@router.get("/users", responses={403: {"description": "Chỉ quản trị viên"}})
+def users(caller: AdminPrincipal, state: State) -> dict:
+    """Everyone who may sign in, for administrators: the users file's people and the directory's people who
+    have signed in (unit, roles, position, source, disabled, last sign-in), as ``assistant users`` lists them.
+    A password is set only for users-file people (``password_settable``); a directory person's is changed in
+    the directory."""
+    rows: list[dict] = []
+    try:
+        file_users = load_users(state.settings.users_file)
+    except ConfigurationError:
+        file_users = {}
+    for user in file_users.values():
+        rows.append({**user.public_dict(), "position": "", "source": SOURCE_FILE, "disabled": False,
+                     "last_sign_in": None, "password_settable": True})
+    for stored in PeopleStore(state.runtime.sessions).all():
+        rows.append({**stored.public_dict(), "password_settable": False})
+    return {"users": rows, "directory": state.settings.directory,
+            "recheck_minutes": state.settings.directory_recheck_minutes}

@@ -148,6 +148,20 @@ def test_users_file_people_still_sign_in_only_through_the_directory_setting(clie
     assert r.status_code == 401  # directory = ldap, no fallback: the file's people are not asked
 
 
+def test_administrators_list_both_sources(client: TestClient) -> None:
+    sign_in(client, "cuong.lv")
+    key = create_api_key(client.runtime.sessions, "ops-thu", user_id="admin")  # type: ignore[attr-defined]
+    r = client.get("/v1/users", headers={"X-API-Key": key})
+    assert r.status_code == 200, r.text
+    rows = {u["id"]: u for u in r.json()["users"]}
+    assert rows["admin"]["source"] == "file" and rows["admin"]["password_settable"]
+    assert rows["cuong.lv"]["source"] == "ldap" and not rows["cuong.lv"]["password_settable"]
+    assert rows["cuong.lv"]["unit"] == "" and rows["cuong.lv"]["position"] == "Cán sự"
+    assert r.json()["recheck_minutes"] == 0
+    official = sign_in(client, "cuong.lv")
+    assert client.get("/v1/users", headers=official).status_code == 403
+
+
 def test_directory_down_gives_503_in_vietnamese_and_lets_nobody_in(client: TestClient, slapd: Slapd,
                                                                    ) -> None:
     headers = sign_in(client, "an.nv")
@@ -157,5 +171,3 @@ def test_directory_down_gives_503_in_vietnamese_and_lets_nobody_in(client: TestC
     assert r.json()["code"] == "directory_unavailable"
     r = client.get("/v1/documents", headers=headers)  # a re-check that cannot be made lets nobody in
     assert r.status_code == 503
-
-
