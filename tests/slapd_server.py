@@ -103,9 +103,11 @@ def group_ldif(cn: str, member_uids: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Slapd:
-    url: str
+    url: str  # ldap:// (StartTLS offered when started with tls=True)
     folder: Path
     process: subprocess.Popen
+    ldaps_url: str = ""  # ldaps:// when started with tls=True
+    ca_file: Path | None = None  # the CA that signed the server's certificate (tls=True)
 
     def stop(self) -> None:
         """Stop the server (the directory is down); the context manager tolerates it being gone."""
@@ -114,10 +116,51 @@ class Slapd:
             self.process.wait(15)
 
 
-def _config(folder: Path, port: int) -> str:
+def write_certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a server certificate for 127.0.0.1 signed by it: (ca.pem, server.pem, server.key)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA thu nghiem danh ba")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+          .not_valid_after(now + dt.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                       content_commitment=False, key_encipherment=False, data_encipherment=False,
+                                       key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                        x509.DNSName("localhost")]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = folder / "ca.pem", folder / "server.pem", folder / "server.key"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return paths
+
+
+def _config(folder: Path, port: int, tls: bool = False) -> str:
     schemas = "\n".join(f"include /etc/ldap/schema/{name}.schema" for name in SCHEMAS)
+    tls_lines = ""
+    if tls:
+        ca, cert, key = write_certificates(folder)
+        tls_lines = f"TLSCACertificateFile {ca}\nTLSCertificateFile {cert}\nTLSCertificateKeyFile {key}\n"
     return f"""{schemas}
-modulepath /usr/lib/ldap
+{tls_lines}modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload ppolicy
 pidfile {folder}/slapd.pid
@@ -147,8 +190,9 @@ access to *
 
 
 @contextmanager
-def running_slapd(ldif: str, start_s: float = 30.0) -> Iterator[Slapd]:
-    """slapd serving ``ldif`` (loaded with slapadd before it starts) on ldap://127.0.0.1:<free port>."""
+def running_slapd(ldif: str, start_s: float = 30.0, tls: bool = False) -> Iterator[Slapd]:
+    """slapd serving ``ldif`` (loaded with slapadd before it starts) on ldap://127.0.0.1:<free port>; with
+    ``tls``, StartTLS there and LDAPS on a second port, under a certificate from a CA made for the run."""
     binary = slapd_binary()
     if binary is None:
         raise RuntimeError("slapd is not installed (Debian packages slapd and ldap-utils)")
@@ -157,7 +201,7 @@ def running_slapd(ldif: str, start_s: float = 30.0) -> Iterator[Slapd]:
         (folder / "db").mkdir()
         port = free_port()
         conf = folder / "slapd.conf"
-        conf.write_text(_config(folder, port), encoding="utf-8")
+        conf.write_text(_config(folder, port, tls), encoding="utf-8")
         data = folder / "data.ldif"
         data.write_text(ldif, encoding="utf-8")
         loaded = subprocess.run([binary, "-T", "add", "-q", "-f", str(conf), "-l", str(data)],
@@ -165,7 +209,9 @@ def running_slapd(ldif: str, start_s: float = 30.0) -> Iterator[Slapd]:
         if loaded.returncode != 0:
             raise RuntimeError(f"slapadd failed: {loaded.stderr.strip()[-2000:]}")
         url = f"ldap://127.0.0.1:{port}"
-        proc = subprocess.Popen([binary, "-d", "0", "-f", str(conf), "-h", url + "/"],
+        ldaps_url = f"ldaps://127.0.0.1:{free_port()}" if tls else ""
+        listen = f"{url}/ {ldaps_url}/" if tls else url + "/"
+        proc = subprocess.Popen([binary, "-d", "0", "-f", str(conf), "-h", listen],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             deadline = time.monotonic() + start_s
@@ -178,7 +224,17 @@ def running_slapd(ldif: str, start_s: float = 30.0) -> Iterator[Slapd]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("slapd did not start listening")
                 time.sleep(0.05)
-            yield Slapd(url=url, folder=folder, process=proc)
+            if tls:  # the LDAPS port too
+                host, _, tls_port = ldaps_url.removeprefix("ldaps://").partition(":")
+                while True:
+                    with socket.socket() as s:
+                        if s.connect_ex((host, int(tls_port))) == 0:
+                            break
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("slapd did not start listening for LDAPS")
+                    time.sleep(0.05)
+            yield Slapd(url=url, folder=folder, process=proc, ldaps_url=ldaps_url,
+                        ca_file=folder / "ca.pem" if tls else None)
         finally:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
