@@ -162,6 +162,17 @@ def test_administrators_list_both_sources(client: TestClient) -> None:
     assert client.get("/v1/users", headers=official).status_code == 403
 
 
+def test_a_broken_mapping_file_lets_nobody_in(client: TestClient) -> None:
+    path = client.runtime.settings.directory_mapping_file  # type: ignore[attr-defined]
+    good = path.read_text(encoding="utf-8")
+    path.write_text("roles: [khong, phai, bang]\n", encoding="utf-8")
+    try:
+        r = client.post("/v1/login", json={"username": "cuong.lv", "password": PASSWORDS["cuong.lv"]})
+        assert r.status_code == 503 and r.json()["code"] == "directory_misconfigured"
+        assert "Cấu hình" in r.json()["detail"]
+    finally:
+        path.write_text(good, encoding="utf-8")
+
 def test_directory_down_gives_503_in_vietnamese_and_lets_nobody_in(client: TestClient, slapd: Slapd,
                                                                    ) -> None:
     headers = sign_in(client, "an.nv")
