@@ -134,7 +134,8 @@ class LdapDirectory:
                 raise DirectoryUnavailable(UNAVAILABLE, f"StartTLS refused: {conn.result}")
         return conn
 
-    def _service_search(self, base: str, search_filter: str, attributes: list[str]) -> list[dict[str, Any]]:
+    def _service_search(self, base: str, search_filter: str, attributes: list[str],
+                        size_limit: int = 0) -> list[dict[str, Any]]:
         """Entries found by the service account; the connection is opened again once if the server dropped it."""
         with self._lock:
             for attempt in range(2):
@@ -148,7 +149,7 @@ class LdapDirectory:
                         self._service = conn
                     self._count()
                     self._service.search(base, search_filter, search_scope=SUBTREE, attributes=attributes,
-                                         size_limit=0 if base == self.config.group_base else 2)
+                                         size_limit=size_limit)
                     code = self._service.result.get("result", 0)
                     if code not in (0, 4):  # success, sizeLimitExceeded (two people match: refused below)
                         raise DirectoryUnavailable(UNAVAILABLE, f"search {search_filter!r}: {self._service.result}")
@@ -170,7 +171,7 @@ class LdapDirectory:
     def _find(self, name: str, mapping: DirectoryMapping) -> dict[str, Any] | None:
         search_filter = self.config.user_filter.replace("{username}", escape_filter_chars(name))
         found = self._service_search(self.config.search_base, search_filter,
-                                     [self.config.id_attribute, *mapping.attributes])
+                                     [self.config.id_attribute, *mapping.attributes], size_limit=2)
         if len(found) != 1:
             if len(found) > 1:
                 log.warning("directory: %d entries match one user name; sign-in refused", len(found))

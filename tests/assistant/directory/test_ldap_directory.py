@@ -111,3 +111,17 @@ def test_settings_refuse_a_filter_without_the_name(slapd: Slapd) -> None:
         ldap_config(slapd, user_filter="(uid=*)")
     with pytest.raises(ConfigurationError, match="START_TLS"):
         ldap_config(slapd, url="ldaps://127.0.0.1:1", start_tls=True)
+
+
+def test_a_name_two_entries_answer_to_signs_in_nobody(slapd: Slapd, mapping_file: Path) -> None:
+    import ldap3
+
+    from tests.slapd_server import MANAGER_DN, MANAGER_PASSWORD, SUFFIX, ssha
+
+    with ldap3.Connection(slapd.url, MANAGER_DN, MANAGER_PASSWORD, auto_bind=True) as conn:
+        assert conn.add(f"uid=an.nv,ou=services,{SUFFIX}", "inetOrgPerson",
+                        {"cn": "Bản sao", "sn": "Sao", "userPassword": ssha(PASSWORDS["an.nv"])})
+    whole_tree = LdapDirectory(ldap_config(slapd, search_base=SUFFIX), mapping=MappingFile(mapping_file),
+                               units=lambda: unit_directory())
+    assert whole_tree.authenticate("an.nv", PASSWORDS["an.nv"]) is None
+    assert whole_tree.lookup("an.nv") is None
