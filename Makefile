@@ -10,7 +10,7 @@ LLAMA_CPP_VERSION := $(shell sed -n 's/.*llama-cpp-python\[server\]==\([0-9.]*\)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: venv browser engines debian-formats test lint demo index serve ui bench clean check-vllm
+.PHONY: venv browser engines debian-formats directory-server test lint demo index serve ui bench clean check-vllm
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,16 @@ debian-formats:
 	    --no-install-recommends $$missing >/dev/null) \
 	  || echo "warning: could not install$$missing; scans (OCR) and .doc files will be rejected naming them"; }
 
-test: venv browser engines debian-formats
+# Debian's OpenLDAP server for the directory sign-in tests and benchmark (tests/slapd_server.py starts its own
+# slapd in a temporary folder; the system service is not used).
+DIRECTORY_PACKAGES := slapd ldap-utils
+directory-server:
+	@missing=""; for p in $(DIRECTORY_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  [ -z "$$missing" ] || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing; the directory sign-in tests will be skipped"; }
+
+test: venv browser engines debian-formats directory-server
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -p no:cacheprovider
 

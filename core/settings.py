@@ -189,6 +189,35 @@ class Settings(BaseSettings):
     login_max_failures: int = 5  # failures per user name (all replicas) before the growing lock-out
     login_lockout_base_s: float = 30.0  # lock after the limit: base × 2^(failures − limit), at most 1 hour
     login_concurrency: int = 4  # argon2 verifications at once (64 MiB each); more callers get 503
+    # Sign-in (issue 30): "file" = the users file (demo, small sites); "ldap" = the province's directory, its
+    # people kept in the SQL database. directory_users_file_fallback: while the directory is down, the users
+    # file's people may sign in (otherwise 503). A directory person's token is honoured on the record of the
+    # last sign-in or re-check for directory_recheck_minutes (0 to 15), then the directory is asked again: a
+    # person disabled, locked or moved there loses access within that time and their old tokens stop working.
+    directory: Literal["file", "ldap"] = "file"
+    directory_users_file_fallback: bool = False
+    directory_recheck_minutes: float = 15.0
+    directory_mapping_file: Path | None = None  # attributes/groups -> unit, roles, position (assistant.directory)
+    ldap_url: str | None = None  # ldap://dc.tinh.gov.vn:389 (with ldap_start_tls) or ldaps://dc.tinh.gov.vn:636
+    ldap_start_tls: bool = False
+    ldap_ca_file: Path | None = None  # PEM of the CA that signed the directory's certificate (else the system's)
+    ldap_bind_dn: str = ""  # the service account that looks people up
+    ldap_bind_password: SecretStr | None = None
+    ldap_search_base: str = ""  # ou=people,dc=tinh,dc=vn
+    # {username} is replaced by the typed name, escaped; the default leaves out accounts locked by ppolicy.
+    ldap_user_filter: str = "(&(objectClass=inetOrgPerson)(uid={username})(!(pwdAccountLockedTime=*)))"
+    ldap_id_attribute: str = "uid"
+    ldap_group_base: str = ""  # ou=groups,dc=tinh,dc=vn; empty: no group look-up
+    ldap_group_filter: str = "(&(objectClass=groupOfNames)(member={dn}))"
+    ldap_timeout_s: float = 5.0
+
+    @field_validator("directory_recheck_minutes")
+    @classmethod
+    def _recheck_bounded(cls, value: float) -> float:
+        if not 0 <= value <= 15:
+            raise ValueError(f"must lie between 0 and 15 minutes, got {value}")
+        return value
+
     # Retention (Nghị định 13/2023), in days; 0 keeps rows forever. Purged at start-up and daily.
     retention_conversations_days: int = 365
     retention_feedback_days: int = 365

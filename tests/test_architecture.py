@@ -15,7 +15,7 @@ LAYER = {"core": 0, "connectors": 1, "indexing": 2, "assistant": 3, "evals": 4}
 # Capability packages: each holds its whole path from reading to answering; code outside one imports only the
 # package itself (its ``__init__``, the face), never a module inside it.
 CAPABILITIES = ("assistant.tasks", "assistant.validity", "assistant.tthc", "assistant.warehouse", "assistant.documents",
-                "assistant.drafting", "assistant.incoming")
+                "assistant.drafting", "assistant.incoming", "assistant.directory")
 # Names a module may use on objects that are not its own (the standard library's and third parties' own
 # conventions, not ours): namedtuple helpers, sys internals and the like.
 FOREIGN_PRIVATE_OK = {"_asdict", "_replace", "_fields", "_exit", "_getframe", "_meipass"}

@@ -342,6 +342,10 @@ class ApiClient:
         """GET /v1/incoming/{id}: the card, or its job's state while a scan is read."""
         return self._request("GET", f"/v1/incoming/{card_id}")
 
+    def users(self) -> dict[str, Any]:
+        """GET /v1/users (administrators): the users file's and the directory's people, with their source."""
+        return self._request("GET", "/v1/users")
+
     def audit(self, limit: int = 200, **params: Any) -> list[dict[str, Any]]:
         query = {"limit": limit, **{k: v for k, v in params.items() if v not in (None, "")}}
         data = self._request("GET", "/v1/audit", params=query)

@@ -3,6 +3,9 @@
 - People log in against the users file (argon2id hashes) and get an HS256 token whose claims carry unit
   and roles. Each request re-reads the users file (cached by mtime): a token whose claims no longer match
   the file (user removed, roles or unit changed) is refused, so a demotion takes effect at once.
+- People of a directory (LDAP) get the same token with ``src: ldap``; each request checks it against their
+  record in the people table, which the directory re-checks when older than ``directory_recheck_minutes``
+  (at most 15): gone, locked or moved there, their tokens stop working (``assistant.directory.People``).
 - Systems send ``X-API-Key: tla_...`` (or ``Authorization: Bearer tla_...``, which is what OpenAI clients
   send). Keys are stored as sha256 hex only. A key acts as its own user id when it has one; it may act for
   a named person with ``X-On-Behalf-Of: <user id>`` only when created with that right.
@@ -10,6 +13,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +24,7 @@ from fastapi.security import APIKeyHeader, HTTPBearer
 
 from assistant.api.errors import ApiError
 from assistant.service.conversations import Channel
+from assistant.directory import SOURCE_FILE, DirectoryUnavailable, People
 from assistant.service.credentials import (
     JWT_ALGORITHM,
     JWT_ISSUER,
@@ -31,6 +36,7 @@ from assistant.service.db import Sessions
 from assistant.service.index_owner import LOCAL_KEY_PREFIX
 from core.access import Principal, UserRecord, load_users
 
+log = logging.getLogger(__name__)
 bearer_scheme = HTTPBearer(auto_error=False, description="JWT from /v1/login, or an API key (tla_...)")
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="Service API key (tla_...)")
 on_behalf_scheme = APIKeyHeader(name="X-On-Behalf-Of", auto_error=False, scheme_name="OnBehalfOf",
@@ -95,12 +101,31 @@ class Caller:
         return f"key:{self.via}" if self.method == "api_key" else f"user:{self.principal.user_id}"
 
 
+def directory_unavailable(exc: DirectoryUnavailable) -> ApiError:
+    """503 in Vietnamese: the directory could not say who this is now, so nobody is let in on a guess."""
+    log.warning("directory unavailable: %s", exc.detail or exc.message)
+    return ApiError(503, exc.message, "directory_unavailable", headers={"Retry-After": "30"})
+
+
+def directory_person(people: People, person_id: str, source: str) -> Principal | None:
+    """A directory person's principal now (None: gone, locked, disabled), 503 when the directory must be
+    asked and cannot answer."""
+    try:
+        person = people.current(person_id, source)
+    except DirectoryUnavailable as exc:
+        raise directory_unavailable(exc) from None
+    return person.principal() if person is not None else None
+
+
 def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf: str | None,
-                      sessions: Sessions) -> Caller:
+                      sessions: Sessions, people: People | None = None) -> Caller:
     if on_behalf:
         raise ApiError(403, "Chỉ khoá API được phép hành động thay người dùng / only API keys may act "
                             "on behalf of a user", "on_behalf_not_allowed")
     claims = decode_token(token, secret)
+    source = str(claims.get("src") or SOURCE_FILE)
+    if source != SOURCE_FILE:
+        return _directory_caller(claims, source, people, sessions)
     user = users.get(str(claims["sub"]))
     if user is None or user.unit != claims.get("unit") or list(user.roles) != list(claims.get("roles") or []):
         raise ApiError(401, "Mã xác thực không còn phù hợp, hãy đăng nhập lại / token outdated, log in again",
@@ -114,7 +139,36 @@ def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf:
     return Caller(user.principal(), method="jwt")
 
 
-def caller_from_api_key(sessions: Sessions, users: UsersDirectory, key: str, on_behalf: str | None) -> Caller:
+def _directory_caller(claims: dict[str, Any], source: str, people: People | None, sessions: Sessions) -> Caller:
+    try:
+        person = people.current(str(claims["sub"]), source) if people is not None else None
+    except DirectoryUnavailable as exc:
+        raise directory_unavailable(exc) from None
+    if person is None:
+        raise ApiError(401, "Tài khoản không còn hiệu lực trong danh bạ, hãy đăng nhập lại / account no longer "
+                            "active in the directory", "token_revoked")
+    if person.unit != claims.get("unit") or list(person.roles) != list(claims.get("roles") or []):
+        raise ApiError(401, "Đơn vị hoặc vai trò của bạn đã thay đổi, hãy đăng nhập lại / unit or roles changed, "
+                            "log in again", "token_outdated")
+    if claims.get("tv", 0) != token_version(sessions, person.id):
+        raise ApiError(401, "Mã xác thực đã bị thu hồi, hãy đăng nhập lại / token revoked, log in again",
+                       "token_revoked")
+    return Caller(person.principal(), method="jwt")
+
+
+def _resolve(users: UsersDirectory, people: People | None, user_id: str) -> Principal | None:
+    """A person an API key names: the users file first, then the directory's people (same records and the
+    same re-check as their tokens)."""
+    user = users.get(user_id)
+    if user is not None:
+        return user.principal()
+    if people is None or people.source == SOURCE_FILE:
+        return None
+    return directory_person(people, user_id, people.source)
+
+
+def caller_from_api_key(sessions: Sessions, users: UsersDirectory, key: str, on_behalf: str | None,
+                        people: People | None = None) -> Caller:
     row = find_api_key(sessions, key)
     if row is None:
         raise ApiError(401, "Khoá API không hợp lệ / invalid API key", "invalid_api_key")
@@ -122,20 +176,20 @@ def caller_from_api_key(sessions: Sessions, users: UsersDirectory, key: str, on_
         if not row.may_act_for_users:
             raise ApiError(403, "Khoá API này không được hành động thay người dùng / this key may not act on "
                                 "behalf of users", "on_behalf_not_allowed")
-        user = users.get(on_behalf)
-        if user is None:
+        principal = _resolve(users, people, on_behalf)
+        if principal is None:
             raise ApiError(403, "Người dùng được đại diện không tồn tại / unknown on-behalf user",
                            "unknown_on_behalf_user")
-        if (row.allowed_users and user.id not in row.allowed_users) or \
-                (row.allowed_units and user.unit not in row.allowed_units):
+        if (row.allowed_users and principal.user_id not in row.allowed_users) or \
+                (row.allowed_units and principal.unit not in row.allowed_units):
             raise ApiError(403, "Khoá API này không được hành động thay người dùng này / this key may not act "
                                 "for this user", "on_behalf_not_allowed")
-        return Caller(user.principal(), via=row.name, method="api_key", on_behalf=True)
+        return Caller(principal, via=row.name, method="api_key", on_behalf=True)
     if row.user_id:
-        user = users.get(row.user_id)
-        if user is None:
+        principal = _resolve(users, people, row.user_id)
+        if principal is None:
             raise ApiError(401, "Khoá API gắn với người dùng không còn tồn tại / key's user no longer exists",
                            "invalid_api_key")
-        return Caller(user.principal(), via=row.name, method="api_key")
+        return Caller(principal, via=row.name, method="api_key")
     # A system key without a person: an authenticated official-level identity with no unit and no roles.
     return Caller(Principal(user_id=f"apikey:{row.name}", name=row.name), via=row.name, method="api_key")

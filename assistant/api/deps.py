@@ -42,10 +42,10 @@ def current_caller(
     on_behalf = (on_behalf or "").strip() or None
     key = api_key or (bearer.credentials if bearer and bearer.credentials.startswith(API_KEY_PREFIX) else None)
     if key:
-        caller = caller_from_api_key(state.runtime.sessions, state.users, key.strip(), on_behalf)
+        caller = caller_from_api_key(state.runtime.sessions, state.users, key.strip(), on_behalf, state.people)
     elif bearer:
         caller = caller_from_token(state.jwt_secret, state.users, bearer.credentials.strip(), on_behalf,
-                                   state.runtime.sessions)
+                                   state.runtime.sessions, state.people)
     else:
         raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})
     state.limiter.charge(caller.bucket)

@@ -13,6 +13,7 @@ from assistant.api.metrics import ApiMetrics
 from assistant.api.ratelimit import RateLimiter
 from assistant.api.startup_checks import refuse_demo_accounts
 from assistant.api.worker import IndexWorker
+from assistant.directory import People
 from assistant.search.retrieval import Retriever
 from assistant.service.credentials import jwt_secret
 from assistant.service.retention import RetentionJob, RetentionPolicy
@@ -41,6 +42,7 @@ class ApiState:
     retriever: Retriever
     retention: RetentionJob  # purges expired records at start and daily
     backfill: DenseBackfill  # fills the dense vectors of chunks indexed sparse-only (first start)
+    people: People | None = None  # sign-in and directory people (None: the users file as before)
     validity_refresh: ValidityRefresher | None = None  # the index owner recomputes validity daily
     incoming_jobs: Any = None  # the reader of incoming scans (assistant.api.routes_incoming), started on first use
 
@@ -79,8 +81,9 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
     if not settings.index_read_only:  # the owner writes the payloads; a replica reads the copy it was given
         refresher = ValidityRefresher(runtime.relations_observer())
         refresher.start()
+    users = UsersDirectory(settings.users_file, refuse_demo=not settings.demo)
     return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=secret,
-                    users=UsersDirectory(settings.users_file, refuse_demo=not settings.demo),
+                    users=users, people=runtime.people(users.get),
                     limiter=RateLimiter(settings.rate_limit_per_minute),
                     login_limiter=RateLimiter(settings.login_rate_limit_per_minute),
                     login_throttle=LoginThrottle(runtime.sessions, settings.login_max_failures,

@@ -9,13 +9,16 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import fail, print_json, reported
+from assistant.directory import SOURCE_FILE, SOURCE_WORDS, PeopleStore, StoredPerson
 from assistant.service.db import Sessions, open_sessions
 from assistant.service.index_owner import LOCAL_KEY_PREFIX
-from core.access import ROLE_WORDS, load_users
+from core.access import ROLE_WORDS, UserRecord, load_users
 from core.deadlines import moment
+from core.errors import ConfigurationError
 from core.settings import Settings
 
-users_app = typer.Typer(help="Người dùng trong tệp người dùng; không có lệnh con: liệt kê.", add_completion=False)
+users_app = typer.Typer(help="Người dùng (tệp người dùng và người đăng nhập qua danh bạ); không có lệnh con: liệt kê.",
+                        add_completion=False)
 apikey_app = typer.Typer(help="Khoá API của các hệ thống (chỉ lưu mã băm).", no_args_is_help=True, add_completion=False)
 
 
@@ -25,20 +28,63 @@ def sessions(settings: Settings) -> Sessions:
     return open_sessions(settings.sql_url)
 
 
+def _file_users(settings: Settings) -> dict[str, UserRecord]:
+    """The users file's people; with a directory configured the file may be absent (its people: none)."""
+    try:
+        return load_users(settings.users_file)
+    except ConfigurationError as exc:
+        if settings.directory == "file":
+            fail(str(exc))
+        return {}
+
+
+def _directory_people(settings: Settings) -> list[StoredPerson]:
+    return PeopleStore(sessions(settings)).all()
+
+
+def _file_row(user: UserRecord) -> dict[str, object]:
+    return {**user.public_dict(), "position": "", "source": SOURCE_FILE, "disabled": False, "last_sign_in": None}
+
+
+def _directory_row(stored: StoredPerson) -> dict[str, object]:
+    return stored.public_dict()
+
+
 @users_app.callback(invoke_without_command=True)
-def users(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Liệt kê người dùng trong tệp người dùng."""
+def users(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False) -> None:
+    """Liệt kê người dùng: người trong tệp người dùng và người đã đăng nhập qua danh bạ (cột nguồn)."""
     if ctx.invoked_subcommand is not None:
         return
-    with reported():
-        records = load_users(Settings().users_file)
-    rows = [r.public_dict() for r in records.values()]
+    settings = Settings()
+    rows = [_file_row(u) for u in _file_users(settings).values()]
+    rows += [_directory_row(p) for p in _directory_people(settings)]
     if as_json:
         print_json(rows)
         return
     for row in rows:
-        roles = ", ".join(ROLE_WORDS.get(r, r) for r in row["roles"]) or "—"
-        typer.echo(f"{row['id']:<16} {row['name']:<28} {row['unit']:<24} {roles}")
+        roles = ", ".join(ROLE_WORDS.get(r, r) for r in row["roles"]) or "—"  # type: ignore[union-attr]
+        source = SOURCE_WORDS.get(str(row["source"]), str(row["source"]))
+        state = "  ĐÃ KHOÁ" if row["disabled"] else ""
+        unit = row["unit"] or "(chưa có đơn vị: chỉ đọc văn bản công khai)"
+        typer.echo(f"{row['id']:<16} {row['name']:<28} {unit:<24} {roles:<20} {source}{state}")
+
+
+@users_app.command("show")
+def show(user_id: Annotated[str, typer.Argument(help="Mã người dùng")]) -> None:
+    """In (JSON) hồ sơ một người: đơn vị, vai trò, chức vụ, nguồn (tệp người dùng hoặc danh bạ), lần đăng nhập
+    gần nhất; có thể có hai hồ sơ nếu cùng mã ở cả hai nguồn."""
+    settings = Settings()
+    found: list[dict[str, object]] = []
+    user = _file_users(settings).get(user_id)
+    if user is not None:
+        found.append({**_file_row(user), "has_password": bool(user.password_hash)})
+    stored = PeopleStore(sessions(settings)).get(user_id)
+    if stored is not None:
+        found.append(_directory_row(stored))
+    if not found:
+        fail(f"không có người dùng {user_id!r} trong {settings.users_file.name} và chưa ai mang mã này đăng nhập "
+             "qua danh bạ")
+    print_json(found[0] if len(found) == 1 else found)
 
 
 def _read_password() -> str:
@@ -72,6 +118,12 @@ def set_password(
 
     settings = Settings()
     path = users_file or settings.users_file
+    in_file = user_id in _file_users(settings) if users_file is None else True
+    stored = PeopleStore(sessions(settings)).get(user_id)
+    if not in_file and stored is not None:
+        where = settings.ldap_url or "danh bạ của tỉnh"
+        fail(f"{user_id} là người của {SOURCE_WORDS.get(stored.person.source, stored.person.source)} ({where}): "
+             "mật khẩu được đổi trong danh bạ, không trong tệp người dùng")
     password = _read_password()
     with reported():
         check_new_password(password)
@@ -121,7 +173,7 @@ def apikey_create(
     if name.startswith(LOCAL_KEY_PREFIX):
         fail(f"tên khoá {name!r} dành cho dịch vụ (tiền tố {LOCAL_KEY_PREFIX})")
     with reported():
-        known = load_users(settings.users_file)
+        known = set(_file_users(settings)) | {p.person.id for p in _directory_people(settings)}
     if user is not None and user not in known:
         fail(f"không có người dùng {user!r} trong tệp người dùng")
     unit_list = [u.strip() for u in (units or "").split(",") if u.strip()]

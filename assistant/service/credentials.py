@@ -116,11 +116,14 @@ def hash_fingerprint(password_hash: str | None) -> str:
     return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16] if password_hash else ""
 
 
-def issue_token(user: UserRecord, secret: str, ttl_minutes: int, version: int = 0) -> tuple[str, int]:
+def issue_token(user: UserRecord, secret: str, ttl_minutes: int, version: int = 0,
+                source: str = "file") -> tuple[str, int]:
+    """A signed token; ``src`` names where the person comes from (``file``, ``ldap``): the check on each
+    request asks that source (a token without it is a users-file token, as all were before directories)."""
     now = int(time.time())
     claims = {"sub": user.id, "name": user.name, "unit": user.unit, "roles": list(user.roles),
               "iss": JWT_ISSUER, "iat": now, "exp": now + ttl_minutes * 60, "jti": secrets.token_hex(8),
-              "tv": version, "ph": hash_fingerprint(user.password_hash)}
+              "tv": version, "ph": hash_fingerprint(user.password_hash), "src": source}
     return jwt.encode(claims, secret, algorithm=JWT_ALGORITHM), ttl_minutes * 60
 
 

@@ -145,6 +145,25 @@ class HeldDocumentRow(Base):
     override_job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
+class PersonRow(Base):
+    """A person a directory signed in (migration 0009_directory_people): who they were at the last sign-in or
+    re-check, so tokens, API keys on their behalf and ``assistant users`` resolve without asking the directory
+    on every request. Users-file people stay in their file."""
+
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    unit: Mapped[str] = mapped_column(String(200), default="")  # "" = no mapped unit: public documents only
+    roles: Mapped[list] = mapped_column(JSON, default=list)
+    position: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(16), default="ldap")
+    dn: Mapped[str] = mapped_column(String(1000), default="")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)  # gone or locked at the last re-check
+    last_sign_in: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 def make_engine(url: str) -> Engine:
     kwargs: dict = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from assistant.answer.answering import Answerer
     from assistant.answer.records import RecordAnswerer
     from assistant.answer.writers import AnswerWriter, PromptSet
+    from assistant.directory import Directory, People
     from assistant.llm.base import LLMBackend
     from assistant.search.retrieval import Retriever
     from assistant.service.db import Sessions
@@ -274,6 +275,46 @@ class Runtime:
     def users(self) -> dict[str, UserRecord]:
         return load_users(self.settings.users_file)
 
+    def directory(self) -> Directory | None:
+        """The province's directory when sign-in goes through one (``directory = "ldap"``), else None (the users
+        file alone). One per process: it keeps its service account's connection open."""
+        def build() -> Directory | None:
+            s = self.settings
+            if s.directory != "ldap":
+                return None
+            from assistant.directory import LdapConfig, LdapDirectory, MappingFile
+
+            if not s.ldap_url:
+                raise ConfigurationError("ASSISTANT_DIRECTORY=ldap cần ASSISTANT_LDAP_URL")
+            config = LdapConfig(url=s.ldap_url, bind_dn=s.ldap_bind_dn,
+                                bind_password=s.ldap_bind_password.get_secret_value() if s.ldap_bind_password else "",
+                                search_base=s.ldap_search_base, user_filter=s.ldap_user_filter,
+                                id_attribute=s.ldap_id_attribute, group_base=s.ldap_group_base,
+                                group_filter=s.ldap_group_filter, start_tls=s.ldap_start_tls, ca_file=s.ldap_ca_file,
+                                timeout_s=s.ldap_timeout_s)
+            return LdapDirectory(config, mapping=MappingFile(s.directory_mapping_file), units=self.units)
+
+        return self._once("directory", build)
+
+    def people(self, users_file_user: Callable[[str], UserRecord | None] | None = None) -> People:
+        """Sign-in and "who is this now" over the configured directory, the people table and the users file
+        (read through ``users_file_user``: the API's cached reader, which drops demo accounts outside demo mode;
+        default: the file read afresh)."""
+        from datetime import timedelta
+
+        from assistant.directory import People, PeopleStore, UsersFileDirectory
+
+        def read_file(user_id: str) -> UserRecord | None:
+            try:
+                return self.users().get(user_id)
+            except ConfigurationError:
+                return None
+
+        file = UsersFileDirectory(users_file_user or read_file)
+        return People(self.directory() or file, PeopleStore(self.sessions), file,
+                      recheck=timedelta(minutes=self.settings.directory_recheck_minutes),
+                      users_file_fallback=self.settings.directory_users_file_fallback)
+
     def principal(self, user_id: str) -> Principal:
         users = self.users()
         if user_id not in users:
@@ -287,7 +328,7 @@ class Runtime:
         backfill = parts.get("backfill")
         if backfill is not None:
             backfill.stop()
-        for name in ("llm", "store", "manifest", "vocabulary", "backlog", "embedder", "sessions"):
+        for name in ("directory", "llm", "store", "manifest", "vocabulary", "backlog", "embedder", "sessions"):
             close = getattr(parts.get(name), "close", None)
             if close is not None:
                 close()

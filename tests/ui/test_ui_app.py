@@ -194,8 +194,10 @@ def test_admin_page_only_for_admins(ui_env: str) -> None:
     assert not at.exception
     assert any("Quản trị văn bản và nhật ký" in h.value for h in at.header)
     assert [t.label for t in at.tabs] == ["Tải văn bản lên", "Văn bản và tiến trình lập chỉ mục",
-                                          "Văn bản bị giữ chờ duyệt", "Nhật ký truy cập"]
+                                          "Văn bản bị giữ chờ duyệt", "Người dùng", "Nhật ký truy cập"]
     assert at.dataframe.len >= 1  # indexed documents (and audit rows when the API offers them)
+    people = table_with(at, "Nguồn")  # who may sign in, and from where (issue 30)
+    assert "admin" in list(people["Mã"]) and set(people["Nguồn"]) == {"Tệp người dùng"}
     assert not at.error, [e.value for e in at.error]
     assert at.selectbox(key="admin_delete_doc").options
 

@@ -48,14 +48,17 @@ def _rejections(detail: Any) -> str:
 
 def render_admin(client: ApiClient, call: Callable[..., Any]) -> None:
     st.header(":material/admin_panel_settings: Quản trị văn bản và nhật ký")
-    tab_upload, tab_docs, tab_held, tab_audit = st.tabs(["Tải văn bản lên", "Văn bản và tiến trình lập chỉ mục",
-                                                         "Văn bản bị giữ chờ duyệt", "Nhật ký truy cập"])
+    tab_upload, tab_docs, tab_held, tab_users, tab_audit = st.tabs(
+        ["Tải văn bản lên", "Văn bản và tiến trình lập chỉ mục", "Văn bản bị giữ chờ duyệt", "Người dùng",
+         "Nhật ký truy cập"])
     with tab_upload:
         _upload(client, call)
     with tab_docs:
         _documents(client, call)
     with tab_held:
         _held(client, call)
+    with tab_users:
+        _users(client, call)
     with tab_audit:
         _audit(client)
 
@@ -102,6 +105,32 @@ def _held(client: ApiClient, call: Callable[..., Any]) -> None:
               h.get("override_reason", ""), "sha256": h.get("sha256", "")} for h in released],
             hide_index=True, key="admin_released_table",
         )
+
+
+SOURCES = {"file": "Tệp người dùng", "ldap": "Danh bạ LDAP"}
+
+
+def _users(client: ApiClient, call: Callable[..., Any]) -> None:
+    """Who may sign in and from where; a directory person's password and unit are changed in the directory."""
+    data = call(client.users)
+    if not data:
+        return
+    if data.get("directory") == "ldap":
+        st.caption(f"Đăng nhập qua danh bạ LDAP của tỉnh. Người bị khoá hoặc chuyển đơn vị trong danh bạ mất quyền "
+                   f"truy cập cũ trong vòng {data.get('recheck_minutes', 15):g} phút. Mật khẩu của họ được đổi trong "
+                   "danh bạ; chỉ người trong tệp người dùng đổi mật khẩu bằng lệnh `assistant users set-password`.")
+    rows = data.get("users") or []
+    if not rows:
+        st.caption("Chưa có người dùng nào.")
+        return
+    st.dataframe(
+        [{"Mã": r.get("id", ""), "Họ tên": r.get("name", ""),
+          "Đơn vị": r.get("unit") or "(chưa có: chỉ đọc văn bản công khai)", "Vai trò": ", ".join(r.get("roles") or []),
+          "Chức vụ": r.get("position", ""), "Nguồn": SOURCES.get(r.get("source", ""), r.get("source", "")),
+          "Tình trạng tài khoản": "đã khoá" if r.get("disabled") else "đang dùng",
+          "Đăng nhập gần nhất": moment(r.get("last_sign_in")) if r.get("last_sign_in") else "—"} for r in rows],
+        hide_index=True, key="admin_users_table",
+    )
 
 
 def _upload(client: ApiClient, call: Callable[..., Any]) -> None:

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 def test_fresh_database_is_migrated_to_head(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    assert current_revision(engine) == head_revision() == "0008_held_overrides"
+    assert current_revision(engine) == head_revision() == "0009_directory_people"
     tables = set(inspect(engine).get_table_names())
     assert {"conversations", "messages", "audit", "api_keys", "login_failures", "token_versions", "tasks",
             "task_units"} <= tables

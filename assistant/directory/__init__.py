@@ -1,0 +1,34 @@
+"""Sign-in through a directory of people (issue 30): the users file for the demo and small sites, the
+province's LDAP directory at scale; units, roles and positions mapped from the directory by a mapping file;
+directory people kept in the service's SQL database and re-checked at most every 15 minutes.
+
+The face: ``Directory`` (the protocol), its two kinds, the mapping, the people store and ``People`` (sign-in
+and "who is this now" for tokens and API keys)."""
+
+from assistant.directory.directory import Directory, DirectoryUnavailable
+from assistant.directory.ldap import LdapConfig, LdapDirectory, acceptable_username
+from assistant.directory.mapping import DirectoryMapping, MappingFile, load_mapping
+from assistant.directory.people import MAX_RECHECK, People, PeopleStore, StoredPerson
+from assistant.directory.person import SOURCE_FILE, SOURCE_LDAP, SOURCE_WORDS, Person
+from assistant.directory.users_file import UsersFileDirectory, person_of
+
+__all__ = [
+    "MAX_RECHECK",
+    "SOURCE_FILE",
+    "SOURCE_LDAP",
+    "SOURCE_WORDS",
+    "Directory",
+    "DirectoryMapping",
+    "DirectoryUnavailable",
+    "LdapConfig",
+    "LdapDirectory",
+    "MappingFile",
+    "People",
+    "PeopleStore",
+    "Person",
+    "StoredPerson",
+    "UsersFileDirectory",
+    "acceptable_username",
+    "load_mapping",
+    "person_of",
+]
