@@ -221,14 +221,14 @@ class Answerer:
                 writer = self.writer
                 unit = focus.sources  # the writer follows retrieval: it writes from the chosen unit only
                 try:
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit),
-                                              prepared.sources, pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit,
+                                                                   prepared.sources), prepared.sources, pieces)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
                     writer, pieces = self.fallback, []
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit),
-                                              prepared.sources, pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit,
+                                                                   prepared.sources), prepared.sources, pieces)
             raw = "".join(pieces)
             result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
             if record is not None:
