@@ -127,6 +127,7 @@ class Answerer:
         _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
         evidence = self._evidence(asked.marked, qvec, sources)
         visible = VisibleChunks(self.retriever.store, principal)
+        sources = sources + named_procedure_sections(asked, sources, visible)
         sources, notes = with_validity(sources, principal, filters.as_of, today_in_vietnam(), visible)
         match = asked.reference
         missing = missing_reply(match)
@@ -318,3 +319,16 @@ def dedupe_hits(hits: list[Hit]) -> list[Hit]:
         kept.append(hit)
         seen_texts.append(text)
     return kept
+
+
+def named_procedure_sections(question: Question, sources: list[Source], visible: VisibleChunks) -> list[Source]:
+    """The sections of the one procedure the question names that retrieval left out, numbered after the
+    retrieved sources: a procedure's answer is read from its record ("Thời hạn giải quyết: 1 ngày") and must cite
+    the section that says so, which the top few chunks ("Trình tự thực hiện" in four parts) may not hold. They
+    come after the ranked sources, so the ranking and what the writer is given first are unchanged."""
+    naming = question.procedure
+    if naming is None or naming.status != "named" or not naming.codes:
+        return []
+    have = {s.chunk_id for s in sources}
+    hits = [h for h in visible.doc_chunks(f"tthc:{naming.codes[0]}") if h.chunk_id not in have]
+    return [Source.of(len(sources) + i + 1, h) for i, h in enumerate(hits)]
