@@ -245,7 +245,7 @@ class Answerer:
         beside the sources are not candidates (they are cited next to what they amend)."""
         beside = {m for markers in prepared.validity.companions.values() for m in markers}
         retrieved = [s for s in prepared.sources if s.marker not in beside]
-        return choose_unit(prepared.question.marked, retrieved, self.config.focus_min_coverage,
+        return choose_unit(prepared.question.folded, retrieved, self.config.focus_min_coverage,
                            self.config.focus_rank_penalty)
 
     def record_reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
