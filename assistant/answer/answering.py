@@ -39,7 +39,7 @@ from assistant.validity import (
 from core.access import Principal
 from core.deadlines import today_in_vietnam
 from core.errors import BadQuestion
-from core.vietnamese import normalize_text, sparse_terms
+from core.vietnamese import fold, normalize_text, sparse_terms
 from indexing.embedders import Embedder
 from indexing.store import Hit
 
@@ -125,7 +125,7 @@ class Answerer:
         hits = dedupe_hits(hits)[: self.config.top_k]
         sources = [Source.of(i + 1, h) for i, h in enumerate(hits)]
         _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
-        evidence = self._evidence(asked.marked, qvec, sources)
+        evidence = self._evidence(asked.folded, qvec, sources)
         visible = VisibleChunks(self.retriever.store, principal)
         sources = sources + named_procedure_sections(asked, sources, visible)
         sources, notes = with_validity(sources, principal, filters.as_of, today_in_vietnam(), visible)
@@ -153,15 +153,17 @@ class Answerer:
         turns = self.conversations.history(principal.user_id, conversation_id)
         return withhold_unseeable(turns, lambda ids: self.retriever.visible(ids, principal))
 
-    def _evidence(self, query: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
-        """Best dense similarity (vectors come from the embedding cache) and query-term coverage."""
+    def _evidence(self, folded: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
+        """Best dense similarity (vectors come from the embedding cache) and query-term coverage, read on the
+        fold (``Question.folded``) on both sides: a question typed without marks is not short of evidence
+        because its restorer wrote "ngay nào" for "ngày nào"."""
         if not sources:
             return {"similarity": 0.0, "coverage": 0.0}
         top = sources[:3]
         texts = [_embedding_text(s.payload, self.config.embedding_max_chars) for s in top]
         vectors = self.embedder.embed_documents(texts)
         similarity = float(np.max(vectors @ qvec)) if len(vectors) else 0.0
-        q_terms = set(sparse_terms(query, "syllable")) - _STOPWORDS
+        q_terms = set(sparse_terms(folded, "syllable")) - _STOPWORDS_FOLDED
         coverage = 0.0
         if q_terms:
             for s in top:
@@ -294,11 +296,14 @@ _STOPWORDS = {"là", "của", "và", "có", "các", "được", "trong", "cho", 
               "về", "tại", "do", "người", "phải", "từ", "đến", "bị", "trường", "hợp"}
 
 
+_STOPWORDS_FOLDED = frozenset(fold(w) for w in _STOPWORDS)
+
+
 @lru_cache(maxsize=4096)
 def _source_terms(text: str) -> frozenset[str]:
     """A source's syllables for the coverage test, kept: the same chunks come back request after request
     (a pure function of the text, nothing of the asker in it)."""
-    return frozenset(sparse_terms(text, "syllable"))
+    return frozenset(sparse_terms(fold(text), "syllable"))
 
 
 def _embedding_text(payload: dict[str, Any], max_chars: int) -> str:
