@@ -14,6 +14,7 @@ sources. The same choice is made for every writer (a model is given the same uni
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answer.citations import STOPWORDS, terms
@@ -93,6 +94,24 @@ def coverage(wanted: tuple[str, ...], pairs: tuple[tuple[str, str], ...], have: 
     return (uni + 2 * bi) / 3
 
 
+def _quoted_ranks(units: list[list[Source]]) -> list[float]:
+    """Each unit's place in the ranking, except that an Điều a better-ranked unit quotes by name ("Ghi chú: Theo
+    quy định tại Điều 30 Luật Tố cáo năm 2018: …" in a procedure's record) stands just before the first unit
+    quoting it: the original is the source to cite, not the copy."""
+    ranks: list[float] = [float(i) for i in range(len(units))]
+    texts = [fold(" ".join(s.text for s in members)) for members in units]
+    for i, members in enumerate(units):
+        head = members[0]
+        dieu = str((head.payload.get("fields") or {}).get("dieu") or "")
+        if not dieu or not head.title:
+            continue
+        named = re.compile(rf"\bdieu {re.escape(dieu)}(?: cua)? {re.escape(fold(head.title))}\b")
+        quoting = next((j for j in range(i) if named.search(texts[j])), None)
+        if quoting is not None:
+            ranks[i] = quoting - 0.5
+    return ranks
+
+
 def choose_unit(folded: str, sources: list[Source], min_coverage: float = MIN_COVERAGE,
                 rank_penalty: float = RANK_PENALTY) -> Focus | None:
     """The unit to answer from, or None when no retrieved unit covers ``min_coverage`` of the key terms.
@@ -101,8 +120,9 @@ def choose_unit(folded: str, sources: list[Source], min_coverage: float = MIN_CO
     for source in sources:
         units.setdefault(unit_key(source), []).append(source)
     wanted, pairs = key_terms(folded), key_pairs(folded)
+    ranks = _quoted_ranks(list(units.values()))
     best: tuple[float, int, Focus] | None = None
-    for rank, members in enumerate(units.values()):
+    for rank, members in zip(ranks, units.values(), strict=True):
         covered = coverage(wanted, pairs, *_unit_terms(members))
         score = covered - rank_penalty * rank
         if covered >= min_coverage and (best is None or score > best[0]):

@@ -47,3 +47,20 @@ def test_an_unmarked_question_chooses_the_unit_a_marked_one_chooses() -> None:
     marked = choose_unit(fold("Công chức xin thôi việc thì cơ quan phải trả lời trong bao nhiêu ngày?"), SOURCES)
     unmarked = choose_unit("cong chuc xin thoi viec thi co quan phai tra loi trong bao nhieu ngay", SOURCES)
     assert marked is not None and unmarked is not None and marked.sources == unmarked.sources
+
+
+def test_an_article_a_better_ranked_record_quotes_by_name_is_cited_instead_of_the_copy() -> None:
+    copy = Source(1, "t1", "tthc:9.000001", "Thủ tục 9.000001 — Thời hạn — Giải quyết kiến nghị",
+                  "Ghi chú: Theo quy định tại Điều 12 Luật Kiến nghị năm 2030: vụ việc phức tạp được gia hạn "
+                  "giải quyết kiến nghị một lần.", title="Giải quyết kiến nghị")
+    original = Source(2, "l1", "file:luat-kien-nghi.txt", "Điều 12 — Luật Kiến nghị",
+                      "Điều 12. Thời hạn\n2. Vụ việc phức tạp được gia hạn giải quyết kiến nghị một lần.",
+                      title="Luật Kiến nghị", payload={"fields": {"dieu": "12"}})
+    other = Source(2, "l2", "file:luat-kien-nghi.txt", "Điều 13 — Luật Kiến nghị",
+                   "Điều 13. Vụ việc phức tạp được gia hạn giải quyết kiến nghị một lần.",
+                   title="Luật Kiến nghị", payload={"fields": {"dieu": "13"}})
+    question = fold("Vụ việc phức tạp được gia hạn giải quyết kiến nghị mấy lần?")
+    focus = choose_unit(question, [copy, original])
+    assert focus is not None and [s.chunk_id for s in focus.sources] == ["l1"]
+    unquoted = choose_unit(question, [copy, other])  # an article the record does not name keeps its rank
+    assert unquoted is not None and [s.chunk_id for s in unquoted.sources] == ["t1"]
