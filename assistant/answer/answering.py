@@ -39,7 +39,7 @@ from assistant.validity import (
 from core.access import Principal
 from core.deadlines import today_in_vietnam
 from core.errors import BadQuestion
-from core.vietnamese import normalize_text, sparse_terms
+from core.vietnamese import fold, normalize_text, sparse_terms
 from indexing.embedders import Embedder
 from indexing.store import Hit
 
@@ -129,8 +129,9 @@ class Answerer:
         hits = dedupe_hits(hits)[: self.config.top_k]
         sources = [Source.of(i + 1, h) for i, h in enumerate(hits)]
         _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
-        evidence = self._evidence(asked.marked, qvec, sources)
+        evidence = self._evidence(asked.folded, qvec, sources)
         visible = VisibleChunks(self.retriever.store, principal)
+        sources = sources + named_procedure_sections(asked, sources, visible)
         sources, notes = with_validity(sources, principal, filters.as_of, today_in_vietnam(), visible)
         match = asked.reference
         missing = missing_reply(match)
@@ -161,15 +162,17 @@ class Answerer:
         """The cited ids (chunks, and records such as tasks) the asker may see now (``history_access``)."""
         return cited_visible(ids, principal, self.retriever.visible, self.records)
 
-    def _evidence(self, query: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
-        """Best dense similarity (vectors come from the embedding cache) and query-term coverage."""
+    def _evidence(self, folded: str, qvec: np.ndarray, sources: list[Source]) -> dict[str, float]:
+        """Best dense similarity (vectors come from the embedding cache) and query-term coverage, read on the
+        fold (``Question.folded``) on both sides: a question typed without marks is not short of evidence
+        because its restorer wrote "ngay nào" for "ngày nào"."""
         if not sources:
             return {"similarity": 0.0, "coverage": 0.0}
         top = sources[:3]
         texts = [_embedding_text(s.payload, self.config.embedding_max_chars) for s in top]
         vectors = self.embedder.embed_documents(texts)
         similarity = float(np.max(vectors @ qvec)) if len(vectors) else 0.0
-        q_terms = set(sparse_terms(query, "syllable")) - _STOPWORDS
+        q_terms = set(sparse_terms(folded, "syllable")) - _STOPWORDS_FOLDED
         coverage = 0.0
         if q_terms:
             for s in top:
@@ -232,14 +235,14 @@ class Answerer:
                 writer = self.writer
                 unit = focus.sources  # the writer follows retrieval: it writes from the chosen unit only
                 try:
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit),
-                                              prepared.sources, pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit,
+                                                                   prepared.sources), prepared.sources, pieces)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
                     writer, pieces = self.fallback, []
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit),
-                                              prepared.sources, pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit,
+                                                                   prepared.sources), prepared.sources, pieces)
             raw = "".join(pieces)
             result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
             if record is not None:
@@ -255,7 +258,7 @@ class Answerer:
         beside the sources are not candidates (they are cited next to what they amend)."""
         beside = {m for markers in prepared.validity.companions.values() for m in markers}
         retrieved = [s for s in prepared.sources if s.marker not in beside]
-        return choose_unit(prepared.question.marked, retrieved, self.config.focus_min_coverage,
+        return choose_unit(prepared.question.folded, retrieved, self.config.focus_min_coverage,
                            self.config.focus_rank_penalty)
 
     def record_reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
@@ -314,11 +317,14 @@ _STOPWORDS = {"là", "của", "và", "có", "các", "được", "trong", "cho", 
               "về", "tại", "do", "người", "phải", "từ", "đến", "bị", "trường", "hợp"}
 
 
+_STOPWORDS_FOLDED = frozenset(fold(w) for w in _STOPWORDS)
+
+
 @lru_cache(maxsize=4096)
 def _source_terms(text: str) -> frozenset[str]:
     """A source's syllables for the coverage test, kept: the same chunks come back request after request
     (a pure function of the text, nothing of the asker in it)."""
-    return frozenset(sparse_terms(text, "syllable"))
+    return frozenset(sparse_terms(fold(text), "syllable"))
 
 
 def _embedding_text(payload: dict[str, Any], max_chars: int) -> str:
@@ -339,3 +345,16 @@ def dedupe_hits(hits: list[Hit]) -> list[Hit]:
         kept.append(hit)
         seen_texts.append(text)
     return kept
+
+
+def named_procedure_sections(question: Question, sources: list[Source], visible: VisibleChunks) -> list[Source]:
+    """The sections of the one procedure the question names that retrieval left out, numbered after the
+    retrieved sources: a procedure's answer is read from its record ("Thời hạn giải quyết: 1 ngày") and must cite
+    the section that says so, which the top few chunks ("Trình tự thực hiện" in four parts) may not hold. They
+    come after the ranked sources, so the ranking and what the writer is given first are unchanged."""
+    naming = question.procedure
+    if naming is None or naming.status != "named" or not naming.codes:
+        return []
+    have = {s.chunk_id for s in sources}
+    hits = [h for h in visible.doc_chunks(f"tthc:{naming.codes[0]}") if h.chunk_id not in have]
+    return [Source.of(len(sources) + i + 1, h) for i, h in enumerate(hits)]

@@ -14,11 +14,12 @@ sources. The same choice is made for every writer (a model is given the same uni
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from assistant.answer.citations import terms
+from assistant.answer.citations import STOPWORDS, terms
 from assistant.answer.types import Source
-from core.vietnamese import fold
+from core.vietnamese import fold, sparse_terms
 
 # Syllables of the words every question (or every legal text) has: they say nothing about what is asked.
 GENERIC = frozenset(
@@ -28,6 +29,7 @@ GENERIC = frozenset(
     "nêu rõ ra sau trước khi nếu thì cũng còn đã sẽ đang".split()
 )
 _GENERIC_FOLDED = frozenset(fold(w) for w in GENERIC)
+_STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)  # function words, as a question typed without marks has them
 MIN_COVERAGE = 0.5  # share of the key terms the chosen unit must contain (tuned on half A of the everyday eval)
 RANK_PENALTY = 0.1  # per place down the ranking: a lower unit must cover clearly more to be chosen
 
@@ -46,13 +48,19 @@ def _folded_terms(text: str) -> list[str]:
     return [fold(t) for t in terms(text)]
 
 
-def _sequence(question: str) -> list[str]:
-    return [t if t not in _GENERIC_FOLDED and not t.isdigit() else "" for t in _folded_terms(question)]
+def _sequence(folded: str) -> list[str]:
+    """The folded question's syllables, function words dropped and generic ones blanked (a blank breaks a pair).
+
+    Read on the fold (``Question.folded``), never on the question with its marks restored: a question typed
+    without marks is restored word by word, and "trong mấy ngày" restored as "trọng mây ngày" would make
+    "trong" a key term no unit covers."""
+    words = [t for t in sparse_terms(folded, "syllable") if t not in _STOP_FOLDED]
+    return [t if t not in _GENERIC_FOLDED and not t.isdigit() else "" for t in words]
 
 
-def key_terms(question: str) -> tuple[str, ...]:
-    """The question's content syllables (folded), generic ones removed, in order, each once."""
-    return tuple(dict.fromkeys(t for t in _sequence(question) if t))
+def key_terms(folded: str) -> tuple[str, ...]:
+    """The folded question's content syllables, generic ones removed, in order, each once."""
+    return tuple(dict.fromkeys(t for t in _sequence(folded) if t))
 
 
 def unit_key(source: Source) -> tuple[str, str]:
@@ -61,10 +69,10 @@ def unit_key(source: Source) -> tuple[str, str]:
     return (source.doc_id, f"dieu:{dieu}" if dieu else source.chunk_id)
 
 
-def key_pairs(question: str) -> tuple[tuple[str, str], ...]:
+def key_pairs(folded: str) -> tuple[tuple[str, str], ...]:
     """Adjacent key terms of the question ("giấy phép", "xây dựng"): a unit holding both words apart ("cấp giấy
     phép", "xây dựng hệ thống") does not name the same thing."""
-    seq = _sequence(question)
+    seq = _sequence(folded)
     return tuple(dict.fromkeys((a, b) for a, b in zip(seq, seq[1:], strict=False) if a and b))
 
 
@@ -86,15 +94,35 @@ def coverage(wanted: tuple[str, ...], pairs: tuple[tuple[str, str], ...], have: 
     return (uni + 2 * bi) / 3
 
 
-def choose_unit(question: str, sources: list[Source], min_coverage: float = MIN_COVERAGE,
+def _quoted_ranks(units: list[list[Source]]) -> list[float]:
+    """Each unit's place in the ranking, except that an Điều a better-ranked unit quotes by name ("Ghi chú: Theo
+    quy định tại Điều 30 Luật Tố cáo năm 2018: …" in a procedure's record) stands just before the first unit
+    quoting it: the original is the source to cite, not the copy."""
+    ranks: list[float] = [float(i) for i in range(len(units))]
+    texts = [fold(" ".join(s.text for s in members)) for members in units]
+    for i, members in enumerate(units):
+        head = members[0]
+        dieu = str((head.payload.get("fields") or {}).get("dieu") or "")
+        if not dieu or not head.title:
+            continue
+        named = re.compile(rf"\bdieu {re.escape(dieu)}(?: cua)? {re.escape(fold(head.title))}\b")
+        quoting = next((j for j in range(i) if named.search(texts[j])), None)
+        if quoting is not None:
+            ranks[i] = quoting - 0.5
+    return ranks
+
+
+def choose_unit(folded: str, sources: list[Source], min_coverage: float = MIN_COVERAGE,
                 rank_penalty: float = RANK_PENALTY) -> Focus | None:
-    """The unit to answer from, or None when no retrieved unit covers ``min_coverage`` of the key terms."""
+    """The unit to answer from, or None when no retrieved unit covers ``min_coverage`` of the key terms.
+    ``folded`` is the question's fold (``Question.folded``)."""
     units: dict[tuple[str, str], list[Source]] = {}
     for source in sources:
         units.setdefault(unit_key(source), []).append(source)
-    wanted, pairs = key_terms(question), key_pairs(question)
+    wanted, pairs = key_terms(folded), key_pairs(folded)
+    ranks = _quoted_ranks(list(units.values()))
     best: tuple[float, int, Focus] | None = None
-    for rank, members in enumerate(units.values()):
+    for rank, members in zip(ranks, units.values(), strict=True):
         covered = coverage(wanted, pairs, *_unit_terms(members))
         score = covered - rank_penalty * rank
         if covered >= min_coverage and (best is None or score > best[0]):

@@ -29,6 +29,8 @@ def count_tokens(text: str) -> int:
 class AnswerWriter(Protocol):
     """Condenses a follow-up into a standalone question and writes the answer, piece by piece.
 
+    ``write`` answers from ``sources`` (the unit retrieval chose); ``background`` (the other retrieved sources)
+    is never quoted or cited, only read for which words are common to all of them.
     ``write`` may raise ``LLMError``; the answerer then falls back to quoted sources. ``clean`` removes what a
     writer is known to add that is not answer (a model echoing its instructions) before citations are checked.
     """
@@ -37,7 +39,7 @@ class AnswerWriter(Protocol):
 
     def condense(self, question: str, history: Sequence[Turn]) -> str: ...
 
-    def write(self, question: str, sources: list[Source]) -> Iterator[str]: ...
+    def write(self, question: str, sources: list[Source], background: Sequence[Source] = ()) -> Iterator[str]: ...
 
     def clean(self, raw: str, sources: list[Source]) -> str: ...
 
@@ -50,8 +52,8 @@ class ExtractiveWriter:
     def condense(self, question: str, history: Sequence[Turn]) -> str:
         return condense_by_rule(question, history)
 
-    def write(self, question: str, sources: list[Source]) -> Iterator[str]:
-        yield extractive_answer(question, sources)
+    def write(self, question: str, sources: list[Source], background: Sequence[Source] = ()) -> Iterator[str]:
+        yield extractive_answer(question, sources, background=background)
 
     def clean(self, raw: str, sources: list[Source]) -> str:
         return raw
@@ -92,7 +94,7 @@ class LLMWriter:
             return condense_by_rule(question, history)
         return condense_with_llm(question, history, self.llm, prompt=self.prompts.condense)
 
-    def write(self, question: str, sources: list[Source]) -> Iterator[str]:
+    def write(self, question: str, sources: list[Source], background: Sequence[Source] = ()) -> Iterator[str]:
         system = self.prompts.system.template.format()
         sources_text, _ = render_sources(sources, self.context_tokens, count_tokens)
         user = self.prompts.answer.template.format(sources=sources_text, question=clean_prompt_text(question))

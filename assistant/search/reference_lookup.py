@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from core.aliases import default_aliases
 from core.so_hieu import TYPE_NAMES, Reference, SoHieu, find_so_hieu, parse_reference, parse_so_hieu, title_key
+from core.vietnamese import fold
 from indexing.store import Hit, SearchFilter, VectorStore
 
 _UNIT_NEXT = re.compile(r"^[\s,]*(?:điểm|khoản|điều|diem|khoan|dieu)\s", re.IGNORECASE)
@@ -32,6 +33,7 @@ class ReferenceMatch:
     doc_id: str | None = None
     title: str | None = None
     hits: list[Hit] = field(default_factory=list)
+    law_by_name: bool = False  # named by name and year ("Luật BHXH 2024"), resolved to no indexed title
 
     @property
     def missing(self) -> str | None:
@@ -42,6 +44,23 @@ class ReferenceMatch:
             unit = unit_label(self.reference)
             return f"«{self.title}» trong kho dữ liệu không có {unit}."
         return None
+
+
+# "theo Luật BHXH 2024", "Luật Bảo hiểm xã hội năm 2024": a law named by its name and year, no unit, no số
+# hiệu (on the fold, which keeps every character's place). Not "pháp luật 2024", not a law "này".
+_LAW_WITH_YEAR = re.compile(r"(?<![a-z])(?<!phap )((?:bo luat|luat|phap lenh)(?:\s+(?!nam\b)[a-z]+,?){1,9}?)"
+                            r"\s+(?:nam\s+)?((?:19|20)\d\d)(?![\d/])")
+
+
+def law_named_with_year(query: str) -> tuple[str, str] | None:
+    """(the name as typed with its year, its ``title_key`` without the year, abbreviations spelt out) of the
+    law a question names by name and year ("lương hưu … theo luật bhxh 2024"), else None."""
+    folded = fold(query)
+    m = _LAW_WITH_YEAR.search(folded)
+    if m is None or m.group(1).split()[-1] == "nay":
+        return None
+    words = [default_aliases().long_form(w) or w for w in query[m.start(1):m.end(1)].split()]
+    return query[m.start(1):m.end(2)], title_key(" ".join(words))
 
 
 _FIRST_UNIT = re.compile(r"\b(?:điểm|khoản|điều|diem|khoan|dieu)\s+\d", re.IGNORECASE)
@@ -152,6 +171,19 @@ class ReferenceLookup:
                 return doc_id, title
         return None
 
+    def _law_by_name(self, query: str) -> ReferenceMatch | None:
+        """A law named by name and year that no indexed title starts ("luật bhxh 2024" with no Luật Bảo hiểm xã
+        hội here) → a match with no document, so the answer says it is not in the system instead of quoting
+        another law's nearest article; None when the name resolves (the question is then searched as before)."""
+        named = law_named_with_year(query)
+        if named is None:
+            return None
+        shown, key = named
+        if self._by_title(key) or self._by_title(f"bo {key}") or any(
+                k.startswith(key + " ") for k in self._current().keys):
+            return None
+        return ReferenceMatch(None, None, shown, law_by_name=True)
+
     def lookup(self, query: str, flt: SearchFilter) -> ReferenceMatch | None:
         """None when the query names no document; else what it resolved to, under ``flt``."""
         ref = parse_reference(query)
@@ -169,7 +201,7 @@ class ReferenceLookup:
         else:
             found = find_so_hieu(query)
             if not found:
-                return None
+                return self._law_by_name(query)
             # "… số 92/2015/QH13 khoản 2 Điều 32 còn hiệu lực không": the unit right after the number is its own.
             after = parse_reference(query[found[0].end:]) if _UNIT_NEXT.match(query[found[0].end:]) else None
             ref = replace(after, so_hieu=found[0].so_hieu, document=None) if after is not None else None

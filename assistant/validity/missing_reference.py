@@ -21,6 +21,9 @@ def missing_reply(match: ReferenceMatch | None) -> str | None:
     if match is None:
         return None
     if match.doc_id is None:
+        if match.law_by_name:  # "theo luật bhxh 2024" where no indexed title is that law
+            return (f"Văn bản «{match.named}» chưa có trong hệ thống, nên không thể trả lời theo văn bản này. "
+                    f"Bạn có thể gửi văn bản để được lập chỉ mục, hoặc hỏi theo văn bản khác.")
         if match.so_hieu is None or match.so_hieu.year is None:
             return None
         unit = f"{unit_label(match.reference)} " if match.reference is not None else ""

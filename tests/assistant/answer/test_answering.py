@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.answering import BadQuestion
+from assistant.answer.answering import BadQuestion, named_procedure_sections
+from assistant.answer.types import Source
+from assistant.search.question import Naming, Question
+from assistant.search.visible import VisibleChunks
 from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
@@ -178,3 +181,17 @@ def test_query_without_sparse_terms(runtime: Runtime) -> None:
     assert retriever.search("??? ...", principal, mode="sparse") == []
     assert retriever.search("??? ...", principal, mode="hybrid", top_k=3)  # degrades to dense
     assert retriever.search("   ", principal) == []
+
+
+def test_a_named_procedure_brings_its_sections_that_retrieval_left_out(runtime: Runtime) -> None:
+    principal = runtime.principal("vp.nguyenvana")
+    visible = VisibleChunks(runtime.store, principal)
+    chunks = visible.doc_chunks("tthc:1.013124")
+    assert len(chunks) > 1
+    retrieved = [Source.of(1, chunks[0])]
+    named = Question("q", "q", "q", "q", procedure=Naming("named", ("1.013124",)))
+    extra = named_procedure_sections(named, retrieved, visible)
+    assert [s.marker for s in extra] == list(range(2, len(chunks) + 1))
+    assert {s.chunk_id for s in extra} == {c.chunk_id for c in chunks[1:]}
+    unnamed = Question("q", "q", "q", "q", procedure=Naming("ambiguous", ("1.013124", "1.013126")))
+    assert named_procedure_sections(unnamed, retrieved, visible) == []

@@ -39,3 +39,13 @@ def test_fee_question_with_or_without_marks_is_answered(runtime: Runtime, questi
     result = runtime.answerer().ask(question, runtime.principal("vp.nguyenvana"))
     assert not result.refused
     assert result.citations and result.citations[0].doc_id == "tthc:1.013124"
+
+
+def test_evidence_of_an_unmarked_question_is_read_on_the_fold(runtime: Runtime) -> None:
+    # whatever marks the restorer gives "ngay" or "ke", the coverage is that of the question typed with marks
+    principal = runtime.principal("vp.nguyenvana")
+    answerer = runtime.answerer()
+    unmarked = answerer.prepare("le phi tham dinh ke hoach ung pho su co tran dau ngoai khoi", principal)
+    marked = answerer.prepare("Lệ phí thẩm định kế hoạch ứng phó sự cố tràn dầu ngoài khơi", principal)
+    assert [s.chunk_id for s in unmarked.sources[:3]] == [s.chunk_id for s in marked.sources[:3]]
+    assert unmarked.evidence["coverage"] == marked.evidence["coverage"] == 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.citations import check_citations, mentions_no_answer
-from assistant.answer.extractive import HEADER, extractive_answer
+from assistant.answer.extractive import HEADER, asks_amount, extractive_answer
 from assistant.answer.types import Source
 
 LE_PHI = """Điều 5. Mức thu lệ phí
@@ -106,3 +106,61 @@ def test_deterministic():
     first = extractive_answer(question, _sources())
     assert all(extractive_answer(question, _sources()) == first for _ in range(5))
     assert "3. Miễn lệ phí đối với hộ kinh doanh đăng ký qua mạng điện tử." in first
+
+
+# A generated Điều in the shape the laws have: a Khoản whose figure sits on its unnumbered second line, a Khoản
+# whose list intro has no colon, two Khoản that differ only by "không".
+KY_LUAT = """Điều 40. Thời hiệu kỷ luật
+1. Thời hiệu kỷ luật là thời hạn mà khi hết thời hạn đó thì nhân viên có hành vi vi phạm không bị xem xét kỷ luật.
+Thời hiệu kỷ luật là 18 tháng, kể từ thời điểm có hành vi vi phạm.
+2. Thời hạn kỷ luật đối với nhân viên là khoảng thời gian từ khi phát hiện hành vi vi phạm đến khi có quyết định."""
+
+HINH_THUC = """Điều 41. Hình thức kỷ luật
+1. Nhân viên vi phạm nội quy thì tùy mức độ chịu trách nhiệm theo quy định của quy chế.
+2. Các hình thức kỷ luật nhân viên bao gồm
+a) Nhắc nhở.
+b) Cảnh báo.
+c) Đình chỉ."""
+
+DU_TUYEN = """Điều 42. Điều kiện dự tuyển
+1. Người có đủ các điều kiện sau đây được đăng ký dự tuyển nhân viên: có đơn, có văn bằng phù hợp, đủ sức khỏe.
+2. Những người sau đây không được đăng ký dự tuyển nhân viên: đang bị truy cứu trách nhiệm, đang chấp hành án."""
+
+
+def _one(text: str, title: str = "Điều — Quy chế") -> list[Source]:
+    return [Source(1, "k1", "quy-che", title, text)]
+
+
+def test_a_khoan_is_quoted_with_its_continuation_line():
+    answer = extractive_answer("Thời hiệu kỷ luật nhân viên là bao lâu?", _one(KY_LUAT))
+    quote = _quotes(answer)[0][0]
+    assert quote.startswith("1. Thời hiệu kỷ luật là thời hạn") and "18 tháng" in quote
+
+
+def test_a_list_intro_without_colon_comes_with_its_items():
+    answer = extractive_answer("Các hình thức kỷ luật nhân viên gồm những gì?", _one(HINH_THUC))
+    assert any(q.startswith("2. Các hình thức") and q.endswith("c) Đình chỉ.") for q, _ in _quotes(answer))
+
+
+def test_a_question_asking_how_long_prefers_the_line_with_the_amount():
+    text = ("Điều 9. Thử việc\n1. Người được tuyển dụng phải thử việc, trừ người đã làm công việc phù hợp.\n"
+            "2. Thời gian thử việc của người được tuyển dụng từ 02 tháng đến 06 tháng.")
+    quotes = _quotes(extractive_answer("Thời gian thử việc của người được tuyển dụng là bao lâu?", _one(text)))
+    assert "02 tháng đến 06 tháng" in quotes[0][0]
+    assert asks_amount("thoi han giai quyet la bao lau") and not asks_amount("ai có thẩm quyền ký?")
+
+
+def test_the_negation_tells_two_otherwise_equal_khoan_apart():
+    answer = extractive_answer("Những người nào không được đăng ký dự tuyển nhân viên?", _one(DU_TUYEN))
+    assert _quotes(answer)[0][0].startswith("2. Những người sau đây không được")
+
+
+def test_the_background_makes_the_shared_subject_common_and_is_never_quoted():
+    unit = _one("Điều 7. Tập sự\n1. Người trúng tuyển viên chức phải tập sự, trừ người đã có thời gian công tác "
+                "đủ 12 tháng.\n2. Thời gian tập sự từ 03 tháng đến 12 tháng.")
+    background = [Source(2, f"b{i}", "luat", "Điều — Luật", f"{i}. Viên chức có quyền và nghĩa vụ của viên chức "
+                         f"theo hợp đồng làm việc số {i}.") for i in range(8)]
+    question = "Thời gian tập sự của viên chức là bao lâu?"
+    answer = extractive_answer(question, unit, background=background)
+    assert any("từ 03 tháng đến 12 tháng" in q for q, _ in _quotes(answer))
+    assert {m for _, m in _quotes(answer)} == {1}

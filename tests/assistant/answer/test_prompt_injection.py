@@ -73,7 +73,7 @@ class ScriptedWriter(ExtractiveWriter):
     def __init__(self, pieces: list[str]) -> None:
         self.pieces = pieces
 
-    def write(self, question: str, sources: list[Source]) -> Iterator[str]:
+    def write(self, question: str, sources: list[Source], background: Sequence[Source] = ()) -> Iterator[str]:
         yield from self.pieces
 
 

@@ -175,3 +175,19 @@ def test_a_versioned_lookup_reads_the_titles_once_per_version_and_resolves_the_s
     version[0] = 2
     found = versioned.lookup("Quyết định 99/2024/QĐ-UBND", SearchFilter(principal=OFFICIAL))
     assert found == plain.lookup("Quyết định 99/2024/QĐ-UBND", flt) and len(reads) == 2
+
+
+def test_a_law_named_by_name_and_year_that_is_not_indexed_is_said_missing(retriever: Retriever) -> None:
+    from assistant.validity import missing_reply
+
+    match = retriever.reference("mức hưởng trợ cấp thôi việc theo luật bhxh 2024 là bao nhiêu", OFFICIAL)
+    assert match is not None and match.doc_id is None and match.law_by_name
+    assert "luật bhxh 2024" in (missing_reply(match) or "") and "chưa có trong hệ thống" in (missing_reply(match) or "")
+    # named by name and year, and indexed (any year, marks or not): searched as before, nothing said missing
+    assert retriever.reference("Theo Luật Viên chức năm 2010, viên chức được nghỉ hằng năm?", OFFICIAL) is None
+    assert retriever.reference("luat vien chuc 2019 quy dinh nghi hang nam", OFFICIAL) is None
+    # not a law's name: "pháp luật", "luật này", no year
+    for query in ("văn bản quy phạm pháp luật 2015 có hiệu lực khi nào", "luật này năm 2015 quy định gì"):
+        other = retriever.reference(query, OFFICIAL)
+        assert other is None or not other.law_by_name
+    assert retriever.reference("theo luật bảo hiểm xã hội thì lương hưu tính thế nào", OFFICIAL) is None
