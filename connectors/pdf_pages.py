@@ -14,7 +14,7 @@ import io
 import re
 
 from connectors.extraction_limits import ExtractionLimits
-from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr
+from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr, reread_lines
 from connectors.official_layout import read_header, typed_digits
 from connectors.page_layout import Word, layout_blocks
 from connectors.pdf_signatures import field_words, read_signatures
@@ -190,5 +190,11 @@ def _layout(texts: dict[int, tuple[list[Word], float, float]], done: list[OcrPag
         words, width, height = texts[1]
         layout = read_header(words, width, height, typed_digits)
         layout["source"] = "text layer"
-    layout.update(signature_block([texts[n] for n in sorted(texts)]))
+    images = {p.page: p for p in done if p.image is not None}
+
+    def again(number: int):  # noqa: ANN202
+        page = images.get(sorted(texts)[number - 1])
+        return (lambda boxes: reread_lines(page.image, boxes, page.dpi)) if page else None
+
+    layout.update(signature_block([texts[n] for n in sorted(texts)], again))
     return layout
