@@ -17,6 +17,7 @@ from typing import Any
 from connectors.official_layout import Line, Rereader, fold, is_upper, lines_of, reread_texts, split_line
 from connectors.page_layout import Word
 
+_NOI_NHAN = re.compile(r"^\W{0,3}\w?[OƠ]I\s*NHAN\b")  # "Nơi nhận", its italic N read ".V" or "N"
 _AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\s*\.|CHU TICH|GIAM DOC|TRUONG|THU TRUONG|CHANH|PHO |TONG ")
 
 
@@ -44,8 +45,7 @@ def signature_block(pages: Sequence[tuple[Sequence[Word], float, float]],
     ``reread(page_number)`` gives that page's line re-reader (``official_layout.reread_texts``), if it has one."""
     for number, (words, width, _height) in enumerate(pages, 1):
         lines = lines_of(words)
-        at = next((ln for ln in lines if fold(ln.text).startswith(("NOI NHAN", "NƠI NHAN"))
-                   or fold(ln.words[0].text).startswith("NOI") and "NHAN" in fold(ln.text)[:12]), None)
+        at = next((ln for ln in lines if _NOI_NHAN.match(fold(ln.text))), None)
         if at is None:
             continue
         h = median(ln.bottom - ln.top for ln in lines)

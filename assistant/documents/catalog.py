@@ -23,8 +23,12 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("quyen_han_ky", "Quyền hạn ký"), ("chuc_vu", "Chức vụ người ký"), ("nguoi_ky", "Người ký"),
     ("linh_vuc", "Lĩnh vực"), ("tinh_trang_hieu_luc", "Tình trạng hiệu lực"), ("source_format", "Định dạng tệp"),
     ("pages", "Số trang"), ("ocr", "Nhận dạng chữ (OCR)"), ("ocr_confidence", "Độ tin cậy OCR"),
+    ("ky_hieu", "Ký hiệu (phần in, khi số viết tay chưa đọc được)"), ("so_den", "Số đến (dấu công văn đến)"),
+    ("ngay_den", "Ngày đến"), ("ky_so", "Ký số"), ("unreadable_fields", "Trường chưa đọc được"),
     ("metadata_conflicts", "Mâu thuẫn với bảng thông tin / nguồn"),
 )
+# Field names as an official reads them, for ``unreadable_fields``.
+FIELD_NAMES = dict(FIELD_LABELS)
 
 
 def _label(entry: ManifestEntry) -> AccessLabel | None:
@@ -82,11 +86,15 @@ def document_record(entry: ManifestEntry) -> dict[str, Any]:
     }
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, key: str = "") -> str:
+    if key == "unreadable_fields" and isinstance(value, list):
+        return ", ".join(FIELD_NAMES.get(str(v), str(v)) for v in value)
     if isinstance(value, list):
         parts = []
         for v in value:
-            if isinstance(v, dict) and "field" in v:
+            if isinstance(v, dict) and v.get("summary"):  # a digital signature (ký số), said in words
+                parts.append(str(v["summary"]).removeprefix("Ký số: "))
+            elif isinstance(v, dict) and "field" in v:
                 parts.append(f"{v['field']}: văn bản «{v.get('text')}», {v.get('origin', 'nguồn')} «{v.get('source')}»")
             elif isinstance(v, dict):
                 parts.append(str(v.get("text", v)) + (f" [{v['so_hieu']}]" if v.get("so_hieu") else ""))
@@ -116,7 +124,8 @@ def record_lines(record: dict[str, Any]) -> list[str]:
     """``documents show`` as text: id, title, then each known field that has a value, chunks and access."""
     meta = record["metadata"]
     lines = [f"Mã văn bản: {record['doc_id']}", f"Tiêu đề: {record['title']}", f"Tệp: {record['file']}"]
-    lines += [f"{label}: {_value(meta[key])}" for key, label in FIELD_LABELS if meta.get(key) not in (None, "", [])]
+    lines += [f"{label}: {_value(meta[key], key)}" for key, label in FIELD_LABELS
+              if meta.get(key) not in (None, "", []) and not (key == "ky_hieu" and meta.get("so_hieu"))]
     access = record["access"]
     scope = "; ".join(_scope_parts(access))
     lines += [f"Số đoạn (chunks): {record['chunks']}",
