@@ -176,6 +176,52 @@ def _day_gap(line: Line) -> tuple[str, tuple[float, float, float, float]] | None
 
 
 Reader = Callable[[str, tuple[float, float, float, float], int], tuple[str | None, float, str]]
+Rereader = Callable[[list[tuple[float, float, float, float]]], list[list[tuple[str, float]]]]
+_JUNK = re.compile(r"[`'^~_|‹›¬ˆ°©®*#.:;,\u2018\u2019\u201c\u201d]+")  # a mark or a speck read as a word
+_EDGE_JUNK = "`'^~_|‹›¬ˆ°©®*#\u2018\u2019\u201c\u201d"
+
+
+def reread_texts(lines: Sequence[Line], reread: Rereader | None) -> list[str]:
+    """Each line's text with its words checked against ``reread`` (the line cut out and read alone, each
+    word with Tesseract's confidence): a word read with the same letters both times takes the spelling read
+    with more confidence (a bold header word read inside the page swaps its marks: "Hiên" for "Hiền"); a
+    speck the page's read took for a word (".ˆA", "Ả": a mark come loose) goes when the line's read alone has
+    nothing there; words only one read has otherwise stay as the page read them."""
+    texts = [ln.text for ln in lines]
+    if reread is None or not lines:
+        return texts
+    again = reread([(ln.x0, ln.top, ln.x1, ln.bottom) for ln in lines])
+    return [merge_reads(ln.words, second) if second else text
+            for ln, text, second in zip(lines, texts, again + [[]] * (len(texts) - len(again)), strict=True)]
+
+
+def merge_reads(first: Sequence[Word], second: Sequence[tuple[str, float]]) -> str:
+    """The page's words of one line merged with the same line read alone (``reread_texts``)."""
+    from difflib import SequenceMatcher
+
+    a = [(normalize_text(w.text), w.conf) for w in sorted(first, key=lambda w: w.x0)]
+    b = [(t, c) for t, c in ((normalize_text(t.strip(_EDGE_JUNK)), c) for t, c in second)
+         if t and not _JUNK.fullmatch(t)]
+    if not b:
+        return " ".join(t for t, _ in a)
+    out: list[str] = []
+    matcher = SequenceMatcher(None, [_letters(t) for t, _ in a], [_letters(t) for t, _ in b], autojunk=False)
+    for op, i0, i1, j0, j1 in matcher.get_opcodes():
+        if op == "equal":
+            out += [x[0] if x[1] > y[1] else y[0] for x, y in zip(a[i0:i1], b[j0:j1], strict=True)]
+        elif op in ("replace", "delete"):
+            out += [t for t, c in a[i0:i1] if not _speck(t, c)]
+    return " ".join(out)
+
+
+def _speck(text: str, conf: float) -> bool:
+    """A mark or a speck read as a word: no letter or digit, or one or two beside a stray sign, read unsure."""
+    alnum = sum(ch.isalnum() for ch in text)
+    return alnum == 0 or (conf < 60 and (alnum == 1 or (alnum <= 2 and any(ch in _EDGE_JUNK + ".^" for ch in text))))
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isalnum())
 
 
 def typed_digits(read: str, box: tuple[float, float, float, float], most: int) -> tuple[str | None, float, str]:
@@ -185,9 +231,11 @@ def typed_digits(read: str, box: tuple[float, float, float, float], most: int) -
     return (digits, 1.0, "text layer") if digits.isdigit() and len(digits) <= most else (None, 0.0, "blank")
 
 
-def read_header(words: Sequence[Word], width: float, height: float, digits: Reader) -> dict[str, Any]:
+def read_header(words: Sequence[Word], width: float, height: float, digits: Reader,
+                reread: Rereader | None = None) -> dict[str, Any]:
     """Page 1's header read by position. ``digits(read_text, box, max_digits)`` reads a handwritten number
-    in a box: (digits or None, confidence 0–1, how it was read)."""
+    in a box: (digits or None, confidence 0–1, how it was read); ``reread(boxes)`` reads lines again alone
+    (the issuer's and the title's lines: ``reread_texts``)."""
     lines = lines_of(words)
     if not lines:
         return {}
@@ -220,11 +268,13 @@ def read_header(words: Sequence[Word], width: float, height: float, digits: Read
         number, conf, how = digits(read, box, 5)
         out["so_hieu"] = {"read": read, "number": number, "ky_hieu": ky_hieu, "confidence": round(conf, 2),
                           "how": how}
-        out["issuer_lines"] = [ln.text for ln in left[:so_at] if is_upper(ln.text)]
-        out["left_after_so"] = [ln.text for ln in left[so_at + 1:]]
+        issuer = [ln for ln in left[:so_at] if is_upper(ln.text)]
+        after = left[so_at + 1:]
     else:
-        out["issuer_lines"] = [ln.text for ln in left[:3] if is_upper(ln.text)]
-        out["left_after_so"] = []
+        issuer, after = [ln for ln in left[:3] if is_upper(ln.text)], []
+    texts = reread_texts(issuer + after, reread)
+    out["issuer_lines"] = [t for t in texts[:len(issuer)] if is_upper(t)]
+    out["left_after_so"] = texts[len(issuer):]
     out["right_lines"] = [ln.text for ln in right]
     for ln in right:
         if (m := _MONTH_YEAR.search(ln.text)) and (gap := _day_gap(ln)):
@@ -239,7 +289,7 @@ def read_header(words: Sequence[Word], width: float, height: float, digits: Read
     if end < len(lines) and _is_kind(lines[end], width):
         kind = lines[end]
         out["kind_line"] = kind.text
-        out["title_lines"] = [ln.text for ln in _title(lines[end + 1:], kind, h, width)]
+        out["title_lines"] = reread_texts(_title(lines[end + 1:], kind, h, width), reread)
     return out
 
 

@@ -14,7 +14,7 @@ import io
 import re
 
 from connectors.extraction_limits import ExtractionLimits
-from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, require_ocr
+from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, read_halves, require_ocr, reread_lines
 from connectors.official_layout import read_header, typed_digits
 from connectors.page_layout import Word, layout_blocks
 from connectors.pdf_signatures import field_words, read_signatures
@@ -190,5 +190,19 @@ def _layout(texts: dict[int, tuple[list[Word], float, float]], done: list[OcrPag
         words, width, height = texts[1]
         layout = read_header(words, width, height, typed_digits)
         layout["source"] = "text layer"
-    layout.update(signature_block([texts[n] for n in sorted(texts)]))
+    images = {p.page: p for p in done if p.image is not None}
+
+    def again(number: int):  # noqa: ANN202
+        page = images.get(sorted(texts)[number - 1])
+        return (lambda boxes: reread_lines(page.image, boxes, page.dpi)) if page else None
+
+    order = sorted(texts)
+    block = signature_block([texts[n] for n in order], again)
+    for n in sorted(images, reverse=True) if not block else []:  # the closing lost in the page's read
+        retry = dict(texts)
+        retry[n] = (read_halves(images[n].image, images[n].dpi), *texts[n][1:])
+        if block := signature_block([retry[k] for k in order], again):
+            block["signature_reread"] = "columns"
+            break
+    layout.update(block)
     return layout

@@ -10,13 +10,14 @@ as "Ẻ" dropped; pages after it are not read.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from statistics import median
 from typing import Any
 
-from connectors.official_layout import Line, fold, is_upper, lines_of, split_line
+from connectors.official_layout import Line, Rereader, fold, is_upper, lines_of, reread_texts, split_line
 from connectors.page_layout import Word
 
+_NOI_NHAN = re.compile(r"^\W{0,3}\w?[OƠ]I\s*NHAN\b")  # "Nơi nhận", its italic N read ".V" or "N"
 _AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\s*\.|CHU TICH|GIAM DOC|TRUONG|THU TRUONG|CHANH|PHO |TONG ")
 
 
@@ -36,14 +37,15 @@ def _list_edge(lines: list[Line], h: float, width: float) -> float:
     return edge
 
 
-def signature_block(pages: Sequence[tuple[Sequence[Word], float, float]]) -> dict[str, Any]:
+def signature_block(pages: Sequence[tuple[Sequence[Word], float, float]],
+                    reread: Callable[[int], Rereader | None] | None = None) -> dict[str, Any]:
     """The document's own signature block: on the first page with "Nơi nhận", the right half's lines from the
     level of "Nơi nhận" down (the seal is gone from the image; the typed name is the block's last line). Pages
-    after it (attached drafts with their own signers) are not read. ``pages``: (words, width, height)."""
+    after it (attached drafts with their own signers) are not read. ``pages``: (words, width, height);
+    ``reread(page_number)`` gives that page's line re-reader (``official_layout.reread_texts``), if it has one."""
     for number, (words, width, _height) in enumerate(pages, 1):
         lines = lines_of(words)
-        at = next((ln for ln in lines if fold(ln.text).startswith(("NOI NHAN", "NƠI NHAN"))
-                   or fold(ln.words[0].text).startswith("NOI") and "NHAN" in fold(ln.text)[:12]), None)
+        at = next((ln for ln in lines if _NOI_NHAN.match(fold(ln.text))), None)
         if at is None:
             continue
         h = median(ln.bottom - ln.top for ln in lines)
@@ -65,5 +67,6 @@ def signature_block(pages: Sequence[tuple[Sequence[Word], float, float]]) -> dic
             if kept and ln.top - kept[-1].bottom > 12 * h:
                 break
             kept.append(Line(inside))
-        return {"signature_lines": [ln.text for ln in kept], "signature_page": number}
+        again = reread(number) if reread else None
+        return {"signature_lines": reread_texts(kept, again), "signature_page": number}
     return {}

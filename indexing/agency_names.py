@@ -150,3 +150,44 @@ def locality_name(text: str) -> str | None:
 def has_locality(name: str) -> bool:
     folded = f" {_fold(name)} "
     return any(f" {u} " in folded for u in _LOCALITY) or folded.strip() in _WHOLE_NAMES
+
+
+# The provinces and centrally run cities (the 63 before the 2025 merger; the 34 after keep names from these):
+# an OCR'd header's place name ("TỈNH QUẢNG NGÃI" read "tinh Quang Ngài") gets its marks back when its letters,
+# marks aside, are one of these.
+PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre", "Bình Định",
+    "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau", "Cần Thơ", "Cao Bằng", "Đà Nẵng", "Đắk Lắk", "Đắk Nông",
+    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
+    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
+    "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
+    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
+    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế", "Hồ Chí Minh", "Tiền Giang",
+    "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+)
+_PROVINCE = {_fold(p): normalize_text(p) for p in PROVINCES}
+
+
+def respell(name: str, known: list[str] | tuple[str, ...] = ()) -> str:
+    """An OCR'd issuer name with its marks put back: the whole name when its letters, marks aside, are those of
+    a name the document itself carries with marks (its issuing body's digital signature: ``known``), else a
+    province name after "tỉnh" / "thành phố". Letters never change, only marks."""
+    folded = _fold(name)
+    for other in known:
+        if other and _fold(other) == folded:
+            return agency_name(other)
+    words = name.split()
+    for head, spelled in _HEADS.items():
+        n = len(head.split())
+        if _fold(" ".join(words[:n])) == head:
+            words = [*spelled.split(), *words[n:]]
+            break
+    for unit, spelled in (("TINH", "tỉnh"), ("THANH PHO", "thành phố")):
+        n = len(unit.split())
+        for i in range(len(words) - n):
+            if _fold(" ".join(words[i:i + n])) == unit and (place := _PROVINCE.get(_fold(" ".join(words[i + n:])))):
+                return " ".join([*words[:i], spelled, place])
+    return " ".join(words)
+
+
+_HEADS = {"UY BAN NHAN DAN": "Ủy ban nhân dân", "HOI DONG NHAN DAN": "Hội đồng nhân dân"}

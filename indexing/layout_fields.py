@@ -16,7 +16,7 @@ from typing import Any
 from core.dates import iso_date
 from core.so_hieu import TYPE_CODES, TYPE_NAMES
 from core.vietnamese import normalize_text, strip_marks
-from indexing.agency_names import agency_name, split_bodies
+from indexing.agency_names import agency_name, respell, split_bodies
 from indexing.closing_block import read_signature
 from indexing.nd30_header import ACT_TYPES, so_hieu_number
 
@@ -33,9 +33,11 @@ def _fold(text: str) -> str:
 _KINDS = {_fold(k): k for k in ACT_TYPES}
 
 
-def read_layout(layout: dict[str, Any], signed_before: str | None = None) -> dict[str, Any]:
+def read_layout(layout: dict[str, Any], signed_before: str | None = None,
+                signing_bodies: tuple[str, ...] = ()) -> dict[str, Any]:
     """{"fields", "confidence", "unreadable", "extra"} from a layout reading. ``signed_before``: the issuing
-    body's signing date (ISO), if the PDF carries one."""
+    body's signing date (ISO), if the PDF carries one; ``signing_bodies``: the names of the organisations whose
+    digital signatures it carries (an OCR'd issuer with the same letters takes their marks: ``respell``)."""
     source = layout.get("source", "ocr")
     sure = 1.0 if source == "text layer" else 0.9
     fields: dict[str, Any] = {}
@@ -44,16 +46,16 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None) -> dic
     extra: dict[str, Any] = {}
     bodies = split_bodies([x for x in layout.get("issuer_lines", []) if not x.upper().startswith("SỐ")])
     if bodies:
-        fields["co_quan_ban_hanh"] = agency_name(bodies[-1])
+        fields["co_quan_ban_hanh"] = respell(agency_name(bodies[-1]), signing_bodies)
         conf["co_quan_ban_hanh"] = sure
         if len(bodies) > 1:
-            fields["co_quan_chu_quan"] = agency_name(bodies[0])
+            fields["co_quan_chu_quan"] = respell(agency_name(bodies[0]), signing_bodies)
     kind = _KINDS.get(_fold(layout.get("kind_line", "")).strip(" .:"))
     vv = _vv_lines(layout.get("left_after_so", []))
     if kind:
         fields["loai_van_ban"] = kind.capitalize()
         conf["loai_van_ban"] = sure
-        if title := " ".join(" ".join(layout.get("title_lines", [])).split()):
+        if title := " ".join(" ".join(layout.get("title_lines", [])).split()).rstrip(" ."):
             fields["trich_yeu"] = title[0].upper() + title[1:]
             conf["trich_yeu"] = sure
     elif vv:
@@ -132,5 +134,5 @@ def _vv_lines(lines: list[str]) -> str:
         if not out and not _VV.match(line.strip()):
             continue
         out.append(line.strip())
-    text = " ".join(" ".join(out).split())
+    text = " ".join(" ".join(out).split()).rstrip(" .")
     return re.sub(r"^V\s*/\s*v\b", "V/v", text)

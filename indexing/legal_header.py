@@ -126,8 +126,8 @@ def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, 
         tables = find_flattened_tables(lines)
     casing = _casing(text)
     own = _text_fields(lines, tables, casing)
-    reading = read_layout(layout, _signed_before(given.get("ky_so"))) if isinstance(layout, dict) and layout \
-        else None
+    reading = read_layout(layout, _signed_before(given.get("ky_so")), _signing_bodies(given.get("ky_so"))) \
+        if isinstance(layout, dict) and layout else None
     if reading is not None and layout.get("source") == "ocr":
         body = text
         for line in [*layout.get("title_lines", []), *layout.get("left_after_so", []), *layout.get("issuer_lines", [])]:
@@ -151,6 +151,16 @@ def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, 
     if reading is not None:
         _annotate(out, own, scraped, given, reading, str(layout.get("source", "ocr")))
     return out
+
+
+def _signing_bodies(signatures: Any) -> tuple[str, ...]:
+    """The organisations named by the PDF's digital signatures (signer of an issuing body's, organisation of
+    the others'), spelled with their marks."""
+    names = []
+    for s in signatures or []:
+        if isinstance(s, dict):
+            names += [str(s[k]) for k in ("signer", "organisation") if s.get(k)]
+    return tuple(names)
 
 
 def _signed_before(signatures: Any) -> str | None:

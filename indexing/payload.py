@@ -33,6 +33,9 @@ def build_payload(doc: Document, chunk: Chunk, order: int, chash: str) -> dict[s
         value = doc.metadata.get(key)
         if value:
             payload[key] = value
+    signed = [str(s["summary"]) for s in doc.metadata.get("ky_so") or () if isinstance(s, dict) and s.get("summary")]
+    if signed:  # "Ký số: Ủy ban nhân dân tỉnh …, 16/04/2020 07:37 — …" for the source panel
+        payload["ky_so"] = signed
     basis = [b["so_hieu"] for b in doc.metadata.get("can_cu") or () if isinstance(b, dict) and b.get("so_hieu")]
     if basis:  # the numbers this document rests on, for "what is based on Nghị định 30/2020" and validity
         payload["can_cu_so_hieu"] = basis

@@ -337,7 +337,9 @@ class DocumentRecordOut(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict, description=(
         "Các trường của văn bản: so_hieu, loai_van_ban, co_quan_chu_quan, co_quan_ban_hanh, trich_yeu, dia_danh, "
         "ngay_ban_hanh, ngay_hieu_luc, do_mat, do_khan, can_cu, noi_nhan, quyen_han_ky, chuc_vu, nguoi_ky, "
-        "metadata_conflicts, …"))
+        "metadata_conflicts; a scan's field_sources, field_confidence, unreadable_fields, ky_hieu (the printed part "
+        "of a number left unread), so_den / ngay_den (incoming stamp); ky_so: the PDF's digital signatures (signer, "
+        "organisation, role, signing_time, changed_after_signing, trusted, summary), …"))
 
 
 class DocumentListOut(BaseModel):

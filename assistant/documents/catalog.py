@@ -27,12 +27,16 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("quyen_han_ky", "Quyền hạn ký"), ("chuc_vu", "Chức vụ người ký"), ("nguoi_ky", "Người ký"),
     ("linh_vuc", "Lĩnh vực"), ("tinh_trang_hieu_luc", "Tình trạng hiệu lực"), ("source_format", "Định dạng tệp"),
     ("pages", "Số trang"), ("ocr", "Nhận dạng chữ (OCR)"), ("ocr_confidence", "Độ tin cậy OCR"),
+    ("ky_hieu", "Ký hiệu (phần in, khi số viết tay chưa đọc được)"), ("so_den", "Số đến (dấu công văn đến)"),
+    ("ngay_den", "Ngày đến"), ("ky_so", "Ký số"), ("unreadable_fields", "Trường chưa đọc được"),
     ("metadata_conflicts", "Mâu thuẫn với bảng thông tin / nguồn"),
 )
 # A procedure record's code is no số hiệu and its agency carries the procedure out, it issued nothing
 # ("Số, ký hiệu: 1.013614", "Cơ quan ban hành: Cục Quân y" read as a document's).
 TTHC_LABELS: dict[str, str] = {"so_hieu": "Mã thủ tục", "co_quan_ban_hanh": "Cơ quan thực hiện",
                                "quyet_dinh": "Quyết định công bố", "cap_thuc_hien": "Cấp thực hiện"}
+# Field names as an official reads them, for ``unreadable_fields``.
+FIELD_NAMES = dict(FIELD_LABELS)
 
 
 def _label(entry: ManifestEntry) -> AccessLabel | None:
@@ -94,11 +98,15 @@ def document_record(entry: ManifestEntry) -> dict[str, Any]:
     }
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, key: str = "") -> str:
+    if key == "unreadable_fields" and isinstance(value, list):
+        return ", ".join(FIELD_NAMES.get(str(v), str(v)) for v in value)
     if isinstance(value, list):
         parts = []
         for v in value:
-            if isinstance(v, dict) and "field" in v:
+            if isinstance(v, dict) and v.get("summary"):  # a digital signature (ký số), said in words
+                parts.append(str(v["summary"]).removeprefix("Ký số: "))
+            elif isinstance(v, dict) and "field" in v:
                 parts.append(f"{v['field']}: văn bản «{v.get('text')}», {v.get('origin', 'nguồn')} «{v.get('source')}»")
             elif isinstance(v, dict):  # a căn cứ: under the label "Căn cứ", without its own "Căn cứ" again
                 text = re.sub(r"^căn\s+cứ\s+", "", str(v.get("text", v)), flags=re.IGNORECASE)
@@ -140,8 +148,9 @@ def record_lines(record: dict[str, Any]) -> list[str]:
     if record.get("kind") == "tthc":
         labels = tuple((k, TTHC_LABELS.get(k, label)) for k, label in FIELD_LABELS) + \
             tuple((k, label) for k, label in TTHC_LABELS.items() if k not in dict(FIELD_LABELS))
-    lines += [f"{label}: {vietnamese_date(meta[key]) if key in _DATES else _value(meta[key])}"
-              for key, label in labels if meta.get(key) not in (None, "", [])]
+    lines += [f"{label}: {vietnamese_date(meta[key]) if key in _DATES else _value(meta[key], key)}"
+              for key, label in labels
+              if meta.get(key) not in (None, "", []) and not (key == "ky_hieu" and meta.get("so_hieu"))]
     access = record["access"]
     scope = "; ".join(_scope_parts(access))
     lines += [f"Số đoạn (chunks): {record['chunks']}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from core.aliases import default_aliases
 from core.so_hieu import TYPE_NAMES, Reference, SoHieu, find_so_hieu, parse_reference, parse_so_hieu, title_key
@@ -34,10 +35,25 @@ class ReferenceMatch:
     title: str | None = None
     hits: list[Hit] = field(default_factory=list)
     law_by_name: bool = False  # named by name and year ("Luật BHXH 2024"), resolved to no indexed title
+    # Several indexed documents hold the số hiệu and the question does not tell them apart (year, date,
+    # issuer): (doc_id, title, "ngày …, cơ quan …") of each, to ask back instead of picking one.
+    choices: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def ask_back(self) -> str | None:
+        """"Có 2 văn bản cùng số hiệu 87/QĐ-UBND: …; bạn hỏi văn bản nào?", or None."""
+        if len(self.choices) < 2:
+            return None
+        items = "; ".join(f"«{title}»" + (f" ({note})" if note else "") for _, title, note in self.choices)
+        return (f"Có {len(self.choices)} văn bản cùng số hiệu {self.named}: {items}. Bạn hỏi văn bản nào? "
+                f"Hãy nói thêm năm hoặc ngày ban hành, hay cơ quan ban hành.")
 
     @property
     def missing(self) -> str | None:
-        """A one-line note when the named document or unit is not in the index, else None."""
+        """A one-line note when the named document or unit is not in the index (or the number names several:
+        ``ask_back``), else None."""
+        if self.doc_id is None and self.ask_back:
+            return self.ask_back
         if self.doc_id is None:
             return f"Không tìm thấy văn bản «{self.named}» trong kho dữ liệu."
         if self.reference is not None and not self.hits:
@@ -122,21 +138,68 @@ class _Titles:
         return cls(version, entries, tuple(title_key(t) for _, t in entries), own, numbers)
 
 
+_YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
+_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)\b")
+
+
+def _fits(meta: dict[str, Any], query: str, so_hieu: SoHieu) -> bool:
+    """The question's year, date and issuer (when it gives them) are this document's."""
+    text = query.replace(so_hieu.canonical, " ")
+    issued = str(meta.get("ngay_ban_hanh") or "")
+    if m := _DATE.search(text):
+        if issued != f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}":
+            return False
+        text = text[:m.start()] + text[m.end():]
+    years = set(_YEAR.findall(text))
+    if years and issued[:4] not in years:
+        return False
+    folded = title_key(text)
+    issuers = [title_key(str(meta.get(k) or "")) for k in ("co_quan_ban_hanh", "chuc_vu", "quyen_han_ky")]
+    named = [i for i in issuers if len(i) > 6 and i in folded]
+    mentions = "chu tich" in folded and "uy ban" not in folded.replace("chu tich uy ban", "")
+    if mentions and not any("chu tich" in i for i in issuers):
+        return False
+    return bool(named) or not _ISSUERISH.search(folded) or mentions
+
+
+_ISSUERISH = re.compile(r"\b(?:uy ban|ubnd|hoi dong|so|bo|chu tich)\b")
+
+
+def _note(meta: dict[str, Any]) -> str:
+    """"ngày 16/01/2025, Ủy ban nhân dân tỉnh Quảng Ngãi" for an ask-back."""
+    parts = []
+    if issued := str(meta.get("ngay_ban_hanh") or ""):
+        y, _, rest = issued.partition("-")
+        mo, _, d = rest.partition("-")
+        parts.append(f"ngày {d}/{mo}/{y}" if d else issued)
+    elif month := str(meta.get("thang_nam") or ""):
+        parts.append(f"tháng {month[5:]}/{month[:4]}")
+    parts += [str(meta[k]) for k in ("co_quan_ban_hanh",) if meta.get(k)]
+    if meta.get("nguoi_ky"):
+        parts.append(f"người ký {meta['nguoi_ky']}")
+    return ", ".join(parts)
+
+
 class ReferenceLookup:
     """Resolves references against ``titles()`` (doc_id, title) of the indexed documents."""
 
     def __init__(self, store: VectorStore, titles: Callable[[], Sequence[tuple[str, str]]],
                  numbered: Callable[[SoHieu], Sequence[tuple[str, str]]] | None = None,
-                 version: Callable[[], object] | None = None) -> None:
+                 version: Callable[[], object] | None = None,
+                 details: Callable[[str], dict[str, Any]] | None = None) -> None:
         """``numbered(so_hieu)``: (doc_id, title) of indexed documents whose own số hiệu matches (the manifest's
         số hiệu index), so "QĐ 1234/QĐ-UBND" resolves though neither title nor id carries the number.
         ``version()``: a cheap token that changes whenever ``titles()`` may; with it the titles are read and
         prepared once per change instead of on every question that names a document (reading every manifest
-        entry and legal document, then folding each title, cost more than the rest of the lookup)."""
+        entry and legal document, then folding each title, cost more than the rest of the lookup).
+        ``details(doc_id)``: a document's header fields; with it a số hiệu held by several documents (87/QĐ-UBND
+        of the UBND and of its Chủ tịch; 11/CT-UBND of 2021 and of 2024) is told apart by the year, date or
+        issuer the question gives, else asked back (``ReferenceMatch.choices``)."""
         self.store = store
         self.titles = titles
         self.numbered = numbered
         self.version = version
+        self.details = details
         self._cached: _Titles | None = None  # swapped whole: request threads read one consistent value
 
     def _current(self) -> _Titles:
@@ -157,9 +220,16 @@ class ReferenceLookup:
                 best = (len(key), doc_id, title)
         return (best[1], best[2]) if best else None
 
-    def _by_so_hieu(self, so_hieu: SoHieu) -> tuple[str, str] | None:
-        if self.numbered is not None and (found := self.numbered(so_hieu)):
-            return found[0][0], found[0][1]
+    def _by_so_hieu(self, so_hieu: SoHieu, query: str = "") -> tuple[str, str] | list[tuple[str, str, str]] | None:
+        """The document holding ``so_hieu``; a list of choices when several do and ``query`` does not say which."""
+        if self.numbered is not None and (found := list(self.numbered(so_hieu))):
+            if len(found) == 1 or self.details is None:
+                return found[0][0], found[0][1]
+            described = [(doc_id, title, self.details(doc_id) or {}) for doc_id, title in found]
+            fitting = [d for d in described if _fits(d[2], query, so_hieu)]
+            if len(fitting) == 1:
+                return fitting[0][0], fitting[0][1]
+            return [(doc_id, title, _note(meta)) for doc_id, title, meta in (fitting or described)]
         current = self._current()
         # An entry that is a bare số hiệu is the document's own; a document with one is not opened by another
         # number its title names ("Quyết định sửa đổi … Quyết định số 12/2025/QĐ-UBND" is not 12/2025).
@@ -206,7 +276,10 @@ class ReferenceLookup:
             after = parse_reference(query[found[0].end:]) if _UNIT_NEXT.match(query[found[0].end:]) else None
             ref = replace(after, so_hieu=found[0].so_hieu, document=None) if after is not None else None
             so_hieu, named = found[0].so_hieu, found[0].so_hieu.canonical
-        doc = self._by_so_hieu(so_hieu) if so_hieu is not None else None
+        doc = self._by_so_hieu(so_hieu, query) if so_hieu is not None else None
+        if isinstance(doc, list):  # several documents hold the number: ask which
+            return ReferenceMatch(ref, so_hieu, so_hieu.canonical if so_hieu is not None else named,
+                                  choices=tuple(doc))
         if doc is None and ref is not None and ref.document:
             doc = self._by_title(ref.document)
         if doc is not None and ref is not None and ref.so_hieu is None:

@@ -168,9 +168,14 @@ class Runtime:
         def procedures() -> list[tuple[str, str]]:
             return [(e.doc_id, e.title) for e in self.manifest.entries() if e.kind == "tthc"]
 
+        def fields(doc_id: str) -> dict:
+            entry = self.manifest.get(doc_id)
+            return dict(entry.metadata) if entry is not None else {}
+
         return Retriever(self.store, self.embedder, self.sparse, prefetch_limit=self.settings.prefetch_limit,
                          fusion=self.settings.fusion,
-                         references=ReferenceLookup(self.store, titles, self.manifest.numbered, version=titles_version),
+                         references=ReferenceLookup(self.store, titles, self.manifest.numbered, version=titles_version,
+                                                    details=fields),
                          restorer=self.vocabulary,
                          procedures=ProcedureCatalogue(procedures, version=self.manifest.generation))
 

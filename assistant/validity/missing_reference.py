@@ -20,6 +20,8 @@ def missing_reply(match: ReferenceMatch | None) -> str | None:
     """The one-paragraph reply, or None when the question names nothing missing."""
     if match is None:
         return None
+    if match.doc_id is None and match.ask_back:  # several documents hold the number: which one?
+        return match.ask_back
     if match.doc_id is None:
         if match.law_by_name:  # "theo luật bhxh 2024" where no indexed title is that law
             return (f"Văn bản «{match.named}» chưa có trong hệ thống, nên không thể trả lời theo văn bản này. "

@@ -17,6 +17,7 @@ from ui.components.sources import (
     effective_of,
     find_chunk,
     issuer_of,
+    signatures_of,
 )
 from ui.components.style import day_first, esc, highlighted_html, lines_html, validity_badge
 
@@ -78,6 +79,9 @@ def render_source_panel(citation: dict[str, Any], client: ApiClient, key: str) -
         meta.append(f'<div class="tla-source-meta"><b>Ngày hiệu lực:</b> '
                     f'{esc(day_first(effective) or "không rõ")}</div>')
         meta.append(f'<div class="tla-source-meta"><b>Hiệu lực:</b> {validity_badge(validity)}</div>')
+        for signed in signatures_of(chunks, chunk):  # "Ký số: <cơ quan>, 16/04/2020 07:37 — …"
+            meta.append(f'<div class="tla-source-meta" data-testid="tla-ky-so"><b>Ký số:</b> '
+                        f'{esc(signed.removeprefix("Ký số: "))}</div>')
     if doc_id and (history := history_html(document_relations(client, doc_id))):
         meta.append(history)  # "có hiệu lực … → sửa đổi, bổ sung … bởi … → thay thế bởi …"
     where = citation.get("citation") or ""

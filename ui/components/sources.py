@@ -83,6 +83,14 @@ def doc_field(chunks: list[dict[str, Any]], chunk: dict[str, Any] | None, key: s
     return ""
 
 
+def signatures_of(chunks: list[dict[str, Any]], chunk: dict[str, Any] | None) -> list[str]:
+    """The document's digital signatures (ký số) as their summaries, from any of its chunks' payload."""
+    for c in ([chunk] if chunk else []) + chunks:
+        if isinstance(c.get("ky_so"), list) and c["ky_so"]:
+            return [str(x) for x in c["ky_so"]]
+    return []
+
+
 def issuer_of(chunks: list[dict[str, Any]], chunk: dict[str, Any] | None) -> str:
     value = doc_field(chunks, chunk, "co_quan_ban_hanh")
     if value:
