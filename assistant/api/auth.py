@@ -23,8 +23,8 @@ import jwt
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from assistant.api.errors import ApiError
-from assistant.service.conversations import Channel
 from assistant.directory import SOURCE_FILE, DirectoryUnavailable, People
+from assistant.service.conversations import Channel
 from assistant.service.credentials import (
     JWT_ALGORITHM,
     JWT_ISSUER,
