@@ -151,7 +151,7 @@ def expected(field: str, f: TthcFields, channel: str | None) -> list[str] | None
     return values or None
 
 
-def _phrase(frame: str, name: str) -> str:
+def phrase(frame: str, name: str) -> str:
     return frame.replace("{N}", name[0].upper() + name[1:]).replace("{n}", name)
 
 
@@ -175,7 +175,7 @@ def build(corpus: Path, seed: int = 15) -> list[dict[str, Any]]:
             values = [expected(k, f, channel) for k in field_list]
             if any(v is None for v in values):
                 continue
-            rows.append({"text": _phrase(frame, name), "tthc_fields": field_list, "channel": channel,
+            rows.append({"text": phrase(frame, name), "tthc_fields": field_list, "channel": channel,
                          "ma_thu_tuc": f["ma_thu_tuc"], "values": [v for vs in values for v in vs or []]})
     by_code = {f["ma_thu_tuc"]: f for f in fields}
     for code, field_list, channel, text in HAND:
@@ -183,7 +183,7 @@ def build(corpus: Path, seed: int = 15) -> list[dict[str, Any]]:
         rows.append({"text": text, "tthc_fields": field_list, "channel": channel, "ma_thu_tuc": code,
                      "values": [v for vs in values for v in vs or []], "hand_written": True})
     for i, name in enumerate(NOT_INDEXED):
-        rows.append({"text": _phrase(NOT_INDEXED_FRAMES[i % len(NOT_INDEXED_FRAMES)], name), "tthc_fields": [],
+        rows.append({"text": phrase(NOT_INDEXED_FRAMES[i % len(NOT_INDEXED_FRAMES)], name), "tthc_fields": [],
                      "channel": None, "ma_thu_tuc": None, "values": [], "answerable": False})
     plain = 0
     for n, row in enumerate(rows):

@@ -14,12 +14,28 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from core.access import AccessLabel
 
 if TYPE_CHECKING:
-    from assistant.service.runtime import Runtime
+    from assistant.tasks import TaskStore
+    from assistant.validity import RelationsObserver, RelationStore
+    from indexing.manifest import Manifest
+    from indexing.store import VectorStore
+
+
+class IndexParts(Protocol):
+    """What a label change touches, as the service's Runtime holds it (a Protocol, so that this capability does
+    not import the composition root that builds it)."""
+
+    manifest: Manifest
+    store: VectorStore
+    relations: RelationStore
+
+    def task_store(self) -> TaskStore: ...
+
+    def relations_observer(self) -> RelationsObserver: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +55,7 @@ class AccessChange:
                 "tasks": self.tasks, "validity_updates": self.validity_updates, "seconds": round(self.seconds, 4)}
 
 
-def current_label(runtime: Runtime, doc_id: str) -> AccessLabel | None:
+def current_label(runtime: IndexParts, doc_id: str) -> AccessLabel | None:
     """The document's label as the manifest keeps it; None when there is no such (complete) document."""
     entry = runtime.manifest.get(doc_id)
     if entry is None or entry.content_hash is None:
@@ -50,7 +66,7 @@ def current_label(runtime: Runtime, doc_id: str) -> AccessLabel | None:
         return AccessLabel("restricted", roles=("admin",))  # unreadable: shown as admin-only, like the filter
 
 
-def change_access(runtime: Runtime, doc_id: str, label: AccessLabel) -> AccessChange | None:
+def change_access(runtime: IndexParts, doc_id: str, label: AccessLabel) -> AccessChange | None:
     """Relabel ``doc_id``; None when it is not indexed. The store is written first: from then on a search
     applies the new label, and the records beside it follow in the same call."""
     started = time.perf_counter()
