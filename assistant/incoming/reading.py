@@ -19,15 +19,30 @@ from core.secrecy import detect_secrecy_stamp, secrecy_reason
 
 INCOMING_SUFFIXES: tuple[str, ...] = TEXT_SUFFIXES
 _OCR_CHECK_PAGES = 3
+_CHECK_TIMEOUT_S = 60.0
+_CHECK_MEMORY = 2 * 1024 ** 3
 
 
 def needs_ocr(name: str, data: bytes) -> bool:
-    """True for a picture, or a PDF one of whose first pages has no usable text layer."""
+    """True for a picture, or a PDF one of whose first pages has no usable text layer. The PDF is opened in a
+    child process under time and memory limits (it is an upload); one that breaks them goes the job's way, where
+    the extraction child refuses it with its own reason."""
     suffix = Path(name).suffix.lower()
     if suffix in IMAGE_SUFFIXES:
         return True
     if suffix != ".pdf":
         return False
+    from core.child_process import ChildProcessError, Limits
+    from core.child_worker import call_in_child
+
+    try:
+        return bool(call_in_child(_pdf_needs_ocr, data, name="incoming-ocr-check",
+                                  limits=Limits(timeout_s=_CHECK_TIMEOUT_S, memory_bytes=_CHECK_MEMORY)))
+    except ChildProcessError:
+        return True
+
+
+def _pdf_needs_ocr(data: bytes) -> bool:
     import pdfplumber
 
     from connectors.pdf_pages import needs_ocr as page_needs_ocr
