@@ -34,6 +34,7 @@ from assistant.incoming import (
     read_incoming,
     render_card,
 )
+from connectors.extraction_limits import ExtractionLimits
 from core.access import Principal
 from core.deadlines import today_in_vietnam
 from core.errors import RejectedInput
@@ -71,7 +72,8 @@ def _received(text: str | None) -> date | None:
 def _card(state: Any, principal: Principal, name: str, data: bytes, fields: dict[str, Any],
           received: date | None) -> dict[str, Any]:
     """Read and build; ``RejectedInput`` for a file that cannot be read (or is secret)."""
-    doc = read_incoming(name, data, state.runtime.settings.max_file_bytes)
+    settings = state.runtime.settings
+    doc = read_incoming(name, data, settings.max_file_bytes, limits=ExtractionLimits.from_settings(settings))
     card = build_card(doc, state.runtime.units(), file=name, fields=fields, received=received,
                       lookup=IndexedLookup(state.runtime.relations, principal, today_in_vietnam()),
                       llm=state.runtime.llm)

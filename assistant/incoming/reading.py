@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from connectors.extraction_child import ExtractionChild
+from connectors.extraction_limits import DEFAULT_EXTRACTION_LIMITS, ExtractionLimits
 from connectors.files import TEXT_SUFFIXES, file_document
 from connectors.image_pages import IMAGE_SUFFIXES
 from core.documents import Document
@@ -54,9 +55,11 @@ def _pdf_needs_ocr(data: bytes) -> bool:
         return False
 
 
-def read_incoming(name: str, data: bytes, max_bytes: int, child: ExtractionChild | None = None) -> Document:
+def read_incoming(name: str, data: bytes, max_bytes: int, child: ExtractionChild | None = None,
+                  limits: ExtractionLimits | None = None) -> Document:
     """The file as a Document; ``RejectedInput`` naming the reason for an unsupported, empty, broken or secret
-    file (documents stamped Mật, Tối mật, Tuyệt mật never enter the system, incoming ones included)."""
+    file (documents stamped Mật, Tối mật, Tuyệt mật never enter the system, incoming ones included). ``limits``
+    (``ExtractionLimits.from_settings``) bound the extraction child when none is given."""
     base = Path(name.replace("\\", "/")).name or "van-ban"
     suffix = Path(base).suffix.lower()
     if suffix not in INCOMING_SUFFIXES:
@@ -69,7 +72,11 @@ def read_incoming(name: str, data: bytes, max_bytes: int, child: ExtractionChild
     with tempfile.TemporaryDirectory(prefix="incoming-") as folder:
         path = Path(folder) / base
         path.write_bytes(data)
-        doc = file_document(path, f"incoming:{base}", max_bytes, child)
+        if child is None:
+            with ExtractionChild(limits or DEFAULT_EXTRACTION_LIMITS) as own:
+                doc = file_document(path, f"incoming:{base}", max_bytes, own)
+        else:
+            doc = file_document(path, f"incoming:{base}", max_bytes, child)
     stamp = detect_secrecy_stamp(doc.text)
     if stamp:
         raise RejectedInput(secrecy_reason(stamp))
