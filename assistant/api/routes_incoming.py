@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from assistant.api.audit import audited
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
+from assistant.api.routes_documents import safe_filename
 from assistant.api.upload_labels import form_access, form_fields
 from assistant.incoming import (
     INCOMING_SUFFIXES,
@@ -38,7 +39,6 @@ from connectors.extraction_limits import ExtractionLimits
 from core.access import Principal
 from core.deadlines import today_in_vietnam
 from core.errors import RejectedInput
-from core.vietnamese import normalize_text
 
 router = APIRouter(prefix="/v1", tags=["văn bản đến / incoming"])
 log = logging.getLogger("assistant.api.incoming")
@@ -116,7 +116,7 @@ def create_card(caller: CurrentPrincipal, state: State,
     label = form_access(access)
     header = form_fields(fields)
     received = _received(ngay_den)
-    name = normalize_text(Path((file.filename or "").replace("\\", "/")).name) or "van-ban"
+    name = safe_filename(file.filename)
     suffix = Path(name).suffix.lower()
     limit = state.runtime.settings.max_file_bytes
     store = _store(state)
