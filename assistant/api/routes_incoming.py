@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from assistant.api.audit import audited
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
+from assistant.api.routes_documents import safe_filename
 from assistant.api.upload_labels import form_access, form_fields
 from assistant.incoming import (
     INCOMING_SUFFIXES,
@@ -34,10 +35,10 @@ from assistant.incoming import (
     read_incoming,
     render_card,
 )
+from connectors.extraction_limits import ExtractionLimits
 from core.access import Principal
 from core.deadlines import today_in_vietnam
 from core.errors import RejectedInput
-from core.vietnamese import normalize_text
 
 router = APIRouter(prefix="/v1", tags=["văn bản đến / incoming"])
 log = logging.getLogger("assistant.api.incoming")
@@ -71,7 +72,8 @@ def _received(text: str | None) -> date | None:
 def _card(state: Any, principal: Principal, name: str, data: bytes, fields: dict[str, Any],
           received: date | None) -> dict[str, Any]:
     """Read and build; ``RejectedInput`` for a file that cannot be read (or is secret)."""
-    doc = read_incoming(name, data, state.runtime.settings.max_file_bytes)
+    settings = state.runtime.settings
+    doc = read_incoming(name, data, settings.max_file_bytes, limits=ExtractionLimits.from_settings(settings))
     card = build_card(doc, state.runtime.units(), file=name, fields=fields, received=received,
                       lookup=IndexedLookup(state.runtime.relations, principal, today_in_vietnam()),
                       llm=state.runtime.llm)
@@ -114,7 +116,7 @@ def create_card(caller: CurrentPrincipal, state: State,
     label = form_access(access)
     header = form_fields(fields)
     received = _received(ngay_den)
-    name = normalize_text(Path((file.filename or "").replace("\\", "/")).name) or "van-ban"
+    name = safe_filename(file.filename)
     suffix = Path(name).suffix.lower()
     limit = state.runtime.settings.max_file_bytes
     store = _store(state)

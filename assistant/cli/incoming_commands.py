@@ -14,6 +14,7 @@ import typer
 
 from assistant.cli.common import fail, print_json
 from assistant.incoming import IndexedLookup, build_card, read_incoming, render_card
+from connectors.extraction_limits import ExtractionLimits
 from core.deadlines import today_in_vietnam
 from core.errors import AssistantError, RejectedInput
 from core.settings import Settings
@@ -38,7 +39,8 @@ def incoming(
             fail(f"{file}: --ngay-den không đọc được {ngay_den!r} (dùng YYYY-MM-DD)")
     settings = Settings()
     try:
-        doc = read_incoming(file.name, file.read_bytes(), settings.max_file_bytes)
+        doc = read_incoming(file.name, file.read_bytes(), settings.max_file_bytes,
+                            limits=ExtractionLimits.from_settings(settings))
     except RejectedInput as exc:
         fail(f"{file}: {exc}")
     lookup = None

@@ -102,12 +102,22 @@ def _header(meta: dict[str, Any], lines: Lines) -> dict[str, dict[str, Any]]:
             hit = lines.place(f"ngay {int(d):02d} thang {int(m):02d} nam {y}")
             hit = hit if hit.line else lines.place(f"ngay {int(d)} thang {int(m)} nam {y}")
         elif name == "so_hieu":
-            hit = lines.place(quote)
+            hit = _so_hieu_place(quote, lines)
         else:
             hit = lines.place(quote[:50])
         out[name] = {"value": value, "place": hit.to_dict() if hit.line else {"cite": "phần đầu văn bản",
                                                                                "line": None, "page": None}}
     return out
+
+
+def _so_hieu_place(value: str, lines: Lines) -> Place:
+    """The first line stating this number, however it is spaced ("Số: 507 /UBND-KGVX")."""
+    pattern = re.compile(r"(?<![\w/])" + r"\s*/\s*".join(re.escape(fold(p).strip()) for p in value.split("/"))
+                         + r"(?![\w/])")
+    for i, folded in enumerate(lines.folded):
+        if pattern.search(folded):
+            return Place("", i + 1, lines.pages[i] if lines.pages else None)
+    return Place()
 
 
 def _issued(meta: dict[str, Any]) -> date | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.deadlines import moment
+
 LABELS = {"so_hieu": "Số, ký hiệu", "loai_van_ban": "Loại văn bản", "co_quan_ban_hanh": "Cơ quan ban hành",
           "ngay_ban_hanh": "Ngày văn bản", "trich_yeu": "Trích yếu", "do_khan": "Độ khẩn", "do_mat": "Độ mật",
           "nguoi_ky": "Người ký", "chuc_vu": "Chức vụ người ký", "quyen_han_ky": "Thẩm quyền ký"}
@@ -60,9 +62,11 @@ def render_card(card: dict[str, Any]) -> str:
         at = where(item.get("place"))
         out.append(f"{label}: {shown}" + (f" [{at}]" if at else ""))
     if card["ky_so"]:
-        for sig in card["ky_so"]:
+        shown_signatures = {(s.get("signer"), s.get("organisation"), s.get("signing_time")): s
+                            for s in card["ky_so"]}  # a gazette signs several fields at one time: said once
+        for sig in shown_signatures.values():
             who = sig.get("signer") or sig.get("organisation") or "không rõ người ký"
-            when = sig.get("signing_time") or ""
+            when = moment(sig["signing_time"]) if sig.get("signing_time") else ""
             out.append(f"Ký số: {who}" + (f", {when}" if when else ""))
     else:
         out.append("Ký số: không có chữ ký số đọc được")

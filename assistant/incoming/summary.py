@@ -30,6 +30,20 @@ def _purpose(lines: Lines) -> int | None:
     return None
 
 
+def _paragraph(lines: Lines, at: int, most: int = 6) -> str:
+    """The line at ``at`` with the lines a PDF wrapped it onto (they go on in lower case or with a number,
+    until a line ends a sentence)."""
+    parts = [lines.lines[at].strip(" -+•")]
+    k = at + 1
+    while k < len(lines.lines) and len(parts) < most and not re.search(r"[.;:!?]\s*$", parts[-1]):
+        nxt = lines.lines[k].strip()
+        if not nxt or not (nxt[0].islower() or nxt[0].isdigit()):
+            break
+        parts.append(nxt)
+        k += 1
+    return " ".join(parts)
+
+
 def extractive(meta: dict[str, Any], requests: Sequence[tuple[str, Place]], lines: Lines) -> list[dict[str, Any]]:
     sentences: list[dict[str, Any]] = []
     if meta.get("trich_yeu"):
@@ -38,7 +52,7 @@ def extractive(meta: dict[str, Any], requests: Sequence[tuple[str, Place]], line
                           "place": place.to_dict()})
     at = _purpose(lines)
     if at is not None:
-        sentences.append({"text": lines.lines[at].strip(" -+•"),
+        sentences.append({"text": _paragraph(lines, at),
                           "place": {"cite": "", "line": at + 1,
                                     "page": lines.pages[at] if lines.pages else None}})
     for text, place in requests[:2]:

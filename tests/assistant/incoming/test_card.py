@@ -122,3 +122,17 @@ def test_a_deadline_line_after_a_list_applies_to_its_items() -> None:
     assert [r["deadline"]["due"] for r in requests[:2]] == ["2026-01-12", "2026-01-12"]
     assert "hạn chung, dòng 15" in requests[0]["deadline"]["text"]
     assert requests[2]["deadline"]["due"] == "2026-01-20"  # an item with its own deadline keeps it
+
+
+def test_a_born_digital_pdf_is_carded_at_once_and_a_scan_needs_ocr(shared_dir) -> None:  # noqa: ANN001
+    import json
+
+    folder = shared_dir / "data" / "official-docs-dev"
+    truth = {r["file"]: r for r in map(json.loads, (folder / "truth.jsonl").read_text("utf-8").splitlines())}
+    assert needs_ocr("dev_01.pdf", (folder / "dev_01.pdf").read_bytes())  # a scan: the API makes it a job
+    data = (folder / "dev_15.pdf").read_bytes()
+    assert not needs_ocr("dev_15.pdf", data)
+    card = build_card(read_incoming("dev_15.pdf", data, 64 * MB), unit_directory()).to_dict()
+    assert card["header"]["so_hieu"]["value"] == truth["dev_15.pdf"]["so_hieu"]
+    assert card["header"]["so_hieu"]["place"]["page"] == 1
+    assert card["ky_so"]  # the issuing body's digital signature
