@@ -92,7 +92,8 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int) -> 
     digits-only passes on the grey crop, on the ink alone, enlarged, as one word). A number is stated when
     the recogniser is sure of every stroke and no Tesseract read with as many digits or more says otherwise;
     or when the recogniser, fairly sure, and two Tesseract reads give the same digits (none other); or ``AGREE``
-    Tesseract reads agree and the recogniser does not say otherwise. Otherwise it is unread, with a confidence.
+    Tesseract reads agree and the recogniser is not sure of other digits (a typed number: its font's digits
+    are not the hand's the recogniser learnt). Otherwise it is unread, with a confidence.
     Measured on the dev scans: each witness alone states wrong numbers ("16" → "46", "90" → "80")."""
     first = re.sub(r"[\s.,:;]", "", page_read)
     first = first if first.isdigit() and len(first) <= max_digits else ""
@@ -118,7 +119,7 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int) -> 
     best = max(found, key=lambda r: (found.count(r), len(r)))
     votes = found.count(best)
     agree = all(r in best for r in found) and votes >= AGREE and len(parts) <= len(best) and int(best) > 0 \
-        and (not model or model == best)
+        and not (model and model != best and sure >= MODEL_SURE)  # the recogniser, sure, says otherwise
     if agree:
         return best, min(1.0, 0.55 + 0.1 * votes), f"handwriting: {votes}/{len(reads)} Tesseract reads agree; " + said
     return None, round(0.1 * votes, 2), "handwriting unsure: " + said

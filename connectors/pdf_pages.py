@@ -174,6 +174,15 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
                          ocr_images=len(done) - len(scans), ocr_skipped_images=skipped, layout=layout)
 
 
+def _has_list(page: tuple[list[Word], float, float]) -> bool:
+    """Three or more lines in the lower part of the page open with "-" at the left margin (a "Nơi nhận" list)."""
+    from connectors.official_layout import lines_of
+
+    words, width, height = page
+    return sum(ln.top > 0.3 * height and ln.x0 < 0.3 * width and ln.text.startswith(("-", "–", "+"))
+               for ln in lines_of(words)) >= 3
+
+
 def _words(page) -> list[Word]:  # noqa: ANN001 - a pdfplumber page
     return [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], 100.0) for w in page.extract_words()]
 
@@ -198,7 +207,8 @@ def _layout(texts: dict[int, tuple[list[Word], float, float]], done: list[OcrPag
 
     order = sorted(texts)
     block = signature_block([texts[n] for n in order], again)
-    for n in sorted(images, reverse=True) if not block else []:  # the closing lost in the page's read
+    for n in [max(images)] if images and not block and _has_list(texts[max(images)]) else []:
+        # the closing lost in the last page's read, beside a "Nơi nhận" list: the page read again as two columns
         retry = dict(texts)
         retry[n] = (read_halves(images[n].image, images[n].dpi), *texts[n][1:])
         if block := signature_block([retry[k] for k in order], again):
