@@ -234,15 +234,23 @@ def read_halves(clean, dpi: int = OCR_DPI, split: float = 0.45) -> list[Word]:  
     return words
 
 
-def ocr_pages(images: Iterable[tuple[int, object]], table_ids: list[int], header_page: int | None = None) \
-        -> list[OcrPage]:
+def ocr_pages(images: Iterable[tuple[int, object]], table_ids: list[int], header_page: int | None = None,
+              keep_images: Iterable[int] = ()) -> list[OcrPage]:
     """Pages OCR'd two at a time (each Tesseract single-threaded); table numbers follow page order. The page
-    numbered ``header_page`` is also read by position as an official document's first page."""
+    numbered ``header_page`` is also read by position as an official document's first page; the pages numbered
+    in ``keep_images`` keep their cleaned image (``OcrPage.image``) for lines to be read again."""
     items = list(images)
     local: list[list[int]] = [[0] for _ in items]
+    keep = set(keep_images)
+
+    def one(a: tuple[tuple[int, object], list[int]]) -> OcrPage:
+        page = ocr_page(a[0][1], a[0][0], a[1], a[0][0] == header_page)
+        if page.page not in keep:  # a page image is ~9 MB at 300 dpi: only pages read again later keep theirs
+            page.image = None
+        return page
+
     with ThreadPoolExecutor(max_workers=PARALLEL_PAGES) as pool:
-        pages = list(pool.map(lambda a: ocr_page(a[0][1], a[0][0], a[1], a[0][0] == header_page),
-                              zip(items, local, strict=True)))
+        pages = list(pool.map(one, zip(items, local, strict=True)))
     return [_renumber(p, table_ids) for p in pages]
 
 

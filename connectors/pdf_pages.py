@@ -149,7 +149,7 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
     # the header page, the next one and the last (where the signer's name sits under the seal: an attached draft
     # can follow the document's own signature page) at full resolution, the body between at BODY_DPI
     done: list[OcrPage] = ocr_pages([(n, _render(doc, n, dpi=OCR_DPI if n in (1, 2, count) else BODY_DPI))
-                                     for n in scans], table_ids, header_page=1)
+                                     for n in scans], table_ids, header_page=1, keep_images=(1, 2, count))
     for p in done:
         by_page[p.page] = [(top * 72 / p.dpi, b) for top, b in p.blocks]
         texts[p.page] = (p.words, float(p.size[0]), float(p.size[1]))
