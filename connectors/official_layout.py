@@ -215,9 +215,15 @@ def merge_reads(first: Sequence[Word], second: Sequence[tuple[str, float]]) -> s
 
 
 def _speck(text: str, conf: float) -> bool:
-    """A mark or a speck read as a word: no letter or digit, or one or two beside a stray sign, read unsure."""
-    alnum = sum(ch.isalnum() for ch in text)
-    return alnum == 0 or (conf < 60 and (alnum == 1 or (alnum <= 2 and any(ch in _EDGE_JUNK + ".^" for ch in text))))
+    """A mark or a speck read as a word: no letter or digit; one or two beside a loose mark (".ˆA"); or one or
+    two beside a stray sign, read unsure."""
+    alnum = sum(ch.isalnum() and ch not in _MARKS for ch in text)  # "ˆ" is a letter to Unicode (Lm)
+    loose_mark = any(ch in _MARKS for ch in text)  # a circumflex or grave standing alone: a mark come loose
+    return alnum == 0 or (alnum <= 2 and loose_mark) or (conf < 60 and (alnum == 1 or (
+        alnum <= 2 and any(ch in _EDGE_JUNK + ".^" for ch in text))))
+
+
+_MARKS = "ˆ^`´¨˜~ˇ˘"
 
 
 def _letters(text: str) -> str:

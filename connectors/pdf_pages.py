@@ -149,7 +149,7 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
     # the header page, the next one and the last (where the signer's name sits under the seal: an attached draft
     # can follow the document's own signature page) at full resolution, the body between at BODY_DPI
     done: list[OcrPage] = ocr_pages([(n, _render(doc, n, dpi=OCR_DPI if n in (1, 2, count) else BODY_DPI))
-                                     for n in scans], table_ids, header_page=1)
+                                     for n in scans], table_ids, header_page=1, keep_images=(1, 2, count))
     for p in done:
         by_page[p.page] = [(top * 72 / p.dpi, b) for top, b in p.blocks]
         texts[p.page] = (p.words, float(p.size[0]), float(p.size[1]))
@@ -172,6 +172,15 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
     return ExtractedText(body=body, metadata=meta, page_count=count,
                          ocr_pages={p.page: p.confidence for p in done if p.page in scans},
                          ocr_images=len(done) - len(scans), ocr_skipped_images=skipped, layout=layout)
+
+
+def _has_list(page: tuple[list[Word], float, float]) -> bool:
+    """Three or more lines in the lower part of the page open with "-" at the left margin (a "Nơi nhận" list)."""
+    from connectors.official_layout import lines_of
+
+    words, width, height = page
+    return sum(ln.top > 0.3 * height and ln.x0 < 0.3 * width and ln.text.startswith(("-", "–", "+"))
+               for ln in lines_of(words)) >= 3
 
 
 def _words(page) -> list[Word]:  # noqa: ANN001 - a pdfplumber page
@@ -198,7 +207,8 @@ def _layout(texts: dict[int, tuple[list[Word], float, float]], done: list[OcrPag
 
     order = sorted(texts)
     block = signature_block([texts[n] for n in order], again)
-    for n in sorted(images, reverse=True) if not block else []:  # the closing lost in the page's read
+    for n in [max(images)] if images and not block and _has_list(texts[max(images)]) else []:
+        # the closing lost in the last page's read, beside a "Nơi nhận" list: the page read again as two columns
         retry = dict(texts)
         retry[n] = (read_halves(images[n].image, images[n].dpi), *texts[n][1:])
         if block := signature_block([retry[k] for k in order], again):

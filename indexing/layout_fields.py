@@ -34,10 +34,11 @@ _KINDS = {_fold(k): k for k in ACT_TYPES}
 
 
 def read_layout(layout: dict[str, Any], signed_before: str | None = None,
-                signing_bodies: tuple[str, ...] = ()) -> dict[str, Any]:
+                signing_bodies: tuple[str, ...] = (), file_name: str = "") -> dict[str, Any]:
     """{"fields", "confidence", "unreadable", "extra"} from a layout reading. ``signed_before``: the issuing
     body's signing date (ISO), if the PDF carries one; ``signing_bodies``: the names of the organisations whose
-    digital signatures it carries (an OCR'd issuer with the same letters takes their marks: ``respell``)."""
+    digital signatures it carries (an OCR'd issuer with the same letters takes their marks: ``respell``);
+    ``file_name``: the file's name, which may hold the number the hand wrote ("89 QĐ CT.pdf": ``number_in_name``)."""
     source = layout.get("source", "ocr")
     sure = 1.0 if source == "text layer" else 0.9
     fields: dict[str, Any] = {}
@@ -70,6 +71,10 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None,
         elif so.get("number") and so.get("confidence", 0) >= STATE_AT:
             fields["so_hieu"] = so_hieu_number(f"{so['number']}/{so['ky_hieu']}")
             conf["so_hieu"] = so["confidence"]
+        elif number := number_in_name(file_name, str(so.get("ky_hieu") or "")):
+            fields["so_hieu"] = so_hieu_number(f"{number}/{so['ky_hieu']}")
+            conf["so_hieu"] = NAME_CONFIDENCE
+            extra["so_hieu_from"] = "file_name"
         else:
             unreadable.append("so_hieu")
             conf["so_hieu"] = so.get("confidence", 0.0)
@@ -98,6 +103,24 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None,
     if incoming := layout.get("incoming"):
         extra.update(incoming)
     return {"fields": fields, "confidence": conf, "unreadable": unreadable, "extra": extra}
+
+
+NAME_CONFIDENCE = 0.8  # the văn thư's file name: a witness of the number, stated, with its source
+_NAME_NUMBER = re.compile(r"^\D{0,12}?(\d{1,5})[\s_.\-]*([A-Za-zĐđ]{2,5})\b")
+
+
+def number_in_name(file_name: str, ky_hieu: str) -> str | None:
+    """The number a file name gives ("89 QĐ CT.pdf", "Quyet dinh 89-QD-UBND.pdf", "so 575_UBND-KTTH.pdf")
+    when the code after it is the printed ký hiệu's first part (QĐ, UBND …), marks aside; else None."""
+    from pathlib import PurePath
+
+    stem = normalize_text(PurePath(file_name).stem) if file_name else ""
+    first = strip_marks(ky_hieu.split("-")[0]).upper() if ky_hieu else ""
+    m = _NAME_NUMBER.match(stem)
+    if not m or not first or strip_marks(m.group(2)).upper() != first or int(m.group(1)) == 0 or \
+            (len(m.group(1)) == 4 and 1990 <= int(m.group(1)) <= 2040):  # a year, not a number
+        return None
+    return m.group(1)
 
 
 def _plausible_ky_hieu(ky_hieu: str, kind: str | None) -> bool:

@@ -115,7 +115,8 @@ def _is_scraped_row(line: str) -> bool:
     return len(cells) >= 2 and _label(cells[0]) is not None
 
 
-def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, Any] | None = None) -> dict[str, Any]:
+def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, Any] | None = None,
+                 file_name: str = "") -> dict[str, Any]:
     """Every header and closing-block field: the text's own values first (on a scan, the page read by position:
     ``given["layout"]``), then the scraped metadata table, then the connector's ``given`` fields; disagreements
     in ``metadata_conflicts``, where each field came from in ``field_sources``."""
@@ -126,8 +127,8 @@ def parse_header(text: str, tables: list[Table] | None = None, given: dict[str, 
         tables = find_flattened_tables(lines)
     casing = _casing(text)
     own = _text_fields(lines, tables, casing)
-    reading = read_layout(layout, _signed_before(given.get("ky_so")), _signing_bodies(given.get("ky_so"))) \
-        if isinstance(layout, dict) and layout else None
+    reading = read_layout(layout, _signed_before(given.get("ky_so")), _signing_bodies(given.get("ky_so")),
+                          file_name) if isinstance(layout, dict) and layout else None
     if reading is not None and layout.get("source") == "ocr":
         body = text
         for line in [*layout.get("title_lines", []), *layout.get("left_after_so", []), *layout.get("issuer_lines", [])]:
@@ -178,7 +179,10 @@ def _annotate(out: dict[str, Any], own: dict[str, Any], scraped: dict[str, str],
     for key in HEADER_KEYS:
         if key not in out:
             continue
-        if reading["fields"].get(key) == out[key]:
+        if key == "so_hieu" and reading["extra"].get("so_hieu_from") == "file_name" and \
+                reading["fields"].get(key) == out[key]:
+            sources[key] = "file_name"
+        elif reading["fields"].get(key) == out[key]:
             sources[key] = origin
         elif own.get(key) == out[key]:
             sources[key] = "text"
@@ -195,7 +199,7 @@ def _annotate(out: dict[str, Any], own: dict[str, Any], scraped: dict[str, str],
     if missing:
         out["unreadable_fields"] = missing
     for key, value in reading["extra"].items():
-        if value and key not in out:
+        if value and key not in out and key != "so_hieu_from":
             out[key] = value
 
 

@@ -33,7 +33,7 @@ def parse_legal(doc: Document, max_chunk_chars: int = 2400) -> LegalParse:
     """Header fields, title and citable chunks of a legal act, a plan, or (fallback) plain text."""
     lines = drop_duplicate_copy([x.rstrip() for x in doc.text.split("\n")])
     given = {k: normalize_text(v.strip()) if isinstance(v, str) else v for k, v in doc.metadata.items()}
-    metadata = parse_header(doc.text, doc.tables or None, given)
+    metadata = parse_header(doc.text, doc.tables or None, given, file_name=doc.source.replace("\\", "/").split("/")[-1])
     title, start = title_and_start(lines)
     if letter := letter_title_and_start(lines, metadata):
         title, start = letter

@@ -28,3 +28,8 @@ def test_a_word_the_second_read_misread_stays_as_first_read() -> None:
 
 def test_no_second_read_keeps_the_first() -> None:
     assert merge_reads(_words(("ỦY", 90), ("BAN", 90)), []) == "ỦY BAN"
+
+
+def test_a_modifier_circumflex_does_not_make_a_speck_a_word() -> None:
+    first = _words(("vào", 96), (".AˆA", 24), ("ngạch", 96))
+    assert merge_reads(first, [("vào", 97), ("ngạch", 96)]) == "vào ngạch"
