@@ -26,6 +26,7 @@ from assistant.api.audit import AuditDraft, record
 from assistant.api.auth import directory_unavailable
 from assistant.api.deps import State
 from assistant.api.errors import ApiError
+from assistant.api.login_guard import client_address
 from assistant.api.schemas import TokenOut
 from assistant.directory import DirectoryUnavailable, InvalidProviderToken, OidcProvider, pkce_pair
 from assistant.service.credentials import issue_token, token_version
@@ -52,6 +53,7 @@ def _provider(state: State) -> OidcProvider:
 def oidc_login(request: Request, state: State) -> RedirectResponse:
     """Đăng nhập qua cổng định danh của tỉnh: redirect to the provider (state, nonce, PKCE S256)."""
     provider = _provider(state)
+    state.login_limiter.charge(f"ip:{client_address(request, state.trusted_proxies)}")
     verifier, challenge = pkce_pair()
     flow_state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     try:

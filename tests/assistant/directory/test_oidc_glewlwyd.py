@@ -185,6 +185,9 @@ def test_tampered_expired_foreign_and_other_client_tokens_get_401(client: TestCl
         "expired": signed_by_provider(idp, iat=int(time.time()) - 7200, exp=int(time.time()) - 3600),
         "other issuer": signed_by_provider(idp, iss="https://gia-mao.example/api/oidc"),
         "other client": signed_by_provider(idp, aud="ung-dung-khac"),
+        "issued 20 minutes ago": signed_by_provider(idp, iat=int(time.time()) - 1200),  # unexpired, too old
+        "no signature": jwt.encode({"iss": idp.issuer, "sub": "x", "aud": CLIENT_ID, "iat": int(time.time()),
+                                    "exp": int(time.time()) + 600}, None, algorithm="none"),
         "not yet a token": "abc.def.ghi",
     }
     for case, bad in cases.items():
@@ -208,6 +211,22 @@ def test_a_move_at_the_provider_changes_what_they_read_and_revokes_their_session
     assert again["user"]["unit"] == "Công an tỉnh"
 
 
+def test_a_session_from_the_provider_ends_when_its_record_is_older_than_the_recheck_window(
+        client: TestClient, idp: Glewlwyd) -> None:
+    from datetime import timedelta
+
+    from assistant.service.db import PersonRow, utcnow
+
+    body = code_flow(client, idp, "an.nv")
+    headers = bearer(body["access_token"])
+    assert client.get("/v1/me", headers=headers).status_code == 200
+    with client.runtime.sessions.begin() as s:  # type: ignore[attr-defined]
+        s.get(PersonRow, body["user"]["id"]).checked_at = utcnow() - timedelta(minutes=16)
+    r = client.get("/v1/me", headers=headers)  # the provider cannot be asked without them: sign in again
+    assert r.status_code == 401 and "đăng nhập lại" in r.json()["detail"]
+
+
+# last: it stops the provider
 def test_a_rotated_key_is_fetched_and_a_provider_down_gives_503(client: TestClient, idp: Glewlwyd) -> None:
     idp.rotate_key("k2")
     tokens = provider_tokens(client, idp, "an.nv")
