@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 import httpx
 import jwt
@@ -62,8 +62,12 @@ class OidcConfig:
     leeway_s: int = 30  # clock difference tolerated between the provider and this service
 
     def __post_init__(self) -> None:
-        if not self.issuer.startswith(("https://", "http://")):
-            raise ConfigurationError(f"ASSISTANT_OIDC_ISSUER phải là địa chỉ https://, có {self.issuer!r}")
+        host = urlparse(self.issuer).hostname or ""
+        if not (self.issuer.startswith("https://") or (self.issuer.startswith("http://")
+                                                       and host in ("127.0.0.1", "localhost", "::1"))):
+            # Keys and tokens over plain HTTP could be swapped on the way: only a provider on this machine.
+            raise ConfigurationError(f"ASSISTANT_OIDC_ISSUER phải là địa chỉ https:// (http:// chỉ cho máy này), "
+                                     f"có {self.issuer!r}")
         if not self.client_id:
             raise ConfigurationError("ASSISTANT_OIDC_CLIENT_ID chưa được đặt")
         if "openid" not in self.scopes:
