@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.directory import PeopleStore
+from assistant.service.credentials import create_api_key
 from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
@@ -143,6 +144,10 @@ def test_the_code_flow_with_pkce_signs_an_official_in_with_unit_and_roles_from_t
     assert FINANCE_ONLY in docs and POLICE_OR_LEADERS in docs  # her unit's, and the leaders'
     stored = PeopleStore(client.runtime.sessions).get(me["id"])  # type: ignore[attr-defined]
     assert stored is not None and stored.person.source == "oidc" and stored.last_sign_in is not None
+    key = create_api_key(client.runtime.sessions, "ops-oidc", user_id="admin")  # type: ignore[attr-defined]
+    listed = client.get("/v1/users", headers={"X-API-Key": key}).json()
+    assert listed["oidc"] is True
+    assert {u["id"]: u for u in listed["users"]}[me["id"]]["password_settable"] is False
 
 
 def test_a_forged_or_replayed_callback_lets_nobody_in(client: TestClient, idp: Glewlwyd) -> None:
