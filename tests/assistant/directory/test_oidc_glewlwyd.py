@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.directory import PeopleStore
+from assistant.directory import InvalidProviderToken, PeopleStore, pkce_pair
 from assistant.service.credentials import create_api_key
 from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
@@ -164,6 +164,18 @@ def test_a_forged_or_replayed_callback_lets_nobody_in(client: TestClient, idp: G
     assert fresh.get("/v1/oidc/callback", params={"code": "x", "state": "y"}).status_code == 400
     refused = client.get("/v1/oidc/callback", params={"error": "access_denied", "state": query["state"][0]})
     assert refused.status_code == 401 and "Cổng định danh" in refused.json()["detail"]
+
+
+def test_an_id_token_for_another_sign_in_nonce_is_refused_at_the_exchange(client: TestClient, idp: Glewlwyd) -> None:
+    provider = client.app.state.api.oidc  # type: ignore[attr-defined]
+    verifier, challenge = pkce_pair()
+    back = idp.redirect_back(provider.authorization_url("s", "nonce-of-this-browser", challenge), "an.nv",
+                             OFFICIALS["an.nv"][1])
+    with pytest.raises(InvalidProviderToken, match="nonce"):
+        provider.exchange(parse_qs(urlparse(back).query)["code"][0], verifier, "nonce-of-another-sign-in")
+    back = idp.redirect_back(provider.authorization_url("s", "n", challenge), "an.nv", OFFICIALS["an.nv"][1])
+    with pytest.raises(InvalidProviderToken):  # the PKCE verifier of another sign-in: glewlwyd refuses the code
+        provider.exchange(parse_qs(urlparse(back).query)["code"][0], pkce_pair()[0], "n")
 
 
 # -- the provider's bearer tokens ---------------------------------------------------------------------------
