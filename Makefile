@@ -48,7 +48,7 @@ debian-formats:
 
 # Debian's OpenLDAP server for the directory sign-in tests and benchmark (tests/slapd_server.py starts its own
 # slapd in a temporary folder; the system service is not used).
-DIRECTORY_PACKAGES := slapd ldap-utils
+DIRECTORY_PACKAGES := slapd ldap-utils glewlwyd
 directory-server:
 	@missing=""; for p in $(DIRECTORY_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  [ -z "$$missing" ] || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

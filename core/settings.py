@@ -210,6 +210,20 @@ class Settings(BaseSettings):
     ldap_group_base: str = ""  # ou=groups,dc=tinh,dc=vn; empty: no group look-up
     ldap_group_filter: str = "(&(objectClass=groupOfNames)(member={dn}))"
     ldap_timeout_s: float = 5.0
+    # OpenID Connect (issue 30), on when oidc_issuer is set, beside either directory: the provider's bearer
+    # tokens are accepted by the API (signature by its JWKS, issuer, audience = oidc_client_id, expiry), and
+    # the UI signs in by the authorization-code flow with PKCE through /v1/oidc/login and /v1/oidc/callback.
+    # Its people are mapped by directory_mapping_file (claims as attributes, oidc_groups_claim as groups).
+    oidc_issuer: str | None = None  # https://id.tinh.gov.vn/realms/can-bo (exactly as its discovery says)
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr | None = None  # empty: a public client, PKCE alone
+    oidc_redirect_uri: str = ""  # https://tro-ly.tinh.gov.vn/v1/oidc/callback, as registered at the provider
+    oidc_scopes: str = "openid profile email"
+    oidc_id_claim: str = "sub"  # the claim that becomes the person's id
+    oidc_groups_claim: str = "groups"
+    oidc_audience: str = ""  # the API's name in access tokens' aud, where the provider sets one (else client id)
+    oidc_timeout_s: float = 5.0
+    oidc_jwks_cooldown_s: float = 5.0  # an unknown key id fetches the provider's keys again at most this often
 
     @field_validator("directory_recheck_minutes")
     @classmethod

@@ -25,6 +25,7 @@ from assistant.api import (
     routes_held,
     routes_incoming,
     routes_local,
+    routes_oidc,
     routes_relations,
     routes_tasks,
 )
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(health_router)
     app.include_router(health_router, prefix="/v1", include_in_schema=False)
     app.include_router(routes_auth.router, responses=ERROR_RESPONSES)
+    app.include_router(routes_oidc.router, responses=ERROR_RESPONSES)
     authed = {"dependencies": [Depends(current_caller)], "responses": ERROR_RESPONSES}
     # Order matters: ".../{doc_id}/chunks" (browse), ".../{doc_id}/relations" and "/documents/jobs/{id}" come
     # before "/documents/{doc_id}".

@@ -6,6 +6,10 @@
 - People of a directory (LDAP) get the same token with ``src: ldap``; each request checks it against their
   record in the people table, which the directory re-checks when older than ``directory_recheck_minutes``
   (at most 15): gone, locked or moved there, their tokens stop working (``assistant.directory.People``).
+- Bearer tokens of the province's OpenID Connect provider (when configured) are verified against its keys
+  (issuer, audience, expiry) and mapped to a person like a directory entry; the record in the people table
+  follows the newest token (``src: oidc``), and a provider token older than 15 minutes is refused, so what the
+  provider says about a person is never older than that (``provider_caller``).
 - Systems send ``X-API-Key: tla_...`` (or ``Authorization: Bearer tla_...``, which is what OpenAI clients
   send). Keys are stored as sha256 hex only. A key acts as its own user id when it has one; it may act for
   a named person with ``X-On-Behalf-Of: <user id>`` only when created with that right.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,14 @@ import jwt
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from assistant.api.errors import ApiError
-from assistant.directory import SOURCE_FILE, DirectoryUnavailable, People
+from assistant.directory import (
+    SOURCE_FILE,
+    DirectoryUnavailable,
+    InvalidProviderToken,
+    OidcProvider,
+    People,
+    Person,
+)
 from assistant.service.conversations import Channel
 from assistant.service.credentials import (
     JWT_ALGORITHM,
@@ -35,6 +47,7 @@ from assistant.service.credentials import (
 from assistant.service.db import Sessions
 from assistant.service.index_owner import LOCAL_KEY_PREFIX
 from core.access import Principal, UserRecord, load_users
+from core.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 bearer_scheme = HTTPBearer(auto_error=False, description="JWT from /v1/login, or an API key (tla_...)")
@@ -117,11 +130,72 @@ def directory_person(people: People, person_id: str, source: str) -> Principal |
     return person.principal() if person is not None else None
 
 
+def issued_elsewhere(token: str) -> bool:
+    """True for a well-formed JWT that is not this service's own (another issuer or an asymmetric key): the
+    OpenID provider's, to be checked against its keys. Nothing here is trusted; it only picks the check."""
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return False
+    return header.get("alg") != JWT_ALGORITHM or claims.get("iss") != JWT_ISSUER
+
+
+MAX_PROVIDER_TOKEN_AGE_S = 15 * 60  # what a provider token says about a person is at most this old
+
+
+def provider_person(provider: OidcProvider, token: str) -> Person:
+    """The person of a bearer token signed by the provider: 401 when it does not check out, 503 when the
+    provider (its discovery, keys or userinfo) cannot be reached or the mapping file is broken."""
+    try:
+        return provider.person(provider.bearer_claims(token))
+    except DirectoryUnavailable as exc:
+        raise directory_unavailable(exc) from None
+    except InvalidProviderToken as exc:
+        log.info("provider token refused: %s", exc)
+        raise ApiError(401, "Mã xác thực của cổng định danh không hợp lệ hoặc đã hết hạn / invalid or expired "
+                            "identity provider token", "invalid_token") from None
+    except ConfigurationError as exc:
+        log.error("OpenID sign-in misconfigured: %s", exc)
+        raise ApiError(503, "Cấu hình đăng nhập qua cổng định danh bị lỗi, hãy báo quản trị hệ thống / "
+                            "identity provider sign-in is misconfigured", "directory_misconfigured") from None
+
+
+def provider_caller(provider: OidcProvider, people: People | None, token: str) -> Caller:
+    """A request with the provider's own bearer token. Its claims are the provider's word at issue time, so a
+    token issued more than 15 minutes ago is refused (the person fetches a fresh one), whatever its own
+    expiry: a person moved or disabled at the provider loses what the old claims gave within 15 minutes. The
+    person's record follows the token presented (another unit or roles: the record changes and their tokens
+    of this service, issued by the code flow, are revoked)."""
+    iat = _issued_at(token)
+    if iat is not None and time.time() - iat > MAX_PROVIDER_TOKEN_AGE_S:
+        raise ApiError(401, "Mã của cổng định danh đã quá 15 phút, hãy lấy mã mới / identity provider token "
+                            "older than 15 minutes", "token_expired")
+    person = provider_person(provider, token)
+    if people is not None:
+        stored = people.store.get(person.id)
+        if stored is None or stored.disabled or stored.person != person or \
+                time.time() - stored.checked_at.timestamp() > 60:  # last activity kept to the minute
+            people.signed_in_by_provider(person)
+    return Caller(person.principal(), method="jwt")
+
+
+def _issued_at(token: str) -> float | None:
+    try:
+        iat = jwt.decode(token, options={"verify_signature": False}).get("iat")
+    except jwt.PyJWTError:
+        return None
+    return float(iat) if isinstance(iat, (int, float)) else None
+
+
 def caller_from_token(secret: str, users: UsersDirectory, token: str, on_behalf: str | None,
-                      sessions: Sessions, people: People | None = None) -> Caller:
+                      sessions: Sessions, people: People | None = None,
+                      provider: OidcProvider | None = None) -> Caller:
     if on_behalf:
         raise ApiError(403, "Chỉ khoá API được phép hành động thay người dùng / only API keys may act "
                             "on behalf of a user", "on_behalf_not_allowed")
+    if provider is not None and issued_elsewhere(token):
+        return provider_caller(provider, people, token)
     claims = decode_token(token, secret)
     source = str(claims.get("src") or SOURCE_FILE)
     if source != SOURCE_FILE:

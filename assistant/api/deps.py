@@ -45,7 +45,7 @@ def current_caller(
         caller = caller_from_api_key(state.runtime.sessions, state.users, key.strip(), on_behalf, state.people)
     elif bearer:
         caller = caller_from_token(state.jwt_secret, state.users, bearer.credentials.strip(), on_behalf,
-                                   state.runtime.sessions, state.people)
+                                   state.runtime.sessions, state.people, state.oidc)
     else:
         raise ApiError(401, headers={"WWW-Authenticate": "Bearer"})
     state.limiter.charge(caller.bucket)

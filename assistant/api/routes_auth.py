@@ -93,5 +93,5 @@ def users(caller: AdminPrincipal, state: State) -> dict:
                      "last_sign_in": None, "password_settable": True})
     for stored in PeopleStore(state.runtime.sessions).all():
         rows.append({**stored.public_dict(), "password_settable": False})
-    return {"users": rows, "directory": state.settings.directory,
+    return {"users": rows, "directory": state.settings.directory, "oidc": bool(state.settings.oidc_issuer),
             "recheck_minutes": state.settings.directory_recheck_minutes}

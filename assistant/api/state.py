@@ -13,7 +13,7 @@ from assistant.api.metrics import ApiMetrics
 from assistant.api.ratelimit import RateLimiter
 from assistant.api.startup_checks import refuse_demo_accounts
 from assistant.api.worker import IndexWorker
-from assistant.directory import People
+from assistant.directory import OidcProvider, People
 from assistant.search.retrieval import Retriever
 from assistant.service.credentials import jwt_secret
 from assistant.service.retention import RetentionJob, RetentionPolicy
@@ -43,6 +43,7 @@ class ApiState:
     retention: RetentionJob  # purges expired records at start and daily
     backfill: DenseBackfill  # fills the dense vectors of chunks indexed sparse-only (first start)
     people: People | None = None  # sign-in and directory people (None: the users file as before)
+    oidc: OidcProvider | None = None  # the province's OpenID Connect provider, when configured
     validity_refresh: ValidityRefresher | None = None  # the index owner recomputes validity daily
     incoming_jobs: Any = None  # the reader of incoming scans (assistant.api.routes_incoming), started on first use
 
@@ -83,7 +84,7 @@ def build_state(settings: Settings, runtime: Runtime | None, metrics: ApiMetrics
         refresher.start()
     users = UsersDirectory(settings.users_file, refuse_demo=not settings.demo)
     return ApiState(settings=settings, runtime=runtime, owns_runtime=owns, jwt_secret=secret,
-                    users=users, people=runtime.people(users.get),
+                    users=users, people=runtime.people(users.get), oidc=runtime.oidc(),
                     limiter=RateLimiter(settings.rate_limit_per_minute),
                     login_limiter=RateLimiter(settings.login_rate_limit_per_minute),
                     login_throttle=LoginThrottle(runtime.sessions, settings.login_max_failures,

@@ -121,7 +121,7 @@ def set_password(
     in_file = user_id in _file_users(settings) if users_file is None else True
     stored = PeopleStore(sessions(settings)).get(user_id)
     if not in_file and stored is not None:
-        where = settings.ldap_url or "danh bạ của tỉnh"
+        where = (settings.oidc_issuer if stored.person.source == "oidc" else settings.ldap_url) or "danh bạ của tỉnh"
         fail(f"{user_id} là người của {SOURCE_WORDS.get(stored.person.source, stored.person.source)} ({where}): "
              "mật khẩu được đổi trong danh bạ, không trong tệp người dùng")
     password = _read_password()

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from assistant.directory.directory import Directory, DirectoryUnavailable
-from assistant.directory.person import SOURCE_FILE, Person
+from assistant.directory.person import SOURCE_FILE, SOURCE_OIDC, Person
 from assistant.directory.users_file import UsersFileDirectory
 from assistant.service.credentials import bump_token_version
 from assistant.service.db import PersonRow, Sessions, utcnow
@@ -130,6 +130,8 @@ class People:
         stored record is older than ``recheck``; raises DirectoryUnavailable when it must ask and cannot."""
         if source == SOURCE_FILE:
             return self.users_file.lookup(person_id)
+        if source == SOURCE_OIDC:
+            return self._provider_person(person_id)
         if source != self.directory.source:
             return None  # a token of a directory no longer configured
         stored = self.store.get(person_id)
@@ -143,3 +145,20 @@ class People:
             return None
         self.store.save(person, signed_in=False)
         return person
+
+    def signed_in_by_provider(self, person: Person) -> bool:
+        """Record a person the OpenID provider vouched for just now (a verified token or the code flow):
+        True when their unit or roles changed, which revokes their older tokens."""
+        return self.store.save(person, signed_in=True)
+
+    def _provider_person(self, person_id: str) -> Person | None:
+        """An OpenID person behind one of this service's own tokens. The provider cannot be asked about a
+        person without a token of theirs, so the record is honoured only while younger than ``recheck``;
+        older, they sign in again at the provider (their session there makes it one redirect), which is
+        how a person disabled or moved there loses access within ``recheck``."""
+        stored = self.store.get(person_id)
+        if stored is None or stored.disabled or stored.person.source != SOURCE_OIDC:
+            return None
+        if utcnow() - stored.checked_at >= max(self.recheck, timedelta(seconds=1)):
+            return None
+        return stored.person

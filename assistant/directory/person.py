@@ -8,7 +8,8 @@ from core.access import Principal
 
 SOURCE_FILE = "file"  # the YAML users file (demo, small sites)
 SOURCE_LDAP = "ldap"  # the province's LDAP directory
-SOURCE_WORDS = {SOURCE_FILE: "tệp người dùng", SOURCE_LDAP: "danh bạ LDAP"}
+SOURCE_OIDC = "oidc"  # the province's OpenID Connect provider (its tokens, or the UI's code flow)
+SOURCE_WORDS = {SOURCE_FILE: "tệp người dùng", SOURCE_LDAP: "danh bạ LDAP", SOURCE_OIDC: "cổng định danh OIDC"}
 
 
 @dataclass(frozen=True)

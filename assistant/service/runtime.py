@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from assistant.answer.answering import Answerer
     from assistant.answer.records import RecordAnswerer
     from assistant.answer.writers import AnswerWriter, PromptSet
-    from assistant.directory import Directory, People
+    from assistant.directory import Directory, OidcProvider, People
     from assistant.llm.base import LLMBackend
     from assistant.search.retrieval import Retriever
     from assistant.service.db import Sessions
@@ -300,6 +300,24 @@ class Runtime:
             return LdapDirectory(config, mapping=MappingFile(s.directory_mapping_file), units=self.units)
 
         return self._once("directory", build)
+
+    def oidc(self) -> OidcProvider | None:
+        """The province's OpenID Connect provider when ``oidc_issuer`` is set, else None. One per process: it
+        caches the discovery document and the signing keys."""
+        def build() -> OidcProvider | None:
+            s = self.settings
+            if not s.oidc_issuer:
+                return None
+            from assistant.directory import MappingFile, OidcConfig, OidcProvider
+
+            config = OidcConfig(issuer=s.oidc_issuer, client_id=s.oidc_client_id,
+                                client_secret=s.oidc_client_secret.get_secret_value() if s.oidc_client_secret
+                                else "", redirect_uri=s.oidc_redirect_uri, scopes=tuple(s.oidc_scopes.split()),
+                                id_claim=s.oidc_id_claim, groups_claim=s.oidc_groups_claim, audience=s.oidc_audience,
+                                timeout_s=s.oidc_timeout_s, jwks_cooldown_s=s.oidc_jwks_cooldown_s)
+            return OidcProvider(config, mapping=MappingFile(s.directory_mapping_file), units=self.units)
+
+        return self._once("oidc", build)
 
     def people(self, users_file_user: Callable[[str], UserRecord | None] | None = None) -> People:
         """Sign-in and "who is this now" over the configured directory, the people table and the users file

@@ -107,7 +107,7 @@ def _held(client: ApiClient, call: Callable[..., Any]) -> None:
         )
 
 
-SOURCES = {"file": "Tệp người dùng", "ldap": "Danh bạ LDAP"}
+SOURCES = {"file": "Tệp người dùng", "ldap": "Danh bạ LDAP", "oidc": "Cổng định danh (OIDC)"}
 
 
 def _users(client: ApiClient, call: Callable[..., Any]) -> None:
@@ -119,6 +119,9 @@ def _users(client: ApiClient, call: Callable[..., Any]) -> None:
         st.caption(f"Đăng nhập qua danh bạ LDAP của tỉnh. Người bị khoá hoặc chuyển đơn vị trong danh bạ mất quyền "
                    f"truy cập cũ trong vòng {data.get('recheck_minutes', 15):g} phút. Mật khẩu của họ được đổi trong "
                    "danh bạ; chỉ người trong tệp người dùng đổi mật khẩu bằng lệnh `assistant users set-password`.")
+    if data.get("oidc"):
+        st.caption("Cán bộ cũng đăng nhập qua cổng định danh của tỉnh (OpenID Connect): đơn vị và vai trò lấy từ "
+                   "cổng định danh ở mỗi lần đăng nhập; mật khẩu của họ được đổi tại cổng định danh.")
     rows = data.get("users") or []
     if not rows:
         st.caption("Chưa có người dùng nào.")

@@ -61,3 +61,17 @@ def test_set_password_only_for_users_file_people(env: Path) -> None:
 def test_an_api_key_may_be_made_for_a_directory_person(env: Path) -> None:
     result = CliRunner().invoke(app, ["apikey", "create", "dms", "--on-behalf", "--users", "an.nv"])
     assert result.exit_code == 0, result.output
+
+
+def test_people_of_the_openid_provider_are_listed_and_their_password_is_not_set_here(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_OIDC_ISSUER", "https://id.tinh.gov.vn/oidc")
+    store = PeopleStore(open_sessions(f"sqlite:///{env / 'data' / 'assistant.sqlite'}"))
+    store.save(Person(id="binh.tt", name="Trần Thị Bình", unit="Sở Tài chính", roles=("chuyen_vien", "lanh_dao"),
+                      source="oidc", dn="https://id.tinh.gov.vn/oidc#binh.tt"), signed_in=True)
+    runner = CliRunner()
+    rows = {r["id"]: r for r in json.loads(runner.invoke(app, ["users", "--json"]).stdout)}
+    assert rows["binh.tt"]["source"] == "oidc" and rows["an.nv"]["source"] == "ldap"
+    assert "cổng định danh OIDC" in runner.invoke(app, ["users"]).stdout
+    result = runner.invoke(app, ["users", "set-password", "binh.tt"], input="mat-khau-moi-dai\n")
+    assert result.exit_code == 2 and "https://id.tinh.gov.vn/oidc" in result.output
