@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from connectors.page_layout import Word
+from connectors.page_layout import Line, Word
 from core.vietnamese import normalize_text, strip_marks
 
 KINDS = ("QUYET DINH", "CHI THI", "THONG BAO", "TO TRINH", "NGHI QUYET", "KE HOACH", "BAO CAO", "HUONG DAN",
@@ -34,35 +33,6 @@ _DIGITS = re.compile(r"\d+")
 
 def fold(text: str) -> str:
     return " ".join(strip_marks(normalize_text(text)).upper().split())
-
-
-@dataclass
-class Line:
-    words: list[Word]
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def mid(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def text(self) -> str:
-        return normalize_text(" ".join(w.text for w in sorted(self.words, key=lambda w: w.x0)))
 
 
 def lines_of(words: Sequence[Word]) -> list[Line]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from core.extracted_text import TextBlock
+from core.vietnamese import normalize_text
 
 COLUMN_GAP = 1.6  # a gap wider than this many line heights separates two columns
 
@@ -31,7 +32,9 @@ class Word:
 
 
 @dataclass
-class _Line:
+class Line:
+    """Words that share a line of a page (grouped by vertical overlap), with the box the reading needs."""
+
     words: list[Word]
 
     @property
@@ -41,6 +44,22 @@ class _Line:
     @property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def mid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def text(self) -> str:
+        return normalize_text(" ".join(w.text for w in sorted(self.words, key=lambda w: w.x0)))
 
     def cells(self, gap: float) -> list[list[Word]]:
         out: list[list[Word]] = []
@@ -52,15 +71,15 @@ class _Line:
         return out
 
 
-def group_lines(words: Sequence[Word]) -> list[_Line]:
+def group_lines(words: Sequence[Word]) -> list[Line]:
     """Words whose vertical centres fall within one line's span form that line; lines top-down."""
-    lines: list[_Line] = []
+    lines: list[Line] = []
     for w in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
         centre = (w.top + w.bottom) / 2
         if lines and lines[-1].top <= centre <= lines[-1].bottom:
             lines[-1].words.append(w)
         else:
-            lines.append(_Line([w]))
+            lines.append(Line([w]))
     return lines
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from statistics import median
 from typing import Any
 
-from connectors.official_layout import Line, Rereader, fold, is_upper, lines_of, reread_texts, split_line
-from connectors.page_layout import Word
+from connectors.official_layout import Rereader, fold, is_upper, lines_of, reread_texts, split_line
+from connectors.page_layout import Line, Word
 
 _NOI_NHAN = re.compile(r"^\W{0,3}\w?[OƠ]I\s*NHAN\b")  # "Nơi nhận", its italic N read ".V" or "N"
 _AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\s*\.|CHU TICH|GIAM DOC|TRUONG|THU TRUONG|CHANH|PHO |TONG ")
