@@ -22,6 +22,9 @@ class IndexReport:
     # Documents held for an administrator's review (a stamp outside the header zone or doubtful): source, doc
     # id, stamp, page, reason; each is in ``rejected`` too, so nothing held is ever counted as indexed.
     held: list[dict[str, object]] = field(default_factory=list)
+    # Documents refused or held for a secrecy stamp: a file holding one is not kept, even when its other
+    # documents were indexed (a JSONL or export with one stamped record), since it holds the stamped text.
+    secret: int = 0
 
     def count(self, outcome: str, chunks: int) -> None:
         """One document ``added``, ``updated`` or ``unchanged``, with its chunks."""

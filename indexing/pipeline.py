@@ -460,6 +460,7 @@ def _write(entry: _Entry, indexer: Indexer, report: IndexReport, seen: set[str])
 
 
 def _refuse_secret(report: IndexReport, doc: Document, exc: SecretDocument) -> None:
+    report.secret += 1
     if isinstance(exc, HeldDocument):
         report.hold(doc, str(exc), exc.stamp, exc.page)
     else:

@@ -168,6 +168,8 @@ class IndexWorker:
                         job_id=job.id, held=report.held)
         rejected = [{"file": mask_pii(Path(r.path).name), "reason": r.reason} for r in report.rejected]
         indexed = report.added + report.updated + report.unchanged
+        if report.secret and indexed:  # its other documents are indexed, but the file holds the stamped text
+            shutil.rmtree(path.parent, ignore_errors=True)
         if override:
             release = (str(override.get("reason") or ""), digest, [int(i) for i in override.get("held_ids") or []])
             finish_release(self.sessions, release, by=str(override.get("by") or job.user_id), via="", job_id=job.id,

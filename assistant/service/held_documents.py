@@ -43,8 +43,9 @@ def file_sha256(path: Path) -> str:
 
 
 def override_reason(text: str | None) -> str:
-    """The stated reason, NFC and trimmed; OverrideRefused when it is too short to be a reason."""
-    reason = unicodedata.normalize("NFC", (text or "").strip())
+    """The stated reason, NFC, trimmed and with personal data masked (it is stored in the job, the held row and
+    the audit); OverrideRefused when it is too short to be a reason."""
+    reason = mask_pii(unicodedata.normalize("NFC", (text or "").strip()))
     if len(reason) < MIN_OVERRIDE_REASON:
         raise OverrideRefused(f"lý do vượt quyền giữ lại cần ít nhất {MIN_OVERRIDE_REASON} ký tự (nhận "
                               f"{len(reason)})")

@@ -75,3 +75,4 @@ def test_no_store_keeps_personal_data_raw_on_postgresql(served: str, pg_url: str
     assert {t for t, _ in rows} >= {"conversations", "messages", "feedback", "audit", "index_jobs", "held_documents"}
     assert leaks(rows) == []
     assert [j["status"] for j in sent["jobs"]] == ["done", "done", "done", "rejected"]
+    assert sent["override"]["status"] == "done", sent["override"]

@@ -1,6 +1,7 @@
-"""Personal data in every format the attack pass stored raw (issue 28), sent through the real API (ask, ask stream,
-feedback, a failed sign-in, uploads, a held upload), then every text column of every table read back with plain
-SQL. Shared by the SQLite test (``test_api_pii_stores``) and the PostgreSQL one (``tests/deploy``).
+"""Personal data in every format the attack pass stored raw (issue 28), sent through the real API (ask, ask
+stream, feedback, a failed sign-in, uploads, a held upload and its release with a reason), then every text column
+of every table read back with plain SQL. Shared by the SQLite test (``test_api_pii_stores``) and the PostgreSQL one
+(``tests/deploy``).
 
 Each format carries its own number, so a leak names the format and the table it was found in."""
 
@@ -36,6 +37,8 @@ FILE_NAMES: dict[str, tuple[str, str]] = {
     "grouped cccd in a file name": ("don_CCCD_038-095.012_345.txt", "038095012345"),
     "held, cccd in its name": ("bo_tri_kho_CCCD_038096012345.txt", "038096012345"),
 }
+# Typed by an administrator releasing the held file.
+OVERRIDE = {"phone in an override reason": ("0922.345.678", "0922345678")}
 DOCUMENT = ("QUYẾT ĐỊNH\nVề việc tiếp nhận hồ sơ cấp lại giấy tờ\nĐiều 1. Bộ phận một cửa tiếp nhận hồ sơ cấp lại "
             "giấy tờ của công dân {n}.\nĐiều 2. Quyết định có hiệu lực kể từ ngày ký.\n")
 HELD = ("QUYẾT ĐỊNH\nVề việc bố trí kho lưu trữ số hai\nĐiều 1. Bố trí kho lưu trữ tại khu vực núi Hồng Lĩnh.\n"
@@ -52,7 +55,7 @@ def compact(text: str) -> str:
 
 def leaks(rows: Iterable[tuple[str, tuple]]) -> list[str]:
     """Every (format, table) pair whose raw value is in some row, read as ``compact`` reads it."""
-    raws = {name: compact(raw) for name, (_, raw) in {**FORMATS, **FILE_NAMES}.items()}
+    raws = {name: compact(raw) for name, (_, raw) in {**FORMATS, **FILE_NAMES, **OVERRIDE}.items()}
     found: set[str] = set()
     for table, row in rows:
         text = compact(" ".join("" if v is None else str(v) for v in row))
@@ -104,6 +107,11 @@ def send_personal_data(url: str, official: str = "vp.nguyenvana") -> dict[str, o
             r = http.post("/v1/documents", headers=admin, files={"file": (name, body, "text/plain")})
             assert r.status_code == 202, r.text
             out["jobs"].append(_wait(http, admin, r.json()["id"]))  # type: ignore[union-attr]
+        (written, _), = OVERRIDE.values()
+        r = http.post("/v1/documents", headers=admin, files={"file": (name, body, "text/plain")},
+                      data={"override_reason": f"Đã gọi văn thư theo số {written}: dòng cuối không phải dấu mật"})
+        assert r.status_code == 202, r.text
+        out["override"] = _wait(http, admin, r.json()["id"])
     return out
 
 

@@ -126,3 +126,22 @@ def test_a_released_file_takes_the_label_the_administrator_states(server_url: st
         seen = {u: doc_id in [d["doc_id"] for d in http.get("/v1/documents", headers=login(u)).json()["documents"]]
                 for u in ("syt.lethicuc", "ca.hoangminhduc")}
     assert seen == {"syt.lethicuc": True, "ca.hoangminhduc": False}
+
+
+def test_a_file_with_one_held_record_is_not_kept_though_its_others_are_indexed(client: TestClient, login,  # noqa: ANN001
+                                                                              wait_job, api_settings) -> None:
+    """A JSONL of two laws, one with a stamp at its end: the other law is indexed, the stamped one held, and the
+    file, which holds the stamped text, is removed like a rejected upload."""
+    lines = [{"_id": "a1", "law_id": "Luật Thư viện thử", "article_id": "1",
+              "text": "Phạm vi điều chỉnh\n\nLuật này quy định về hoạt động thư viện thử nghiệm."},
+             {"_id": "b1", "law_id": "Luật Kho lưu trữ thử", "article_id": "1",
+              "text": "Phạm vi điều chỉnh\n\nLuật này quy định về kho lưu trữ thử nghiệm.\nTỐI MẬT"}]
+    body = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode()
+    admin = login("admin")
+    r = client.post("/v1/documents", headers=admin, files={"file": ("hai_luat.jsonl", body, "application/jsonl")})
+    job = wait_job(client, admin, r.json()["id"])
+    assert job["status"] == "done" and len(job["detail"]["rejected"]) == 1, job
+    assert "chờ quản trị viên" in job["detail"]["rejected"][0]["reason"]
+    assert not (api_settings.data_dir / "uploads" / job["id"]).exists()
+    held = client.get("/v1/admin/held-documents", headers=admin).json()["items"]
+    assert hashlib.sha256(body).hexdigest() in [i["sha256"] for i in held]

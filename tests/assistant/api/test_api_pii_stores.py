@@ -23,6 +23,7 @@ def test_no_store_keeps_personal_data_raw_on_sqlite(server_url: str, api_setting
     assert leaks(rows) == []
     jobs = sent["jobs"]
     assert [j["status"] for j in jobs] == ["done", "done", "done", "rejected"], jobs
+    assert sent["override"]["status"] == "done", sent["override"]
     for job, (_, raw) in zip(jobs, FILE_NAMES.values(), strict=True):
         assert raw not in compact(str(job)) and "***" in job["filename"]
 
