@@ -102,10 +102,11 @@ def _group_lines(record: dict[str, Any], f: TthcFields, max_chars: int) -> dict[
 
 
 def _fee_text(fee: str) -> str:
-    """ "Phí: 0 đồng" as it is (the cleaned fee names its own kind); a fee without one, or none, under "phí, lệ
-    phí:" ("phí, lệ phí: Phí: 0 đồng" was shown in the source panel)."""
-    if re.match(r"(?:Phí|Lệ phí)\s*:", fee):
-        return fee
+    """The fee under "phí, lệ phí:", the words people search with ("lệ phí khai sinh"), its own kind kept without
+    a second label ("Phí: 0 đồng" → "phí, lệ phí: Phí 0 đồng"; "phí, lệ phí: Phí: 0 đồng" was shown in the source
+    panel)."""
+    if m := re.match(r"((?:Phí|Lệ phí))\s*:\s*(.*)", fee, re.S):
+        return f"phí, lệ phí: {m.group(1)} {m.group(2)}"
     return f"phí, lệ phí: {fee or 'không có thông tin'}"
 
 

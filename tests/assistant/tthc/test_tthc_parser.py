@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -110,9 +111,9 @@ def test_procedure_with_fees() -> None:
     assert [c["thoi_han"] for c in channels] == ["15 Ngày", "15 Ngày", "15 Ngày làm việc"]
     assert channels[0]["phi_le_phi"].startswith("Phí: 2.000.000 đồng (Thẩm định cấp phép sử dụng vật liệu nổ")
     assert "Phí: 5.000.000 đồng" in channels[0]["phi_le_phi"]
-    # the cleaned fee names its own kind: not "phí, lệ phí: Phí: …" (issue 31)
-    assert "Dịch vụ bưu chính: thời hạn giải quyết 15 Ngày làm việc; Phí: 2.000.000 đồng" in fees.text
-    assert "phí, lệ phí: Phí" not in fees.text
+    # the cleaned fee names its own kind, under the words people search with, not "phí, lệ phí: Phí: …" (issue 31)
+    assert "Dịch vụ bưu chính: thời hạn giải quyết 15 Ngày làm việc; phí, lệ phí: Phí 2.000.000 đồng" in fees.text
+    assert "phí, lệ phí: Phí:" not in fees.text
     assert "Ghi chú: 05 (năm) ngày làm việc" in fees.text
     assert len(fees.fields["thanh_phan_ho_so"]) == 13
     assert fees.fields["thanh_phan_ho_so"][0] == {
@@ -219,7 +220,8 @@ def test_payload_carries_the_fields_as_data() -> None:
     assert fields["can_cu_phap_ly"][0]["so_ky_hieu"] == "42/2024/QH15"
     # The readable text is still what gets embedded and quoted; it is written from the same fields.
     for ch in fields["channels"]:
-        assert f"{ch['kenh']}: thời hạn giải quyết {ch['thoi_han']}; {ch['phi_le_phi']}" in fees.text
+        fee = re.sub(r"^(Phí|Lệ phí)\s*:\s*", r"\1 ", ch["phi_le_phi"])
+        assert f"{ch['kenh']}: thời hạn giải quyết {ch['thoi_han']}; phí, lệ phí: {fee}" in fees.text
 
 
 def test_fields_of_other_kinds_are_none() -> None:
