@@ -23,7 +23,7 @@ from typing import Any
 
 from assistant.tthc import structured_fields
 from core.vietnamese import fold, normalize_text
-from evals.tthc_question_set import FRAMES, _phrase, expected, short_name
+from evals.tthc_question_set import FRAMES, expected, short_name
 
 # Everyday names of a family whose default variant is the first-time one (cấp mới / đăng ký lần đầu).
 VARIANT_ASKS: list[tuple[str, list[str], str]] = [
@@ -40,6 +40,10 @@ NOT_INDEXED = [
 NOT_INDEXED_FRAMES = ["Thủ tục {n} cần những giấy tờ gì?", "Lệ phí {n} là bao nhiêu?", "{N} mất bao lâu?",
                       "Nộp hồ sơ {n} ở đâu?"]
 SAMPLED = 120
+
+
+def _phrase(frame: str, name: str) -> str:
+    return frame.replace("{N}", name[0].upper() + name[1:]).replace("{n}", name)
 
 
 def _exact_name(title: str) -> str:

@@ -14,12 +14,27 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from core.access import AccessLabel
 
-if TYPE_CHECKING:
-    from assistant.service.runtime import Runtime
+
+class Runtime(Protocol):
+    """The parts of ``assistant.service.runtime.Runtime`` a relabelling writes to (a protocol, so this package
+    does not import the composition root that builds it: the Runtime imports this package's face)."""
+
+    @property
+    def manifest(self) -> Any: ...
+
+    @property
+    def store(self) -> Any: ...
+
+    @property
+    def relations(self) -> Any: ...
+
+    def task_store(self) -> Any: ...
+
+    def relations_observer(self) -> Any: ...
 
 
 @dataclass(frozen=True)
