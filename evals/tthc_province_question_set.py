@@ -30,10 +30,13 @@ VARIANT_ASKS: list[tuple[str, list[str], str]] = [
     ("1.013225", ["time"], "Cấp giấy phép xây dựng nhà ở riêng lẻ mất bao lâu?"),
     ("1.013225", ["documents"], "xin giay phep xay dung nha o rieng le can giay to gi"),
 ]
-# Procedures a commune's officials ask about that neither set holds (checked against all titles).
+# Procedures a commune's officials ask about that neither set holds (checked against all titles; two names first
+# listed here, «đăng ký thành lập doanh nghiệp tư nhân» and «cấp giấy phép lao động cho người nước ngoài», are held
+# by the province set and were replaced after the first full run showed it).
 NOT_INDEXED = [
-    "đăng ký thành lập doanh nghiệp tư nhân", "hoàn thuế giá trị gia tăng", "cấp giấy phép kinh doanh karaoke",
-    "cấp giấy phép hoạt động báo in", "đăng ký nhãn hiệu", "cấp giấy phép lao động cho người nước ngoài",
+    "cấp giấy phép kinh doanh dịch vụ lữ hành quốc tế", "hoàn thuế giá trị gia tăng",
+    "cấp giấy phép kinh doanh karaoke",
+    "cấp giấy phép hoạt động báo in", "đăng ký nhãn hiệu", "đăng ký tờ khai hải quan hàng xuất khẩu",
     "cấp giấy phép quảng cáo ngoài trời", "cấp visa du lịch cho người nước ngoài", "đăng ký bản quyền tác giả",
     "cấp giấy phép bán lẻ rượu", "cấp giấy phép sử dụng tần số vô tuyến điện", "đăng ký thuế thu nhập cá nhân",
 ]
