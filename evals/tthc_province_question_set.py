@@ -23,23 +23,30 @@ from typing import Any
 
 from assistant.tthc import structured_fields
 from core.vietnamese import fold, normalize_text
-from evals.tthc_question_set import FRAMES, expected, phrase, short_name
+from evals.tthc_question_set import FRAMES, expected, short_name
 
 # Everyday names of a family whose default variant is the first-time one (cấp mới / đăng ký lần đầu).
 VARIANT_ASKS: list[tuple[str, list[str], str]] = [
     ("1.013225", ["time"], "Cấp giấy phép xây dựng nhà ở riêng lẻ mất bao lâu?"),
     ("1.013225", ["documents"], "xin giay phep xay dung nha o rieng le can giay to gi"),
 ]
-# Procedures a commune's officials ask about that neither set holds (checked against all titles).
+# Procedures a commune's officials ask about that neither set holds (checked against all titles; two names first
+# listed here, «đăng ký thành lập doanh nghiệp tư nhân» and «cấp giấy phép lao động cho người nước ngoài», are held
+# by the province set and were replaced after the first full run showed it).
 NOT_INDEXED = [
-    "đăng ký thành lập doanh nghiệp tư nhân", "hoàn thuế giá trị gia tăng", "cấp giấy phép kinh doanh karaoke",
-    "cấp giấy phép hoạt động báo in", "đăng ký nhãn hiệu", "cấp giấy phép lao động cho người nước ngoài",
+    "cấp giấy phép kinh doanh dịch vụ lữ hành quốc tế", "hoàn thuế giá trị gia tăng",
+    "cấp giấy phép kinh doanh karaoke",
+    "cấp giấy phép hoạt động báo in", "đăng ký nhãn hiệu", "đăng ký tờ khai hải quan hàng xuất khẩu",
     "cấp giấy phép quảng cáo ngoài trời", "cấp visa du lịch cho người nước ngoài", "đăng ký bản quyền tác giả",
     "cấp giấy phép bán lẻ rượu", "cấp giấy phép sử dụng tần số vô tuyến điện", "đăng ký thuế thu nhập cá nhân",
 ]
 NOT_INDEXED_FRAMES = ["Thủ tục {n} cần những giấy tờ gì?", "Lệ phí {n} là bao nhiêu?", "{N} mất bao lâu?",
                       "Nộp hồ sơ {n} ở đâu?"]
 SAMPLED = 120
+
+
+def _phrase(frame: str, name: str) -> str:
+    return frame.replace("{N}", name[0].upper() + name[1:]).replace("{n}", name)
 
 
 def _exact_name(title: str) -> str:
@@ -68,7 +75,7 @@ def build(province: Path, defence: Path, seed: int = 26) -> list[dict[str, Any]]
             values = expected(kind, f, channel)
             if values is None:
                 continue
-            rows.append({"text": phrase(frame, name), "tthc_fields": [kind], "channel": channel,
+            rows.append({"text": _phrase(frame, name), "tthc_fields": [kind], "channel": channel,
                          "ma_thu_tuc": f["ma_thu_tuc"], "values": values, "named_by": how})
     by_code = {f["ma_thu_tuc"]: f for f in fields}
     for code, kinds_asked, text in VARIANT_ASKS:
@@ -76,7 +83,7 @@ def build(province: Path, defence: Path, seed: int = 26) -> list[dict[str, Any]]
         rows.append({"text": text, "tthc_fields": kinds_asked, "channel": None, "ma_thu_tuc": code,
                      "values": values, "named_by": "family", "hand_written": True})
     for i, name in enumerate(NOT_INDEXED):
-        rows.append({"text": phrase(NOT_INDEXED_FRAMES[i % len(NOT_INDEXED_FRAMES)], name), "tthc_fields": [],
+        rows.append({"text": _phrase(NOT_INDEXED_FRAMES[i % len(NOT_INDEXED_FRAMES)], name), "tthc_fields": [],
                      "channel": None, "ma_thu_tuc": None, "values": [], "answerable": False})
     for n, row in enumerate(rows):
         row["_id"] = f"tthcp-{n:03d}"

@@ -125,7 +125,9 @@ def _paper_lines(fields: TthcFields) -> list[str]:
     lines: list[str] = []
     for group in groups:
         if len(groups) > 1:
-            lines.append(f"Trường hợp {group.rstrip(':')}:" if group else "Các trường hợp khác:")
+            name = group.rstrip(":")
+            lines.append((name if name.lower().startswith("trường hợp") else f"Trường hợp {name}") + ":"
+                         if group else "Các trường hợp khác:")
         lines += [p["ten"] + "".join(f"; {label}: {p[key]}" for key, label in  # type: ignore[literal-required]
                                      (("ban_chinh", "bản chính"), ("ban_sao", "bản sao"), ("mau_don", "mẫu"))
                                      if p.get(key))
