@@ -23,7 +23,7 @@ from typing import Any
 
 from assistant.tthc import structured_fields
 from core.vietnamese import fold, normalize_text
-from evals.tthc_question_set import FRAMES, expected, short_name
+from evals.tthc_question_set import FRAMES, expected, phrase, short_name
 
 # Everyday names of a family whose default variant is the first-time one (cấp mới / đăng ký lần đầu).
 VARIANT_ASKS: list[tuple[str, list[str], str]] = [
@@ -43,10 +43,6 @@ NOT_INDEXED = [
 NOT_INDEXED_FRAMES = ["Thủ tục {n} cần những giấy tờ gì?", "Lệ phí {n} là bao nhiêu?", "{N} mất bao lâu?",
                       "Nộp hồ sơ {n} ở đâu?"]
 SAMPLED = 120
-
-
-def _phrase(frame: str, name: str) -> str:
-    return frame.replace("{N}", name[0].upper() + name[1:]).replace("{n}", name)
 
 
 def _exact_name(title: str) -> str:
@@ -75,7 +71,7 @@ def build(province: Path, defence: Path, seed: int = 26) -> list[dict[str, Any]]
             values = expected(kind, f, channel)
             if values is None:
                 continue
-            rows.append({"text": _phrase(frame, name), "tthc_fields": [kind], "channel": channel,
+            rows.append({"text": phrase(frame, name), "tthc_fields": [kind], "channel": channel,
                          "ma_thu_tuc": f["ma_thu_tuc"], "values": values, "named_by": how})
     by_code = {f["ma_thu_tuc"]: f for f in fields}
     for code, kinds_asked, text in VARIANT_ASKS:
@@ -83,7 +79,7 @@ def build(province: Path, defence: Path, seed: int = 26) -> list[dict[str, Any]]
         rows.append({"text": text, "tthc_fields": kinds_asked, "channel": None, "ma_thu_tuc": code,
                      "values": values, "named_by": "family", "hand_written": True})
     for i, name in enumerate(NOT_INDEXED):
-        rows.append({"text": _phrase(NOT_INDEXED_FRAMES[i % len(NOT_INDEXED_FRAMES)], name), "tthc_fields": [],
+        rows.append({"text": phrase(NOT_INDEXED_FRAMES[i % len(NOT_INDEXED_FRAMES)], name), "tthc_fields": [],
                      "channel": None, "ma_thu_tuc": None, "values": [], "answerable": False})
     for n, row in enumerate(rows):
         row["_id"] = f"tthcp-{n:03d}"
