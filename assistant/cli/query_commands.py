@@ -80,6 +80,10 @@ def ask(
         with local_runtime(settings) as runtime:
             answer = runtime.answerer().ask(question, runtime.principal(user), conversation,
                                             Filters(in_force_only=in_force_only), Channel.CLI)
+            if pending := runtime.backlog.count():  # an index whose filling was interrupted: said, as the API does
+                from assistant.api.routes_ask import DENSE_PENDING
+
+                answer.warnings.append(DENSE_PENDING.format(pending=f"{pending:,}".replace(",", ".")))
             result = answer.as_dict()
     show_answer(result, as_json)
 
@@ -105,6 +109,9 @@ def show_answer(result: dict[str, Any], as_json: bool) -> None:
         typer.echo(f"\n(hội thoại: {result['conversation_id']})", err=True)
         return
     typer.echo(result["answer"])
+    for warning in result.get("warnings") or []:  # e.g. vectors still being filled in, the model's fallback
+        if warning not in result["answer"]:
+            typer.echo(f"\n{warning}")
     if result["citations"]:
         typer.echo("\nNguồn:")
         for c in result["citations"]:

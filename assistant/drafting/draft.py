@@ -18,6 +18,7 @@ from typing import Any
 
 from assistant.drafting.rules import AUTHORITIES, DRAFT_KINDS, KINH_GUI_KINDS, abbreviation, kind_of_code
 from core.legal_status import VALIDITY_EXPIRED, VALIDITY_IN_FORCE, VALIDITY_NOT_YET, VALIDITY_UNKNOWN, status_of
+from core.so_hieu import CONSOLIDATED_KIND, is_consolidated
 from core.vietnamese import normalize_text
 
 _CODE_PART = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9&]*$")
@@ -248,7 +249,7 @@ def suggest_basis(hits: Iterable[Any], today: date, limit: int = 5) -> list[Basi
             if len(by_doc) >= limit:
                 continue
             kind = str(p.get("loai_van_ban") or "")
-            title = str(p.get("trich_yeu") or p.get("title") or "")
+            title = str((p.get("title") if is_consolidated(so_hieu) else p.get("trich_yeu")) or p.get("title") or "")
             item = BasisItem(text=_basis_line(kind, so_hieu, title, str(p.get("ngay_ban_hanh") or ""),
                                               str(p.get("co_quan_ban_hanh") or "")),
                              so_hieu=so_hieu, doc_id=p["doc_id"], title=str(p.get("title") or ""),
@@ -269,6 +270,10 @@ def _basis_line(kind: str, so_hieu: str, title: str, issued: str, issuer: str) -
         y, m, d = (int(x) for x in issued.split("-"))
         when = f" ngày {d:02d} tháng {f'{m:02d}' if m <= 2 else m} năm {y}"
     title = title.strip().rstrip(".;")
+    if is_consolidated(so_hieu):  # the law it consolidates is what is cited; the text says where it was read
+        of = f" của {issuer}" if issuer else ""
+        named = title if title and not title.lower().startswith(CONSOLIDATED_KIND.lower()) else "văn bản được hợp nhất"
+        return f"Căn cứ {named} ({CONSOLIDATED_KIND.lower()} số {so_hieu}{when}{of})"
     if title.lower().startswith(kind.lower()):
         title = title[len(kind):].strip()
     # a catalogue title repeats the number ("Quyết định 12/2025/QĐ-UBND về …"): keep what follows it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.so_hieu import Reference, SoHieu, find_so_hieu, parse_reference, parse_so_hieu, title_key
+from core.so_hieu import Reference, SoHieu, find_so_hieu, is_consolidated, parse_reference, parse_so_hieu, title_key
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,10 @@ def test_an_issuer_code_inside_a_full_number_is_not_a_number_of_its_own() -> Non
     found = find_so_hieu("thay thế Bộ luật Lao động số 10/2012/QH13 và Luật 58/2014/QH13")
     assert [(f.so_hieu.number, f.so_hieu.year, f.so_hieu.issuer) for f in found] == [
         ("10", 2012, "QH13"), ("58", 2014, "QH13")]
+
+
+def test_a_consolidated_texts_number_says_what_it_is() -> None:
+    """The ký hiệu VBHN marks a văn bản hợp nhất, whatever act heads its text (issue 31)."""
+    assert is_consolidated("28/VBHN-VPQH") and is_consolidated("05/VBHN-BTP") and is_consolidated("12/2019/VBHN-BYT")
+    assert not is_consolidated("02/2011/QH13") and not is_consolidated("12/2025/QĐ-UBND")
+    assert not is_consolidated("") and not is_consolidated(None) and not is_consolidated("VBHNX-1")

@@ -184,3 +184,23 @@ def test_the_filler_reports_progress_and_answers_say_when_vectors_are_missing(ru
     later = AnswerResult(answer="…", citations=[], refused=False)
     note_dense_backlog(later, SimpleNamespace(backfill=backfill))
     assert later.warnings == []
+
+
+def test_the_cli_says_an_answer_was_made_before_the_vectors_were_in(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index whose filling was cut short (a service stopped mid-way): ``assistant ask`` in-process says so, as
+    the API does (issue 31)."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    cache = REPO / "build" / "test-cache" / "embeddings.sqlite"
+    rt = Runtime(Settings(data_dir=tmp_path / "data", dense_backfill=True, embedding_cache_path=cache))
+    report = _index(rt, _sources(tmp_path))
+    assert rt.backlog.count() == report.chunks
+    rt.close()
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_CACHE_PATH", str(cache))
+    asked = CliRunner().invoke(app, ["ask", "Thời hạn giải quyết hồ sơ là bao nhiêu ngày?", "--user", "vp.nguyenvana"])
+    assert asked.exit_code == 0, asked.output
+    assert f"hệ thống đang bổ sung vector ngữ nghĩa ({report.chunks} đoạn chưa xong)" in asked.stdout

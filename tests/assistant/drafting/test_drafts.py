@@ -156,3 +156,20 @@ def test_a_model_writes_the_prose_and_a_failing_one_leaves_the_outline() -> None
     draft, _, findings = compose(request("kế hoạch"), canonical_unit=unit_directory().canonical, principal=who,
                                  today=date(2026, 12, 7), llm=_Model(fail=True))
     assert findings == [] and draft.prose_by == "outline" and draft.sections[0].paragraphs[0].startswith("[")
+
+
+def test_a_consolidated_text_is_suggested_as_the_law_it_consolidates() -> None:
+    """28/VBHN-VPQH is a «Văn bản hợp nhất» (issue 31): the căn cứ names the law, and where it was read, not a
+    «Luật Khiếu nại ngày 13 tháng 3 năm 2026» (the consolidation's date given as the law's)."""
+    from datetime import date
+
+    from assistant.drafting import suggest_basis
+    from indexing.store import Hit
+
+    payload = {"doc_id": "file:vbhn.txt", "kind": "legal", "so_hieu": "28/VBHN-VPQH",
+               "loai_van_ban": "Văn bản hợp nhất", "title": "Luật Khiếu nại", "trich_yeu": "Khiếu nại",
+               "ngay_ban_hanh": "2026-03-13",
+               "co_quan_ban_hanh": "Văn phòng Quốc hội", "citation": "Điều 9"}
+    [basis] = suggest_basis([Hit("c1", 1.0, payload)], date(2026, 12, 7))
+    assert basis.text == ("Căn cứ Luật Khiếu nại (văn bản hợp nhất số 28/VBHN-VPQH ngày 13 tháng 3 năm 2026 của "
+                          "Văn phòng Quốc hội)")
