@@ -241,6 +241,25 @@ class ReferenceLookup:
                 return doc_id, title
         return None
 
+    def _one_of(self, choices: list[tuple[str, str, str]], ref: Reference | None,
+                flt: SearchFilter) -> tuple[str, str] | list[tuple[str, str, str]] | None:
+        """Documents sharing a số hiệu, narrowed to those the asker may see (an ask-back never names a document
+        they may not read) and, when a unit is asked, to those that hold it (the web page that repeats a decision's
+        number has no Điều 2): one left is the answer, none is "not found", several are asked back."""
+        visible = [c for c in choices if self.store.doc_chunks(c[0], flt)]
+        if ref is not None and len(visible) > 1:
+            holding = [c for c in visible if unit_chunks(self.store.doc_chunks(c[0], flt), ref)]
+            visible = holding or visible
+        if len(visible) > 1 and visible[0][2] and len({(title, note) for _, title, note in visible}) == 1:
+            # copies of one document (same title, date, issuer, signer: a web page repeating a decision): the
+            # copy whose own text agrees with the fields it came with is quoted, nothing is asked back
+            def conflicts(choice: tuple[str, str, str]) -> bool:
+                return bool(self.details and (self.details(choice[0]) or {}).get("metadata_conflicts"))
+            visible = [min(visible, key=conflicts)]
+        if len(visible) == 1:
+            return visible[0][0], visible[0][1]
+        return visible or None
+
     def _law_by_name(self, query: str) -> ReferenceMatch | None:
         """A law named by name and year that no indexed title starts ("luật bhxh 2024" with no Luật Bảo hiểm xã
         hội here) → a match with no document, so the answer says it is not in the system instead of quoting
@@ -277,9 +296,11 @@ class ReferenceLookup:
             ref = replace(after, so_hieu=found[0].so_hieu, document=None) if after is not None else None
             so_hieu, named = found[0].so_hieu, found[0].so_hieu.canonical
         doc = self._by_so_hieu(so_hieu, query) if so_hieu is not None else None
-        if isinstance(doc, list):  # several documents hold the number: ask which
-            return ReferenceMatch(ref, so_hieu, so_hieu.canonical if so_hieu is not None else named,
-                                  choices=tuple(doc))
+        if isinstance(doc, list):  # several documents hold the number
+            doc = self._one_of(doc, ref, flt)
+            if isinstance(doc, list):  # and the question does not tell them apart: ask which
+                return ReferenceMatch(ref, so_hieu, so_hieu.canonical if so_hieu is not None else named,
+                                      choices=tuple(doc))
         if doc is None and ref is not None and ref.document:
             doc = self._by_title(ref.document)
         if doc is not None and ref is not None and ref.so_hieu is None:

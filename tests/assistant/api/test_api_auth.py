@@ -14,8 +14,10 @@ from sqlalchemy import select
 from assistant.service.credentials import JWT_ALGORITHM, JWT_ISSUER, hash_password, verify_password
 from assistant.service.db import ApiKey, AuditEvent
 
+# Sign-in itself is open: the password login and the OpenID Connect redirect and callback (checked by state,
+# nonce and PKCE, tests/assistant/directory/test_oidc_glewlwyd.py).
 OPEN_ROUTES = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/healthz"), ("GET", "/v1/readyz"),
-               ("POST", "/v1/login")}
+               ("POST", "/v1/login"), ("GET", "/v1/oidc/login"), ("GET", "/v1/oidc/callback")}
 DOC_PATHS = {"/docs", "/docs/assets", "/openapi.json"}  # the API description and its assets: open on purpose
 
 

@@ -26,7 +26,8 @@ DOCS = {
 
 
 @pytest.fixture
-def lookup(tmp_path: Path) -> Iterator[ReferenceLookup]:
+def lookup(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ReferenceLookup]:
+    restricted = getattr(request, "param", ())  # documents only Sở Tài chính may read
     manifest = Manifest(tmp_path / "manifest.sqlite")
     store = EdgeStore(tmp_path / "edge")
     store.ensure_collection(4)
@@ -36,7 +37,10 @@ def lookup(tmp_path: Path) -> Iterator[ReferenceLookup]:
         manifest.mark_done(doc_id)
         points.append(StoredPoint(id=f"00000000-0000-0000-0000-00000000000{i}", dense=[1.0, 0, 0, 0],
                                   sparse=SparseVec([1], [1.0]), payload={"doc_id": doc_id, "order": 0, "text": title,
-                                                        "access_level": "public", "access_units": [],
+                                                        "access_level": "restricted" if doc_id in restricted
+                                                        else "public",
+                                                        "access_units": ["Sở Tài chính"] if doc_id in restricted
+                                                        else [],
                                                         "access_roles": []}))
     store.upsert(points)
     yield ReferenceLookup(store, lambda: [(d, t) for d, (t, _) in DOCS.items()], manifest.numbered,
@@ -57,3 +61,12 @@ def test_without_year_or_issuer_the_question_is_asked_back(lookup: ReferenceLook
     assert match is not None and match.doc_id is None and len(match.choices) == 2
     assert match.missing is not None and "Có 2 văn bản cùng số hiệu 11/CT-UBND" in match.missing
     assert "ngày 11/05/2021" in match.missing and "ngày 02/08/2024" in match.missing
+
+
+@pytest.mark.parametrize("lookup", [("ct-2024",)], indirect=True)
+def test_an_ask_back_never_names_a_document_the_asker_may_not_see(lookup: ReferenceLookup) -> None:
+    """The 2024 directive is restricted to Sở Tài chính: a reader of Sở Nội vụ is not asked "which one?" with its
+    title in the question; the number resolves to the one they may read."""
+    match = lookup.lookup("Chỉ thị 11/CT-UBND giao nhiệm vụ gì?", SearchFilter(READER))
+    assert match is not None and match.doc_id == "ct-2021" and not match.choices
+    assert "phòng chống thiên tai" not in (match.missing or "") + (match.title or "")
