@@ -235,7 +235,12 @@ def test_the_upload_widget_speaks_vietnamese_and_names_every_format(ui_url: str,
         dropzone = uploader.locator("[data-testid='stFileUploaderDropzone']")
         dropzone.dispatch_event("dragenter", {"dataTransfer": dragged})
         expect(uploader).to_contain_text("Drag and drop")  # Streamlit's overlay is there, under the Vietnamese
-        words += uploader.evaluate(SEEN_WORDS)
+        for _ in range(50):  # the overlay is in the DOM before it is laid out: read it once it has a box
+            seen = uploader.evaluate(SEEN_WORDS)
+            if "Thả tệp vào đây" in seen:
+                break
+            page.wait_for_timeout(100)
+        words += seen
         assert "Thả tệp vào đây" in words
         english = [w for w in words if re.search(r"\b(?:Upload|Drag|drop|Browse|per file|Limit)\b", w)]
         assert english == [], english
