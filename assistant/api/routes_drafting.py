@@ -13,6 +13,7 @@ from fastapi import Path as PathParam
 from assistant.api.audit import audited
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
+from assistant.api.routes_documents import safe_filename
 from assistant.drafting import DraftError, DraftStore, RelationsLookup, check_format, compose, read_untrusted
 from core.deadlines import today_in_vietnam
 from core.errors import RejectedInput
@@ -91,7 +92,7 @@ def format_check(caller: CurrentPrincipal, state: State,
                  file: Annotated[UploadFile, File(description="Văn bản .docx, .doc hoặc .pdf")]) -> dict:
     """Each deviation from Nghị định 30/2020 with the rule it breaks and its place in the decree; căn cứ judged
     on what the caller may see."""
-    name = Path((file.filename or "").replace("\\", "/")).name or "tep"
+    name = safe_filename(file.filename, state.jwt_secret)  # masked at entry: it goes into the audit row
     suffix = Path(name).suffix.lower()
     limit = state.runtime.settings.max_file_bytes
     with audited(state.runtime.sessions, caller.principal, caller.via, "format_check", name) as audit:

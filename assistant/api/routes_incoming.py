@@ -116,7 +116,7 @@ def create_card(caller: CurrentPrincipal, state: State,
     label = form_access(access)
     header = form_fields(fields)
     received = _received(ngay_den)
-    name = safe_filename(file.filename)
+    name = safe_filename(file.filename, state.jwt_secret)
     suffix = Path(name).suffix.lower()
     limit = state.runtime.settings.max_file_bytes
     store = _store(state)
