@@ -246,9 +246,10 @@ class ReferenceLookup:
         """Documents sharing a số hiệu, narrowed to those the asker may see (an ask-back never names a document
         they may not read) and, when a unit is asked, to those that hold it (the web page that repeats a decision's
         number has no Điều 2): one left is the answer, none is "not found", several are asked back."""
-        visible = [c for c in choices if self.store.doc_chunks(c[0], flt)]
+        chunks = {c[0]: self.store.doc_chunks(c[0], flt) for c in choices}  # read once: visibility, then units
+        visible = [c for c in choices if chunks[c[0]]]
         if ref is not None and len(visible) > 1:
-            holding = [c for c in visible if unit_chunks(self.store.doc_chunks(c[0], flt), ref)]
+            holding = [c for c in visible if unit_chunks(chunks[c[0]], ref)]
             visible = holding or visible
         if len(visible) > 1 and visible[0][2] and len({(title, note) for _, title, note in visible}) == 1:
             # copies of one document (same title, date, issuer, signer: a web page repeating a decision): the
