@@ -74,6 +74,13 @@ class OidcConfig:
             raise ConfigurationError("ASSISTANT_OIDC_SCOPES phải có openid")
 
 
+def _strings(value: Any) -> list[str]:
+    """A claim that is one string or a list of them ("aud", "groups") as a list; anything else as none."""
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def pkce_pair() -> tuple[str, str]:
     """A code verifier and its S256 challenge (RFC 7636)."""
     verifier = secrets.token_urlsafe(64)[:96]
@@ -149,8 +156,7 @@ class OidcProvider:
         except jwt.PyJWTError as exc:
             raise InvalidProviderToken(f"{type(exc).__name__}: {exc}") from None
         aud = claims.get("aud")
-        audiences = [aud] if isinstance(aud, str) else [a for a in aud if isinstance(a, str)] \
-            if isinstance(aud, list) else []
+        audiences = _strings(aud)
         if self.config.audience:
             ok = self.config.audience in audiences
         else:
@@ -184,20 +190,10 @@ class OidcProvider:
         endpoint = self.discovery().get("userinfo_endpoint")
         if not endpoint:
             return dict(claims)  # nothing more to ask: the token's own claims
-        try:
-            response = httpx.get(endpoint, headers={"Authorization": f"Bearer {token}"},
-                                 timeout=self.config.timeout_s)
-        except httpx.HTTPError as exc:
-            raise DirectoryUnavailable(UNAVAILABLE, f"userinfo: {exc}") from None
-        if response.status_code >= 500:
-            raise DirectoryUnavailable(UNAVAILABLE, f"userinfo answered {response.status_code}")
-        try:
-            info = response.json()
-        except ValueError:
-            info = None
-        if response.status_code != 200 or not isinstance(info, dict) or info.get("sub") != claims.get("sub"):
+        status, info = self._call("GET", endpoint, "userinfo", headers={"Authorization": f"Bearer {token}"})
+        if status != 200 or not isinstance(info, dict) or info.get("sub") != claims.get("sub"):
             # a revoked token, or an answer about someone else (OIDC Core 5.3.2: sub must match)
-            raise InvalidProviderToken(f"userinfo refused the token: {response.status_code}")
+            raise InvalidProviderToken(f"userinfo refused the token: {status}")
         with self._lock:
             if len(self._userinfo) >= USERINFO_CACHE:
                 for key in [k for k, (exp, _) in self._userinfo.items() if exp <= now] or \
@@ -205,6 +201,20 @@ class OidcProvider:
                     self._userinfo.pop(key, None)
             self._userinfo[digest] = (float(claims.get("exp", now)), info)
         return info
+
+    def _call(self, method: str, endpoint: str, what: str, **kwargs: Any) -> tuple[int, Any]:
+        """One request to the provider: (status, JSON body or None). Unreachable or a 5xx is the provider being
+        down (DirectoryUnavailable, 503 for the official), never a refusal of the person."""
+        try:
+            response = httpx.request(method, endpoint, timeout=self.config.timeout_s, **kwargs)
+        except httpx.HTTPError as exc:
+            raise DirectoryUnavailable(UNAVAILABLE, f"{what}: {exc}") from None
+        if response.status_code >= 500:
+            raise DirectoryUnavailable(UNAVAILABLE, f"{what} answered {response.status_code}")
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, None
 
     def person(self, claims: Mapping[str, Any]) -> Person:
         """The official a token names, unit and roles through the mapping file (claims as attributes, the
@@ -219,9 +229,7 @@ class OidcProvider:
                 attributes[key] = [value]
             elif isinstance(value, list) and all(isinstance(v, str) for v in value):
                 attributes[key] = value
-        groups_value = claims.get(self.config.groups_claim) or []
-        groups = [groups_value] if isinstance(groups_value, str) else \
-            [g for g in groups_value if isinstance(g, str)] if isinstance(groups_value, list) else []
+        groups = _strings(claims.get(self.config.groups_claim))
         mapping = self._mapping()
         mapped = mapping.apply(attributes, groups, self._units(),
                                fallback_name=str(claims.get("name") or person_id))
@@ -249,17 +257,8 @@ class OidcProvider:
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": self.config.redirect_uri,
                 "code_verifier": verifier, "client_id": self.config.client_id}
         auth = (self.config.client_id, self.config.client_secret) if self.config.client_secret else None
-        try:
-            response = httpx.post(endpoint, data=form, auth=auth, timeout=self.config.timeout_s)
-        except httpx.HTTPError as exc:
-            raise DirectoryUnavailable(UNAVAILABLE, f"token endpoint: {exc}") from None
-        if response.status_code >= 500:
-            raise DirectoryUnavailable(UNAVAILABLE, f"token endpoint answered {response.status_code}")
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if response.status_code != 200 or not isinstance(body, dict) or not body.get("id_token"):
-            raise InvalidProviderToken(f"token endpoint refused the code: {response.status_code} "
+        status, body = self._call("POST", endpoint, "token endpoint", data=form, auth=auth)
+        if status != 200 or not isinstance(body, dict) or not body.get("id_token"):
+            raise InvalidProviderToken(f"token endpoint refused the code: {status} "
                                        f"{str(body.get('error', '')) if isinstance(body, dict) else ''}")
         return self.verify(str(body["id_token"]), nonce=nonce)
