@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.dates import DAY_MONTH_YEAR, NGAY, read_date
 from core.vietnamese import normalize_text, strip_marks
 
 # Document types: mark-free lower-case name → canonical code (longest names first when matching).
@@ -242,3 +243,30 @@ def _named_number(before: str) -> bool:
 def title_key(title: str) -> str:
     """A title folded for prefix matching against ``Reference.document``: mark-free, lower-case, no punctuation."""
     return " ".join(re.sub(r"[^\w]+", " ", strip_marks(normalize_text(title)).lower()).split())
+
+
+_NAMED_DATE = re.compile(rf"\s+({NGAY}\s+{DAY_MONTH_YEAR})$")
+
+
+def so_hieu_key(so_hieu: str) -> str:
+    """The lookup key of a số hiệu ("30/2020/ND-CP"); "" when there is none.
+
+    Why here: the key is made once where a số hiệu enters (indexing puts it in the document's fields as
+    ``so_hieu_key``, a relation keeps its ends' keys), and every lookup compares keys instead of parsing again."""
+    parsed = parse_so_hieu(so_hieu or "")
+    if parsed is not None:
+        return parsed.key
+    return strip_marks(so_hieu or "").upper().replace(" ", "")
+
+
+def name_key(name: str, day: str | None = None) -> str:
+    """The lookup key of a document named by title and date ("Pháp lệnh cán bộ, công chức ngày 26 tháng 02 năm
+    1998" → "ten:phap lenh can bo cong chuc@1998-02-26"), the date read off the name when ``day`` is None;
+    "" without a date (a title alone names too loosely to resolve)."""
+    low = title_key(name)
+    if day is None:
+        m = _NAMED_DATE.search(low)
+        if m is None:
+            return ""
+        day, low = read_date(m.group(1)), low[:m.start()]
+    return f"ten:{low[:100]}@{day[:10]}" if low and day else ""

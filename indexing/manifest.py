@@ -183,8 +183,12 @@ _SELECT = ", ".join(_COLUMNS)
 
 
 def _so_hieu_key(metadata: dict[str, Any]) -> str | None:
+    """The key the indexer put in the fields (``so_hieu_key``), else made from ``so_hieu`` (a caller that passes
+    bare header fields); None when there is no number to look up."""
     from core.so_hieu import parse_so_hieu
 
+    if metadata.get("so_hieu_key"):
+        return str(metadata["so_hieu_key"])
     parsed = parse_so_hieu(str(metadata.get("so_hieu") or ""))
     return parsed.key if parsed else None
 

@@ -8,9 +8,9 @@ from core.deadlines import today_in_vietnam
 from core.documents import Chunk, Document
 from core.legal_status import status_of_metadata
 
-_HEADER_FIELDS = ("so_hieu", "loai_van_ban", "co_quan_chu_quan", "co_quan_ban_hanh", "trich_yeu", "dia_danh",
-                  "ngay_ban_hanh", "ngay_hieu_luc", "do_khan", "quyen_han_ky", "chuc_vu", "nguoi_ky", "linh_vuc",
-                  "tinh_trang_hieu_luc", "source_format")
+_HEADER_FIELDS = ("so_hieu", "so_hieu_key", "loai_van_ban", "co_quan_chu_quan", "co_quan_ban_hanh", "trich_yeu",
+                  "dia_danh", "ngay_ban_hanh", "ngay_hieu_luc", "do_khan", "quyen_han_ky", "chuc_vu", "nguoi_ky",
+                  "linh_vuc", "tinh_trang_hieu_luc", "source_format")
 
 
 def build_payload(doc: Document, chunk: Chunk, order: int, chash: str) -> dict[str, Any]:

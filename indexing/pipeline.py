@@ -33,6 +33,7 @@ from connectors.base import Rejection
 from core.documents import Document, content_hash
 from core.errors import HeldDocument, RejectedInput, SecretDocument
 from core.secrecy import gate_decision
+from core.so_hieu import so_hieu_key
 from indexing.chunking import RecordParser, chunk_document
 from indexing.dense_backlog import DenseBacklog
 from indexing.embedders import Embedder
@@ -227,6 +228,8 @@ class Indexer:
         if previous and previous.content_hash == fingerprint and previous.pending_hash is None:
             return len(previous.chunk_ids)
         doc, chunks = chunk_document(doc, self.max_chunk_chars, self.parsers)
+        if doc.metadata.get("so_hieu"):  # parsed once here; the manifest, payload and validity read the key
+            doc.metadata["so_hieu_key"] = so_hieu_key(str(doc.metadata["so_hieu"]))
         if len(chunks) > self.max_document_chunks:
             raise RejectedInput(f"văn bản chia ra {len(chunks):,} đoạn, vượt giới hạn {self.max_document_chunks:,} "
                                 "đoạn mỗi văn bản".replace(",", "."))

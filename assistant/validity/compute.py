@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from assistant.validity.relations import Relation, Unit
-from assistant.validity.store import LegalDocument, so_hieu_key
+from assistant.validity.store import LegalDocument
 from core.legal_status import (
     VALIDITY_EXPIRED,
     VALIDITY_IN_FORCE,
@@ -59,7 +59,7 @@ def validity_payload(doc: LegalDocument, relations: Iterable[Relation],
     for rel in relations:
         if rel.kind not in ("replaces", "repeals", "amends") or rel.source_doc_id == doc.doc_id:
             continue
-        change = _change(rel, by_key(so_hieu_key(rel.actor_so_hieu)) if rel.actor_so_hieu else None,
+        change = _change(rel, by_key(rel.actor_key) if rel.actor_key else None,
                          lookup(rel.source_doc_id) if rel.source_doc_id else None)
         (whole if rel.kind != "amends" and rel.whole else partial).append(change)
     payload: dict[str, Any] = {
@@ -120,7 +120,7 @@ def source_disagreements(relations: Iterable[Relation]) -> list[str]:
     text: dict[tuple[str, str], list[Relation]] = {}
     imported: dict[tuple[str, str], list[Relation]] = {}
     for rel in relations:
-        pair = (so_hieu_key(rel.actor_so_hieu), so_hieu_key(rel.target_so_hieu))
+        pair = (rel.actor_key, rel.target_key)
         (text if rel.source == "text" else imported).setdefault(pair, []).append(rel)
     notes = []
     for pair, rels in sorted(imported.items()):

@@ -13,16 +13,18 @@ from datetime import date
 
 from assistant.validity.compute import validity_payload
 from assistant.validity.extraction import canonical, extract_relations, own_effective
-from assistant.validity.store import LegalDocument, RelationStore, so_hieu_key
+from assistant.validity.store import LegalDocument, RelationStore
 from core.deadlines import today_in_vietnam
 from core.documents import Chunk, Document
+from core.so_hieu import so_hieu_key
 from indexing.store import VectorStore
 
 
 def legal_document(doc: Document) -> LegalDocument:
     """The parsed document as the relations table keeps it."""
     so_hieu = canonical(str(doc.metadata.get("so_hieu") or ""))
-    return LegalDocument(doc_id=doc.doc_id, so_hieu=so_hieu, key=so_hieu_key(so_hieu), title=doc.title[:500],
+    key = str(doc.metadata.get("so_hieu_key") or so_hieu_key(so_hieu))  # the indexer's, else a bare document's
+    return LegalDocument(doc_id=doc.doc_id, so_hieu=so_hieu, key=key, title=doc.title[:500],
                          loai_van_ban=str(doc.metadata.get("loai_van_ban") or "")[:100],
                          ngay_hieu_luc=own_effective(doc),
                          metadata_status=str(doc.metadata.get("tinh_trang_hieu_luc") or "")[:200],

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from core.so_hieu import name_key, so_hieu_key
+
 RelationKind = Literal["replaces", "repeals", "amends", "guides", "based_on", "consolidates"]
 RELATION_KINDS: tuple[str, ...] = ("replaces", "repeals", "amends", "guides", "based_on", "consolidates")
 RelationSource = Literal["text", "phapdien"]
@@ -67,6 +69,10 @@ class Relation:
     quote: str = ""
     effective: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # How each end resolves (``core.so_hieu.so_hieu_key`` / ``name_key``): made once when the relation is made,
+    # kept in its row, so computing validity compares keys instead of parsing the số hiệu again per lookup.
+    actor_key: str = field(default="", compare=False)
+    target_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.kind not in RELATION_KINDS:
@@ -75,6 +81,11 @@ class Relation:
             raise ValueError(f"unknown relation source {self.source!r}")
         if not (self.target_so_hieu or self.target_name):
             raise ValueError("a relation needs a target số hiệu or name")
+        if not self.actor_key and self.actor_so_hieu:
+            object.__setattr__(self, "actor_key", so_hieu_key(self.actor_so_hieu))
+        if not self.target_key:
+            object.__setattr__(self, "target_key", so_hieu_key(self.target_so_hieu) if self.target_so_hieu
+                               else name_key(self.target_name))
 
     @property
     def whole(self) -> bool:

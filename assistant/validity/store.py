@@ -10,7 +10,6 @@ mark-free canonical số hiệu (``SoHieu.key``) at read time: indexing the targ
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,37 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.service.db import Base, Sessions, utcnow
 from assistant.validity.relations import Relation
-from core.dates import DAY_MONTH_YEAR, NGAY, read_date
-from core.so_hieu import parse_so_hieu, title_key
-from core.vietnamese import strip_marks
-
-_NAMED_DATE = re.compile(rf"\s+({NGAY}\s+{DAY_MONTH_YEAR})$")
-
-
-def so_hieu_key(so_hieu: str) -> str:
-    """The lookup key of a số hiệu ("30/2020/ND-CP"); "" when there is none."""
-    parsed = parse_so_hieu(so_hieu or "")
-    if parsed is not None:
-        return parsed.key
-    return strip_marks(so_hieu or "").upper().replace(" ", "")
-
-
-def name_key(name: str, day: str | None = None) -> str:
-    """The lookup key of a document named by title and date ("Pháp lệnh cán bộ, công chức ngày 26 tháng 02 năm
-    1998" → "ten:phap lenh can bo cong chuc@1998-02-26"), the date read off the name when ``day`` is None;
-    "" without a date (a title alone names too loosely to resolve)."""
-    low = title_key(name)
-    if day is None:
-        m = _NAMED_DATE.search(low)
-        if m is None:
-            return ""
-        day, low = read_date(m.group(1)), low[:m.start()]
-    return f"ten:{low[:100]}@{day[:10]}" if low and day else ""
-
-
-def target_key(rel: Relation) -> str:
-    """How a relation's target resolves: its số hiệu, else its title and date."""
-    return so_hieu_key(rel.target_so_hieu) if rel.target_so_hieu else name_key(rel.target_name)
+from core.so_hieu import name_key, title_key
 
 
 class RelationRow(Base):
@@ -79,7 +48,7 @@ class RelationRow(Base):
             "units": self.units or [], "scope": self.scope, "actor_so_hieu": self.actor_so_hieu,
             "actor_unit": self.actor_unit, "source": self.source, "source_doc_id": self.source_doc_id,
             "source_chunk_id": self.source_chunk_id, "quote": self.quote, "effective": self.effective,
-            "extra": self.extra or {}})
+            "extra": self.extra or {}, "actor_key": self.actor_key, "target_key": self.target_key})
 
 
 class DocumentRow(Base):
@@ -135,8 +104,7 @@ def _doc(row: DocumentRow) -> LegalDocument:
 
 def _row(rel: Relation) -> RelationRow:
     data = rel.to_dict()
-    return RelationRow(**{k: v for k, v in data.items() if k != "extra"}, extra=data["extra"] or None,
-                       actor_key=so_hieu_key(rel.actor_so_hieu), target_key=target_key(rel))
+    return RelationRow(**{k: v for k, v in data.items() if k != "extra"}, extra=data["extra"] or None)
 
 
 class RelationStore:

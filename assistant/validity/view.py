@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.validity.compute import disagreement, source_disagreements, validity_payload
 from assistant.validity.relations import KIND_LABELS, Relation
-from assistant.validity.store import LegalDocument, RelationStore, so_hieu_key, target_key
+from assistant.validity.store import LegalDocument, RelationStore
 from core.access import Principal
 from core.deadlines import today_in_vietnam
 from core.legal_status import status_at
@@ -49,8 +49,8 @@ def document_relations(store: RelationStore, doc_id: str, principal: Principal,
                                                                                 principal):
             continue
         kept.append(rel)
-        outgoing = rel.source_doc_id == doc_id or (rel.actor_so_hieu and so_hieu_key(rel.actor_so_hieu) == doc.key)
-        target, actor = by_key(target_key(rel)), by_key(so_hieu_key(rel.actor_so_hieu))
+        outgoing = rel.source_doc_id == doc_id or (rel.actor_key and rel.actor_key == doc.key)
+        target, actor = by_key(rel.target_key), by_key(rel.actor_key)
         rows.append({
             "direction": "outgoing" if outgoing else "incoming", "kind": rel.kind, "label": KIND_LABELS[rel.kind],
             "target_so_hieu": rel.target_so_hieu, "target_name": rel.target_name,

@@ -8,10 +8,10 @@ import pytest
 
 from assistant.validity.extraction import extract_relations
 from assistant.validity.relations import Relation, Unit
-from assistant.validity.store import name_key
 from connectors.articles import ArticlesConnector
 from connectors.files import file_document
 from core.documents import Document
+from core.so_hieu import name_key
 from indexing.chunking import chunk_document
 from tests.assistant.validity.validity_fixtures import amending_decision, new_decision
 

@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from assistant.service.runtime import Runtime
-from assistant.validity.store import name_key
 from assistant.validity.view import document_relations
 from core.access import ANONYMOUS, AccessLabel
 from core.documents import Document
 from core.settings import Settings
+from core.so_hieu import name_key
 from indexing.store import SearchFilter
 from tests.assistant.validity.validity_fixtures import VERIFIED
 
