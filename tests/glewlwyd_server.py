@@ -79,13 +79,17 @@ database = {{
 
 
 def webapp_copy(folder: Path) -> Path | None:
-    """The package's webapp as glewlwyd can serve it: links to its files, and its config.json as a file. None
+    """The package's webapp as glewlwyd can serve it: a copy of its files, and its config.json as a file. None
     where glewlwyd-common is not installed (the login API still works; the browser test skips)."""
     config = WEBAPP_CONFIG / "config.json" if WEBAPP_CONFIG.is_dir() else WEBAPP_CONFIG
     if not (WEBAPP / "login.html").is_file() or not config.is_file():
         return None
     target = folder / "webapp"  # copied, links resolved: glewlwyd serves no file whose real path lies outside
-    shutil.copytree(WEBAPP, target, ignore=lambda _dir, names: [n for n in names if n == "config.json"])
+    try:
+        shutil.copytree(WEBAPP, target, ignore=lambda _dir, names: [n for n in names if n == "config.json"])
+    except (OSError, shutil.Error):  # a link into a package that is missing: no login pages, the API still works
+        shutil.rmtree(target, ignore_errors=True)
+        return None
     (target / "config.json").write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
     return target
 
