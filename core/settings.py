@@ -224,6 +224,14 @@ class Settings(BaseSettings):
     oidc_audience: str = ""  # the API's name in access tokens' aud, where the provider sets one (else client id)
     oidc_timeout_s: float = 5.0
     oidc_jwks_cooldown_s: float = 5.0  # an unknown key id fetches the provider's keys again at most this often
+    # The UI's addresses the callback may send an official back to with a one-time code (space- or comma-
+    # separated, compared exactly: scheme, host, port, path); empty: the callback answers JSON only. An
+    # address not on the list is refused at /v1/oidc/login (no open redirect).
+    oidc_ui_return_urls: str = ""  # https://tro-ly.tinh.gov.vn/
+
+    @property
+    def oidc_return_urls(self) -> tuple[str, ...]:
+        return tuple(u for u in self.oidc_ui_return_urls.replace(",", " ").split() if u)
 
     @field_validator("directory_recheck_minutes")
     @classmethod

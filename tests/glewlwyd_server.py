@@ -2,7 +2,12 @@
 free loopback port, its SQLite database made from the schema the package ships, then set up through its own
 admin API as a province would: an OIDC plugin signing RS256 with a key generated here, a public client for this
 service (PKCE), and officials with a department and groups. Tokens are obtained the way a browser obtains them:
-sign in at glewlwyd's login API, grant the client, follow the authorization redirect.
+sign in at glewlwyd's login API, grant the client, follow the authorization redirect (``redirect_back``), or
+in a real browser through glewlwyd's own login page: the package's webapp (glewlwyd-common,
+/usr/share/glewlwyd/webapp) is served by glewlwyd itself from a copy in the temporary folder: the package's
+``config.json`` there is a link to a folder (/etc/glewlwyd/config-2.7.json/), not to the file in it, and
+glewlwyd serves no file whose real path lies outside its static folder (the webapp's js/ links into
+/usr/share/javascript and /usr/share/nodejs).
 
 Skips (naming the package) where glewlwyd is not installed: ``make directory-server`` installs it.
 """
@@ -32,6 +37,12 @@ from tests.slapd_server import free_port
 
 GLEWLWYD = "/usr/bin/glewlwyd"
 SCHEMA = Path("/usr/share/dbconfig-common/data/glewlwyd/install/sqlite3")  # the package's SQLite schema + admin
+WEBAPP = Path("/usr/share/glewlwyd/webapp")  # glewlwyd-common: the login, grant and admin pages
+WEBAPP_CONFIG = Path("/etc/glewlwyd/config-2.7.json")  # the webapp's config.json (a folder holding it in Debian)
+MIME_TYPES = {".html": "text/html", ".css": "text/css", ".js": "application/javascript", ".json": "application/json",
+              ".png": "image/png", ".ico": "image/x-icon", ".ttf": "font/ttf", ".woff": "font/woff",
+              ".woff2": "font/woff2", ".eot": "application/vnd.ms-fontobject", ".svg": "image/svg+xml",
+              ".map": "application/octet-stream"}
 ADMIN = ("admin", "password")  # the administrator the package's schema creates
 CLIENT_ID = "tro-ly-ao"
 PLUGIN = "oidc"
@@ -64,7 +75,31 @@ database = {{
   type = "sqlite3"
   path = "{folder}/glewlwyd.db"
 }};
-"""
+{static}"""
+
+
+def webapp_copy(folder: Path) -> Path | None:
+    """The package's webapp as glewlwyd can serve it: a copy of its files, and its config.json as a file. None
+    where glewlwyd-common is not installed (the login API still works; the browser test skips)."""
+    config = WEBAPP_CONFIG / "config.json" if WEBAPP_CONFIG.is_dir() else WEBAPP_CONFIG
+    if not (WEBAPP / "login.html").is_file() or not config.is_file():
+        return None
+    target = folder / "webapp"  # copied, links resolved: glewlwyd serves no file whose real path lies outside
+    try:
+        shutil.copytree(WEBAPP, target, ignore=lambda _dir, names: [n for n in names if n == "config.json"])
+    except (OSError, shutil.Error):  # a link into a package that is missing: no login pages, the API still works
+        shutil.rmtree(target, ignore_errors=True)
+        return None
+    (target / "config.json").write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def static_config(webapp: Path | None) -> str:
+    if webapp is None:
+        return ""
+    types = ",\n".join(f'  {{ extension = "{ext}"\n    mime_type = "{mime}" }}' for ext, mime in MIME_TYPES.items())
+    return f'static_files_path = "{webapp}/"\nstatic_files_mime_types = (\n{types}\n)\n'
+
 
 
 def glewlwyd_binary() -> str | None:
@@ -154,6 +189,10 @@ class Glewlwyd:
                 location = r.headers["location"]
             return location
 
+    @property
+    def has_webapp(self) -> bool:
+        return (self.folder / "webapp" / "login.html").exists()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -207,7 +246,9 @@ def running_glewlwyd(redirect_uri: str = "http://testserver/v1/oidc/callback") -
         with sqlite3.connect(folder / "glewlwyd.db") as db:
             db.executescript(SCHEMA.read_text(encoding="utf-8"))
         port = free_port()
-        (folder / "glewlwyd.conf").write_text(CONFIG.format(port=port, folder=folder), encoding="utf-8")
+        static = static_config(webapp_copy(folder))
+        (folder / "glewlwyd.conf").write_text(CONFIG.format(port=port, folder=folder, static=static),
+                                              encoding="utf-8")
         process = subprocess.Popen([binary, f"--config-file={folder / 'glewlwyd.conf'}"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         server = Glewlwyd(port=port, folder=folder, process=process, redirect_uri=redirect_uri)

@@ -169,6 +169,21 @@ class ApiClient:
         self.token = token
         return data
 
+    def oidc_enabled(self) -> bool:
+        """Whether the API signs officials in through the province's OpenID provider (the button is shown)."""
+        data = self._request("GET", "/v1/oidc/status")
+        return bool(isinstance(data, dict) and data.get("enabled"))
+
+    def oidc_exchange(self, code: str, browser: str) -> dict[str, Any]:
+        """Swap the one-time code the API's callback sent back (with the secret of the browser that started the
+        sign-in) for the token; the same answer as ``login``."""
+        data = self._request("POST", "/v1/oidc/exchange", json={"code": code, "browser": browser})
+        token = data.get("access_token") if isinstance(data, dict) else None
+        if not token:
+            raise ApiError("Máy chủ không trả về mã đăng nhập.")
+        self.token = token
+        return data
+
     def me(self) -> dict[str, Any]:
         return self._request("GET", "/v1/me")
 

@@ -26,6 +26,8 @@ from ui.components.feedback import render_feedback  # noqa: E402
 from ui.components.filters import render_filters  # noqa: E402
 from ui.components.history import render_history, reset_chat  # noqa: E402
 from ui.components.incoming_page import render_incoming_page  # noqa: E402
+from ui.components.oidc_signin import render_button as render_oidc_button  # noqa: E402
+from ui.components.oidc_signin import take_return as take_oidc_return  # noqa: E402
 from ui.components.refusal import render_refusal  # noqa: E402
 from ui.components.style import answer_html, esc, inject_css, lines_html, roles_text  # noqa: E402
 from ui.components.task_answer import render_task_table  # noqa: E402
@@ -85,11 +87,16 @@ def login_page() -> None:
     st.title(":material/account_balance: Trợ lý ảo cho cán bộ, công chức")
     st.caption("Hỏi đáp văn bản pháp luật, thủ tục hành chính và số liệu nội bộ, có trích dẫn nguồn.")
     show_flash()
+    returned = take_oidc_return(api_url())
+    if returned is not None:
+        signed_in(returned, "")
+        return
     with st.form("login_form", border=True):
         st.subheader("Đăng nhập")
         username = st.text_input("Tên đăng nhập", key="login_username")
         password = st.text_input("Mật khẩu", type="password", key="login_password")
         submitted = st.form_submit_button("Đăng nhập", type="primary")
+    render_oidc_button(api_url())
     if not submitted:
         return
     if not username.strip() or not password:
@@ -101,9 +108,13 @@ def login_page() -> None:
     except ApiError as exc:
         st.error(f"Đăng nhập không thành công: {exc.message}")
         return
+    signed_in(data, username.strip())
+
+
+def signed_in(data: dict[str, Any], username: str) -> None:
+    """Keep the token and the person (from the password form or the provider's one-time code) and start."""
     st.session_state["token"] = data["access_token"]
-    st.session_state["user"] = data.get("user") or {"id": username.strip(), "name": username.strip(), "unit": "",
-                                                     "roles": []}
+    st.session_state["user"] = data.get("user") or {"id": username, "name": username, "unit": "", "roles": []}
     reset_chat()
     st.rerun()
 

@@ -50,6 +50,13 @@ class LoginIn(Strict):
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
+class OidcExchangeIn(Strict):
+    """The UI's server swapping the one-time code of a sign-in through the provider for a token."""
+
+    code: Annotated[str, Field(min_length=1, max_length=200)]
+    browser: Annotated[str, Field(max_length=200)] = ""  # the browser's tla_oidc_browser cookie
+
+
 class UserOut(BaseModel):
     id: str
     name: str

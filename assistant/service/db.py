@@ -164,6 +164,21 @@ class PersonRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class OidcHandoffRow(Base):
+    """A one-time code by which the UI takes over a sign-in the API finished at the OpenID provider (migration
+    0010_oidc_handoffs): only its sha256 is kept, with the sha256 of the browser secret it is bound to, the
+    person it signs in, and when it expires (two minutes) or was used. In SQL so any API replica can take the
+    exchange."""
+
+    __tablename__ = "oidc_handoffs"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 def make_engine(url: str) -> Engine:
     kwargs: dict = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):

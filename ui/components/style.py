@@ -49,6 +49,9 @@ CSS = """
 .tla-tthc-title { font-weight: 700; color: #065f46; margin-bottom: 6px; }
 .tla-tthc-row { margin: 3px 0; font-size: 0.93em; }
 .tla-user { font-size: 0.95em; line-height: 1.5; }
+.tla-oidc { display: inline-block; margin-top: 0.5rem; padding: 0.45rem 1rem; border-radius: 0.5rem;
+  border: 1px solid #1d4ed8; color: #1d4ed8 !important; background: #eff6ff; font-weight: 600;
+  text-decoration: none !important; }
 .tla-tasks { border-collapse: collapse; font-size: 0.9em; width: 100%; }
 .tla-tasks th, .tla-tasks td { border: 1px solid #e2e8f0; padding: 4px 6px; vertical-align: top; text-align: left; }
 .tla-tasks th { background: #f1f5f9; }

@@ -27,10 +27,10 @@ REPO = Path(__file__).resolve().parents[3]
 
 def test_fresh_database_is_migrated_to_head(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    assert current_revision(engine) == head_revision() == "0009_directory_people"
+    assert current_revision(engine) == head_revision() == "0010_oidc_handoffs"
     tables = set(inspect(engine).get_table_names())
     assert {"conversations", "messages", "audit", "api_keys", "login_failures", "token_versions", "tasks",
-            "task_units"} <= tables
+            "task_units", "people", "oidc_handoffs"} <= tables
     assert {"allowed_units", "allowed_users"} <= {c["name"] for c in inspect(engine).get_columns("api_keys")}
     assert "channel" in {c["name"] for c in inspect(engine).get_columns("conversations")}
 
