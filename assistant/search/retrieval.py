@@ -75,9 +75,12 @@ class Retriever:
         reference = None
         if self.references is not None and isinstance(principal, Principal) and standalone:
             reference = self.references.lookup(standalone, (filters or Filters()).for_principal(principal))
-        return Question(typed=typed, standalone=standalone, marked=self.dense_text(standalone),
-                        folded=fold(standalone), as_of=question_date(standalone), reference=reference,
-                        procedure=self.procedures.naming(standalone) if self.procedures is not None else None)
+        question = Question(typed=typed, standalone=standalone, marked=self.dense_text(standalone),
+                            folded=fold(standalone), as_of=question_date(standalone), reference=reference)
+        if self.procedures is None:
+            return question
+        # The procedure it names, read from the forms just prepared (its NFC text and its fold).
+        return replace(question, procedure=self.procedures.naming(question))
 
     def reference(self, query: str, principal: Principal, filters: Filters | None = None) -> ReferenceMatch | None:
         """What the query names ("Điều 14 Luật Viên chức", "NĐ 30/2020"), resolved under the principal's access;
