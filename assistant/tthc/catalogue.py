@@ -95,7 +95,9 @@ class ProcedureCatalogue:
 
     def doc_ids(self, naming: Naming) -> list[str]:
         """The doc_ids of the procedures to open first: the one named, or the ones it fits equally."""
-        doc_ids = self._current().doc_ids
+        doc_ids = self._cached.doc_ids  # the titles ``naming`` just read (no second version check a request) ...
+        if any(code not in doc_ids for code in naming.codes[: self.limit]):
+            doc_ids = self._current().doc_ids  # ... unless they lack a code: read them as they are now
         return [doc_ids[code] for code in naming.codes[: self.limit] if code in doc_ids]
 
     def named(self, question: Question | str) -> list[str]:
