@@ -74,11 +74,13 @@ def ensure_index(data_dir: Path, paths: list[Path]) -> None:
           f"({report['seconds']} s)", file=sys.stderr)
 
 
-def start_server(data_dir: Path, port: int, ready_within: float = 180) -> subprocess.Popen[bytes]:
-    """``assistant serve``'s app under uvicorn on loopback, returned once /readyz answers."""
+def start_server(data_dir: Path, port: int, ready_within: float = 180,
+                 extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """``assistant serve``'s app under uvicorn on loopback, returned once /readyz answers (``extra_env``: settings
+    a benchmark varies, e.g. ``ASSISTANT_QUERY_VECTOR_CACHE``)."""
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "assistant.api.app:create_app", "--host", HOST,
            "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    proc = subprocess.Popen(cmd, env=server_env(data_dir), cwd=ROOT)
+    proc = subprocess.Popen(cmd, env=server_env(data_dir) | (extra_env or {}), cwd=ROOT)
     deadline = time.monotonic() + ready_within
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "dbsf"] = "dbsf"
     prefetch_limit: int = 50
     top_k: int = 8
+    # Question vectors kept per process, keyed by (asker, question) so a hit only repeats the asker's own
+    # question (assistant.search.query_vectors); 0: every question is embedded.
+    query_vector_cache: int = 1024
     reranker: Literal["none", "lexical", "cross-encoder"] = "none"
     reranker_model_path: Path | None = None
     # Refusal: answer only when the best source is similar enough OR covers enough of the question's
@@ -150,6 +153,13 @@ class Settings(BaseSettings):
     warehouse_api_timeout_s: float = 30.0
     warehouse_api_max_retries: int = 4  # on timeouts, connection errors, 429 and 5xx, with exponential backoff
     warehouse_api_state_path: Path | None = None  # last updated_at seen; default data_dir/warehouse_api_state.json
+
+    @field_validator("query_vector_cache")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError(f"must be 0 or more, got {value}")
+        return value
 
     @field_validator("embedding_max_chars", "max_chunk_chars", "prefetch_limit", "top_k", "embedding_workers")
     @classmethod

@@ -21,7 +21,8 @@ _LOOKUP_BATCH = 500  # keys per SELECT … IN (…), under SQLite's bound-parame
 
 
 class CachedEmbedder:
-    """Wraps an Embedder; same interface. Queries are not cached (cheap, and often personal).
+    """Wraps an Embedder; same interface. Queries are not cached here, on disk (often personal): the service
+    keeps each asker's recent question vectors in memory only (``assistant.search.query_vectors``).
 
     Safe to share between threads: cache reads and writes take a lock, the model runs outside it (its C engine
     is re-entrant), so an upload's long embedding never makes a question wait.

@@ -121,7 +121,7 @@ class Answerer:
         asked = self.retriever.question(typed, principal, filters, standalone=standalone)
         if filters.as_of is None and asked.as_of is not None:
             filters = replace(filters, as_of=asked.as_of)
-        qvec = self.embedder.embed_query(asked.marked)  # marks restored on a question typed without them
+        qvec = self.retriever.query_vector(asked, principal)  # marks restored on a question typed without them
         hits = self.retriever.search(asked, principal, filters=filters, top_k=self.config.candidates,
                                      mode=self.config.mode, query_vector=qvec.tolist())  # type: ignore[arg-type]
         if self.reranker is not None:

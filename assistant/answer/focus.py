@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answer.citations import STOPWORDS, terms
 from assistant.answer.types import Source
@@ -43,9 +44,17 @@ class Focus:
     key_terms: tuple[str, ...]
 
 
-def _folded_terms(text: str) -> list[str]:
-    """Mark-free syllable terms: a question typed without marks (and not restored) compares the same way."""
-    return [fold(t) for t in terms(text)]
+@lru_cache(maxsize=1024)
+def _folded_terms(text: str) -> tuple[str, ...]:
+    """Mark-free syllable terms: a question typed without marks (and not restored) compares the same way. Kept:
+    the same units come back request after request (a pure function of the text, nothing of the asker in it)."""
+    return tuple(fold(t) for t in terms(text))
+
+
+@lru_cache(maxsize=1024)
+def _unit_fold(text: str) -> str:
+    """A unit's text folded, kept for the same reason as ``_folded_terms``."""
+    return fold(text)
 
 
 def _sequence(folded: str) -> list[str]:
@@ -99,7 +108,7 @@ def _quoted_ranks(units: list[list[Source]]) -> list[float]:
     quy định tại Điều 30 Luật Tố cáo năm 2018: …" in a procedure's record) stands just before the first unit
     quoting it: the original is the source to cite, not the copy."""
     ranks: list[float] = [float(i) for i in range(len(units))]
-    texts = [fold(" ".join(s.text for s in members)) for members in units]
+    texts = [_unit_fold(" ".join(s.text for s in members)) for members in units]
     for i, members in enumerate(units):
         head = members[0]
         dieu = str((head.payload.get("fields") or {}).get("dieu") or "")

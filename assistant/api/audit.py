@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from assistant.answer.types import AnswerResult
 from assistant.api.masking import mask_pii
-from assistant.service.db import AuditEvent, Sessions
+from assistant.service.db import AuditEvent, Sessions, utcnow
 from assistant.service.pii import mask_and_cut
 from core.access import Principal
 from core.deadlines import moment
@@ -52,11 +52,13 @@ def fill_audit(draft: AuditDraft, result: AnswerResult) -> None:
 
 def record(sessions: Sessions, principal: Principal, via: str, action: str, draft: AuditDraft,
            latency_ms: float) -> None:
+    """One audit row: masked before the transaction (the regexes hold no write lock), one INSERT in it."""
+    row = {"at": utcnow(), "user_id": principal.user_id, "unit": principal.unit, "via": via, "action": action,
+           "question": mask_and_cut(draft.question, 4000), "retrieved_ids": list(draft.retrieved),
+           "cited_ids": list(draft.cited), "answer_id": draft.answer_id, "latency_ms": round(latency_ms, 2),
+           "outcome": draft.outcome[:64]}
     with sessions.begin() as s:
-        s.add(AuditEvent(user_id=principal.user_id, unit=principal.unit, via=via, action=action,
-                         question=mask_and_cut(draft.question, 4000), retrieved_ids=list(draft.retrieved),
-                         cited_ids=list(draft.cited), answer_id=draft.answer_id,
-                         latency_ms=round(latency_ms, 2), outcome=draft.outcome[:64]))
+        s.execute(insert(AuditEvent), [row])
 
 
 def outcome_of(exc: BaseException) -> str:

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
+
+from assistant.search.query_vectors import QueryVectors
 from assistant.search.question import Question
 from assistant.search.reference_lookup import ReferenceLookup, ReferenceMatch
 from assistant.tthc import ProcedureCatalogue
@@ -53,6 +56,14 @@ class Retriever:
     references: ReferenceLookup | None = None
     restorer: MarkVocabulary | None = None
     procedures: ProcedureCatalogue | None = None  # the procedure a question names is always a candidate
+    query_vectors: QueryVectors | None = None  # each asker's recent question vectors (None: always embed)
+
+    def query_vector(self, question: Question, principal: Principal) -> np.ndarray:
+        """The dense vector of the question (its ``marked`` form: marks restored on one typed without them),
+        from the asker's recent questions when kept (``assistant.search.query_vectors``), else the model's."""
+        if self.query_vectors is not None:
+            return self.query_vectors.vector(question.marked, principal)
+        return self.embedder.embed_query(question.marked)
 
     def dense_text(self, query: str) -> str:
         """What the dense model should read: a question typed without marks gets them back from the index's
@@ -75,9 +86,12 @@ class Retriever:
         reference = None
         if self.references is not None and isinstance(principal, Principal) and standalone:
             reference = self.references.lookup(standalone, (filters or Filters()).for_principal(principal))
-        return Question(typed=typed, standalone=standalone, marked=self.dense_text(standalone),
-                        folded=fold(standalone), as_of=question_date(standalone), reference=reference,
-                        procedure=self.procedures.naming(standalone) if self.procedures is not None else None)
+        question = Question(typed=typed, standalone=standalone, marked=self.dense_text(standalone),
+                            folded=fold(standalone), as_of=question_date(standalone), reference=reference)
+        if self.procedures is None:
+            return question
+        # The procedure it names, read from the forms just prepared (its NFC text and its fold).
+        return replace(question, procedure=self.procedures.naming(question))
 
     def reference(self, query: str, principal: Principal, filters: Filters | None = None) -> ReferenceMatch | None:
         """What the query names ("Điều 14 Luật Viên chức", "NĐ 30/2020"), resolved under the principal's access;
@@ -97,7 +111,7 @@ class Retriever:
         dense = None
         if mode in ("hybrid", "dense"):
             dense = (list(query_vector) if query_vector is not None
-                     else self.embedder.embed_query(question.marked).tolist())
+                     else self.query_vector(question, principal).tolist())
         sparse = self.sparse.encode_query(question.standalone) if mode in ("hybrid", "sparse") else None
         # The store filters inside the query, re-checks labels in Python (drop_leaks) and degrades a hybrid
         # query without sparse terms to dense: nothing of that is repeated here.

@@ -163,6 +163,7 @@ class Runtime:
             # relations observer after the manifest); the store's own count covers the moment in between.
             return self.manifest.generation(), self.relations.documents_version
 
+        from assistant.search.query_vectors import QueryVectors
         from assistant.tthc import ProcedureCatalogue
 
         def procedures() -> list[tuple[str, str]]:
@@ -177,7 +178,10 @@ class Runtime:
                          references=ReferenceLookup(self.store, titles, self.manifest.numbered, version=titles_version,
                                                     details=fields),
                          restorer=self.vocabulary,
-                         procedures=ProcedureCatalogue(procedures, version=self.manifest.generation))
+                         procedures=ProcedureCatalogue(procedures, version=self.manifest.generation),
+                         # one per process: the answerers' retrievers and the search route's share it
+                         query_vectors=self._once("query_vectors", lambda: QueryVectors(
+                             self.embedder, self.settings.query_vector_cache)))
 
     def writer(self, llm: LLMBackend | None = None) -> AnswerWriter:
         """The LLM writer for ``llm`` (default: the configured backend), else the extractive writer."""

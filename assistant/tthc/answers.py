@@ -15,7 +15,7 @@ from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
 from assistant.search.question import Naming, Question
 from assistant.tthc.fields import TthcChannel, TthcFields
-from assistant.tthc.match import Candidate, best_named, candidates
+from assistant.tthc.match import AskedWords, Candidate, best_named, candidates
 from assistant.tthc.questions import asked_channel, asked_fields, mentions_procedure
 from core.access import Principal
 
@@ -206,18 +206,21 @@ def with_variants(reply: TthcReply, default: Candidate, siblings: list[Candidate
 
 
 def tthc_reply(question: str, sources: list[Source], asked: str = "",
-               naming: Naming | None = None) -> TthcReply | None:
+               naming: Naming | None = None, folded: str | None = None) -> TthcReply | None:
     """Answer from the procedure the (standalone) question names; "not found" when the best-ranked source
     is a procedure but none of the retrieved ones is the one named; None for any other question.
     ``asked`` is the user's own words when ``question`` was condensed from a follow-up. ``naming`` is the
-    decision over every indexed title (``tthc_catalogue``); without it, the retrieved procedures decide."""
-    if not sources or not mentions_procedure(question):
+    decision over every indexed title (``tthc_catalogue``); without it, the retrieved procedures decide.
+    ``folded``: the question's fold when the caller prepared it (``Question.folded``; ``question`` is then NFC),
+    read by must-match instead of folding the question again."""
+    if not sources or not mentions_procedure(question, folded):
         return None
-    found = candidates(question, sources)
+    words = AskedWords.of(question, folded) if folded is not None else question
+    found = candidates(words, sources)
     if not found:
         return None
     if naming is None:
-        best = best_named(question, found)
+        best = best_named(words, found)
     else:
         by_code = {c.fields["ma_thu_tuc"]: c for c in found}
         visible = [by_code[code] for code in naming.codes if code in by_code]
@@ -240,7 +243,8 @@ class ProcedureAnswerer:
     procedure the question names, "not in the system" with suggestions, or an ask-back between equals."""
 
     def reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
-        found = tthc_reply(question.standalone, sources, asked=question.typed, naming=question.procedure)
+        found = tthc_reply(question.standalone, sources, asked=question.typed, naming=question.procedure,
+                           folded=question.folded)
         if found is None:
             return None
         return RecordReply("tthc", found.text, [found.source] if found.source is not None else [], found.facts)

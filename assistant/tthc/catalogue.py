@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.search.question import Naming
+from assistant.search.question import Naming, Question
 from assistant.tthc.fields import TthcFields
-from assistant.tthc.match import TitleIndex, decide, title_weights
+from assistant.tthc.match import AskedWords, TitleIndex, decide, title_weights
 from assistant.tthc.questions import mentions_procedure
+from core.vietnamese import fold, normalize_text
 
 TTHC_PREFIX = "tthc:"  # the doc_id of a procedure record is "tthc:<mã thủ tục>" (assistant.tthc.parser)
 
@@ -29,12 +30,14 @@ def _fields(doc_id: str, title: str) -> TthcFields:
 
 @dataclass(frozen=True)
 class _Titles:
-    """The titles as last read, their syllable weights and their must-match index (rebuilt together)."""
+    """The titles as last read, their syllable weights, their must-match index and the doc_id of each code
+    (rebuilt together)."""
 
     titles: tuple[tuple[str, str], ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
     index: TitleIndex = field(default_factory=lambda: TitleIndex(()))
     version: object = None
+    doc_ids: dict[str, str] = field(default_factory=dict)  # mã thủ tục → doc_id
 
 
 @dataclass
@@ -64,7 +67,8 @@ class ProcedureCatalogue:
         titles = tuple(self.titles())
         if titles != cached.titles:
             cached = _Titles(titles, title_weights(t for _, t in titles),
-                             TitleIndex((_fields(doc_id, title), title) for doc_id, title in titles), version)
+                             TitleIndex((_fields(doc_id, title), title) for doc_id, title in titles), version,
+                             {_fields(doc_id, title)["ma_thu_tuc"]: doc_id for doc_id, title in titles})
         else:
             cached = replace(cached, version=version)
         self._cached = cached
@@ -74,20 +78,28 @@ class ProcedureCatalogue:
         """Syllable → rarity among the indexed titles, for the answer's own must-match."""
         return self._current().weights
 
-    def naming(self, question: str) -> Naming:
+    def naming(self, question: Question | str) -> Naming:
         """Which indexed procedure the question names (``tthc_match.decide`` over every title); ``none``
-        for a question that is not about a procedure. Titles the question cannot score above 0 on are left
-        out of ``decide``'s list (``TitleIndex.scores``): they are never named and never the top score."""
-        if not mentions_procedure(question):
+        for a question that is not about a procedure. A :class:`Question` is read in the forms the request
+        prepared (``standalone``, NFC, and ``folded``), nothing folded again; text is prepared here. Titles
+        that cannot be named or quoted whole are left out of ``decide``'s list (``TitleIndex.contenders``)."""
+        if isinstance(question, Question):
+            text, folded = question.standalone, question.folded
+        else:
+            text, folded = normalize_text(question), fold(question)
+        if not mentions_procedure(text, folded):
             return Naming("none")
         current = self._current()
-        return decide(question, current.index.scores(question, current.weights))
+        asked = AskedWords.of(text, folded)
+        return decide(asked, current.index.contenders(asked, current.weights))
 
     def doc_ids(self, naming: Naming) -> list[str]:
         """The doc_ids of the procedures to open first: the one named, or the ones it fits equally."""
-        doc_ids = {_fields(doc_id, title)["ma_thu_tuc"]: doc_id for doc_id, title in self._current().titles}
+        doc_ids = self._cached.doc_ids  # the titles ``naming`` just read (no second version check a request) ...
+        if any(code not in doc_ids for code in naming.codes[: self.limit]):
+            doc_ids = self._current().doc_ids  # ... unless they lack a code: read them as they are now
         return [doc_ids[code] for code in naming.codes[: self.limit] if code in doc_ids]
 
-    def named(self, question: str) -> list[str]:
+    def named(self, question: Question | str) -> list[str]:
         """``doc_ids`` of the question's ``naming``."""
         return self.doc_ids(self.naming(question))

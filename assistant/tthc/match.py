@@ -42,40 +42,83 @@ _ASKING_PLAIN = [[fold(w) for w in p] for p in _ASKING_PHRASES]
 _CODE = re.compile(r"\b\d\.\d{6}\b")
 
 
-@lru_cache(maxsize=4096)
-def _typed_plain(text: str) -> bool:
-    """True for a question typed without any Vietnamese mark: compare it on diacritic-free syllables."""
-    return fold(text) == normalize_text(text).lower()
+_WORD = re.compile(r"\w+")
+# The asking phrases by their first syllable, each list longest first as in ``_ASKING_PHRASES``: a position is
+# compared only with the phrases that can start there (the first match of the longest-first order is the same).
+_PHRASES_AT: dict[bool, dict[str, list[list[str]]]] = {False: {}, True: {}}
+for _plain, _phrases in ((False, _ASKING_PHRASES), (True, _ASKING_PLAIN)):
+    for _p in _phrases:
+        if _p:  # the split's empty entries matched everywhere and blanked nothing
+            _PHRASES_AT[_plain].setdefault(_p[0], []).append(_p)
+
+
+@dataclass(frozen=True)
+class AskedWords:
+    """A question's syllables as must-match reads them, prepared once from its NFC text and its fold.
+
+    Why: every step of must-match (the score against each title, the exact-name rule, the decision) reads the
+    question's syllables; the request prepares the question once (``assistant.search.question.Question``:
+    ``standalone`` is NFC, ``folded`` its fold) and this is built from those two forms, not by folding again."""
+
+    text: str  # the question, NFC (``normalize_text``)
+    plain: bool  # typed without any Vietnamese mark: compared on diacritic-free syllables
+    marked: tuple[str, ...]  # its syllables in lower case, marks kept
+    folded: tuple[str, ...]  # its syllables folded
+    words: tuple[str, ...]  # ``folded`` when ``plain``, else ``marked``
+    naming: tuple[str, ...]  # ``words`` with the asking phrases blanked ("")
+
+    @classmethod
+    def of(cls, text: str, folded: str) -> AskedWords:
+        """From the question's NFC text and its fold (``core.vietnamese.fold(text)``)."""
+        lower = text.lower()
+        plain = folded == lower
+        marked, plain_words = tuple(_WORD.findall(lower)), tuple(_WORD.findall(folded))
+        words = plain_words if plain else marked
+        return cls(text, plain, marked, plain_words, words, _blank_asking(words, plain))
 
 
 @lru_cache(maxsize=4096)
+def _asked_text(text: str) -> AskedWords:
+    """A question given as text (evaluations, the answer's own must-match over retrieved sources)."""
+    return AskedWords.of(normalize_text(text), fold(text))
+
+
+def _asked(question: str | AskedWords) -> AskedWords:
+    return question if isinstance(question, AskedWords) else _asked_text(question)
+
+
+@lru_cache(maxsize=8192)  # titles: each is read against many questions
 def _syllable_tuple(text: str, plain: bool) -> tuple[str, ...]:
-    return tuple(re.findall(r"\w+", fold(text) if plain else normalize_text(text).lower()))
+    return tuple(_WORD.findall(fold(text) if plain else normalize_text(text).lower()))
 
 
 def _syllables(text: str, plain: bool) -> list[str]:
     return list(_syllable_tuple(text, plain))
 
 
-def naming_syllables(question: str) -> list[str]:
+def naming_syllables(question: str | AskedWords) -> list[str]:
     """The question's syllables in order, asking phrases blanked ("") so that pairs do not bridge them."""
-    return naming_syllables_of(question, _typed_plain(question))
+    return list(_asked(question).naming)
 
 
 def naming_syllables_of(text: str, plain: bool) -> list[str]:
     return list(_naming_tuple(text, plain))
 
 
-@lru_cache(maxsize=4096)  # a question is read against every title of the catalogue (tthc_catalogue)
+@lru_cache(maxsize=8192)  # titles (``title_coverage``): each is read against many questions
 def _naming_tuple(text: str, plain: bool) -> tuple[str, ...]:
-    words = _syllables(text, plain)
-    phrases = _ASKING_PLAIN if plain else _ASKING_PHRASES
+    return _blank_asking(_syllable_tuple(text, plain), plain)
+
+
+def _blank_asking(words: tuple[str, ...], plain: bool) -> tuple[str, ...]:
+    """``words`` with the asking phrases blanked, longest first."""
+    at = _PHRASES_AT[plain]
     out = list(words)
     if words and words[-1] in ("không", "khong"):  # "… có mất phí không?"; "không thường trú" names
         out[-1] = ""
     i = 0
     while i < len(words):
-        hit = next((p for p in phrases if words[i:i + len(p)] == p), None)
+        hit = next((p for p in at.get(words[i], ()) if list(words[i:i + len(p)]) == p), None)
         if hit:
             out[i:i + len(hit)] = [""] * len(hit)
             i += len(hit)
@@ -88,13 +131,13 @@ def _pairs(words: list[str]) -> set[tuple[str, str]]:
     return {(a, b) for a, b in zip(words, words[1:], strict=False) if a and b}
 
 
-def naming_in_title(question: str, title: str) -> list[str]:
+def naming_in_title(question: str | AskedWords, title: str) -> list[str]:
     """The question's naming syllables against one title: asking phrases are blanked, except where they
     run on with the title's own wording ("giải quyết tố cáo", "người có công", "thực hiện chế độ"), where
     they name."""
-    plain = _typed_plain(question)
-    words, naming = _syllable_tuple(question, plain), _naming_tuple(question, plain)
-    title_pairs = _title_pairs(title, plain)
+    asked = _asked(question)
+    words, naming = asked.words, asked.naming
+    title_pairs = _title_pairs(title, asked.plain)
 
     def in_run(i: int) -> bool:
         return (i > 0 and (words[i - 1], words[i]) in title_pairs) or (
@@ -109,13 +152,14 @@ def _title_pairs(title: str, plain: bool) -> frozenset[tuple[str, str]]:
     return frozenset(zip(words, words[1:], strict=False))
 
 
-def match_score(question: str, fields: TthcFields, weights: Mapping[str, float] | None = None) -> float:
+def match_score(question: str | AskedWords, fields: TthcFields, weights: Mapping[str, float] | None = None) -> float:
     """1.0 when the question gives the procedure's code; else the mean of the shares of the question's
     naming syllables, and of its adjacent naming pairs, found in the title (with diacritics unless the
     question was typed without them, so "khai tử" does not match "tự khai"). With ``weights`` (syllable →
     rarity among all titles, ``title_weights``) the syllable share is weighted: a rare word of the
     question missing from the title ("báo in") counts more than generic ones it has ("cấp giấy phép")."""
-    codes = set(_CODE.findall(question))
+    question = _asked(question)
+    codes = set(_CODE.findall(question.text))
     if codes:
         return 1.0 if fields["ma_thu_tuc"] in codes else 0.0
     title = fields.get("ten_thu_tuc") or ""
@@ -123,7 +167,7 @@ def match_score(question: str, fields: TthcFields, weights: Mapping[str, float] 
     asked = {w for w in words if w}
     if not asked:
         return 0.0
-    plain = _typed_plain(question)
+    plain = question.plain
     title_words = set(_syllable_tuple(title, plain))
     uni = _weight(asked & title_words, weights) / _weight(asked, weights)
     pairs = _pairs(words)
@@ -151,27 +195,27 @@ def title_weights(titles: Iterable[str]) -> dict[str, float]:
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()} | {"": math.log(2 * (n + 1))}
 
 
-def shared_run_syllables(question: str, fields: TthcFields) -> int:
+def shared_run_syllables(question: str | AskedWords, fields: TthcFields) -> int:
     """How many of the question's syllables stand in runs of two or more that the title has too: between
     titles that both hold all the question's naming words, the one it quotes at length is the one named
     ("công nhận và thực hiện chế độ ưu …" over "hưởng lại chế độ ưu đãi")."""
-    plain = _typed_plain(question)
-    words, pairs = _syllable_tuple(question, plain), _title_pairs(fields.get("ten_thu_tuc") or "", plain)
+    asked = _asked(question)
+    words, pairs = asked.words, _title_pairs(fields.get("ten_thu_tuc") or "", asked.plain)
     return sum(1 for i, w in enumerate(words) if (i > 0 and (words[i - 1], w) in pairs)
                or (i + 1 < len(words) and (w, words[i + 1]) in pairs))
 
 
-def title_coverage(question: str, fields: TthcFields) -> float:
+def title_coverage(question: str | AskedWords, fields: TthcFields) -> float:
     """The share of the title's naming syllables that the question uses: a question that names a different
     procedure shares a few generic words ("cấp giấy phép … người nước ngoài") of a long title."""
-    plain = _typed_plain(question)
+    question = _asked(question)
     title_text = fields.get("ten_thu_tuc") or ""
-    title = {w for w in naming_syllables_of(title_text, plain) if w}
+    title = {w for w in naming_syllables_of(title_text, question.plain) if w}
     asked = {w for w in naming_in_title(question, title_text) if w}
     return len(asked & title) / len(title) if title else 0.0
 
 
-def is_named(question: str, fields: TthcFields, score: float | None = None) -> bool:
+def is_named(question: str | AskedWords, fields: TthcFields, score: float | None = None) -> bool:
     """The must-match decision: a high score, or a fair one with a good part of the title covered and no
     two adjacent naming words the title lacks (that names another thing: "… hoạt động báo in")."""
     score = match_score(question, fields) if score is None else score
@@ -180,11 +224,11 @@ def is_named(question: str, fields: TthcFields, score: float | None = None) -> b
         and not names_something_else(question, fields))
 
 
-def names_something_else(question: str, fields: TthcFields) -> bool:
+def names_something_else(question: str | AskedWords, fields: TthcFields) -> bool:
     """True when two adjacent naming syllables of the question are both missing from the title."""
     title = fields.get("ten_thu_tuc") or ""
     words = naming_in_title(question, title)
-    title_words = set(_syllable_tuple(title, _typed_plain(question)))
+    title_words = set(_syllable_tuple(title, _asked(question).plain))
     return any(a and b and a not in title_words and b not in title_words
                for a, b in zip(words, words[1:], strict=False))
 
@@ -198,9 +242,10 @@ class Candidate:
     score: float
 
 
-def candidates(question: str, sources: list[Source],
+def candidates(question: str | AskedWords, sources: list[Source],
                weights: Mapping[str, float] | None = None) -> list[Candidate]:
     """Distinct procedures among the sources, in retrieval order, each scored against the question."""
+    question = _asked(question)
     seen: dict[str, Candidate] = {}
     for source in sources:
         fields = tthc_fields_of(source.payload)
@@ -209,41 +254,43 @@ def candidates(question: str, sources: list[Source],
     return list(seen.values())
 
 
-def best_named(question: str, found: list[Candidate]) -> Candidate | None:
+def best_named(question: str | AskedWords, found: list[Candidate]) -> Candidate | None:
     """The best-scored candidate that the question names (``is_named``)."""
+    question = _asked(question)
     named = [c for c in found if is_named(question, c.fields, c.score)]
     return max(named, key=lambda c: best_order(question, c.fields, c.score), default=None)
 
 
-def best_order(question: str, fields: TthcFields, score: float) -> tuple[float, int, float]:
+def best_order(question: str | AskedWords, fields: TthcFields, score: float) -> tuple[float, int, float]:
     """How named procedures rank: by score; equal scores by the length of the title's wording the question
     quotes (``shared_run_syllables``), then by the share of the title it covers ("gia hạn giấy phép hành
     nghề" is that procedure, not "… trong giai đoạn chuyển tiếp")."""
     return round(score, 6), shared_run_syllables(question, fields), title_coverage(question, fields)
 
 
-def quotes_title(question: str, fields: TthcFields) -> int:
+def quotes_title(question: str | AskedWords, fields: TthcFields) -> int:
     """The length (in syllables) of the title when the question quotes it whole, as one run (a leading "Thủ tục"
     may be left out); 0 otherwise. "Đổi giấy phép lái xe thì bao lâu nhận được bằng mới?" names «Đổi giấy phép
     lái xe» exactly, whatever else it says ("bằng mới" is how it asks, not another procedure)."""
-    plain = _typed_plain(question)
-    title = list(_syllable_tuple(fields.get("ten_thu_tuc") or "", plain))
+    asked = _asked(question)
+    title = list(_syllable_tuple(fields.get("ten_thu_tuc") or "", asked.plain))
     if title[:2] in (["thủ", "tục"], ["thu", "tuc"]):
         title = title[2:]
-    words = _syllable_tuple(question, plain)
+    words = asked.words
     n = len(title)
     if n < 2:
         return 0
     return n if any(list(words[i:i + n]) == title for i in range(len(words) - n + 1)) else 0
 
 
-def decide(question: str, scored: list[tuple[TthcFields, float]]) -> Naming:
+def decide(question: str | AskedWords, scored: list[tuple[TthcFields, float]]) -> Naming:
     """The must-match decision over all titles ``scored`` (fields, match_score). The best-ranked named one,
     unless a title that fits the question better is not named (the question is more specific than the
     shorter title it covers: "… cấp Trung …" is not "… cấp Bộ Quốc phòng"), or the next named one fits
     exactly as well and neither title is quoted whole (several "xuất cảnh … tàu quân sự nước ngoài")."""
     if not scored:
         return Naming("none")
+    question = _asked(question)
     longest = max(quotes_title(question, f) for f, _ in scored)
     if longest:  # the procedure named exactly wins (the longest title quoted whole) ...
         exact = [f for f, _ in scored if quotes_title(question, f) == longest]
@@ -282,17 +329,22 @@ def _title_key(fields: TthcFields) -> tuple[str, ...]:
 
 
 def _has_phrase(text: str, phrases: set[str]) -> bool:
-    words = " " + " ".join(_syllable_tuple(text, False)) + " "
+    return _has_words(_syllable_tuple(text, False), phrases)
+
+
+def _has_words(syllables: tuple[str, ...], phrases: set[str]) -> bool:
+    words = " " + " ".join(syllables) + " "
     return any(f" {p} " in words for p in phrases)
 
 
-def default_variant(question: str, tied: list[TthcFields]) -> TthcFields | None:
+def default_variant(question: str | AskedWords, tied: list[TthcFields]) -> TthcFields | None:
     """The first-time member of a family the question names only by its everyday name ("cấp giấy phép xây dựng
     nhà ở riêng lẻ" fits "… xây dựng mới …" and "… sửa chữa, cải tạo …" alike): the one tied title that says
     "mới" / "lần đầu" while the others name a variant and the question names none. None when the question
     itself names a variant or no single title is the first-time one (then the user is asked which)."""
-    if _has_phrase(question, _VARIANT_WORDS | _FIRST_TIME) or _typed_plain(question) and any(
-            w in _syllable_tuple(question, True) for w in ("lai", "moi", "dau")):
+    asked = _asked(question)
+    if _has_words(asked.marked, _VARIANT_WORDS | _FIRST_TIME) or asked.plain and any(
+            w in asked.folded for w in ("lai", "moi", "dau")):
         return None
     first = [f for f in tied if _has_phrase(f.get("ten_thu_tuc") or "", _FIRST_TIME)]
     if len(first) != 1:
@@ -311,12 +363,18 @@ class TitleIndex:
     that has none of its adjacent pairs leaves the question's naming syllables as they are (no asking phrase
     runs on with its wording): its score is computed here from the question's syllables, read once, by the same
     operations in the same order as ``match_score``, so every score is the same float. The rest go through
-    ``match_score`` itself."""
+    ``match_score``'s steps with the runs found from the pairs the title shares.
+
+    ``contenders`` goes further for ``decide``: only the titles that could be named or quoted whole, found from
+    an inverted index of the titles' syllable pairs (how many of the question's pairs each title has bounds its
+    score from above), so a question costs the few titles that share enough of its pairs, not the hundreds that
+    share one generic pair ("giấy phép", "đăng ký")."""
 
     def __init__(self, titles: Iterable[tuple[TthcFields, str]]) -> None:
         self.fields: list[TthcFields] = []
         self._words: dict[bool, list[frozenset[str] | set[str]]] = {False: [], True: []}
         self._pairs: dict[bool, list[frozenset[tuple[str, str]]]] = {False: [], True: []}
+        self._quoted: dict[bool, list[frozenset[tuple[str, str]] | None]] = {False: [], True: []}
         self._by_word: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
         self._by_pair: dict[bool, dict[tuple[str, str], list[int]]] = {False: {}, True: {}}
         for i, (fields, title) in enumerate(titles):
@@ -326,18 +384,21 @@ class TitleIndex:
                 pairs = _title_pairs(title, plain)
                 self._words[plain].append(words)
                 self._pairs[plain].append(pairs)
+                self._quoted[plain].append(_quotable_pairs(title, plain))
                 for w in words:
                     self._by_word[plain].setdefault(w, []).append(i)
                 for p in pairs:
                     self._by_pair[plain].setdefault(p, []).append(i)
 
-    def scores(self, question: str, weights: Mapping[str, float] | None = None) -> list[tuple[TthcFields, float]]:
+    def scores(self, question: str | AskedWords,
+               weights: Mapping[str, float] | None = None) -> list[tuple[TthcFields, float]]:
         """(fields, ``match_score(question, fields, weights)``) of the titles that may score above 0, in
         title order; every title left out scores 0.0 (so ``decide`` reads the same list without its zeros)."""
-        if _CODE.search(question):  # a code decides alone: cheap on every title
-            return [(f, match_score(question, f, weights)) for f in self.fields]
-        plain = _typed_plain(question)
-        words, naming = _syllable_tuple(question, plain), _naming_tuple(question, plain)
+        asked_words = _asked(question)
+        if _CODE.search(asked_words.text):  # a code decides alone: cheap on every title
+            return [(f, match_score(asked_words, f, weights)) for f in self.fields]
+        plain = asked_words.plain
+        words, naming = asked_words.words, asked_words.naming
         asked = {w for w in naming if w}  # match_score's ``asked`` when no asking phrase runs on with the title
         adjacent = set(zip(words, words[1:], strict=False))
         found: set[int] = set()
@@ -352,9 +413,7 @@ class TitleIndex:
         out: list[tuple[TthcFields, float]] = []
         pairs = _pairs(list(naming))
         total = _weight(asked, weights) if asked else 0.0
-        at: dict[tuple[str, str], list[int]] = {}
-        for j, pair in enumerate(zip(words, words[1:], strict=False)):
-            at.setdefault(pair, []).append(j)
+        at = _pair_positions(words)
         for i in sorted(found):
             if i in runs:
                 out.append((self.fields[i], self._with_runs(words, naming, at, i, plain, weights)))
@@ -363,6 +422,34 @@ class TitleIndex:
             bi = 0.0 if pairs else uni  # none of the question's pairs is in this title: 0 / len(pairs)
             out.append((self.fields[i], (uni + bi) / 2))
         return out
+
+    def contenders(self, question: str | AskedWords,
+                   weights: Mapping[str, float] | None = None) -> list[tuple[TthcFields, float]]:
+        """``scores`` without the titles that can change nothing in ``decide``: those that cannot reach the
+        lowest naming threshold and are not quoted whole. ``decide`` over this list is ``decide`` over every
+        title: a title left out is never named, is not the top score when one is named, and quotes nothing.
+
+        The bound: a title's score is (uni + bi) / 2 with uni ≤ 1, and bi — the share of the question's naming
+        pairs (with the runs the title brings back, never fewer than the question's own ``P``) that the title
+        has — is at most min(1, s / P), where s counts the question's adjacent pairs the title has. A question
+        with no naming pair (bi is then uni) or with a procedure code is scored on every title (``scores``)."""
+        asked = _asked(question)
+        naming_pairs = _pairs(list(asked.naming))
+        if not naming_pairs or _CODE.search(asked.text):
+            return self.scores(asked, weights)
+        plain, words = asked.plain, asked.words
+        adjacent = set(zip(words, words[1:], strict=False))
+        shared: dict[int, int] = {}
+        for p in adjacent:
+            for i in self._by_pair[plain].get(p, ()):
+                shared[i] = shared.get(i, 0) + 1
+        lowest = min(MATCH_THRESHOLD, PARTIAL_THRESHOLD) - 1e-9  # a margin for the float sums' rounding
+        n_pairs = len(naming_pairs)
+        keep = sorted(i for i, s in shared.items()
+                      if (1.0 + min(1.0, s / n_pairs)) / 2 >= lowest
+                      or (quoted := self._quoted[plain][i]) is not None and quoted <= adjacent)
+        at = _pair_positions(words)
+        return [(self.fields[i], self._with_runs(words, asked.naming, at, i, plain, weights)) for i in keep]
 
     def _with_runs(self, words: tuple[str, ...], naming: tuple[str, ...], at: dict[tuple[str, str], list[int]],
                    i: int, plain: bool, weights: Mapping[str, float] | None) -> float:
@@ -381,3 +468,21 @@ class TitleIndex:
         pairs = _pairs(named)
         bi = len(pairs & title_pairs) / len(pairs) if pairs else uni
         return (uni + bi) / 2
+
+
+def _pair_positions(words: tuple[str, ...]) -> dict[tuple[str, str], list[int]]:
+    """Where each adjacent pair of ``words`` starts."""
+    at: dict[tuple[str, str], list[int]] = {}
+    for j, pair in enumerate(zip(words, words[1:], strict=False)):
+        at.setdefault(pair, []).append(j)
+    return at
+
+
+def _quotable_pairs(title: str, plain: bool) -> frozenset[tuple[str, str]] | None:
+    """The adjacent pairs of the title as ``quotes_title`` reads it (a leading "thủ tục" left out): a question
+    quotes it whole only if it has all of them. None for a title ``quotes_title`` never finds (under two
+    syllables)."""
+    words = list(_syllable_tuple(title, plain))
+    if words[:2] in (["thủ", "tục"], ["thu", "tuc"]):
+        words = words[2:]
+    return frozenset(zip(words, words[1:], strict=False)) if len(words) >= 2 else None

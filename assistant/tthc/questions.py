@@ -80,12 +80,18 @@ def asked_fields(question: str, title: str = "") -> list[str]:
     (unless nothing else is asked). "Khi nào có kết quả" is time, not the result."""
     full = " ".join(_syllables(question))
     for text in ([question_frame(question, title)] if title else []) + [full]:
-        found = [name for name in FIELDS if _PATTERNS[name].search(text)]
-        if "time" in found and "result" in found and not re.search(r"\bket qua (la|gom|cua|thuc hien)\b", text):
-            found.remove("result")  # "bao lâu thì có kết quả"
+        found = _fields_in(text)
         if found:
             return found
     return []
+
+
+def _fields_in(text: str) -> list[str]:
+    """The fields asked in ``text`` (folded syllables joined by spaces), in ``FIELDS`` order."""
+    found = [name for name in FIELDS if _PATTERNS[name].search(text)]
+    if "time" in found and "result" in found and not re.search(r"\bket qua (la|gom|cua|thuc hien)\b", text):
+        found.remove("result")  # "bao lâu thì có kết quả"
+    return found
 
 
 def asked_channel(question: str, title: str = "") -> str | None:
@@ -96,6 +102,8 @@ def asked_channel(question: str, title: str = "") -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def mentions_procedure(question: str) -> bool:
-    """The question is about a procedure: it asks a field, or says "thủ tục"."""
-    return bool(asked_fields(question)) or "thu tuc" in " ".join(_syllables(question))
+def mentions_procedure(question: str, folded: str | None = None) -> bool:
+    """The question is about a procedure: it asks a field, or says "thủ tục". ``folded``: the question's fold,
+    when the caller has it already (``Question.folded``)."""
+    full = " ".join(_syllables(question) if folded is None else re.findall(r"\w+", folded))
+    return bool(_fields_in(full)) or "thu tuc" in full

@@ -44,3 +44,18 @@ def test_a_new_conversation_is_stored_only_with_its_first_whole_exchange(tmp_pat
     store.delete("vp.nguyenvana", conv)  # deleted while an answer was being written: it stays deleted
     store.append_exchange("vp.nguyenvana", conv, exchange, new=False)
     assert store.list("vp.nguyenvana") == []
+
+
+def test_sqlite_connections_use_wal_with_normal_sync(tmp_path: Path) -> None:
+    """Every pooled SQLite connection: WAL, synchronous=NORMAL (1; commits atomic, fsync at checkpoints: the
+    documented choice in ``make_engine``), foreign keys on."""
+    from sqlalchemy import text
+
+    from assistant.service.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'sync.sqlite'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()

@@ -126,6 +126,38 @@ def test_the_title_index_scores_exactly_as_must_match_on_every_title(shared_dir:
         assert catalogue.naming(question) == decide(question, full) or not mentions_procedure(question), question
 
 
+def test_contenders_decide_as_every_title_does_and_a_prepared_question_as_its_text(shared_dir: Path) -> None:
+    """``TitleIndex.contenders`` keeps only titles that could be named or quoted whole (found from the titles'
+    syllable pairs), each with its ``scores`` float; ``decide`` over them names what it names over every title,
+    for questions of both eval sets (with and without marks); and the catalogue reads a prepared
+    :class:`Question` (its NFC text and fold) exactly as it reads the same text."""
+    from assistant.search.question import Question
+    from core.vietnamese import normalize_text
+
+    titles = _portal_titles(shared_dir)
+    rows = []
+    for name in ("tthc_questions.jsonl", "tthc_province_questions.jsonl"):
+        rows += [json.loads(line) for line in (REPO / "evals" / "data" / name).read_text(
+            encoding="utf-8").splitlines() if line.strip()]
+    questions = [r["text"] for r in rows[1::5]] + [fold(r["text"]) for r in rows[3::10]]
+    weights = title_weights(t for _, t in titles)
+    index = TitleIndex(({"ma_thu_tuc": doc_id.removeprefix("tthc:"), "ten_thu_tuc": title}, title)  # type: ignore[misc]
+                       for doc_id, title in titles)
+    catalogue = ProcedureCatalogue(lambda: titles, version=lambda: 1)
+    named = 0
+    for question in questions:
+        every = index.scores(question, weights)
+        few = index.contenders(question, weights)
+        scored = {f["ma_thu_tuc"]: s for f, s in every}
+        assert all(scored[f["ma_thu_tuc"]] == s for f, s in few), question
+        assert decide(question, few) == decide(question, every), question
+        text = normalize_text(question).strip()
+        prepared = Question(typed=text, standalone=text, marked=text, folded=fold(text))
+        assert catalogue.naming(prepared) == catalogue.naming(question), question
+        named += catalogue.naming(question).status != "none"
+    assert named > len(questions) // 2  # the sets' questions mostly name a procedure: the check is not vacuous
+
+
 def test_titles_are_read_again_only_when_their_version_changes() -> None:
     reads: list[int] = []
     version = [1]
