@@ -229,25 +229,26 @@ class Answerer:
         else:
             pieces: list[str] = []
             if record is not None:
-                writer, cited = self.fallback, prepared.sources
-                yield from checked_tokens(writer, [record.text], cited, pieces)
+                writer, shown = self.fallback, None
+                yield from checked_tokens(writer, [record.text], prepared.sources, pieces)
             else:
                 writer = self.writer
                 # The writer follows retrieval: it is shown the chosen unit only, and only the unit's markers
                 # may stand in what it writes (a model that names another retrieved source's number was not
                 # shown that source: the checker drops the marker, whichever writer wrote it).
-                cited = focus.sources
+                unit = focus.sources
+                shown = {s.marker for s in unit}
                 try:
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, cited,
-                                                                   prepared.sources), cited, pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit, prepared.sources),
+                                              prepared.sources, pieces, shown)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
                     writer, pieces = self.fallback, []
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, cited,
-                                                                   prepared.sources), cited, pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit, prepared.sources),
+                                              prepared.sources, pieces, shown)
             raw = "".join(pieces)
-            result = self._checked(prepared, writer.clean(raw, cited), warnings, cited)
+            result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings, shown)
             if record is not None:
                 result.record = record.facts
         result.answer_id = answer_id
@@ -273,9 +274,9 @@ class Answerer:
         return None
 
     def _checked(self, prepared: Prepared, raw: str, warnings: list[str],
-                 cited: list[Source] | None = None) -> AnswerResult:
-        """``raw`` checked against ``cited``: the sources the writer was given (default: all of them)."""
-        answer, citations, removed = check_citations(raw, prepared.sources if cited is None else cited)
+                 shown: set[int] | None = None) -> AnswerResult:
+        """``raw`` checked against the sources; ``shown``: the markers the writer was given (None: all)."""
+        answer, citations, removed = check_citations(raw, prepared.sources, shown)
         if mentions_no_answer(answer) or not answer.strip() or not citations:
             refusal = self._refusal(prepared)
             refusal.invalid_markers_removed = removed
