@@ -229,22 +229,26 @@ class Answerer:
         else:
             pieces: list[str] = []
             if record is not None:
-                writer = self.fallback
+                writer, shown = self.fallback, None
                 yield from checked_tokens(writer, [record.text], prepared.sources, pieces)
             else:
                 writer = self.writer
-                unit = focus.sources  # the writer follows retrieval: it writes from the chosen unit only
+                # The writer follows retrieval: it is shown the chosen unit only, and only the unit's markers
+                # may stand in what it writes (a model that names another retrieved source's number was not
+                # shown that source: the checker drops the marker, whichever writer wrote it).
+                unit = focus.sources
+                shown = {s.marker for s in unit}
                 try:
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit,
-                                                                   prepared.sources), prepared.sources, pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit, prepared.sources),
+                                              prepared.sources, pieces, shown)
                 except LLMError:
                     warnings.append(LLM_FALLBACK_WARNING)
                     yield {"event": "reset"}
                     writer, pieces = self.fallback, []
-                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit,
-                                                                   prepared.sources), prepared.sources, pieces)
+                    yield from checked_tokens(writer, writer.write(prepared.question.marked, unit, prepared.sources),
+                                              prepared.sources, pieces, shown)
             raw = "".join(pieces)
-            result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings)
+            result = self._checked(prepared, writer.clean(raw, prepared.sources), warnings, shown)
             if record is not None:
                 result.record = record.facts
         result.answer_id = answer_id
@@ -269,8 +273,10 @@ class Answerer:
                 return reply
         return None
 
-    def _checked(self, prepared: Prepared, raw: str, warnings: list[str]) -> AnswerResult:
-        answer, citations, removed = check_citations(raw, prepared.sources)
+    def _checked(self, prepared: Prepared, raw: str, warnings: list[str],
+                 shown: set[int] | None = None) -> AnswerResult:
+        """``raw`` checked against the sources; ``shown``: the markers the writer was given (None: all)."""
+        answer, citations, removed = check_citations(raw, prepared.sources, shown)
         if mentions_no_answer(answer) or not answer.strip() or not citations:
             refusal = self._refusal(prepared)
             refusal.invalid_markers_removed = removed

@@ -4,7 +4,7 @@ marker that names no source, one its claim does not support, or an echo of the i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from assistant.answer.citations import check_citations, settled_end
@@ -12,27 +12,28 @@ from assistant.answer.types import Source
 from assistant.answer.writers import AnswerWriter
 
 
-def _checked(writer: AnswerWriter, text: str, sources: list[Source]) -> str:
+def _checked(writer: AnswerWriter, text: str, sources: list[Source], allowed: Collection[int] | None) -> str:
     body = text.rstrip()
     if not body:
         return text
-    return check_citations(writer.clean(body, sources), sources)[0] + text[len(body):]
+    return check_citations(writer.clean(body, sources), sources, allowed)[0] + text[len(body):]
 
 
 def checked_tokens(writer: AnswerWriter, stream: Iterable[str], sources: list[Source],
-                   pieces: list[str]) -> Iterator[dict[str, Any]]:
+                   pieces: list[str], allowed: Collection[int] | None = None) -> Iterator[dict[str, Any]]:
     """``token`` events of whole checked sentences from ``stream``; every raw piece is appended to ``pieces``
-    (the answerer checks their whole text again for the final result)."""
+    (the answerer checks their whole text again for the final result). ``allowed``: the markers the writer was
+    shown (``check_citations``)."""
     held = ""
     for piece in stream:
         pieces.append(piece)
         held += piece
         end = settled_end(held)
         if end:
-            out, held = _checked(writer, held[:end], sources), held[end:]
+            out, held = _checked(writer, held[:end], sources, allowed), held[end:]
             if out:
                 yield {"event": "token", "text": out}
     if held:
-        out = _checked(writer, held, sources)
+        out = _checked(writer, held, sources, allowed)
         if out:
             yield {"event": "token", "text": out}

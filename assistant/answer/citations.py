@@ -8,7 +8,7 @@ its source that best supports the claim it is attached to, quoted verbatim.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -162,14 +162,18 @@ def _source_index(sources: Sequence[Source]) -> dict[int, Source]:
     return {i: s for i, s in enumerate(sources, start=1)}
 
 
-def check_citations(answer: str, sources: list[Source]) -> tuple[str, list[Citation], int]:
+def check_citations(answer: str, sources: list[Source], allowed: Collection[int] | None = None
+                    ) -> tuple[str, list[Citation], int]:
     """Clean ``answer`` of markers that name no provided source, or whose claim shares no real evidence with
-    the quote it would get; return (answer, citations, removed).
+    the quote it would get; return (answer, citations, removed). ``allowed``: the markers the writer was shown
+    (default: every source's); any other marker names no source for this answer.
 
     Valid groups are rewritten one number per bracket ("[1, 3]" -> "[1][3]", ranges expanded), so every
     consumer sees one shape. ``removed`` counts invalid or unsupported references, not brackets.
     """
     index = _source_index(sources)
+    if allowed is not None:
+        index = {marker: source for marker, source in index.items() if marker in allowed}
     cleaned, occurrences, removed = _clean_markers(answer, index)
     for _ in range(3):  # dropping a marker lengthens the next one's claim; settle in a few rounds
         unsupported = _unsupported(cleaned, occurrences, index)
