@@ -17,6 +17,7 @@ def test_times_and_dates_are_shown_as_people_read_them() -> None:
 
 def test_channels_are_named_in_words() -> None:
     assert channel_name("local-owner:4f2a") == "dòng lệnh trên máy chủ"
+    assert channel_name("cli") == "dòng lệnh trên máy chủ"  # a command that opened the index itself
     assert channel_name("dms") == "hệ thống «dms» (khoá API)"
     assert channel_name("") == "giao diện web / đăng nhập"
 
