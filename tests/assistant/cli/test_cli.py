@@ -118,5 +118,15 @@ def test_an_in_process_ask_and_search_write_audit_rows_via_the_command_line(env:
 
     exported = runner.invoke(app, ["audit", "export", "--since", "2000-01-01"])
     assert exported.exit_code == 0 and ",cli,ask," in exported.stdout
+    from datetime import timedelta
+
+    from core.deadlines import today_in_vietnam
+
+    today = today_in_vietnam()  # a bare day is read as the official reads the rows' times: in Vietnam
+    assert ",cli,ask," in runner.invoke(app, ["audit", "export", "--since", f"{today:%d/%m/%Y}"]).stdout
+    later = runner.invoke(app, ["audit", "export", "--since", f"{today + timedelta(days=1):%d/%m/%Y}"])
+    assert later.exit_code == 0 and later.stdout.count("\n") == 1  # the header only
+    wrong = runner.invoke(app, ["audit", "export", "--since", "hôm qua"])
+    assert wrong.exit_code == 2 and "hôm qua" in wrong.output
     refused = runner.invoke(app, ["apikey", "create", "cli"])  # the audit's name for this machine's command line
     assert refused.exit_code == 2 and "dòng lệnh" in refused.output
