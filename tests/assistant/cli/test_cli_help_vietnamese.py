@@ -37,3 +37,22 @@ def test_every_help_is_in_vietnamese() -> None:
     mixed = [(where, text) for where, text in _helps(typer.main.get_command(app), "assistant")
              if text and ENGLISH.search(re.sub(r"`[^`]*`|--[\w-]+|[A-Z_]{2,}", " ", text))]
     assert not mixed, mixed
+
+
+def test_the_frameworks_own_words_are_vietnamese() -> None:
+    """Click's and Typer's words around the helps: "Usage:", the panels, --help's own help, and the errors of a
+    missing argument, an unknown option and a wrong number (assistant.cli.framework_words)."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    shown = runner.invoke(app, ["--help"]).output
+    assert "Cách dùng:" in shown and "Hiện hướng dẫn này rồi thoát." in shown and "Lệnh" in shown, shown
+    missing = runner.invoke(app, ["documents", "show"])
+    assert missing.exit_code == 2 and "Thiếu tham số" in missing.output, missing.output
+    unknown = runner.invoke(app, ["search", "x", "--user", "u", "--khong-co"])
+    assert unknown.exit_code == 2 and "Không có tuỳ chọn" in unknown.output, unknown.output
+    number = runner.invoke(app, ["search", "x", "--user", "u", "--top-k", "nhiều"])
+    assert number.exit_code == 2 and "phải là một số nguyên" in number.output, number.output
+    for output in (shown, missing.output, unknown.output, number.output):
+        assert not re.search(r"Usage|Show this|Missing|No such|Try '|valid|should|Options|Commands|Error", output), \
+            output
