@@ -10,6 +10,7 @@ import typer
 
 from assistant.cli import (
     drafting_commands,
+    framework_words,
     incoming_commands,
     index_commands,
     query_commands,
@@ -24,6 +25,8 @@ from assistant.cli.store_commands import audit_app, collection_app, snapshot_app
 from evals.cli import eval_app
 
 __all__ = ["EXIT_REJECTED", "app", "main"]
+
+framework_words.install()  # Click's and Typer's own words ("Usage:", "Missing argument", …) in Vietnamese
 
 app = typer.Typer(help="Trợ lý ảo: chỉ mục, tìm kiếm và hỏi đáp có trích dẫn.", no_args_is_help=True,
                   add_completion=False)

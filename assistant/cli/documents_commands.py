@@ -16,7 +16,7 @@ from assistant.cli.query_commands import check_user
 from assistant.cli.relations_commands import import_relations, relations
 from assistant.cli.relations_commands import show as show_relations
 from assistant.documents import document_record, record_lines, record_row, visible_documents
-from assistant.service.index_owner import OPERATOR
+from assistant.service.index_owner import IN_PROCESS_VIA, OPERATOR
 from assistant.validity import document_relations
 from core.settings import Settings
 
@@ -102,7 +102,7 @@ def set_access(doc_id: Annotated[str, typer.Argument(help="Mã văn bản (doc_i
         from assistant.documents import change_access
 
         with local_runtime(settings) as runtime, \
-                audited(runtime.sessions, OPERATOR, "cli", "access", doc_id) as draft:
+                audited(runtime.sessions, OPERATOR, IN_PROCESS_VIA, "access", doc_id) as draft:
             change = change_access(runtime, doc_id, parsed)
             draft.outcome = "relabelled" if change is not None else "document_not_found"
             draft.retrieved = [doc_id]

@@ -23,9 +23,10 @@ SEVERITY = {"error": "LỖI", "warning": "lưu ý"}
 def format_check(
     file: Annotated[Path, typer.Argument(help="Văn bản .docx, .doc hoặc .pdf")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
-    user: Annotated[str, typer.Option("--user", help="judge căn cứ as this user (relations store)")] = "",
+    user: Annotated[str, typer.Option("--user", help="Đánh giá căn cứ với tư cách người dùng này "
+                                                     "(theo kho quan hệ văn bản)")] = "",
 ) -> None:
-    """Check FILE's thể thức (Nghị định 30/2020, Phụ lục I–III) and list each deviation with its rule."""
+    """Kiểm tra thể thức của FILE (Nghị định 30/2020, Phụ lục I–III), liệt kê từng chỗ sai kèm quy định."""
     if not file.is_file():
         fail(f"{file}: không có tệp này")
     try:

@@ -61,7 +61,7 @@ def index(
         from dataclasses import replace
 
         from assistant.service import held_documents
-        from assistant.service.index_owner import OPERATOR
+        from assistant.service.index_owner import IN_PROCESS_VIA, OPERATOR
         from connectors.auto import iter_sources
         from connectors.extraction_limits import ExtractionLimits
         from connectors.tthc import Collision
@@ -86,10 +86,10 @@ def index(
                 indexer.reset()
             done = indexer.index(sources, prune_roots=list(paths) if prune else None,
                                  progress=not as_json and sys.stderr.isatty())
-            held_documents.record_local_holds(runtime.sessions, done.held, OPERATOR.user_id, "cli")
+            held_documents.record_local_holds(runtime.sessions, done.held, OPERATOR.user_id, IN_PROCESS_VIA)
             if release is not None:
                 held_documents.finish_release(
-                    runtime.sessions, release, by=OPERATOR.user_id, via="cli", filename=paths[0].name,
+                    runtime.sessions, release, by=OPERATOR.user_id, via=IN_PROCESS_VIA, filename=paths[0].name,
                     doc_ids=doc_ids if done.added + done.updated + done.unchanged else [],
                     rejected=[r.reason for r in done.rejected])
             report = done.as_dict()

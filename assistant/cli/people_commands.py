@@ -11,7 +11,7 @@ import typer
 from assistant.cli.common import fail, print_json, reported
 from assistant.directory import SOURCE_FILE, SOURCE_WORDS, PeopleStore, StoredPerson
 from assistant.service.db import Sessions, open_sessions
-from assistant.service.index_owner import LOCAL_KEY_PREFIX
+from assistant.service.index_owner import IN_PROCESS_VIA, LOCAL_KEY_PREFIX
 from core.access import ROLE_WORDS, UserRecord, load_users
 from core.deadlines import moment
 from core.errors import ConfigurationError
@@ -172,6 +172,8 @@ def apikey_create(
     settings = Settings()
     if name.startswith(LOCAL_KEY_PREFIX):
         fail(f"tên khoá {name!r} dành cho dịch vụ (tiền tố {LOCAL_KEY_PREFIX})")
+    if name == IN_PROCESS_VIA:  # the audit's name for this machine's command line
+        fail(f"tên khoá {name!r} dành cho dòng lệnh trên máy chủ; chọn tên khác")
     with reported():
         known = set(_file_users(settings)) | {p.person.id for p in _directory_people(settings)}
     if user is not None and user not in known:

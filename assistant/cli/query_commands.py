@@ -38,10 +38,16 @@ def search(
         with client, reported():
             hits = client.search(query, user, top_k, mode)
     else:
+        from assistant.api.audit import audited
         from assistant.api.presenters import hit_dict
+        from assistant.service.index_owner import IN_PROCESS_VIA
 
         with local_runtime(settings) as runtime:
-            found = runtime.retriever().search(query, runtime.principal(user), top_k=top_k, mode=mode)  # type: ignore[arg-type]
+            principal = runtime.principal(user)
+            # audited as the API's search is: the index opened here is the same index, read as the same person
+            with audited(runtime.sessions, principal, IN_PROCESS_VIA, "search", query) as draft:
+                found = runtime.retriever().search(query, principal, top_k=top_k, mode=mode)  # type: ignore[arg-type]
+                draft.retrieved = [h.chunk_id for h in found]
             hits = [hit_dict(h) for h in found]
     show_hits(hits, as_json)
 
@@ -74,12 +80,19 @@ def ask(
         with client, reported():
             result = client.ask(question, user, conversation, in_force_only)
     else:
+        from assistant.api.audit import audited, fill_audit
         from assistant.search.retrieval import Filters
         from assistant.service.conversations import Channel
+        from assistant.service.index_owner import IN_PROCESS_VIA
 
         with local_runtime(settings) as runtime:
-            answer = runtime.answerer().ask(question, runtime.principal(user), conversation,
-                                            Filters(in_force_only=in_force_only), Channel.CLI)
+            principal = runtime.principal(user)
+            # one audit row as the API's ask writes (who, what was retrieved and cited, outcome), "via" the
+            # command line: a question asked at the server's terminal is not missing from the trail
+            with audited(runtime.sessions, principal, IN_PROCESS_VIA, "ask", question) as draft:
+                answer = runtime.answerer().ask(question, principal, conversation,
+                                                Filters(in_force_only=in_force_only), Channel.CLI)
+                fill_audit(draft, answer)
             if pending := runtime.backlog.count():  # an index whose filling was interrupted: said, as the API does
                 from assistant.api.routes_ask import DENSE_PENDING
 

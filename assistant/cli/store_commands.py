@@ -21,19 +21,22 @@ collection_app = typer.Typer(help="Các collection Qdrant và bí danh API đọ
 
 @audit_app.command("export")
 def audit_export(
-    since: Annotated[str, typer.Option("--since", help="Ngày hoặc thời điểm ISO (UTC), ví dụ 2026-01-01")],
+    since: Annotated[str, typer.Option("--since", help="Từ ngày (dd/mm/yyyy hoặc 2026-01-01) hoặc thời điểm ISO; "
+                                                     "không ghi múi giờ thì là giờ Việt Nam, như các thời điểm "
+                                                     "trong tệp xuất")],
     out: Annotated[Path | None, typer.Option("--out", help="Tệp CSV (mặc định: in ra màn hình)")] = None,
 ) -> None:
     """Xuất nhật ký kiểm toán từ SINCE dạng CSV (dữ liệu cá nhân được che)."""
-    from datetime import UTC, datetime
+    from datetime import datetime
 
     from assistant.api.audit import export_csv
+    from core.deadlines import VIETNAM
 
-    try:
-        start = datetime.fromisoformat(since)
+    try:  # an official writes 07/12/2026 and reads the rows' times in Vietnam time: a bare date is that day there
+        start = datetime.strptime(since.strip(), "%d/%m/%Y") if "/" in since else datetime.fromisoformat(since)
     except ValueError:
-        fail(f"--since {since!r} không phải ngày ISO (YYYY-MM-DD)")
-    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+        fail(f"--since {since!r} không phải ngày (dd/mm/yyyy hoặc YYYY-MM-DD) hay thời điểm ISO")
+    start = start if start.tzinfo else start.replace(tzinfo=VIETNAM)
     records = sessions(Settings())
     if out is None:
         n = export_csv(records, start, sys.stdout)

@@ -29,7 +29,8 @@ def _date(value: str | None, option: str) -> date | None:
 def tasks(
     user: Annotated[str | None, typer.Option("--user", help="Mã người dùng trong tệp người dùng; bỏ trống: "
                                                                "mọi nhiệm vụ, như người vận hành máy chủ")] = None,
-    unit: Annotated[str, typer.Option("--unit", help="Đơn vị (any spelling); 'me': the user's own")] = "",
+    unit: Annotated[str, typer.Option("--unit", help="Đơn vị (viết thế nào cũng được); 'me': đơn vị của chính "
+                                                     "người dùng")] = "",
     due_before: Annotated[str | None, typer.Option("--due-before", help="hạn trước ngày YYYY-MM-DD")] = None,
     role: Annotated[str, typer.Option("--role", help="vai trò: lead (chủ trì) | support (phối hợp)")] = "",
     doc_id: Annotated[str, typer.Option("--doc-id")] = "",

@@ -30,6 +30,10 @@ from core.settings import Settings
 OWNER_FILE = "owner.json"
 KEY_FILE = "owner.key"
 LOCAL_KEY_PREFIX = "local-owner:"  # API key names the CLI's local credential uses; `apikey create` refuses them
+# The audit's "via" of a command that opened the index itself (no service running): the command line of this
+# machine, as a local key's name says when it goes through the service. No API key can be named this (no prefix
+# ``local-owner:`` and `apikey create` refuses it), so the audit page never mistakes it for a system's key.
+IN_PROCESS_VIA = "cli"
 # Who a command of this machine acts as without ``--user``: its operator, who could open the index and the
 # database on this disk anyway. An administrator: every document and its relations (``documents``,
 # ``relations``), and the tasks whose labels an administrator may read (``tasks``).

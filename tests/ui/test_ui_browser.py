@@ -8,13 +8,11 @@ the same question and the restricted figure never appears on the page.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ui_servers import REPO, base_env, free_port, stop, wait_http
+from ui_servers import REPO, streamlit_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "build" / "screenshots"
@@ -34,25 +32,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def ui_url(api_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("ui-server")
-    env = base_env(work / "unused-data")
-    env["ASSISTANT_API_URL"] = api_url
-    port = free_port()
-    log = work / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "ui" / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--client.showErrorDetails", "none",
-             "--client.toolbarMode", "minimal"],
-            env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/_stcore/health", proc, log, timeout=120)
+    with streamlit_server(api_url, tmp_path_factory.mktemp("ui-server")) as url:
         yield url
-    finally:
-        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +55,25 @@ def sign_in(page, username: str) -> None:  # noqa: ANN001 - playwright Page
     page.locator(".tla-user").wait_for(timeout=TIMEOUT_MS)
 
 
+# Streamlit has finished the page's run: its script state (the attribute Streamlit's own tests read) is not
+# "running" and no element of the previous run is left stale. Its status widget is not drawn in this app's
+# toolbar mode, so waiting for that widget to hide waited for nothing: a test read (or dragged onto) an element
+# that the end of the run then replaced.
+SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute('data-test-script-state') !== 'running'
+    && !document.querySelector("[data-stale='true']");
+}"""
+
+
 def settle(page) -> None:  # noqa: ANN001
-    """Wait until Streamlit has finished the current run (its "running" status widget is gone)."""
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT_MS)
+    """Wait until Streamlit has finished the current run, and still has half a second later (a click's rerun
+    starts a moment after the click)."""
+    for _ in range(20):
+        page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        if page.evaluate(SETTLED):
+            break
     page.mouse.move(0, 0)  # no tooltip in the screenshot
     page.wait_for_timeout(300)
 

@@ -233,9 +233,14 @@ def test_history_keeps_conversations_apart_by_channel_in_the_apis_words() -> Non
 
 
 def test_the_uploaders_format_line_is_vietnamese_and_per_widget() -> None:
-    from ui.components.upload_words import limit_line, uploader_css
+    from ui.components.upload_words import limit_line, page_css, page_script, uploader_css
 
     assert limit_line(["pdf", ".docx", "doc", "pdf"], 200) == "Tối đa 200MB mỗi tệp • PDF, DOCX, DOC"
     css = uploader_css("admin_upload", ["pdf", "png"], 50)
     assert '.st-key-admin_upload [data-testid="stFileUploaderDropzoneInstructions"] span::after' in css
-    assert 'content: "Tối đa 50MB mỗi tệp • PDF, PNG"' in css and 'content: "Chọn tệp"' in css
+    assert 'content: "Tối đa 50MB mỗi tệp • PDF, PNG"' in css
+    page = page_css(50)  # on every page: the button, the drag overlay, a size line for an uploader without one
+    assert 'content: "Chọn tệp"' in page and 'content: "Thả tệp vào đây"' in page
+    assert 'content: "Tối đa 50MB mỗi tệp"' in page
+    script = page_script()
+    assert "files are not allowed" in script and "Không nhận loại tệp này" in script and "%(" not in script

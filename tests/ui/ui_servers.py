@@ -6,7 +6,9 @@ import contextlib
 import os
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -64,3 +66,27 @@ def base_env(data_dir: Path) -> dict[str, str]:
         "ASSISTANT_LOGIN_RATE_LIMIT_PER_MINUTE": "100000",
     })
     return env
+
+
+@contextlib.contextmanager
+def streamlit_server(api_url: str, work: Path, *options: str) -> Iterator[str]:
+    """The UI (``ui/app.py``) served by Streamlit against ``api_url``; yields its URL. ``options`` are more
+    Streamlit flags (``--server.maxUploadSize 1`` for a test that needs a file over the limit)."""
+    env = base_env(work / "unused-data")
+    env["ASSISTANT_API_URL"] = api_url
+    port = free_port()
+    log = work / "streamlit.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--client.showErrorDetails", "none",
+             "--client.toolbarMode", "minimal", *options],
+            env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/_stcore/health", proc, log, timeout=120)
+        yield url
+    finally:
+        stop(proc)

@@ -18,7 +18,19 @@ JOB_STATUS = {"queued": "đang chờ", "running": "đang lập chỉ mục", "do
               "failed": "lỗi"}
 ACTIONS = {"ask": "hỏi đáp", "search": "tìm kiếm", "upload": "tải lên", "delete": "xoá", "login": "đăng nhập",
            "chat": "trò chuyện", "access": "đổi quyền truy cập", "hold": "giữ lại chờ duyệt (nghi có dấu mật)",
-           "override": "cho phép lập chỉ mục tệp bị giữ"}
+           "override": "cho phép lập chỉ mục tệp bị giữ", "incoming": "lập phiếu văn bản đến",
+           "draft": "soạn thảo văn bản", "format_check": "kiểm tra thể thức", "erase": "xoá dữ liệu cá nhân"}
+# The audit's outcome codes in words (the API writes codes, as its error codes; a code not named here is shown
+# as written, so nothing is hidden).
+OUTCOMES = {"ok": "thành công", "ok_oidc": "thành công (cổng định danh)", "answered": "đã trả lời",
+            "refused": "từ chối (không đủ căn cứ)", "queued": "đã nhận, chờ lập chỉ mục", "relabelled": "đã đổi nhãn",
+            "held": "bị giữ chờ duyệt", "indexed": "đã lập chỉ mục", "rejected": "bị từ chối",
+            "aborted": "người dùng ngắt giữa chừng", "error": "lỗi", "bad_credentials": "sai tên hoặc mật khẩu",
+            "locked_out": "sai mật khẩu, tài khoản bị khoá tạm", "login_locked": "đang bị khoá tạm",
+            "directory_unavailable": "danh bạ không trả lời", "rate_limited": "vượt giới hạn số lần gọi",
+            "document_not_found": "không tìm thấy văn bản", "forbidden": "không có quyền",
+            "admin_only": "chỉ quản trị viên", "unsupported_file_type": "định dạng tệp không hỗ trợ",
+            "empty_file": "tệp rỗng", "unreadable_file": "không đọc được tệp", "invalid_access": "nhãn truy cập sai"}
 # Every format the API indexes (assistant.api.routes_documents.ACCEPTED_SUFFIXES; a test keeps them equal).
 UPLOAD_TYPES = ["pdf", "docx", "doc", "html", "htm", "md", "txt", "png", "jpg", "jpeg", "tif", "tiff", "json",
                 "jsonl"]
@@ -80,8 +92,8 @@ def _held(client: ApiClient, call: Callable[..., Any]) -> None:
             hide_index=True, key="admin_held_table",
         )
     with st.form("admin_override_form"):
-        uploaded = st.file_uploader("Tệp bị giữ (đúng tệp đã gửi, cùng sha256)", type=UPLOAD_TYPES,
-                                    key="admin_override_file")
+        uploaded = vietnamese_uploader("Tệp bị giữ (đúng tệp đã gửi, cùng sha256)", UPLOAD_TYPES,
+                                       key="admin_override_file")
         reason = st.text_area("Lý do cho phép lập chỉ mục (bắt buộc, ít nhất 10 ký tự, được ghi nhật ký)",
                               key="admin_override_reason")
         access = st.text_input('Nhãn truy cập (JSON, tuỳ chọn; để trống: chỉ quản trị viên xem được), ví dụ '
@@ -245,7 +257,8 @@ def _audit(client: ApiClient) -> None:
     st.dataframe(
         [{"Thời điểm": moment(r.get("at")), "Người dùng": r.get("user_id", ""), "Đơn vị": r.get("unit", ""),
           "Qua": channel_name(r.get("via")), "Thao tác": ACTIONS.get(r.get("action"), r.get("action", "")),
-          "Nội dung (đã che dữ liệu cá nhân)": r.get("question", ""), "Kết quả": r.get("outcome", ""),
+          "Nội dung (đã che dữ liệu cá nhân)": r.get("question", ""),
+          "Kết quả": OUTCOMES.get(r.get("outcome") or "", r.get("outcome") or ""),
           "Nguồn truy xuất": len(r.get("retrieved_ids") or []), "Nguồn trích dẫn": len(r.get("cited_ids") or []),
           "Thời gian (ms)": r.get("latency_ms", "")} for r in rows],
         hide_index=True, key="admin_audit_table",

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui.api_client import ApiClient
 from ui.components.style import day_first, esc
+from ui.components.upload_words import vietnamese_uploader
 
 LABELS = {"so_hieu": "Số, ký hiệu", "loai_van_ban": "Loại văn bản", "co_quan_ban_hanh": "Cơ quan ban hành",
           "ngay_ban_hanh": "Ngày văn bản", "trich_yeu": "Trích yếu", "do_khan": "Độ khẩn", "nguoi_ky": "Người ký",
@@ -94,9 +95,9 @@ def render_incoming_page(api: ApiClient, call: Callable[..., Any]) -> None:
     st.header("Văn bản đến")
     st.caption("Thả một văn bản đến để lập phiếu xử lý: yêu cầu, đơn vị chủ trì, phối hợp, thời hạn, văn bản "
                "viện dẫn và hiệu lực.")
-    upload = st.file_uploader("Tệp văn bản đến (.pdf, .docx, .doc, .txt, ảnh quét)",
-                              type=["pdf", "docx", "doc", "txt", "html", "png", "jpg", "jpeg", "tif", "tiff"],
-                              key="incoming_file")
+    upload = vietnamese_uploader("Tệp văn bản đến (.pdf, .docx, .doc, .txt, ảnh quét)",
+                                 ["pdf", "docx", "doc", "txt", "html", "png", "jpg", "jpeg", "tif", "tiff"],
+                                 key="incoming_file")
     col1, col2 = st.columns(2)
     arrived = col1.date_input("Ngày văn bản đến (để tính hạn «kể từ ngày nhận»)", value=None, format="DD/MM/YYYY",
                               key="incoming_day")

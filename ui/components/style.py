@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from ui.components.upload_words import page_words
+
 VALIDITY_LABELS = {
     "con_hieu_luc": "còn hiệu lực",
     "het_hieu_luc": "hết hiệu lực",
@@ -67,7 +69,10 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 def inject_css() -> None:
+    """The page's CSS, and the file uploader's own words in Vietnamese (on every page, whether it has an
+    uploader or not: see ``upload_words``)."""
     st.markdown(CSS, unsafe_allow_html=True)
+    page_words()
 
 
 def esc(value: object) -> str:
@@ -168,10 +173,10 @@ def moment(value: str | None) -> str:
 
 
 def channel_name(via: str | None) -> str:
-    """Who a request came through, in words: the server's own command line (its local key), a system's API key
-    by name, or the web UI (a person's sign-in)."""
+    """Who a request came through, in words: the server's own command line (its local key, or ``cli`` when the
+    command opened the index itself), a system's API key by name, or the web UI (a person's sign-in)."""
     if not via:
         return "giao diện web / đăng nhập"
-    if via.startswith("local-owner:"):
+    if via.startswith("local-owner:") or via == "cli":  # through the service, or the index opened in-process
         return "dòng lệnh trên máy chủ"
     return f"hệ thống «{via}» (khoá API)"

@@ -18,7 +18,8 @@ from assistant.service.db import ApiKey, AuditEvent
 # nonce and PKCE, tests/assistant/directory/test_oidc_glewlwyd.py).
 OPEN_ROUTES = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/healthz"), ("GET", "/v1/readyz"),
                ("POST", "/v1/login"), ("GET", "/v1/oidc/login"), ("GET", "/v1/oidc/callback")}
-DOC_PATHS = {"/docs", "/docs/assets", "/openapi.json"}  # the API description and its assets: open on purpose
+# the API description (and the copy the docs page reads) and its assets: open on purpose
+DOC_PATHS = {"/docs", "/docs/assets", "/docs/openapi.json", "/openapi.json"}
 
 
 def test_login_ok_returns_a_token_with_unit_and_roles(client: TestClient, app) -> None:  # noqa: ANN001

@@ -23,3 +23,14 @@ def test_docs_page_loads_only_local_assets(tmp_path) -> None:  # noqa: ANN001
         assert response.status_code == 200, url
         assert len(response.content) > 100 or url.endswith(".json"), url
     assert "SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").text
+
+
+def test_the_docs_page_is_given_a_description_its_swagger_ui_renders(tmp_path) -> None:  # noqa: ANN001
+    """The bundled Swagger UI (4.15) renders OpenAPI 3.0 only: its page reads the same description labelled
+    3.0.3, while /openapi.json stays what FastAPI writes (3.1) for clients."""
+    client = TestClient(create_app(Settings(data_dir=tmp_path / "data")))
+    served = client.get("/openapi.json").json()
+    for_page = client.get("/docs/openapi.json").json()
+    assert served["openapi"].startswith("3.1") and for_page["openapi"] == "3.0.3"
+    assert {k: v for k, v in for_page.items() if k != "openapi"} == {k: v for k, v in served.items() if k != "openapi"}
+    assert "/docs/openapi.json" in client.get("/docs").text

@@ -80,3 +80,53 @@ def test_users_show_roles_in_words_and_apikey_list_shows_scope_never_the_key(env
     text = runner.invoke(app, ["apikey", "list"]).stdout
     assert "thay người của Sở Y tế" in text and "ĐÃ THU HỒI" in text and key not in text
     assert "+00:00" not in text and "/" in text  # times as 21:18 07/12/2026
+
+
+def test_an_in_process_ask_and_search_write_audit_rows_via_the_command_line(env: Path) -> None:
+    """With no service running the CLI opens the index itself; its questions are in the audit trail as the API's
+    are (who, what was retrieved and cited, outcome), "via" the command line, and in the asker's history under
+    «Qua dòng lệnh». Read straight from the SQLite file the runtime writes."""
+    import sqlite3
+
+    from assistant.service.conversations import channel_label
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", str(REPO / "data" / "warehouse"), "--json"]).exit_code == 0
+    asked = runner.invoke(app, ["ask", "Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ quý III năm 2026 là bao nhiêu?",
+                                "--user", "syt.lethicuc", "--json"])
+    assert asked.exit_code == 0, asked.output
+    answer = json.loads(asked.stdout)
+    searched = runner.invoke(app, ["search", "tỷ lệ tiêm chủng", "--user", "syt.lethicuc", "--top-k", "2", "--json"])
+    assert searched.exit_code == 0, searched.output
+    hits = json.loads(searched.stdout)["hits"]
+
+    with sqlite3.connect(env / "data" / "assistant.sqlite") as db:
+        rows = db.execute("SELECT user_id, unit, via, action, question, retrieved_ids, cited_ids, answer_id, outcome "
+                          "FROM audit ORDER BY id").fetchall()
+        channel = db.execute("SELECT channel FROM conversations WHERE id = ?",
+                             (answer["conversation_id"],)).fetchone()
+    ask_row, search_row = [r for r in rows if r[3] in ("ask", "search")]
+    user_id, unit, via, action, question, retrieved, cited, answer_id, outcome = ask_row
+    assert (user_id, unit, via, action) == ("syt.lethicuc", "Sở Y tế", "cli", "ask")
+    assert question.startswith("Tỷ lệ trẻ dưới 1 tuổi")
+    assert json.loads(retrieved) == [s["chunk_id"] for s in answer["sources"]]
+    assert len(json.loads(cited)) == len(answer["citations"]) and set(json.loads(cited)) <= set(json.loads(retrieved))
+    assert answer_id == answer["answer_id"]
+    assert outcome == ("refused" if answer["refused"] else "answered")
+    assert search_row[2:4] == ("cli", "search") and json.loads(search_row[5]) == [h["chunk_id"] for h in hits]
+    assert channel_label(channel[0]) == "Qua dòng lệnh"
+
+    exported = runner.invoke(app, ["audit", "export", "--since", "2000-01-01"])
+    assert exported.exit_code == 0 and ",cli,ask," in exported.stdout
+    from datetime import timedelta
+
+    from core.deadlines import today_in_vietnam
+
+    today = today_in_vietnam()  # a bare day is read as the official reads the rows' times: in Vietnam
+    assert ",cli,ask," in runner.invoke(app, ["audit", "export", "--since", f"{today:%d/%m/%Y}"]).stdout
+    later = runner.invoke(app, ["audit", "export", "--since", f"{today + timedelta(days=1):%d/%m/%Y}"])
+    assert later.exit_code == 0 and later.stdout.count("\n") == 1  # the header only
+    wrong = runner.invoke(app, ["audit", "export", "--since", "hôm qua"])
+    assert wrong.exit_code == 2 and "hôm qua" in wrong.output
+    refused = runner.invoke(app, ["apikey", "create", "cli"])  # the audit's name for this machine's command line
+    assert refused.exit_code == 2 and "dòng lệnh" in refused.output
