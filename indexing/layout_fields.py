@@ -56,7 +56,7 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None,
     if kind:
         fields["loai_van_ban"] = kind.capitalize()
         conf["loai_van_ban"] = sure
-        if title := " ".join(" ".join(layout.get("title_lines", [])).split()).rstrip(" ."):
+        if title := ve_viec(" ".join(" ".join(layout.get("title_lines", [])).split()).rstrip(" .")):
             fields["trich_yeu"] = title[0].upper() + title[1:]
             conf["trich_yeu"] = sure
     elif vv:
@@ -121,6 +121,21 @@ def number_in_name(file_name: str, ky_hieu: str) -> str | None:
             (len(m.group(1)) == 4 and 1990 <= int(m.group(1)) <= 2040):  # a year, not a number
         return None
     return m.group(1)
+
+
+def ve_viec(title: str) -> str:
+    """A title opened by a garbled "Về việc" (",Vệviêc", "Vê viéc": the bold italic first line of a scan)
+    spelled right; any other title as it is."""
+    words = title.split(" ")
+
+    def letters(text: str) -> str:
+        return "".join(c for c in strip_marks(text).upper() if c.isalpha())
+
+    for n in (1, 2):
+        if len(words) > n and letters(" ".join(words[:n])) == "VEVIEC" and \
+                (n == 1 or letters(words[0]) == "VE"):
+            return " ".join(["Về việc", *words[n:]])
+    return title
 
 
 def _plausible_ky_hieu(ky_hieu: str, kind: str | None) -> bool:
