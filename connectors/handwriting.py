@@ -88,11 +88,16 @@ def _binary(grey):  # noqa: ANN001,ANN201
     return drop_rules(grey.convert("L").point(lambda v: 0 if v < 140 else 255))
 
 
-def strokes(binary, inner: tuple[float, float] | None = None) -> list:  # noqa: ANN001
+PRINT_GAP = 0.25  # line heights: at most this between the printed "/" and the ký hiệu's first letter
+
+
+def strokes(binary, inner: tuple[float, float] | None = None, slash: bool = False) -> list:  # noqa: ANN001
     """The digit-sized strokes of a crop, left to right, as (label image, box): at least 40% of the tallest
     stroke, not cut by the crop's sides (touching digits are one stroke). With ``inner`` (the x range of the
     number's box inside a wider crop) only strokes at least half inside it count: a digit the box's estimated
-    edge cut is kept whole, the printed letters beside the box ("ngày", "/QĐ") are not."""
+    edge cut is kept whole, the printed letters beside the box ("ngày", "/QĐ") are not; with ``slash`` (a
+    number's box, whose right edge is estimated) a stroke a letter's spacing before a glyph outside the box is
+    the printed "/" and ends the number."""
     import numpy as np
     from scipy import ndimage
 
@@ -101,8 +106,17 @@ def strokes(binary, inner: tuple[float, float] | None = None) -> list:  # noqa: 
     found = [(i + 1, b) for i, b in enumerate(ndimage.find_objects(labels)) if b is not None]
     if inner is not None:
         lo, hi = inner
+        every = found
         found = [(i, b) for i, b in found
                  if min(b[1].stop, hi) - max(b[1].start, lo) >= 0.5 * (b[1].stop - b[1].start)]
+        # the printed "/" of "/QĐ-UBND" inside a box whose right edge was estimated too far: a stroke with a
+        # glyph outside the box a letter's spacing after it (a hand leaves a gap before the print)
+        gap = PRINT_GAP * dark.shape[0] / 2  # the crop is about two text lines high
+        outside = [b for _, b in every if (b[1].start + b[1].stop) / 2 >= hi and b[0].stop - b[0].start >= 8]
+        printed = [b[1].start for _, b in found if slash
+                   and any(-2 <= o[1].start - b[1].stop <= gap for o in outside)]
+        if printed:
+            found = [(i, b) for i, b in found if b[1].start < min(printed)]
     top = max((b[0].stop - b[0].start for _, b in found), default=0)
     kept = [(labels[b] == i, b) for i, b in found if b[0].stop - b[0].start >= max(12, 0.4 * top)
             and b[1].start > 0 and b[1].stop < dark.shape[1]]
@@ -118,12 +132,13 @@ CONFUSED = frozenset("147")
 CONFUSED_SURE = 1.0
 
 
-def model_reads(binary, inner: tuple[float, float] | None = None) -> list[tuple[int, float]]:  # noqa: ANN001
+def model_reads(binary, inner: tuple[float, float] | None = None,  # noqa: ANN001
+                slash: bool = False) -> list[tuple[int, float]]:
     """(digit, share of agreeing neighbours) per stroke, left to right; [] without recogniser data."""
     try:
         from connectors.digit_model import classify
 
-        return [classify(mask) for mask, _ in strokes(binary, inner)]
+        return [classify(mask) for mask, _ in strokes(binary, inner, slash)]
     except (ImportError, OSError, ValueError):
         return []
 
@@ -151,7 +166,8 @@ def confused_unsure(reads: list[tuple[int, float]], highest: int | None = None) 
 
 
 def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # noqa: ANN001
-                wide: tuple | None = None, highest: int | None = None) -> tuple[str | None, float, str]:
+                wide: tuple | None = None, highest: int | None = None,
+                slash: bool = False) -> tuple[str | None, float, str]:
     """(digits or None, confidence 0–1, how) for a handwritten or printed number in ``crop_rgb``.
 
     Two witnesses: the digit recogniser, stroke by stroke (``model_digits``, on ``wide``: a wider cut of the
@@ -162,7 +178,8 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
     Tesseract reads agree and the recogniser is not sure of other digits (a typed number: its font's digits
     are not the hand's the recogniser learnt). A 1, 4 or 7 is stated only when the recogniser is all but
     unanimous on it (``CONFUSED``), whatever the agreement. ``highest``: the largest possible value (a day:
-    31); a read above it is no witness. Otherwise it is unread, with a confidence.
+    31); a read above it is no witness. ``slash``: the box ends at a printed "/" (``strokes``).
+    Otherwise it is unread, with a confidence.
     Measured on the dev scans: each witness alone states wrong numbers ("16" → "46", "90" → "80")."""
     first = re.sub(r"[\s.,:;]", "", page_read)
     first = first if first.isdigit() and len(first) <= max_digits else ""
@@ -178,7 +195,7 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
     beyond = [r[1:] for r in reads if r and highest is not None and int(r) > highest]
     if wide is not None:
         wide_binary, at = _binary(wide[0].convert("L")), wide[1]
-        per_stroke = model_reads(wide_binary, (at, at + crop_rgb.width))
+        per_stroke = model_reads(wide_binary, (at, at + crop_rgb.width), slash)
     else:
         per_stroke = model_reads(binary)
     parts = len(per_stroke)

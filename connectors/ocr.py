@@ -181,7 +181,7 @@ def _read_header(img, page: OcrPage) -> dict:  # noqa: ANN001
         conf = min((w.conf for w in page.words if x0 - 2 <= w.x0 and w.x1 <= x1 + 2 and top - h <= w.top <= bottom),
                    default=0.0)
         return read_digits(read, conf, crop, most, wide=(wide, round(x0) - max(0, round(x0) - margin)),
-                           highest=31 if most == 2 else None)  # two digits: the day's box
+                           highest=31 if most == 2 else None, slash=most > 2)  # two digits: the day's box
 
     return read_header(page.words, page.size[0], page.size[1], digits,
                        reread=lambda boxes: reread_lines(page.image, boxes, page.dpi) if page.image else [])
