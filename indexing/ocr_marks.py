@@ -6,9 +6,7 @@ Vietnamese word list underthesea ships (Viet74K) with its neighbours, exactly on
 neighbour not already taken by a word on its other side: "chuyển mục đích" stays), and the document's body does
 not use the read pair more often than the new one ("nhà tạm" stays). Names (a capitalised word beside another)
 stay as read. The body is only a veto: measured on the dev scans it repeats the title's misreadings. A syllable
-that is no syllable of the list at all ("buỗi") takes its hỏi/ngã twin when that one is ("buổi"); where the
-list has no word either way ("đôi tên"), a spelling the body prints twice with the same neighbour and never as
-read is taken ("đổi tên").
+that is no syllable of the list at all ("buỗi") takes its hỏi/ngã twin when that one is ("buổi").
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from pathlib import Path
 
 from core.vietnamese import normalize_text, strip_marks
 
-BODY_WITNESS = 2  # times the body must print a pair the word list lacks for a title's syllable to take it
 _TOKEN = re.compile(r"[^\W\d_]+|\S")
 
 
@@ -107,8 +104,6 @@ def fix_marks(title: str, body: str) -> str:
                                                           else swapped)
             continue  # "buỗi" is no syllable; "buổi" is: Tesseract swapped the hook and the tilde
         made = [f for f in options if word(f)]
-        if not made and body(low) == 0:  # no listed word either way: the body's own print decides, when it
-            made = [f for f in options if body(f) >= BODY_WITNESS]  # writes one other spelling, twice or more
         if len(made) == 1 and body(made[0]) >= body(low):
             new = made[0]
             out[k] = new.upper() if w.isupper() else (new[:1].upper() + new[1:] if w[:1].isupper() else new)
