@@ -64,6 +64,7 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None,
         fields["trich_yeu"] = vv
         conf["loai_van_ban"] = conf["trich_yeu"] = sure
     if so := layout.get("so_hieu"):
+        so = {**so, "ky_hieu": doubled_letter(str(so.get("ky_hieu") or ""), fields.get("loai_van_ban"))}
         extra["ky_hieu"] = so.get("ky_hieu")
         if not _plausible_ky_hieu(str(so.get("ky_hieu") or ""), fields.get("loai_van_ban")):
             unreadable.append("so_hieu")  # "QĐĐ-UBND", or a TB number on a Quyết định: misread print
@@ -136,6 +137,16 @@ def ve_viec(title: str) -> str:
                 (n == 1 or letters(words[0]) == "VE"):
             return " ".join(["Về việc", *words[n:]])
     return title
+
+
+def doubled_letter(ky_hieu: str, kind: str | None) -> str:
+    """"QĐĐ-UBND" → "QĐ-UBND": a letter of the type code read twice (bold print), put right only when the
+    code as read fits no kind and without the double it is the kind's own code; else as read."""
+    code, sep, rest = ky_hieu.partition("-")
+    if not sep or _plausible_ky_hieu(ky_hieu, kind):
+        return ky_hieu
+    single = re.sub(r"(.)\1+", r"\1", code)
+    return f"{single}-{rest}" if single != code and _plausible_ky_hieu(f"{single}-{rest}", kind) else ky_hieu
 
 
 def _plausible_ky_hieu(ky_hieu: str, kind: str | None) -> bool:
