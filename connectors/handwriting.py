@@ -88,15 +88,35 @@ def _binary(grey):  # noqa: ANN001,ANN201
     return drop_rules(grey.convert("L").point(lambda v: 0 if v < 140 else 255))
 
 
-def strokes(binary) -> list:  # noqa: ANN001
+PRINT_GAP = 0.25  # line heights: at most this between the printed "/" and the ký hiệu's first letter
+
+
+def strokes(binary, inner: tuple[float, float] | None = None, slash: bool = False) -> list:  # noqa: ANN001
     """The digit-sized strokes of a crop, left to right, as (label image, box): at least 40% of the tallest
-    stroke, not cut by the crop's sides (touching digits are one stroke)."""
+    stroke, not cut by the crop's sides (touching digits are one stroke). With ``inner`` (the x range of the
+    number's box inside a wider crop) only strokes at least half inside it count: a digit the box's estimated
+    edge cut is kept whole, the printed letters beside the box ("ngày", "/QĐ") are not; with ``slash`` (a
+    number's box, whose right edge is estimated) a stroke a letter's spacing before a glyph outside the box is
+    the printed "/" and ends the number."""
     import numpy as np
     from scipy import ndimage
 
     dark = np.asarray(binary) < 128
     labels, _ = ndimage.label(dark, structure=np.ones((3, 3)))
     found = [(i + 1, b) for i, b in enumerate(ndimage.find_objects(labels)) if b is not None]
+    if inner is not None:
+        lo, hi = inner
+        every = found
+        found = [(i, b) for i, b in found
+                 if min(b[1].stop, hi) - max(b[1].start, lo) >= 0.5 * (b[1].stop - b[1].start)]
+        # the printed "/" of "/QĐ-UBND" inside a box whose right edge was estimated too far: a stroke with a
+        # glyph outside the box a letter's spacing after it (a hand leaves a gap before the print)
+        gap = PRINT_GAP * dark.shape[0] / 2  # the crop is about two text lines high
+        outside = [b for _, b in every if (b[1].start + b[1].stop) / 2 >= hi and b[0].stop - b[0].start >= 8]
+        printed = [b[1].start for _, b in found if slash
+                   and any(-2 <= o[1].start - b[1].stop <= gap for o in outside)]
+        if printed:
+            found = [(i, b) for i, b in found if b[1].start < min(printed)]
     top = max((b[0].stop - b[0].start for _, b in found), default=0)
     kept = [(labels[b] == i, b) for i, b in found if b[0].stop - b[0].start >= max(12, 0.4 * top)
             and b[1].start > 0 and b[1].stop < dark.shape[1]]
@@ -105,31 +125,61 @@ def strokes(binary) -> list:  # noqa: ANN001
 
 MODEL_SURE = 0.85  # every stroke's neighbours agree this much: the recogniser alone states the number
 MODEL_WITH_TESSERACT = 0.5  # or this much, when two Tesseract reads give the same digits
+# Digits both witnesses take for one another: a "1" opened by a long up-stroke reads "4" or "7" to Tesseract
+# and to the recogniser alike, so their agreement proves nothing. A number with one of these is stated only
+# when the recogniser is all but unanimous on that stroke.
+CONFUSED = frozenset("147")
+CONFUSED_SURE = 1.0
 
 
-def model_digits(binary) -> tuple[str, float]:  # noqa: ANN001
-    """The digits the recogniser (``connectors.digit_model``) reads stroke by stroke, and its least sure
-    stroke's share of agreeing neighbours; ("", 0) when it has no recogniser data or no strokes."""
+def model_reads(binary, inner: tuple[float, float] | None = None,  # noqa: ANN001
+                slash: bool = False) -> list[tuple[int, float]]:
+    """(digit, share of agreeing neighbours) per stroke, left to right; [] without recogniser data."""
     try:
         from connectors.digit_model import classify
 
-        read = [classify(mask) for mask, _ in strokes(binary)]
+        return [classify(mask) for mask, _ in strokes(binary, inner, slash)]
     except (ImportError, OSError, ValueError):
-        return "", 0.0
+        return []
+
+
+def model_digits(binary, inner: tuple[float, float] | None = None) -> tuple[str, float]:  # noqa: ANN001
+    """The digits the recogniser (``connectors.digit_model``) reads stroke by stroke, and its least sure
+    stroke's share of agreeing neighbours; ("", 0) when it has no recogniser data or no strokes."""
+    read = model_reads(binary, inner)
     if not read:
         return "", 0.0
     return "".join(str(d) for d, _ in read), min(p for _, p in read)
 
 
-def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int) -> tuple[str | None, float, str]:  # noqa: ANN001
+def confused_unsure(reads: list[tuple[int, float]], highest: int | None = None) -> bool:
+    """A stroke read as 1, 4 or 7 without the recogniser all but unanimous (``CONFUSED``), where another of
+    the three would still make a possible number (at most ``highest``: a day's "16" cannot be "46" or "76")."""
+    digits = "".join(str(d) for d, _ in reads)
+    for at, (d, p) in enumerate(reads):
+        if str(d) not in CONFUSED or p >= CONFUSED_SURE:
+            continue
+        others = [digits[:at] + o + digits[at + 1:] for o in CONFUSED if o != str(d)]
+        if highest is None or any(int(x) <= highest for x in others):
+            return True
+    return False
+
+
+def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # noqa: ANN001
+                wide: tuple | None = None, highest: int | None = None,
+                slash: bool = False) -> tuple[str | None, float, str]:
     """(digits or None, confidence 0–1, how) for a handwritten or printed number in ``crop_rgb``.
 
-    Two witnesses: the digit recogniser, stroke by stroke (``model_digits``), and Tesseract (the page pass,
+    Two witnesses: the digit recogniser, stroke by stroke (``model_digits``, on ``wide``: a wider cut of the
+    page with the box's left edge at the given x, when there is one), and Tesseract (the page pass,
     digits-only passes on the grey crop, on the ink alone, enlarged, as one word). A number is stated when
     the recogniser is sure of every stroke and no Tesseract read with as many digits or more says otherwise;
     or when the recogniser, fairly sure, and two Tesseract reads give the same digits (none other); or ``AGREE``
     Tesseract reads agree and the recogniser is not sure of other digits (a typed number: its font's digits
-    are not the hand's the recogniser learnt). Otherwise it is unread, with a confidence.
+    are not the hand's the recogniser learnt). A 1, 4 or 7 is stated only when the recogniser is all but
+    unanimous on it (``CONFUSED``), whatever the agreement. ``highest``: the largest possible value (a day:
+    31); a read above it is no witness. ``slash``: the box ends at a printed "/" (``strokes``).
+    Otherwise it is unread, with a confidence.
     Measured on the dev scans: each witness alone states wrong numbers ("16" → "46", "90" → "80")."""
     first = re.sub(r"[\s.,:;]", "", page_read)
     first = first if first.isdigit() and len(first) <= max_digits else ""
@@ -138,24 +188,36 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int) -> 
     grey = crop_rgb.convert("L")
     binary = _binary(grey)
     big = binary.resize((binary.width * 2, binary.height * 2))
-    parts = strokes(binary)
     by_line = _tesseract_digits_many([grey, binary, big], "7", max_digits)  # one run for the three
     reads = [first, by_line[0], by_line[1], _tesseract_digits(binary, "8", max_digits), by_line[2]]
-    found = [r for r in reads if r]
-    model, sure = model_digits(binary)
+    found = [r for r in reads if r and (highest is None or int(r) <= highest)]
+    # an impossible read ("45" for a day) is no witness of its first digit, but still one of the others
+    beyond = [r[1:] for r in reads if r and highest is not None and int(r) > highest]
+    if wide is not None:
+        wide_binary, at = _binary(wide[0].convert("L")), wide[1]
+        per_stroke = model_reads(wide_binary, (at, at + crop_rgb.width), slash)
+    else:
+        per_stroke = model_reads(binary)
+    parts = len(per_stroke)
+    model = "".join(str(d) for d, _ in per_stroke)
+    sure = min((p for _, p in per_stroke), default=0.0)
     model = model if 0 < len(model) <= max_digits and int(model or 0) > 0 else ""
     said = f"recogniser {model or '-'} ({sure:.2f}); Tesseract {found or '-'}"
-    against = any(len(r) >= len(model) and r != model for r in found)  # a read with other or more digits
-    if model and sure >= MODEL_SURE and not against:
+    against = any(len(r) >= len(model) and r != model for r in found) or \
+        any(len(r) + 1 == len(model) and r != model[1:] for r in beyond)  # a read with other or more digits
+    shaky = confused_unsure(per_stroke, highest)
+    if model and sure >= MODEL_SURE and not against and not shaky:
         return model, round(min(1.0, 0.5 + sure / 2), 2), "handwriting: " + said
-    if model and sure >= MODEL_WITH_TESSERACT and found.count(model) >= 2 and not against:
+    if model and sure >= MODEL_WITH_TESSERACT and found.count(model) >= 2 and not against and not shaky:
         return model, round(min(1.0, 0.45 + sure / 2 + 0.05 * found.count(model)), 2), "handwriting: " + said
     if not found:
         return None, round(0.3 * sure, 2), "handwriting unsure: " + said
     best = max(found, key=lambda r: (found.count(r), len(r)))
     votes = found.count(best)
-    agree = all(r in best for r in found) and votes >= AGREE and len(parts) <= len(best) and int(best) > 0 \
+    agree = all(r in best for r in found) and votes >= AGREE and parts <= len(best) and int(best) > 0 \
         and not (model and model != best and sure >= MODEL_SURE)  # the recogniser, sure, says otherwise
+    if agree and any(ch in CONFUSED for ch in best) and not (best == first and page_conf >= PRINTED_CONF):
+        agree = model == best and not shaky  # a handwritten 1/4/7 needs the recogniser's word, not agreement
     if agree:
         return best, min(1.0, 0.55 + 0.1 * votes), f"handwriting: {votes}/{len(reads)} Tesseract reads agree; " + said
     return None, round(0.1 * votes, 2), "handwriting unsure: " + said

@@ -35,6 +35,7 @@ PARALLEL_PAGES = 2
 # psm 4 (one column of lines of varying size): the words' boxes are regrouped by ``page_layout`` anyway, and
 # unlike the automatic psm 3 it keeps a table's lone row numbers ("1", "2", "3"), which psm 3 drops as noise.
 PAGE_SEGMENTATION = "4"
+WIDE_CROP = 0.8  # line heights either side of a handwritten number's box that the digit recogniser also sees
 RETRY_BELOW = 70.0  # mean confidence under which a page is checked for rotation (OSD) and read again
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd"
 
@@ -168,10 +169,19 @@ def _read_header(img, page: OcrPage) -> dict:  # noqa: ANN001
     def digits(read: str, box: tuple[float, float, float, float], most: int) -> tuple[str | None, float, str]:
         x0, top, x1, bottom = box
         h = bottom - top
-        crop = colour.crop((round(x0), round(top - 0.6 * h), round(x1), round(bottom + 0.4 * h))) if x1 > x0 else None
+        if x1 <= x0:
+            return read_digits(read, 0.0, None, most)
+        y0, y1 = round(top - 0.6 * h), round(bottom + 0.4 * h)
+        crop = colour.crop((round(x0), y0, round(x1), y1))
+        # the box's left edge is estimated from the printed word's width: a hand's first digit often starts
+        # left of it ("1" opened by an up-stroke), so the recogniser sees a wider cut and keeps the strokes
+        # mostly inside the box (``handwriting.strokes``)
+        margin = round(WIDE_CROP * h)
+        wide = colour.crop((max(0, round(x0) - margin), y0, round(x1) + margin, y1))
         conf = min((w.conf for w in page.words if x0 - 2 <= w.x0 and w.x1 <= x1 + 2 and top - h <= w.top <= bottom),
                    default=0.0)
-        return read_digits(read, conf, crop, most)
+        return read_digits(read, conf, crop, most, wide=(wide, round(x0) - max(0, round(x0) - margin)),
+                           highest=31 if most == 2 else None, slash=most > 2)  # two digits: the day's box
 
     return read_header(page.words, page.size[0], page.size[1], digits,
                        reread=lambda boxes: reread_lines(page.image, boxes, page.dpi) if page.image else [])

@@ -56,7 +56,7 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None,
     if kind:
         fields["loai_van_ban"] = kind.capitalize()
         conf["loai_van_ban"] = sure
-        if title := " ".join(" ".join(layout.get("title_lines", [])).split()).rstrip(" ."):
+        if title := ve_viec(" ".join(" ".join(layout.get("title_lines", [])).split()).rstrip(" .")):
             fields["trich_yeu"] = title[0].upper() + title[1:]
             conf["trich_yeu"] = sure
     elif vv:
@@ -64,6 +64,7 @@ def read_layout(layout: dict[str, Any], signed_before: str | None = None,
         fields["trich_yeu"] = vv
         conf["loai_van_ban"] = conf["trich_yeu"] = sure
     if so := layout.get("so_hieu"):
+        so = {**so, "ky_hieu": doubled_letter(str(so.get("ky_hieu") or ""), fields.get("loai_van_ban"))}
         extra["ky_hieu"] = so.get("ky_hieu")
         if not _plausible_ky_hieu(str(so.get("ky_hieu") or ""), fields.get("loai_van_ban")):
             unreadable.append("so_hieu")  # "QĐĐ-UBND", or a TB number on a Quyết định: misread print
@@ -121,6 +122,31 @@ def number_in_name(file_name: str, ky_hieu: str) -> str | None:
             (len(m.group(1)) == 4 and 1990 <= int(m.group(1)) <= 2040):  # a year, not a number
         return None
     return m.group(1)
+
+
+def ve_viec(title: str) -> str:
+    """A title opened by a garbled "Về việc" (",Vệviêc", "Vê viéc": the bold italic first line of a scan)
+    spelled right; any other title as it is."""
+    words = title.split(" ")
+
+    def letters(text: str) -> str:
+        return "".join(c for c in strip_marks(text).upper() if c.isalpha())
+
+    for n in (1, 2):
+        if len(words) > n and letters(" ".join(words[:n])) == "VEVIEC" and \
+                (n == 1 or letters(words[0]) == "VE"):
+            return " ".join(["Về việc", *words[n:]])
+    return title
+
+
+def doubled_letter(ky_hieu: str, kind: str | None) -> str:
+    """"QĐĐ-UBND" → "QĐ-UBND": a letter of the type code read twice (bold print), put right only when the
+    code as read fits no kind and without the double it is the kind's own code; else as read."""
+    code, sep, rest = ky_hieu.partition("-")
+    if not sep or _plausible_ky_hieu(ky_hieu, kind):
+        return ky_hieu
+    single = re.sub(r"(.)\1+", r"\1", code)
+    return f"{single}-{rest}" if single != code and _plausible_ky_hieu(f"{single}-{rest}", kind) else ky_hieu
 
 
 def _plausible_ky_hieu(ky_hieu: str, kind: str | None) -> bool:

@@ -5,7 +5,8 @@ A syllable of the title takes another spelling of the same letters only when the
 Vietnamese word list underthesea ships (Viet74K) with its neighbours, exactly one other spelling does (with a
 neighbour not already taken by a word on its other side: "chuyển mục đích" stays), and the document's body does
 not use the read pair more often than the new one ("nhà tạm" stays). Names (a capitalised word beside another)
-stay as read. The body is only a veto: measured on the dev scans it repeats the title's misreadings.
+stay as read. The body is only a veto: measured on the dev scans it repeats the title's misreadings. A syllable
+that is no syllable of the list at all ("buỗi") takes its hỏi/ngã twin when that one is ("buổi").
 """
 
 from __future__ import annotations
@@ -40,6 +41,22 @@ def lexicon() -> tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]:
     for s in spelled.values():
         forms.setdefault(strip_marks(s), set()).add(s)
     return frozenset((spelled[a], spelled[b]) for a, b in pairs), {k: frozenset(v) for k, v in forms.items()}
+
+
+_HOOK, _TILDE = "\u0309", "\u0303"
+
+
+def _hoi_nga(syllable: str) -> str:
+    """The syllable with its hỏi and ngã marks swapped (the pair Tesseract confuses most on bold print)."""
+    import unicodedata
+
+    parts = unicodedata.normalize("NFD", syllable).replace(_HOOK, "\0").replace(_TILDE, _HOOK).replace("\0", _TILDE)
+    return unicodedata.normalize("NFC", parts)
+
+
+def known(fold: str) -> frozenset[str]:
+    """The word list's spellings of a mark-free syllable."""
+    return lexicon()[1].get(fold, frozenset())
 
 
 def fix_marks(title: str, body: str) -> str:
@@ -82,6 +99,10 @@ def fix_marks(title: str, body: str) -> str:
 
         if word(low, strict=False):
             continue
+        if (swapped := _hoi_nga(low)) != low and low not in known(fold) and swapped in known(fold):
+            out[k] = swapped.upper() if w.isupper() else (swapped[:1].upper() + swapped[1:] if w[:1].isupper()
+                                                          else swapped)
+            continue  # "buỗi" is no syllable; "buổi" is: Tesseract swapped the hook and the tilde
         made = [f for f in options if word(f)]
         if len(made) == 1 and body(made[0]) >= body(low):
             new = made[0]

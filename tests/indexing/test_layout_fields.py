@@ -3,7 +3,7 @@ hiệu's; read into so_hieu with "file_name" as its source; never a year or anot
 
 from __future__ import annotations
 
-from indexing.layout_fields import number_in_name, read_layout
+from indexing.layout_fields import doubled_letter, number_in_name, read_layout, ve_viec
 
 LAYOUT = {"source": "ocr", "kind_line": "QUYẾT ĐỊNH", "title_lines": ["Về việc bổ nhiệm"],
           "so_hieu": {"read": "ế†", "number": None, "ky_hieu": "QĐ-UBND", "confidence": 0.2, "how": "unsure"}}
@@ -26,3 +26,18 @@ def test_an_unread_number_is_filled_from_the_file_name_with_its_source() -> None
     assert read["fields"]["so_hieu"] == "89/QĐ-UBND" and read["extra"]["so_hieu_from"] == "file_name"
     unread = read_layout(LAYOUT, file_name="scan.pdf")
     assert "so_hieu" not in unread["fields"] and "so_hieu" in unread["unreadable"]
+
+
+def test_a_garbled_ve_viec_opening_a_title_is_spelled_right() -> None:
+    assert ve_viec(",Vệviêc triển khai thực hiện") == "Về việc triển khai thực hiện"
+    assert ve_viec("Vê viéc phê duyệt") == "Về việc phê duyệt"
+    assert ve_viec("Về việc giao dự toán") == "Về việc giao dự toán"
+    assert ve_viec("Kết luận của Chủ tịch") == "Kết luận của Chủ tịch"
+    assert ve_viec("Vẻ đẹp di sản") == "Vẻ đẹp di sản"
+
+
+def test_a_type_code_letter_read_twice_is_put_right_only_when_it_then_fits_the_kind() -> None:
+    assert doubled_letter("QĐĐ-UBND", "Quyết định") == "QĐ-UBND"
+    assert doubled_letter("QĐ-UBND", "Quyết định") == "QĐ-UBND"
+    assert doubled_letter("TTr-UBND", "Tờ trình") == "TTr-UBND"  # a real double stays
+    assert doubled_letter("QĐĐ-UBND", "Thông báo") == "QĐĐ-UBND"  # not the kind's code either way

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.skipif(not lexicon()[0], reason="underthesea's word lis
     ("Về việc bồ nhiệm vào ngạch Thanh tra viên", "Về việc bổ nhiệm vào ngạch Thanh tra viên"),
     ("Kỳ thi tốt nghiệp trung học phố thông năm 2021", "Kỳ thi tốt nghiệp trung học phổ thông năm 2021"),
     ("dự án tại thị trần Mộ Đức", "dự án tại thị trấn Mộ Đức"),
+    ("Thông báo kết luận tại buỗi làm việc", "Thông báo kết luận tại buổi làm việc"),  # "buỗi" is no syllable
 ])
 def test_a_misread_mark_is_put_right(read: str, fixed: str) -> None:
     assert fix_marks(read, "") == fixed
