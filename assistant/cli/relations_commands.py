@@ -46,9 +46,12 @@ def show(found: dict[str, Any]) -> None:
     typer.echo(f"{found['title']} ({found['so_hieu'] or found['doc_id']}): {status}")
     typer.echo("Lịch sử: " + " → ".join(vietnamese_dates(step) for step in found["history"]))
     for row in found["relations"]:
-        arrow = "→" if row["direction"] == "outgoing" else "←"
+        arrow = {"outgoing": "→", "incoming": "←"}.get(row["direction"], "·")
         units = f" {', '.join(row['units'])}" if row["units"] else ""
         other = row["target_so_hieu"] or row["target_name"] if row["direction"] == "outgoing" else row["actor_so_hieu"]
+        if row["direction"] == "reported":  # recorded in this text, done by another document to a third
+            other = f"{row['target_so_hieu'] or row['target_name']} bởi {row['actor_so_hieu'] or 'văn bản khác'} " \
+                    "(văn bản này ghi nhận)"
         if row["direction"] == "outgoing" and not row["target_indexed"]:
             other += " (chưa có trong hệ thống)"
         source = SOURCE_WORDS.get(row["source"], row["source"])

@@ -49,10 +49,9 @@ def document_relations(store: RelationStore, doc_id: str, principal: Principal,
                                                                                 principal):
             continue
         kept.append(rel)
-        outgoing = rel.source_doc_id == doc_id or (rel.actor_key and rel.actor_key == doc.key)
         target, actor = by_key(rel.target_key), by_key(rel.actor_key)
         rows.append({
-            "direction": "outgoing" if outgoing else "incoming", "kind": rel.kind, "label": KIND_LABELS[rel.kind],
+            "direction": _direction(rel, doc), "kind": rel.kind, "label": KIND_LABELS[rel.kind],
             "target_so_hieu": rel.target_so_hieu, "target_name": rel.target_name,
             "target_doc_id": target.doc_id if _visible(target, principal) else None,
             "target_indexed": target is not None and _visible(target, principal),
@@ -70,6 +69,21 @@ def document_relations(store: RelationStore, doc_id: str, principal: Principal,
     return {"doc_id": doc.doc_id, "so_hieu": doc.so_hieu, "title": doc.title, "ngay_hieu_luc": doc.ngay_hieu_luc,
             "validity": status_at(payload, None, today), "expired_from": payload["het_hieu_luc_tu"],
             "relations": rows, "disagreements": notes, "history": history(doc, rows)}
+
+
+def _direction(rel: Relation, doc: LegalDocument) -> str:
+    """"outgoing" when this document acts, "incoming" when it is acted upon, "reported" when its text only
+    records what another document did to a third (a văn bản hợp nhất lists the laws that amended the law it
+    consolidates: it amends nothing itself)."""
+    if rel.actor_key and doc.key:
+        acts = rel.actor_key == doc.key
+    else:  # an actor without a number: the text it was read from is the actor
+        acts = rel.source_doc_id == doc.doc_id
+    if acts:
+        return "outgoing"
+    if rel.target_key and rel.target_key in doc.keys:
+        return "incoming"
+    return "reported" if rel.source_doc_id == doc.doc_id else "incoming"
 
 
 def history(doc: LegalDocument, rows: list[dict[str, Any]]) -> list[str]:
