@@ -237,14 +237,74 @@ def quotes_title(question: str, fields: TthcFields) -> int:
     return n if any(list(words[i:i + n]) == title for i in range(len(words) - n + 1)) else 0
 
 
+MIN_PREFIX = 5  # syllables: a shorter leading part ("cấp giấy phép") is how many titles begin, not a name
+PREFIX_SHARE = 0.8  # of the question's naming syllables the cut name must hold ("… quân sự khi chuyển đến …" not)
+
+
+def quoted_prefix(question: str, fields: TthcFields) -> tuple[int, int]:
+    """The longest leading part of the title, shorter than the whole title, that the question holds as one run
+    followed by asking words only and holding most of its naming syllables (``PREFIX_SHARE``): "… chữa bệnh
+    trong giai là gì?", not "cấp giấy phép kinh doanh karaoke", nor "… quân sự khi chuyển đến …". As (its length
+    in syllables, that length without the asking words it ends on); (0, 0) when there is none. The second
+    says whether the run names more than a title quoted whole ("đăng ký khai sinh cho ai" quotes «đăng ký khai
+    sinh», not «… cho người đã có hồ sơ …»); the first tells two cut titles apart ("… an toàn tiền gồm" is
+    «… an toàn tiền chất …», though "tiền" is an asking word). Why: a name cut short is a prefix of the title
+    it was cut from, and of no title it was not."""
+    plain = _typed_plain(question)
+    title = _syllable_tuple(fields.get("ten_thu_tuc") or "", plain)
+    if title[:2] in (("thủ", "tục"), ("thu", "tuc")):
+        title = title[2:]
+    words, naming = _syllable_tuple(question, plain), _naming_tuple(question, plain)
+    total = sum(1 for w in naming if w)
+    best = (0, 0)
+    for i in range(len(words)):
+        k = 0
+        while k < len(title) and i + k < len(words) and words[i + k] == title[k]:
+            k += 1
+        if k == len(title) or k <= best[0]:
+            continue
+        if i + k < len(words) and naming[i + k]:  # the question goes on naming something the title does not say
+            continue
+        if sum(1 for w in naming[i:i + k] if w) < PREFIX_SHARE * total:  # ... or names more elsewhere
+            continue
+        named = k
+        while named and not naming[i + named - 1]:
+            named -= 1
+        best = (k, named)
+    return best
+
+
+def _by_prefix(question: str, scored: list[tuple[TthcFields, float]], longest: int) -> Naming | None:
+    """A name cut short (``quoted_prefix``) that names more than any title quoted whole: the one title it runs
+    furthest into, or, where it begins several as far, an ask-back between them (the family's first-time member
+    when the question names no variant, ``default_variant``); None when no such prefix is quoted."""
+    prefixes = [(quoted_prefix(question, f), f) for f, _ in scored]
+    prefixes = [(k, f) for (k, named), f in prefixes if named >= MIN_PREFIX and named > longest]
+    if not prefixes:
+        return None
+    length = max(k for k, _ in prefixes)
+    begun = [f for k, f in prefixes if k == length]
+    if len(begun) == 1:
+        return Naming("named", (begun[0]["ma_thu_tuc"],))
+    default = default_variant(question, begun)
+    if default is not None:
+        return Naming("named", tuple(f["ma_thu_tuc"] for f in [default, *(f for f in begun if f is not default)]))
+    return Naming("ambiguous", tuple(f["ma_thu_tuc"] for f in begun))
+
+
 def decide(question: str, scored: list[tuple[TthcFields, float]]) -> Naming:
     """The must-match decision over all titles ``scored`` (fields, match_score). The best-ranked named one,
     unless a title that fits the question better is not named (the question is more specific than the
     shorter title it covers: "… cấp Trung …" is not "… cấp Bộ Quốc phòng"), or the next named one fits
-    exactly as well and neither title is quoted whole (several "xuất cảnh … tàu quân sự nước ngoài")."""
+    exactly as well and neither title is quoted whole (several "xuất cảnh … tàu quân sự nước ngoài"). A name cut
+    short that is longer than any title quoted whole is read first (``quoted_prefix``): "gia hạn giấy phép hành
+    nghề khám bệnh, chữa bệnh trong giai" is «… trong giai đoạn chuyển tiếp», not the shorter title it holds."""
     if not scored:
         return Naming("none")
     longest = max(quotes_title(question, f) for f, _ in scored)
+    cut = _by_prefix(question, scored, longest)  # a name cut short, longer than any quoted whole, decides first
+    if cut is not None:
+        return cut
     if longest:  # the procedure named exactly wins (the longest title quoted whole) ...
         exact = [f for f, _ in scored if quotes_title(question, f) == longest]
         same = [f for f in exact if _title_key(f) == _title_key(exact[0])]
