@@ -18,7 +18,9 @@ from core.units import UnitDirectory
 from core.vietnamese import fold
 
 _TASK_WORDS = re.compile(r"\b(nhiem vu|phan cong|duoc giao|giao cho|giao nhiem vu)\b")
-_WORK = re.compile(r"\b(viec|cong viec|nhung gi|cai gi)\b")
+# "việc" asks for tasks ("những việc nào"), not inside "làm việc", "thôi việc", "nghỉ việc", "việc làm" (a law's
+# "hợp đồng làm việc", "ngày làm việc"): with those a question about a contract's end is not one about overdue tasks
+_WORK = re.compile(r"\b((?<!lam )(?<!thoi )(?<!nghi )viec(?! lam)|cong viec|nhung gi|cai gi)\b")
 _COMPETENCE = re.compile(r"\b(quyen han|chuc nang|quyen va nghia vu|nghia vu)\b")  # a law's "nhiệm vụ, quyền hạn"
 _WHO = re.compile(r"\b(ai|don vi nao|co quan nao|so nao)\b.{0,20}\b(chu tri|phu trach|phoi hop)\b")
 _LEAD = re.compile(r"\b(chu tri|phu trach chinh)\b")
