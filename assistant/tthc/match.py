@@ -173,11 +173,27 @@ def title_coverage(question: str, fields: TthcFields) -> float:
 
 def is_named(question: str, fields: TthcFields, score: float | None = None) -> bool:
     """The must-match decision: a high score, or a fair one with a good part of the title covered and no
-    two adjacent naming words the title lacks (that names another thing: "… hoạt động báo in")."""
+    two adjacent naming words the title lacks (that names another thing: "… hoạt động báo in"); never a title
+    for the contrary case (``contradicts``)."""
     score = match_score(question, fields) if score is None else score
+    if contradicts(question, fields):
+        return False
     return score >= MATCH_THRESHOLD or (
         score >= PARTIAL_THRESHOLD and title_coverage(question, fields) >= MIN_TITLE_COVERAGE
         and not names_something_else(question, fields))
+
+
+# A case the question names, and the case of a title that excludes it: "ở nước ngoài" is not «… ở trong nước».
+_CONTRARY = (("nuoc ngoai", "trong nuoc"), ("trong nuoc", "nuoc ngoai"), ("cap lai", "cap moi"),
+             ("cap moi", "cap lai"))
+
+
+def contradicts(question: str, fields: TthcFields) -> bool:
+    """True when the question names a case ("nước ngoài") the title leaves out while it names the contrary one
+    ("trong nước"): that title is the procedure for the other case, however many words it shares."""
+    asked = " " + " ".join(_syllable_tuple(question, True)) + " "
+    title = " " + " ".join(_syllable_tuple(fields.get("ten_thu_tuc") or "", True)) + " "
+    return any(f" {a} " in asked and f" {a} " not in title and f" {b} " in title for a, b in _CONTRARY)
 
 
 def names_something_else(question: str, fields: TthcFields) -> bool:
@@ -292,6 +308,21 @@ def _by_prefix(question: str, scored: list[tuple[TthcFields, float]], longest: i
     return Naming("ambiguous", tuple(f["ma_thu_tuc"] for f in begun))
 
 
+def _names_more(question: str, exact: TthcFields, scored: list[tuple[TthcFields, float]]) -> bool:
+    """Whether a title the question names (``is_named``) holds every naming syllable of the question that the
+    title quoted whole holds, and at least two more: "đăng ký khai sinh kết hợp nhận cha, mẹ, con có yếu tố
+    nước ngoài" quotes «đăng ký khai sinh» whole, but names «… khai sinh kết hợp đăng ký nhận cha, mẹ, con có
+    yếu tố nước ngoài»."""
+    plain = _typed_plain(question)
+    asked = {w for w in _naming_tuple(question, plain) if w}
+    held = asked & set(_syllable_tuple(exact.get("ten_thu_tuc") or "", plain))
+    for fields, score in scored:
+        words = asked & set(_syllable_tuple(fields.get("ten_thu_tuc") or "", plain))
+        if len(words) >= len(held) + 2 and held <= words and is_named(question, fields, score):
+            return True
+    return False
+
+
 def decide(question: str, scored: list[tuple[TthcFields, float]]) -> Naming:
     """The must-match decision over all titles ``scored`` (fields, match_score). The best-ranked named one,
     unless a title that fits the question better is not named (the question is more specific than the
@@ -305,8 +336,9 @@ def decide(question: str, scored: list[tuple[TthcFields, float]]) -> Naming:
     cut = _by_prefix(question, scored, longest)  # a name cut short, longer than any quoted whole, decides first
     if cut is not None:
         return cut
-    if longest:  # the procedure named exactly wins (the longest title quoted whole) ...
-        exact = [f for f, _ in scored if quotes_title(question, f) == longest]
+    exact = [f for f, _ in scored if quotes_title(question, f) == longest] if longest else []
+    if exact and not _names_more(question, exact[0], scored):
+        # the procedure named exactly wins (the longest title quoted whole) ...
         same = [f for f in exact if _title_key(f) == _title_key(exact[0])]
         if len(same) > 1:  # ... unless two sets hold the very same name: ask which (their agencies differ)
             return Naming("ambiguous", tuple(f["ma_thu_tuc"] for f in same))
