@@ -347,14 +347,19 @@ def dedupe_hits(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+MAX_NAMED_SECTIONS = 5  # procedures whose sections an ambiguous naming brings (``assistant.tthc.answers.MAX_CASES``)
+
+
 def named_procedure_sections(question: Question, sources: list[Source], visible: VisibleChunks) -> list[Source]:
     """The sections of the one procedure the question names that retrieval left out, numbered after the
     retrieved sources: a procedure's answer is read from its record ("Thời hạn giải quyết: 1 ngày") and must cite
     the section that says so, which the top few chunks ("Trình tự thực hiện" in four parts) may not hold. They
     come after the ranked sources, so the ranking and what the writer is given first are unchanged."""
     naming = question.procedure
-    if naming is None or naming.status != "named" or not naming.codes:
+    if naming is None or naming.status not in ("named", "ambiguous") or not naming.codes:
         return []
     have = {s.chunk_id for s in sources}
-    hits = [h for h in visible.doc_chunks(f"tthc:{naming.codes[0]}") if h.chunk_id not in have]
+    # an ask-back between a few equals answers each of them (``assistant.tthc`` by case): their sections too
+    codes = naming.codes[:1] if naming.status == "named" else naming.codes[:MAX_NAMED_SECTIONS]
+    hits = [h for code in codes for h in visible.doc_chunks(f"tthc:{code}") if h.chunk_id not in have]
     return [Source.of(len(sources) + i + 1, h) for i, h in enumerate(hits)]
