@@ -14,7 +14,7 @@ from typing import Any
 from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
 from assistant.search.question import Naming, Question
-from assistant.tthc.fields import TthcChannel, TthcFields
+from assistant.tthc.fields import TthcChannel, TthcFields, tthc_fields_of
 from assistant.tthc.match import Candidate, best_named, candidates
 from assistant.tthc.questions import asked_channel, asked_fields, mentions_procedure
 from core.access import Principal
@@ -241,6 +241,8 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "",
         by_code = {c.fields["ma_thu_tuc"]: c for c in found}
         visible = [by_code[code] for code in naming.codes if code in by_code]
         near = sorted(found, key=lambda c: -c.score)
+        if naming.status == "ambiguous" and not _procedure_first(question, sources):
+            return None  # no one procedure named and a text ranks first: the writer follows retrieval
         if naming.status == "ambiguous" and len(visible) > 1:
             titles = {" ".join(fold(c.fields.get("ten_thu_tuc") or "").split()) for c in visible}
             if len(visible) <= MAX_CASES and len(visible) == len(naming.codes) == len(titles):
@@ -256,6 +258,14 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "",
     if best is not None:
         return answer_from(best, question, sources, asked)
     return not_found(found) if found[0].source is sources[0] or naming is not None and naming.codes else None
+
+
+def _procedure_first(question: str, sources: list[Source]) -> bool:
+    """Whether a question that names no one procedure is still one for the procedures: it says "thủ tục", or a
+    procedure's record ranks first. "thoi han giai quyet khieu nai lan dau" fits five "giải quyết khiếu nại
+    lần đầu cấp …" titles alike, and when the law's article ranks above them, the law answers it."""
+    said = "thu tuc" in " ".join(fold(question).split())
+    return said or tthc_fields_of(sources[0].payload) is not None
 
 
 class ProcedureAnswerer:

@@ -138,3 +138,22 @@ def test_the_catalogue_decision_is_followed_named_ambiguous_or_none() -> None:
     assert reply is not None and not reply.found and reply.text.startswith(NOT_FOUND)
     reply = tthc_reply(question, sources, naming=Naming("none"))
     assert reply is not None and not reply.found and reply.facts["status"] == "not_found"
+
+
+def test_a_question_fitting_several_procedures_alike_follows_retrieval_when_a_law_ranks_first() -> None:
+    """No one procedure named and a law's article ranked above them: the writer answers from retrieval (None
+    here); said "thủ tục", or with a procedure first, the procedures are answered by case."""
+    from assistant.tthc.match import Naming
+
+    law = Source(marker=1, chunk_id="law-1", doc_id="luat-x", citation="Điều 28 — Luật Khiếu nại",
+                 text="Điều 28. Thời hạn giải quyết khiếu nại lần đầu không quá 30 ngày.", payload={})
+    procs = sources_of(TAM_VANG, TRAN_DAU)
+    for p in procs:
+        p.marker += 1
+    naming = Naming("ambiguous", (TAM_VANG, TRAN_DAU))
+    question = "Đăng ký tạm vắng mất bao lâu?"
+    assert tthc_reply(question, [law, *procs], naming=naming) is None
+    reply = tthc_reply("Thủ tục đăng ký tạm vắng mất bao lâu?", [law, *procs], naming=naming)
+    assert reply is not None and reply.facts["status"] == "by_case"
+    reply = tthc_reply(question, [*procs, law], naming=naming)
+    assert reply is not None and reply.facts["status"] == "by_case"
