@@ -21,3 +21,13 @@ def test_overdue_work_is_still_a_task_question() -> None:
     assert asked is not None and asked.overdue
     asked = parse_task_question("cong viec nao het han", units)
     assert asked is not None and asked.overdue
+
+
+def test_who_is_given_a_task_of_a_named_plan() -> None:
+    units = unit_directory()
+    asked = parse_task_question("Kế hoạch 731 giao ai ban hành quy chế dữ liệu của tỉnh?", units)
+    assert asked is not None and asked.intent == "who" and asked.plan == "731"
+    asked = parse_task_question("theo ke hoach 12 don vi nao duoc giao lap danh muc", units)
+    assert asked is not None and asked.intent == "who"
+    # without a plan named it is a question about a law's competence, left to retrieval
+    assert parse_task_question("Cơ quan nào được giao quản lý nhà nước về khiếu nại?", units) is None
