@@ -15,7 +15,7 @@ from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
 from assistant.search.question import Naming, Question
 from assistant.tthc.fields import TthcChannel, TthcFields, tthc_fields_of
-from assistant.tthc.match import Candidate, best_named, candidates
+from assistant.tthc.match import Candidate, best_named, candidates, title_key
 from assistant.tthc.questions import asked_channel, asked_fields, mentions_procedure
 from core.access import Principal
 from core.vietnamese import fold
@@ -244,7 +244,7 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "",
         if naming.status == "ambiguous" and not _procedure_first(question, sources):
             return None  # no one procedure named and a text ranks first: the writer follows retrieval
         if naming.status == "ambiguous" and len(visible) > 1:
-            titles = {" ".join(fold(c.fields.get("ten_thu_tuc") or "").split()) for c in visible}
+            titles = {title_key(c.fields) for c in visible}
             if len(visible) <= MAX_CASES and len(visible) == len(naming.codes) == len(titles):
                 # distinct procedures: each answered; one name held by two records is asked back (``ambiguous``)
                 return by_case(visible, question, sources, asked)

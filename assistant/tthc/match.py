@@ -367,6 +367,11 @@ _VARIANT_WORDS = {normalize_text(w) for w in (
 _FIRST_TIME = {normalize_text(w) for w in ("mới", "lần đầu")}
 
 
+def title_key(fields: TthcFields) -> tuple[str, ...]:
+    """A title's syllables without marks and without a leading "thủ tục": two records of the same name share it."""
+    return _title_key(fields)
+
+
 def _title_key(fields: TthcFields) -> tuple[str, ...]:
     """A title's syllables without marks and without a leading "thủ tục": the same name in two sets."""
     words = _syllable_tuple(fields.get("ten_thu_tuc") or "", True)
