@@ -79,6 +79,7 @@ class Prepared:
     missing: str | None = None  # the question names a document (or unit) that is not in the system
     channel: Channel | None = None  # how the question came in (the entry says; stored with the conversation)
     principal: Principal | None = None  # who asks: a refusal says what the system covers for them
+    sections: set[int] = field(default_factory=set)  # markers of named procedures' sections retrieval left out
 
 
 @dataclass
@@ -131,7 +132,8 @@ class Answerer:
         _, sources = render_sources(sources, self.config.context_tokens, count_tokens)
         evidence = self._evidence(asked.folded, qvec, sources)
         visible = VisibleChunks(self.retriever.store, principal)
-        sources = sources + named_procedure_sections(asked, sources, visible)
+        sections = named_procedure_sections(asked, sources, visible)
+        sources = sources + sections
         sources, notes = with_validity(sources, principal, filters.as_of, today_in_vietnam(), visible)
         match = asked.reference
         missing = missing_reply(match)
@@ -149,7 +151,7 @@ class Answerer:
                 missing, sources, sufficient = fate, told, True  # says "… chưa có trong hệ thống" itself
         return Prepared(asked, conv_id, sources, evidence, sufficient, user_id=principal.user_id,
                         new_conversation=new, validity=notes, missing=missing, channel=channel,
-                        principal=principal)
+                        principal=principal, sections={s.marker for s in sections})
 
     def visible_history(self, principal: Principal, conversation_id: str) -> list[Turn]:
         """The conversation as a follow-up may use it: answers citing what the asker may no longer see are
@@ -259,8 +261,9 @@ class Answerer:
 
     def focus(self, prepared: Prepared) -> Focus | None:
         """The retrieved unit the writer answers from (``assistant.answer.focus``); the amending clauses added
-        beside the sources are not candidates (they are cited next to what they amend)."""
-        beside = {m for markers in prepared.validity.companions.values() for m in markers}
+        beside the sources are not candidates (they are cited next to what they amend), nor the named
+        procedures' sections fetched after them (they are for the procedure's record answer, not ranked)."""
+        beside = {m for markers in prepared.validity.companions.values() for m in markers} | prepared.sections
         retrieved = [s for s in prepared.sources if s.marker not in beside]
         return choose_unit(prepared.question.folded, retrieved, self.config.focus_min_coverage,
                            self.config.focus_rank_penalty)
@@ -353,14 +356,19 @@ def dedupe_hits(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+MAX_NAMED_SECTIONS = 5  # procedures whose sections an ambiguous naming brings (``assistant.tthc.answers.MAX_CASES``)
+
+
 def named_procedure_sections(question: Question, sources: list[Source], visible: VisibleChunks) -> list[Source]:
     """The sections of the one procedure the question names that retrieval left out, numbered after the
     retrieved sources: a procedure's answer is read from its record ("Thời hạn giải quyết: 1 ngày") and must cite
     the section that says so, which the top few chunks ("Trình tự thực hiện" in four parts) may not hold. They
     come after the ranked sources, so the ranking and what the writer is given first are unchanged."""
     naming = question.procedure
-    if naming is None or naming.status != "named" or not naming.codes:
+    if naming is None or naming.status not in ("named", "ambiguous") or not naming.codes:
         return []
     have = {s.chunk_id for s in sources}
-    hits = [h for h in visible.doc_chunks(f"tthc:{naming.codes[0]}") if h.chunk_id not in have]
+    # an ask-back between a few equals answers each of them (``assistant.tthc`` by case): their sections too
+    codes = naming.codes[:1] if naming.status == "named" else naming.codes[:MAX_NAMED_SECTIONS]
+    hits = [h for code in codes for h in visible.doc_chunks(f"tthc:{code}") if h.chunk_id not in have]
     return [Source.of(len(sources) + i + 1, h) for i, h in enumerate(hits)]

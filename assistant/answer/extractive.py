@@ -75,7 +75,7 @@ def _units(rank: int, text: str, q_terms: list[str]) -> list[_Unit]:
     """Candidate quotes: whole Khoản (with continuation and items) where they fit, else whole lines (Khoản,
     Điểm), a list intro with its items, long lines by sentence."""
     spans: list[tuple[int, int]] = []
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    lines = _unwrapped(text, [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)])
     blocks = _blocks(text, lines)
     inside = -1  # lines up to this index belong to a block already taken whole
     for i, (s, e) in enumerate(lines):
@@ -85,7 +85,7 @@ def _units(rank: int, text: str, q_terms: list[str]) -> list[_Unit]:
             continue
         if i <= inside:
             continue
-        if e - s <= _LONG_LINE:
+        if e - s <= _LONG_LINE or "\n" in text[s:e] and e - s <= _MAX_UNIT:  # a joined line: its own sentences
             spans.append((s, e))
         else:
             spans.extend(sp for sp in sentence_spans(text) if s <= sp[0] and sp[1] <= e)
@@ -112,6 +112,29 @@ def _units(rank: int, text: str, q_terms: list[str]) -> list[_Unit]:
             continue
         units.append(_Unit(rank, s, e, text[s:e], unit_terms, bool(_QUANTITY.search(text[s:e]))))
     return units
+
+
+# A line break inside a sentence: after a character that ends no sentence or clause, before a lower-case word
+# that is not a Điểm ("a) …"). Texts taken from PDFs (consolidated laws) break every line at the page width.
+_WRAP = re.compile(r"(?<=[^\s.:;!?»\"”)])[ \t]*\n[ \t]*(?=[a-zà-ỹđ])(?![a-zđ]\)\s)")
+_WRAPPED_WIDTH = 50  # a line broken at the page width is at least this long
+
+
+def _unwrapped(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Lines of a text broken at the page width joined back into the lines they were: "Trong thời hạn 30 ngày,
+    kể từ … quy" + "định tại Điều 28 …" is one Khoản, and a quote of its second half loses the figure."""
+    out: list[tuple[int, int]] = []
+    for s, e in lines:
+        if out and out[-1][1] - out[-1][0] >= _WRAPPED_WIDTH and _WRAP.search(text[out[-1][1] - 1:s + 1]):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def unwrap(text: str) -> str:
+    """A quote's page-width line breaks made spaces (its Điểm and Khoản keep their own lines)."""
+    return _WRAP.sub(" ", text)
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -218,7 +241,7 @@ def extractive_answer(question: str, sources: Sequence[Source], max_sentences: i
         if not _near_duplicate(unit, chosen):
             chosen.append(unit)
     chosen.sort(key=lambda u: (u.rank, u.start))
-    lines = [HEADER, *(f"- «{plain(u.text)}» [{sources[u.rank].marker}]" for u in chosen)]
+    lines = [HEADER, *(f"- «{plain(unwrap(u.text))}» [{sources[u.rank].marker}]" for u in chosen)]
     for rank in dict.fromkeys(u.rank for u in chosen):
         note = _VALIDITY_NOTE.get(sources[rank].validity)
         if note:

@@ -133,9 +133,11 @@ class Retriever:
 
     def _named_procedures_first(self, question: Question, flt: SearchFilter, dense: list[float] | None,
                                 sparse: SparseVec | None, mode: SearchMode, top_k: int, hits: list[Hit]) -> list[Hit]:
-        """The chunks of the procedures the question names by title, read through the same filter, ranked first."""
-        if self.procedures is None or question.procedure is None:
-            return hits
+        """The chunks of the procedures the question names by title, read through the same filter, ranked first.
+        Only for a question that names them (``named``): one that fits several alike may be about the law
+        they all apply, and the answerer brings their sections after the ranked sources anyway."""
+        if self.procedures is None or question.procedure is None or question.procedure.status != "named":
+            return hits  # several fit alike (an ask-back, or an answer by case): they rank as retrieval ranks them
         named = [d for d in self.procedures.doc_ids(question.procedure) if not flt.doc_ids or d in flt.doc_ids]
         if not named:
             return hits

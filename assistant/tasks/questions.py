@@ -18,9 +18,15 @@ from core.units import UnitDirectory
 from core.vietnamese import fold
 
 _TASK_WORDS = re.compile(r"\b(nhiem vu|phan cong|duoc giao|giao cho|giao nhiem vu)\b")
-_WORK = re.compile(r"\b(viec|cong viec|nhung gi|cai gi)\b")
+# "việc" asks for tasks ("những việc nào"), not inside "làm việc", "thôi việc", "nghỉ việc", "việc làm" (a law's
+# "hợp đồng làm việc", "ngày làm việc"): with those a question about a contract's end is not one about overdue tasks
+_WORK = re.compile(r"\b((?<!lam )(?<!thoi )(?<!nghi )viec(?! lam)|cong viec|nhung gi|cai gi)\b")
 _COMPETENCE = re.compile(r"\b(quyen han|chuc nang|quyen va nghia vu|nghia vu)\b")  # a law's "nhiệm vụ, quyền hạn"
 _WHO = re.compile(r"\b(ai|don vi nao|co quan nao|so nao)\b.{0,20}\b(chu tri|phu trach|phoi hop)\b")
+# "giao ai …", "đơn vị nào được giao …": who is given a task, read as such only with the plan named ("Kế hoạch 731
+# giao ai …"); without one, "cơ quan nào được giao quản lý …" is a question about a law
+_WHO_GIVEN = re.compile(r"\bgiao (?:cho )?(?:ai|don vi nao|co quan nao|so nao)\b"
+                        r"|\b(?:ai|don vi nao|co quan nao|so nao) (?:duoc giao|chiu trach nhiem)\b")
 _LEAD = re.compile(r"\b(chu tri|phu trach chinh)\b")
 _SUPPORT = re.compile(r"\bphoi hop\b")
 _OVERDUE = re.compile(r"\b(qua han|tre han|cham tien do|het han)\b")
@@ -76,9 +82,9 @@ def parse_task_question(question: str, units: UnitDirectory, context: str = "") 
     folded = fold(question)
     worded = _TASK_WORDS.search(folded) or (_WORK.search(folded) and (
         _LEAD.search(folded) or _SUPPORT.search(folded) or _OVERDUE.search(folded) or _SOON.search(folded)))
-    if _COMPETENCE.search(folded) or not (worded or _WHO.search(folded)):
+    who = _WHO.search(folded) or (_WHO_GIVEN.search(folded) and _PLAN.search(folded))
+    if _COMPETENCE.search(folded) or not (worded or who):
         return None
-    who = _WHO.search(folded)
     role = "support" if _SUPPORT.search(folded) and not _LEAD.search(folded) else (
         "lead" if _LEAD.search(folded) and not _SUPPORT.search(folded) else "")
     unit, unknown = _unit(units, question) if not who else ("", "")  # "ai chủ trì …" asks for the unit

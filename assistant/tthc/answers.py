@@ -14,10 +14,11 @@ from typing import Any
 from assistant.answer.records import RecordReply
 from assistant.answer.types import Source
 from assistant.search.question import Naming, Question
-from assistant.tthc.fields import TthcChannel, TthcFields
-from assistant.tthc.match import AskedWords, Candidate, best_named, candidates
+from assistant.tthc.fields import TthcChannel, TthcFields, tthc_fields_of
+from assistant.tthc.match import AskedWords, Candidate, best_named, candidates, title_key
 from assistant.tthc.questions import asked_channel, asked_fields, mentions_procedure
 from core.access import Principal
+from core.vietnamese import fold
 
 NOT_FOUND = "Thủ tục bạn hỏi chưa có trong hệ thống (không khớp với thủ tục nào trong các nguồn bạn được xem)."
 AMBIGUOUS = "Câu hỏi khớp với nhiều thủ tục như nhau; bạn hỏi thủ tục nào?"
@@ -40,6 +41,7 @@ class TthcReply:
     text: str
     source: Source | None
     facts: dict[str, Any] = field(default_factory=dict)
+    more: list[Source] = field(default_factory=list)  # the other cited chunks of an answer by case (``by_case``)
 
     @property
     def found(self) -> bool:
@@ -193,6 +195,23 @@ def ambiguous(tied: list[Candidate], near: list[Candidate] | None = None) -> Tth
     return TthcReply(AMBIGUOUS + "\n" + "\n".join(lines), None, facts)
 
 
+MAX_CASES = 5  # tied procedures answered side by side; more are only listed (an ask-back)
+BY_CASE = "Câu hỏi khớp với nhiều thủ tục và câu hỏi chưa nói rõ trường hợp nào; mỗi thủ tục quy định như sau:"
+WHICH = "Bạn hỏi thủ tục nào? Hãy nêu rõ trường hợp (tên hoặc mã thủ tục) để được trả lời riêng."
+
+
+def by_case(tied: list[Candidate], question: str, sources: list[Source], asked: str = "") -> TthcReply:
+    """The question fits a few procedures equally (the same action at different levels or for different
+    cases): the asked fields of each, each cited to its own record, then the question which one. Why: the
+    official learns what each case says instead of an ask-back alone, and nothing is picked for them."""
+    replies = [answer_from(c, question, sources, asked) for c in tied]
+    text = "\n\n".join([BY_CASE, *(r.text for r in replies), WHICH])
+    cited = [r.source for r in replies if r.source is not None]
+    facts = {"status": "by_case", "suggestions": [c.fields["ma_thu_tuc"] for c in tied],
+             "fields": replies[0].facts.get("fields", []) if replies else []}
+    return TthcReply(text, cited[0] if cited else None, facts, cited[1:])
+
+
 def with_variants(reply: TthcReply, default: Candidate, siblings: list[Candidate]) -> TthcReply:
     """A family asked by its everyday name is answered with its first-time member; the answer says so and names
     the siblings, so an official asking about another case knows where to look (never a guess between them)."""
@@ -225,7 +244,13 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "",
         by_code = {c.fields["ma_thu_tuc"]: c for c in found}
         visible = [by_code[code] for code in naming.codes if code in by_code]
         near = sorted(found, key=lambda c: -c.score)
+        if naming.status == "ambiguous" and not _procedure_first(words, sources):
+            return None  # no one procedure named and a text ranks first: the writer follows retrieval
         if naming.status == "ambiguous" and len(visible) > 1:
+            titles = {title_key(c.fields) for c in visible}
+            if len(visible) <= MAX_CASES and len(visible) == len(naming.codes) == len(titles):
+                # distinct procedures: each answered; one name held by two records is asked back (``ambiguous``)
+                return by_case(visible, question, sources, asked)
             return ambiguous(visible, near)
         if naming.status == "named" and len(naming.codes) > 1:  # a family's default first, its siblings after
             if naming.codes[0] not in by_code:  # the default is not among the sources: ask, never answer a sibling
@@ -238,6 +263,15 @@ def tthc_reply(question: str, sources: list[Source], asked: str = "",
     return not_found(found) if found[0].source is sources[0] or naming is not None and naming.codes else None
 
 
+def _procedure_first(question: str | AskedWords, sources: list[Source]) -> bool:
+    """Whether a question that names no one procedure is still one for the procedures: it says "thủ tục", or a
+    procedure's record ranks first. "thoi han giai quyet khieu nai lan dau" fits five "giải quyết khiếu nại
+    lần đầu cấp …" titles alike, and when the law's article ranks above them, the law answers it."""
+    folded = question.folded if isinstance(question, AskedWords) else tuple(fold(question).split())
+    said = "thu tuc" in " ".join(folded)
+    return said or tthc_fields_of(sources[0].payload) is not None
+
+
 class ProcedureAnswerer:
     """The procedure path as a :class:`~assistant.answer.records.RecordAnswerer`: the fields of the one
     procedure the question names, "not in the system" with suggestions, or an ask-back between equals."""
@@ -247,4 +281,5 @@ class ProcedureAnswerer:
                            folded=question.folded)
         if found is None:
             return None
-        return RecordReply("tthc", found.text, [found.source] if found.source is not None else [], found.facts)
+        return RecordReply("tthc", found.text, [found.source, *found.more] if found.source is not None else [],
+                           found.facts)

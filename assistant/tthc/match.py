@@ -217,11 +217,27 @@ def title_coverage(question: str | AskedWords, fields: TthcFields) -> float:
 
 def is_named(question: str | AskedWords, fields: TthcFields, score: float | None = None) -> bool:
     """The must-match decision: a high score, or a fair one with a good part of the title covered and no
-    two adjacent naming words the title lacks (that names another thing: "… hoạt động báo in")."""
+    two adjacent naming words the title lacks (that names another thing: "… hoạt động báo in"); never a title
+    for the contrary case (``contradicts``)."""
     score = match_score(question, fields) if score is None else score
+    if contradicts(question, fields):
+        return False
     return score >= MATCH_THRESHOLD or (
         score >= PARTIAL_THRESHOLD and title_coverage(question, fields) >= MIN_TITLE_COVERAGE
         and not names_something_else(question, fields))
+
+
+# A case the question names, and the case of a title that excludes it: "ở nước ngoài" is not «… ở trong nước».
+_CONTRARY = (("nuoc ngoai", "trong nuoc"), ("trong nuoc", "nuoc ngoai"), ("cap lai", "cap moi"),
+             ("cap moi", "cap lai"))
+
+
+def contradicts(question: str | AskedWords, fields: TthcFields) -> bool:
+    """True when the question names a case ("nước ngoài") the title leaves out while it names the contrary one
+    ("trong nước"): that title is the procedure for the other case, however many words it shares."""
+    asked = " " + " ".join(_asked(question).folded) + " "
+    title = " " + " ".join(_syllable_tuple(fields.get("ten_thu_tuc") or "", True)) + " "
+    return any(f" {a} " in asked and f" {a} " not in title and f" {b} " in title for a, b in _CONTRARY)
 
 
 def names_something_else(question: str | AskedWords, fields: TthcFields) -> bool:
@@ -283,17 +299,94 @@ def quotes_title(question: str | AskedWords, fields: TthcFields) -> int:
     return n if any(list(words[i:i + n]) == title for i in range(len(words) - n + 1)) else 0
 
 
+MIN_PREFIX = 5  # syllables: a shorter leading part ("cấp giấy phép") is how many titles begin, not a name
+PREFIX_SHARE = 0.8  # of the question's naming syllables the cut name must hold ("… quân sự khi chuyển đến …" not)
+
+
+def quoted_prefix(question: str | AskedWords, fields: TthcFields) -> tuple[int, int]:
+    """The longest leading part of the title, shorter than the whole title, that the question holds as one run
+    followed by asking words only and holding most of its naming syllables (``PREFIX_SHARE``): "… chữa bệnh
+    trong giai là gì?", not "cấp giấy phép kinh doanh karaoke", nor "… quân sự khi chuyển đến …". As (its length
+    in syllables, that length without the asking words it ends on); (0, 0) when there is none. The second
+    says whether the run names more than a title quoted whole ("đăng ký khai sinh cho ai" quotes «đăng ký khai
+    sinh», not «… cho người đã có hồ sơ …»); the first tells two cut titles apart ("… an toàn tiền gồm" is
+    «… an toàn tiền chất …», though "tiền" is an asking word). Why: a name cut short is a prefix of the title
+    it was cut from, and of no title it was not."""
+    asked = _asked(question)
+    plain = asked.plain
+    title = _syllable_tuple(fields.get("ten_thu_tuc") or "", plain)
+    if title[:2] in (("thủ", "tục"), ("thu", "tuc")):
+        title = title[2:]
+    words, naming = asked.words, asked.naming
+    total = sum(1 for w in naming if w)
+    best = (0, 0)
+    for i in range(len(words)):
+        k = 0
+        while k < len(title) and i + k < len(words) and words[i + k] == title[k]:
+            k += 1
+        if k == len(title) or k <= best[0]:
+            continue
+        if i + k < len(words) and naming[i + k]:  # the question goes on naming something the title does not say
+            continue
+        if sum(1 for w in naming[i:i + k] if w) < PREFIX_SHARE * total:  # ... or names more elsewhere
+            continue
+        named = k
+        while named and not naming[i + named - 1]:
+            named -= 1
+        best = (k, named)
+    return best
+
+
+def _by_prefix(question: AskedWords, scored: list[tuple[TthcFields, float]], longest: int) -> Naming | None:
+    """A name cut short (``quoted_prefix``) that names more than any title quoted whole: the one title it runs
+    furthest into, or, where it begins several as far, an ask-back between them (the family's first-time member
+    when the question names no variant, ``default_variant``); None when no such prefix is quoted."""
+    prefixes = [(quoted_prefix(question, f), f) for f, _ in scored]
+    prefixes = [(k, f) for (k, named), f in prefixes if named >= MIN_PREFIX and named > longest]
+    if not prefixes:
+        return None
+    length = max(k for k, _ in prefixes)
+    begun = [f for k, f in prefixes if k == length]
+    if len(begun) == 1:
+        return Naming("named", (begun[0]["ma_thu_tuc"],))
+    default = default_variant(question, begun)
+    if default is not None:
+        return Naming("named", tuple(f["ma_thu_tuc"] for f in [default, *(f for f in begun if f is not default)]))
+    return Naming("ambiguous", tuple(f["ma_thu_tuc"] for f in begun))
+
+
+def _names_more(question: AskedWords, exact: TthcFields, scored: list[tuple[TthcFields, float]]) -> bool:
+    """Whether a title the question names (``is_named``) holds every naming syllable of the question that the
+    title quoted whole holds, and at least two more: "đăng ký khai sinh kết hợp nhận cha, mẹ, con có yếu tố
+    nước ngoài" quotes «đăng ký khai sinh» whole, but names «… khai sinh kết hợp đăng ký nhận cha, mẹ, con có
+    yếu tố nước ngoài»."""
+    plain = question.plain
+    asked = {w for w in question.naming if w}
+    held = asked & set(_syllable_tuple(exact.get("ten_thu_tuc") or "", plain))
+    for fields, score in scored:
+        words = asked & set(_syllable_tuple(fields.get("ten_thu_tuc") or "", plain))
+        if len(words) >= len(held) + 2 and held <= words and is_named(question, fields, score):
+            return True
+    return False
+
+
 def decide(question: str | AskedWords, scored: list[tuple[TthcFields, float]]) -> Naming:
     """The must-match decision over all titles ``scored`` (fields, match_score). The best-ranked named one,
     unless a title that fits the question better is not named (the question is more specific than the
     shorter title it covers: "… cấp Trung …" is not "… cấp Bộ Quốc phòng"), or the next named one fits
-    exactly as well and neither title is quoted whole (several "xuất cảnh … tàu quân sự nước ngoài")."""
+    exactly as well and neither title is quoted whole (several "xuất cảnh … tàu quân sự nước ngoài"). A name cut
+    short that is longer than any title quoted whole is read first (``quoted_prefix``): "gia hạn giấy phép hành
+    nghề khám bệnh, chữa bệnh trong giai" is «… trong giai đoạn chuyển tiếp», not the shorter title it holds."""
     if not scored:
         return Naming("none")
     question = _asked(question)
     longest = max(quotes_title(question, f) for f, _ in scored)
-    if longest:  # the procedure named exactly wins (the longest title quoted whole) ...
-        exact = [f for f, _ in scored if quotes_title(question, f) == longest]
+    cut = _by_prefix(question, scored, longest)  # a name cut short, longer than any quoted whole, decides first
+    if cut is not None:
+        return cut
+    exact = [f for f, _ in scored if quotes_title(question, f) == longest] if longest else []
+    if exact and not _names_more(question, exact[0], scored):
+        # the procedure named exactly wins (the longest title quoted whole) ...
         same = [f for f in exact if _title_key(f) == _title_key(exact[0])]
         if len(same) > 1:  # ... unless two sets hold the very same name: ask which (their agencies differ)
             return Naming("ambiguous", tuple(f["ma_thu_tuc"] for f in same))
@@ -320,6 +413,11 @@ _VARIANT_WORDS = {normalize_text(w) for w in (
     "lại", "điều chỉnh", "gia hạn", "sửa chữa", "cải tạo", "di dời", "đổi", "thu hồi", "hủy", "chấm dứt",
     "sửa đổi", "bổ sung", "thay đổi", "tạm ngừng", "gia hạn", "xóa", "nước ngoài", "lưu động", "biên giới")}
 _FIRST_TIME = {normalize_text(w) for w in ("mới", "lần đầu")}
+
+
+def title_key(fields: TthcFields) -> tuple[str, ...]:
+    """A title's syllables without marks and without a leading "thủ tục": two records of the same name share it."""
+    return _title_key(fields)
 
 
 def _title_key(fields: TthcFields) -> tuple[str, ...]:

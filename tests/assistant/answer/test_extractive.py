@@ -164,3 +164,30 @@ def test_the_background_makes_the_shared_subject_common_and_is_never_quoted():
     answer = extractive_answer(question, unit, background=background)
     assert any("từ 03 tháng đến 12 tháng" in q for q, _ in _quotes(answer))
     assert {m for _, m in _quotes(answer)} == {1}
+
+
+# A consolidated law as its PDF gives it: every line broken at the page width, a footnote number after "1.".
+WRAPPED = """Điều 33. Khiếu nại lần hai về quyết định cấp phép khai thác
+1.24 Trong thời hạn 30 ngày, kể từ ngày hết thời hạn giải quyết khiếu nại quy
+định tại Điều 28 của Luật này mà khiếu nại lần đầu không được giải quyết thì người
+khiếu nại có quyền khiếu nại lần hai; đối với vùng sâu, vùng xa đi lại khó khăn thì
+thời hạn có thể kéo dài hơn nhưng không quá 45 ngày.
+2. Hồ sơ khiếu nại lần hai gồm:
+a) Đơn khiếu nại lần hai;
+b) Quyết định giải quyết khiếu nại lần đầu."""
+
+
+def test_a_sentence_broken_at_the_page_width_is_quoted_whole_on_one_line():
+    source = Source(1, "w1", "vbhn-khieu-nai", "Điều 33 — Luật Khiếu nại", WRAPPED)
+    answer = extractive_answer("Bao lâu thì được khiếu nại lần hai?", [source])
+    quotes = _quotes(answer)
+    assert quotes and quotes[0][0].startswith("1.24 Trong thời hạn 30 ngày")
+    assert "không quá 45 ngày." in quotes[0][0] and "\n" not in quotes[0][0]
+    checked, citations, removed = check_citations(answer, [source])
+    assert citations and removed == 0 and not mentions_no_answer(checked)
+
+
+def test_a_list_keeps_its_items_on_their_own_lines():
+    source = Source(1, "w1", "vbhn-khieu-nai", "Điều 33 — Luật Khiếu nại", WRAPPED)
+    answer = extractive_answer("Hồ sơ khiếu nại lần hai gồm những gì?", [source])
+    assert "gồm:\na) Đơn khiếu nại lần hai;\nb) Quyết định" in answer

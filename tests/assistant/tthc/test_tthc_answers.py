@@ -126,11 +126,34 @@ def test_the_catalogue_decision_is_followed_named_ambiguous_or_none() -> None:
     question = "Đăng ký nghĩa vụ quân sự tạm vắng mất bao lâu?"
     reply = tthc_reply(question, sources, naming=Naming("named", (TAM_VANG,)))
     assert reply is not None and reply.facts["ma_thu_tuc"] == TAM_VANG
+    # A few distinct procedures fit equally: each is answered by case, each cited to its own record, and asked which
     reply = tthc_reply(question, sources, naming=Naming("ambiguous", (TAM_VANG, TRAN_DAU)))
-    assert reply is not None and not reply.found and reply.facts["status"] == "ambiguous"
-    assert set(reply.facts["suggestions"]) == {TAM_VANG, TRAN_DAU} and "Thời hạn giải quyết" not in reply.text
+    assert reply is not None and reply.facts["status"] == "by_case"
+    assert set(reply.facts["suggestions"]) == {TAM_VANG, TRAN_DAU}
+    assert reply.source is not None and {reply.source.doc_id, *(s.doc_id for s in reply.more)} == {
+        f"tthc:{TAM_VANG}", f"tthc:{TRAN_DAU}"}
+    assert reply.text.count("Thời hạn giải quyết") == 2 and "Bạn hỏi thủ tục nào?" in reply.text
     # Named, but its chunks are not among the sources (not visible to the asker): never another's answer.
     reply = tthc_reply(question, sources_of(TRAN_DAU), naming=Naming("named", (TAM_VANG,)))
     assert reply is not None and not reply.found and reply.text.startswith(NOT_FOUND)
     reply = tthc_reply(question, sources, naming=Naming("none"))
     assert reply is not None and not reply.found and reply.facts["status"] == "not_found"
+
+
+def test_a_question_fitting_several_procedures_alike_follows_retrieval_when_a_law_ranks_first() -> None:
+    """No one procedure named and a law's article ranked above them: the writer answers from retrieval (None
+    here); said "thủ tục", or with a procedure first, the procedures are answered by case."""
+    from assistant.tthc.match import Naming
+
+    law = Source(marker=1, chunk_id="law-1", doc_id="luat-x", citation="Điều 28 — Luật Khiếu nại",
+                 text="Điều 28. Thời hạn giải quyết khiếu nại lần đầu không quá 30 ngày.", payload={})
+    procs = sources_of(TAM_VANG, TRAN_DAU)
+    for p in procs:
+        p.marker += 1
+    naming = Naming("ambiguous", (TAM_VANG, TRAN_DAU))
+    question = "Đăng ký tạm vắng mất bao lâu?"
+    assert tthc_reply(question, [law, *procs], naming=naming) is None
+    reply = tthc_reply("Thủ tục đăng ký tạm vắng mất bao lâu?", [law, *procs], naming=naming)
+    assert reply is not None and reply.facts["status"] == "by_case"
+    reply = tthc_reply(question, [*procs, law], naming=naming)
+    assert reply is not None and reply.facts["status"] == "by_case"
