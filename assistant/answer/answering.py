@@ -137,7 +137,7 @@ class Answerer:
         sources, notes = with_validity(sources, principal, filters.as_of, today_in_vietnam(), visible)
         match = asked.reference
         missing = missing_reply(match)
-        if match is not None and match.doc_id is not None and asks_validity(asked.standalone):  # "… còn hiệu lực"
+        if match is not None and match.doc_id is not None and asks_validity(asked.folded):  # "… còn hiệu lực"
             head = match.hits[:1] or visible.doc_chunks(match.doc_id)
             if head:
                 notes.lead = status_line(head[0].payload, filters.as_of, today_in_vietnam())

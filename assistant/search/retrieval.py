@@ -86,8 +86,9 @@ class Retriever:
         reference = None
         if self.references is not None and isinstance(principal, Principal) and standalone:
             reference = self.references.lookup(standalone, (filters or Filters()).for_principal(principal))
+        folded = fold(standalone)  # the one fold of the question; every later step reads ``Question.folded``
         question = Question(typed=typed, standalone=standalone, marked=self.dense_text(standalone),
-                            folded=fold(standalone), as_of=question_date(standalone), reference=reference)
+                            folded=folded, as_of=question_date(folded), reference=reference)
         if self.procedures is None:
             return question
         # The procedure it names, read from the forms just prepared (its NFC text and its fold).

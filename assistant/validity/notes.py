@@ -22,7 +22,6 @@ from core.access import Principal
 from core.dates import DAY_MONTH_YEAR, NGAY, first_date
 from core.legal_status import VALIDITY_EXPIRED, VALIDITY_NOT_YET, VALIDITY_UNKNOWN, status_of, unverified_reason
 from core.so_hieu import CONSOLIDATED_KIND, is_consolidated, parse_so_hieu
-from core.vietnamese import strip_marks
 from indexing.store import Hit
 from indexing.stores.filters import payload_allows
 
@@ -30,10 +29,11 @@ _YEAR = re.compile(r"(?:^|[,;]\s*|\b(?:vao|trong|tai|thoi diem|den|truoc|o|cuoi|
 _EXACT = re.compile(rf"\b{NGAY}\s+(?:{DAY_MONTH_YEAR}|\d{{1,2}}/\d{{1,2}}/\d{{4}})")
 
 
-def question_date(question: str) -> date | None:
-    """The date a question asks about: an exact "ngày …", else the last day of "năm YYYY" (not a year
-    inside a số hiệu or a law's name like "Luật … năm 2015"); None when it names no date."""
-    low = strip_marks(question).lower()
+def question_date(folded: str) -> date | None:
+    """The date a question asks about, read on its fold (``Question.folded``): an exact "ngày …", else the last
+    day of "năm YYYY" (not a year inside a số hiệu or a law's name like "Luật … năm 2015"); None when it names
+    no date."""
+    low = folded
     exact = _EXACT.search(low)
     if exact:
         iso = first_date(exact.group())
@@ -171,9 +171,10 @@ _STATUS_WORDS = {"con_hieu_luc": "còn hiệu lực", "het_hieu_luc": "đã hế
                  "chua_co_hieu_luc": "chưa có hiệu lực", "chua_ro": "chưa xác minh hiệu lực"}
 
 
-def asks_validity(question: str) -> bool:
-    """"… còn hiệu lực không", "được thay thế bởi văn bản nào", "đã được sửa đổi chưa"."""
-    return bool(_ASKS_VALIDITY.search(strip_marks(question).lower()))
+def asks_validity(folded: str) -> bool:
+    """"… còn hiệu lực không", "được thay thế bởi văn bản nào", "đã được sửa đổi chưa" (on the question's fold,
+    ``Question.folded``)."""
+    return bool(_ASKS_VALIDITY.search(folded))
 
 
 def status_line(payload: dict[str, Any], as_of: date | None, today: date) -> str:

@@ -25,7 +25,11 @@ MAX_SUGGESTIONS = 3
 
 def periods(text: str) -> tuple[set[int], set[int]]:
     """(years, quarters) a text names: "quý III năm 2026" → ({2026}, {3}); "quy 2/2025" → ({2025}, {2})."""
-    plain = fold(text)
+    return folded_periods(fold(text))
+
+
+def folded_periods(plain: str) -> tuple[set[int], set[int]]:
+    """``periods`` of a text already folded (``Question.folded``)."""
     years = {int(y) for y in _YEAR.findall(plain)}
     quarters = {_QUARTERS[q] for q in _QUARTER.findall(plain)}
     return years, quarters
@@ -40,22 +44,23 @@ def _report_period(source: Source) -> tuple[set[int], set[int]]:
     return years, quarters
 
 
-def same_period(question: str, source: Source) -> bool:
-    """True unless the question names a year or quarter that the report does not cover."""
-    asked_years, asked_quarters = periods(question)
+def same_period(folded: str, source: Source) -> bool:
+    """True unless the question (its fold) names a year or quarter that the report does not cover."""
+    asked_years, asked_quarters = folded_periods(folded)
     years, quarters = _report_period(source)
     if asked_years and years and not asked_years & years:
         return False
     return not (asked_quarters and quarters and not asked_quarters & quarters)
 
 
-def warehouse_not_found(question: str, sources: list[Source]) -> tuple[str, list[str]] | None:
-    """When the best-ranked source is a warehouse report and no retrieved report is of the period asked:
-    the "not in the system" text and the closest reports' ids (suggestions, not an answer); else None."""
-    if not sources or sources[0].payload.get("kind") != "warehouse" or periods(question) == (set(), set()):
+def warehouse_not_found(folded: str, sources: list[Source]) -> tuple[str, list[str]] | None:
+    """When the best-ranked source is a warehouse report and no retrieved report is of the period the question
+    (its fold, ``Question.folded``) asks: the "not in the system" text and the closest reports' ids
+    (suggestions, not an answer); else None."""
+    if not sources or sources[0].payload.get("kind") != "warehouse" or folded_periods(folded) == (set(), set()):
         return None
     reports = [s for s in sources if s.payload.get("kind") == "warehouse"]
-    if any(same_period(question, s) for s in reports):
+    if any(same_period(folded, s) for s in reports):
         return None
     closest = list(dict.fromkeys(s.doc_id for s in reports))[:MAX_SUGGESTIONS]
     titles = {s.doc_id: s.payload.get("title") or s.title for s in reports}
@@ -69,7 +74,7 @@ class ReportAnswerer:
     reports as suggestions (never an answer from another period)."""
 
     def reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
-        report = warehouse_not_found(question.standalone, sources)
+        report = warehouse_not_found(question.folded, sources)
         if report is None:
             return None
         return RecordReply("warehouse", report[0], [], {"status": "not_found", "kind": "warehouse",

@@ -14,6 +14,7 @@ from assistant.search.retrieval import Filters
 from assistant.service.runtime import Runtime
 from assistant.validity.notes import question_date
 from core.settings import Settings
+from core.vietnamese import fold
 from tests.assistant.validity.validity_fixtures import (
     RESTRICTED,
     VERIFIED,
@@ -66,9 +67,9 @@ def test_a_cited_replaced_decision_names_its_replacement(replaced: Runtime) -> N
 
 
 def test_a_date_in_the_question_searches_what_was_in_force_then(replaced: Runtime) -> None:
-    assert question_date("Năm 2024, " + QUESTION.lower()) == date(2024, 12, 31)
-    assert question_date("Nghị định 30/2020/NĐ-CP quy định gì?") is None
-    assert question_date("Luật Tổ chức chính quyền địa phương năm 2015 quy định gì?") is None
+    assert question_date(fold("Năm 2024, " + QUESTION.lower())) == date(2024, 12, 31)
+    assert question_date(fold("Nghị định 30/2020/NĐ-CP quy định gì?")) is None
+    assert question_date(fold("Luật Tổ chức chính quyền địa phương năm 2015 quy định gì?")) is None
     result = ask(replaced, "Năm 2024, " + QUESTION.lower())
     assert result.sources[0].doc_id == "qd-45-2023" and "10 ngày" in result.citations[0].quote
     assert "còn hiệu lực tại thời điểm 31/12/2024, nhưng đã hết hiệu lực từ ngày 01/03/2025" in result.answer
