@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from assistant.llm.openai_backend import OpenAIBackend
 from assistant.service.runtime import Runtime
-from connectors.auto import iter_sources
 from core.access import Principal
-from core.settings import Settings
+from tests.assistant.law_runtime import law_runtime
 
-REPO = Path(__file__).resolve().parents[3]
-LAWS = REPO.parent / "shared" / "corpus" / "laws"
 TEXT = "luat-can-bo-cong-chuc-22-2008-QH12.txt"
 OFFICIAL = Principal(user_id="t", name="Cán bộ", unit="", roles=())
 QUESTION = "Công chức nộp đơn xin thôi việc thì cơ quan phải trả lời trong bao nhiêu ngày?"
@@ -67,14 +62,7 @@ def model_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
-    if not (LAWS / TEXT).exists():
-        pytest.skip("../shared/corpus/laws not found")
-    root = tmp_path_factory.mktemp("laws")
-    shutil.copy(LAWS / TEXT, root / TEXT)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), dense_backfill=True,
-                        embedding_cache_path=REPO / "build" / "test-cache" / "embeddings.sqlite")
-    rt = Runtime(settings)
-    assert rt.indexer().index(iter_sources([root], max_bytes=settings.max_file_bytes)).rejected == []
+    rt = law_runtime(tmp_path_factory, [TEXT])
     yield rt
     rt.close()
 

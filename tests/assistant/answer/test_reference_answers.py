@@ -3,35 +3,22 @@ terms no unit covers is refused, and validity is never guessed — on two real t
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
 from assistant.service.runtime import Runtime
-from connectors.auto import iter_sources
 from core.access import Principal
-from core.settings import Settings
+from tests.assistant.law_runtime import law_runtime
 
-REPO = Path(__file__).resolve().parents[3]
-LAWS = REPO.parent / "shared" / "corpus" / "laws"
 TEXTS = ["luat-can-bo-cong-chuc-22-2008-QH12.txt", "nghi-dinh-61-2018-ND-CP-mot-cua-lien-thong.txt",
          "vbhn-28-VBHN-VPQH-2026-luat-khieu-nai.txt"]  # the Luật Khiếu nại only through its consolidated text
 OFFICIAL = Principal(user_id="t", name="Cán bộ", unit="", roles=())
 
 
 @pytest.fixture(scope="module")
-def runtime(tmp_path_factory: pytest.TempPathFactory):
-    if not all((LAWS / name).exists() for name in TEXTS):
-        pytest.skip("../shared/corpus/laws not found")
-    root = tmp_path_factory.mktemp("laws")
-    for name in TEXTS:
-        shutil.copy(LAWS / name, root / name)
-    # sparse-only: these tests are about what the answer does with what retrieval ranked, not about the vectors
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), dense_backfill=True,
-                        embedding_cache_path=REPO / "build" / "test-cache" / "embeddings.sqlite")
-    rt = Runtime(settings)
-    assert rt.indexer().index(iter_sources([root], max_bytes=settings.max_file_bytes)).rejected == []
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    rt = law_runtime(tmp_path_factory, TEXTS)
     yield rt
     rt.close()
 

@@ -4,35 +4,23 @@ and the Luật Khiếu nại 02/2011/QH13 it consolidates (../shared/corpus/laws
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from assistant.cli.relations_commands import show
 from assistant.service.runtime import Runtime
 from assistant.validity.view import document_relations
-from connectors.auto import iter_sources
 from core.access import ANONYMOUS
-from core.settings import Settings
+from tests.assistant.law_runtime import law_runtime
 
-REPO = Path(__file__).resolve().parents[3]
-LAWS = REPO.parent / "shared" / "corpus" / "laws"
 VBHN, LAW = "vbhn-28-VBHN-VPQH-2026-luat-khieu-nai.txt", "luat-khieu-nai-02-2011-QH13.txt"
 
 
 @pytest.fixture(scope="module")
-def runtime(tmp_path_factory: pytest.TempPathFactory):
-    if not all((LAWS / n).exists() for n in (VBHN, LAW)):
-        pytest.skip("../shared/corpus/laws not found")
-    root = tmp_path_factory.mktemp("laws")
-    for name in (VBHN, LAW):
-        shutil.copy(LAWS / name, root / name)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), dense_backfill=True,
-                        embedding_cache_path=REPO / "build" / "test-cache" / "embeddings.sqlite")
-    rt = Runtime(settings)
-    assert rt.indexer().index(iter_sources([root], max_bytes=settings.max_file_bytes)).rejected == []
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    rt = law_runtime(tmp_path_factory, [VBHN, LAW])
     yield rt
     rt.close()
 
