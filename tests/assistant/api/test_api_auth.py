@@ -17,7 +17,10 @@ from assistant.service.db import ApiKey, AuditEvent
 # Sign-in itself is open: the password login and the OpenID Connect redirect and callback (checked by state,
 # nonce and PKCE, tests/assistant/directory/test_oidc_glewlwyd.py).
 OPEN_ROUTES = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/healthz"), ("GET", "/v1/readyz"),
-               ("POST", "/v1/login"), ("GET", "/v1/oidc/login"), ("GET", "/v1/oidc/callback")}
+               ("POST", "/v1/login"), ("GET", "/v1/oidc/login"), ("GET", "/v1/oidc/callback"),
+               # whether the provider's sign-in is on, and the one-time code swap (the code and the browser's
+               # secret are its credentials): open on purpose
+               ("GET", "/v1/oidc/status"), ("POST", "/v1/oidc/exchange")}
 # the API description (and the copy the docs page reads) and its assets: open on purpose
 DOC_PATHS = {"/docs", "/docs/assets", "/docs/openapi.json", "/openapi.json"}
 
