@@ -128,8 +128,10 @@ def issue_token(user: UserRecord, secret: str, ttl_minutes: int, version: int = 
 
 
 # -- API keys ----------------------------------------------------------------------------------------------
-def hash_api_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+def secret_digest(secret: str) -> str:
+    """How a random secret is kept at rest (an API key, the OIDC one-time code and its browser secret): its
+    sha256, enough for a value with 256 random bits, where a password needs a slow hash."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def create_api_key(sessions: Sessions, name: str, may_act_for_users: bool = False,
@@ -139,14 +141,14 @@ def create_api_key(sessions: Sessions, name: str, may_act_for_users: bool = Fals
     ``users`` limit whom an on-behalf key may act for (None: anyone in the users file)."""
     key = API_KEY_PREFIX + secrets.token_urlsafe(32)
     with sessions.begin() as s:
-        s.add(ApiKey(name=name, key_hash=hash_api_key(key), may_act_for_users=may_act_for_users,
+        s.add(ApiKey(name=name, key_hash=secret_digest(key), may_act_for_users=may_act_for_users,
                      user_id=user_id, allowed_units=[normalize_text(u) for u in units] if units else None,
                      allowed_users=list(users) if users else None))
     return key
 
 
 def find_api_key(sessions: Sessions, key: str) -> ApiKey | None:
-    digest = hash_api_key(key)
+    digest = secret_digest(key)
     with sessions() as s:
         row = s.scalars(select(ApiKey).where(ApiKey.key_hash == digest)).first()
     if row is None or row.revoked or not hmac.compare_digest(row.key_hash, digest):

@@ -16,7 +16,6 @@ stolen URL, a browser history or a proxy log would expose, so it is worth nothin
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -24,14 +23,11 @@ from datetime import timedelta
 
 from sqlalchemy import delete, update
 
+from assistant.service.credentials import secret_digest
 from assistant.service.db import OidcHandoffRow, Sessions, utcnow
 
 log = logging.getLogger(__name__)
 HANDOFF_TTL = timedelta(minutes=2)
-
-
-def _sha256(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -53,8 +49,8 @@ def issue_handoff(sessions: Sessions, person_id: str, browser_secret: str,
     now = utcnow()
     with sessions.begin() as s:
         s.execute(delete(OidcHandoffRow).where(OidcHandoffRow.expires_at < now - timedelta(hours=1)))
-        s.add(OidcHandoffRow(code_hash=_sha256(code), browser_hash=_sha256(browser_secret), person_id=person_id,
-                             created_at=now, expires_at=now + ttl))
+        s.add(OidcHandoffRow(code_hash=secret_digest(code), browser_hash=secret_digest(browser_secret),
+                             person_id=person_id, created_at=now, expires_at=now + ttl))
     return code
 
 
@@ -62,7 +58,7 @@ def redeem_handoff(sessions: Sessions, code: str, browser_secret: str) -> Handof
     """The person a code signs in, consuming the code; HandoffRefused otherwise."""
     if not code or len(code) > 200:
         raise HandoffRefused("no code")
-    digest, now = _sha256(code), utcnow()
+    digest, now = secret_digest(code), utcnow()
     with sessions.begin() as s:  # committed whatever follows: a code shown to the wrong browser stays burnt
         won = s.execute(update(OidcHandoffRow)
                         .where(OidcHandoffRow.code_hash == digest, OidcHandoffRow.used_at.is_(None),
@@ -72,7 +68,7 @@ def redeem_handoff(sessions: Sessions, code: str, browser_secret: str) -> Handof
         person_id = row.person_id if row is not None else ""
         replayed = row is not None and row.used_at is not None
         same_browser = row is not None and bool(browser_secret) and \
-            secrets.compare_digest(row.browser_hash, _sha256(browser_secret))
+            secrets.compare_digest(row.browser_hash, secret_digest(browser_secret))
     if row is None:
         raise HandoffRefused("unknown code")
     if won != 1:  # used already (a replay, or two tabs) or expired: no sign-in, the log says which

@@ -267,8 +267,8 @@ def _procedure_first(question: str | AskedWords, sources: list[Source]) -> bool:
     """Whether a question that names no one procedure is still one for the procedures: it says "thủ tục", or a
     procedure's record ranks first. "thoi han giai quyet khieu nai lan dau" fits five "giải quyết khiếu nại
     lần đầu cấp …" titles alike, and when the law's article ranks above them, the law answers it."""
-    folded = question.folded if isinstance(question, AskedWords) else tuple(fold(question).split())
-    said = "thu tuc" in " ".join(folded)
+    folded = " ".join(question.folded if isinstance(question, AskedWords) else fold(question).split())
+    said = "thu tuc" in folded
     return said or tthc_fields_of(sources[0].payload) is not None
 
 

@@ -387,7 +387,7 @@ def decide(question: str | AskedWords, scored: list[tuple[TthcFields, float]]) -
     exact = [f for f, _ in scored if quotes_title(question, f) == longest] if longest else []
     if exact and not _names_more(question, exact[0], scored):
         # the procedure named exactly wins (the longest title quoted whole) ...
-        same = [f for f in exact if _title_key(f) == _title_key(exact[0])]
+        same = [f for f in exact if title_key(f) == title_key(exact[0])]
         if len(same) > 1:  # ... unless two sets hold the very same name: ask which (their agencies differ)
             return Naming("ambiguous", tuple(f["ma_thu_tuc"] for f in same))
         return Naming("named", (exact[0]["ma_thu_tuc"],))
@@ -416,12 +416,8 @@ _FIRST_TIME = {normalize_text(w) for w in ("mới", "lần đầu")}
 
 
 def title_key(fields: TthcFields) -> tuple[str, ...]:
-    """A title's syllables without marks and without a leading "thủ tục": two records of the same name share it."""
-    return _title_key(fields)
-
-
-def _title_key(fields: TthcFields) -> tuple[str, ...]:
-    """A title's syllables without marks and without a leading "thủ tục": the same name in two sets."""
+    """A title's syllables without marks and without a leading "thủ tục": two records of the same name (in two
+    sets, or two levels) share it."""
     words = _syllable_tuple(fields.get("ten_thu_tuc") or "", True)
     return words[2:] if words[:2] == ("thu", "tuc") else words
 
