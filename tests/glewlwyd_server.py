@@ -22,7 +22,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,3 +270,17 @@ def running_glewlwyd(redirect_uri: str = "http://testserver/v1/oidc/callback") -
             server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def glewlwyd_with(officials: Mapping[str, tuple[str, str, str, list[str]]]) -> Iterator[Glewlwyd]:
+    """``running_glewlwyd`` holding ``officials`` (username → name, password, department, groups); the test is
+    skipped where Debian's glewlwyd is not installed."""
+    import pytest
+
+    if glewlwyd_binary() is None:
+        pytest.skip("Debian's glewlwyd is not installed (apt-get install glewlwyd; `make directory-server`)")
+    with running_glewlwyd() as server:
+        for username, (name, password, department, groups) in officials.items():
+            server.add_user(username, name, password, department, groups)
+        yield server

@@ -77,15 +77,21 @@ def _claim(text: str) -> str:
     return " ".join(text.split()[:14]).rstrip(".,;:")
 
 
-def test_the_model_sees_the_chosen_unit_and_a_marker_of_another_source_is_dropped(runtime: Runtime,
-                                                                                  model_url: str) -> None:
+def _extractive_choice(runtime: Runtime):  # noqa: ANN202 - (Prepared, the unit's markers, its first source, another)
+    """What the extractive answerer prepares for ``QUESTION``: the sources, the chosen unit's markers, the unit's
+    first source and a retrieved source outside the unit long enough to quote from."""
     plain = runtime.answerer(remember=False)
     prepared = plain.prepare(QUESTION, OFFICIAL)
     focus = plain.focus(prepared)
     assert focus is not None
     unit = {s.marker for s in focus.sources}
     other = next(s for s in prepared.sources if s.marker not in unit and len(s.text.split()) >= 14)
-    own = focus.sources[0]
+    return prepared, unit, focus.sources[0], other
+
+
+def test_the_model_sees_the_chosen_unit_and_a_marker_of_another_source_is_dropped(runtime: Runtime,
+                                                                                  model_url: str) -> None:
+    prepared, unit, own, other = _extractive_choice(runtime)
     _Model.answer = f"{_claim(own.text)} [{own.marker}]. {_claim(other.text)} [{other.marker}]."
     _Model.requests = []
 
@@ -106,12 +112,7 @@ def test_the_model_sees_the_chosen_unit_and_a_marker_of_another_source_is_droppe
 
 
 def test_an_answer_citing_only_sources_outside_the_unit_is_a_refusal(runtime: Runtime, model_url: str) -> None:
-    plain = runtime.answerer(remember=False)
-    prepared = plain.prepare(QUESTION, OFFICIAL)
-    focus = plain.focus(prepared)
-    assert focus is not None
-    unit = {s.marker for s in focus.sources}
-    other = next(s for s in prepared.sources if s.marker not in unit and len(s.text.split()) >= 14)
+    _, _, _, other = _extractive_choice(runtime)
     _Model.answer = f"{_claim(other.text)} [{other.marker}]."
     result = _with_model(runtime, model_url).ask(QUESTION, OFFICIAL)
     assert result.refused and result.citations == []

@@ -26,7 +26,7 @@ from assistant.service.credentials import create_api_key
 from assistant.service.runtime import Runtime
 from connectors.auto import iter_sources
 from core.settings import Settings
-from tests.glewlwyd_server import CLIENT_ID, Glewlwyd, glewlwyd_binary, rsa_jwk, running_glewlwyd
+from tests.glewlwyd_server import CLIENT_ID, Glewlwyd, glewlwyd_with, rsa_jwk
 
 REPO = Path(__file__).resolve().parents[3]
 FINANCE_ONLY = "kho:STC-NS-2026T9"  # restricted to Sở Tài chính
@@ -47,11 +47,7 @@ OFFICIALS = {"an.nv": ("Nguyễn Văn An", "mat-khau-an-01", "Sở Tài chính",
 
 @pytest.fixture(scope="module")
 def idp() -> Iterator[Glewlwyd]:
-    if glewlwyd_binary() is None:
-        pytest.skip("Debian's glewlwyd is not installed (apt-get install glewlwyd; `make directory-server`)")
-    with running_glewlwyd() as server:
-        for username, (name, password, department, groups) in OFFICIALS.items():
-            server.add_user(username, name, password, department, groups)
+    with glewlwyd_with(OFFICIALS) as server:
         yield server
 
 

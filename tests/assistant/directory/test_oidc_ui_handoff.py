@@ -22,7 +22,7 @@ from assistant.service.db import OidcHandoffRow, utcnow
 from assistant.service.oidc_handoff import HANDOFF_TTL
 from assistant.service.runtime import Runtime
 from core.settings import Settings
-from tests.glewlwyd_server import CLIENT_ID, Glewlwyd, glewlwyd_binary, running_glewlwyd
+from tests.glewlwyd_server import CLIENT_ID, Glewlwyd, glewlwyd_with
 
 REPO = Path(__file__).resolve().parents[3]
 UI = "http://127.0.0.1:8501/"
@@ -41,11 +41,7 @@ OFFICIALS = {"an.nv": ("Nguyễn Văn An", "mat-khau-an-01", "Sở Tài chính",
 
 @pytest.fixture(scope="module")
 def idp() -> Iterator[Glewlwyd]:
-    if glewlwyd_binary() is None:
-        pytest.skip("Debian's glewlwyd is not installed (apt-get install glewlwyd; `make directory-server`)")
-    with running_glewlwyd() as server:
-        for username, (name, password, department, groups) in OFFICIALS.items():
-            server.add_user(username, name, password, department, groups)
+    with glewlwyd_with(OFFICIALS) as server:
         yield server
 
 
