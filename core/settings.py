@@ -207,7 +207,7 @@ class Settings(BaseSettings):
     directory: Literal["file", "ldap"] = "file"
     directory_users_file_fallback: bool = False
     directory_recheck_minutes: float = 15.0
-    directory_mapping_file: Path | None = None  # attributes/groups -> unit, roles, position (assistant.directory)
+    directory_mapping_file: Path | None = None  # attributes/groups -> unit, roles, position (service.directory)
     ldap_url: str | None = None  # ldap://dc.tinh.gov.vn:389 (with ldap_start_tls) or ldaps://dc.tinh.gov.vn:636
     ldap_start_tls: bool = False
     ldap_ca_file: Path | None = None  # PEM of the CA that signed the directory's certificate (else the system's)

@@ -93,7 +93,7 @@ def sign_in_everyone(people_api: object, people: DirectoryPeople) -> tuple[list[
     """Every directory person signed in through the directory (``People.authenticate``: search, bind, groups,
     mapping, the people table): their principals, and a report of what the mapping gave against what the users
     file said. A person who cannot sign in, or comes out with another unit or roles, is a failure of the run."""
-    from assistant.directory import People
+    from assistant.service.directory import People
 
     assert isinstance(people_api, People)
     principals, wrong, times = [], [], []

@@ -1,7 +1,7 @@
 """The thể thức benchmark: every document of ``format_check_set`` (correct and planted, as .docx, a share
 printed to PDF and saved as .doc by LibreOffice) and the real scanned documents of the dev set, checked by
-``assistant.drafting.check_format``; prints precision and recall per rule family and the findings that were
-wrong. Run: ``python -m evals.format_check_benchmark [--shared ../shared] [--no-convert]``.
+``assistant.correspondence.drafting.check_format``; prints precision and recall per rule family and the findings
+that were wrong. Run: ``python -m evals.format_check_benchmark [--shared ../shared] [--no-convert]``.
 
 Why per family: a checker that finds every font error but fires on correct dates is no use to a văn thư; each
 family must stand on its own (precision ≥ 0.95, recall ≥ 0.9, the issue's bar).
@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.drafting import FAMILIES, check_format, read_document
+from assistant.correspondence.drafting import FAMILIES, check_format, read_document
 from evals.format_check_set import Case, correct_cases, lookup, planted_cases
 
 REPO = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from assistant.drafting import BasisItem, CitedFate, Draft, Signer, abbreviation, outline, render_docx
+from assistant.correspondence.drafting import BasisItem, CitedFate, Draft, Signer, abbreviation, outline, render_docx
 
 BASIS_FACTS: dict[str, CitedFate] = {
     "30/2020/NĐ-CP": CitedFate("30/2020/NĐ-CP", "con_hieu_luc"),

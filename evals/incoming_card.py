@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.incoming import build_card, read_incoming
+from assistant.correspondence.incoming import build_card, read_incoming
 from core.units import unit_directory
 from core.vietnamese import fold
 

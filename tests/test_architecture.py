@@ -15,7 +15,8 @@ LAYER = {"core": 0, "connectors": 1, "indexing": 2, "assistant": 3, "evals": 4}
 # Capability packages: each holds its whole path from reading to answering; code outside one imports only the
 # package itself (its ``__init__``, the face), never a module inside it.
 CAPABILITIES = ("assistant.tasks", "assistant.validity", "assistant.tthc", "assistant.warehouse", "assistant.documents",
-                "assistant.drafting", "assistant.incoming", "assistant.directory")
+                "assistant.correspondence.drafting", "assistant.correspondence.incoming",
+                "assistant.service.directory")
 # Names a module may use on objects that are not its own (the standard library's and third parties' own
 # conventions, not ours): namedtuple helpers, sys internals and the like.
 FOREIGN_PRIVATE_OK = {"_asdict", "_replace", "_fields", "_exit", "_getframe", "_meipass"}
@@ -131,3 +132,14 @@ def test_every_capability_has_a_face_that_names_what_it_offers():
         assert ast.get_docstring(tree), f"{capability} has no docstring saying what it holds"
         assert any(isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in n.targets)
                    for n in tree.body), f"{capability} names no __all__"
+
+
+def test_assistant_top_level_names_the_path():
+    """``assistant/`` shows the path a question takes (search → answer → service, with its api and cli faces)
+    and the office capabilities; a new module or a domain-prefixed file at the top level would hide a missing
+    package again."""
+    pipeline = {"search", "answer", "service", "api", "cli"}
+    capabilities = {c.split(".")[1] for c in CAPABILITIES}
+    entries = {p.name for p in (REPO / "assistant").iterdir() if p.name != "__pycache__"}
+    assert entries - {"__init__.py"} <= pipeline | capabilities, sorted(entries - pipeline - capabilities)
+    assert len(entries) <= 12, sorted(entries)

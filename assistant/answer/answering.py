@@ -15,11 +15,11 @@ import numpy as np
 from assistant.answer.checked_stream import checked_tokens
 from assistant.answer.citations import check_citations, mentions_no_answer
 from assistant.answer.focus import MIN_COVERAGE, RANK_PENALTY, Focus, choose_unit
+from assistant.answer.llm.base import LLMError
 from assistant.answer.prompts import render_sources
 from assistant.answer.records import RecordAnswerer, RecordReply
 from assistant.answer.types import AnswerResult, Citation, Source
 from assistant.answer.writers import AnswerWriter, ExtractiveWriter, count_tokens
-from assistant.llm.base import LLMError
 from assistant.search.question import Question
 from assistant.search.rerankers import Reranker
 from assistant.search.retrieval import Filters, Retriever

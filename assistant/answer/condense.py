@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answer.llm.base import ChatMessage, LLMBackend, LLMError
 from assistant.answer.prompts import Prompt, clean_prompt_text, load_prompt
-from assistant.llm.base import ChatMessage, LLMBackend, LLMError
 from assistant.service.conversations import Turn
 from core.vietnamese import normalize_text
 

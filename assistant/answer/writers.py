@@ -14,9 +14,9 @@ from typing import Protocol, runtime_checkable
 
 from assistant.answer.condense import condense_by_rule, condense_with_llm
 from assistant.answer.extractive import extractive_answer
+from assistant.answer.llm.base import ChatMessage, LLMBackend
 from assistant.answer.prompts import Prompt, clean_prompt_text, load_prompt, render_sources
 from assistant.answer.types import Source
-from assistant.llm.base import ChatMessage, LLMBackend
 from assistant.service.conversations import Turn
 
 

@@ -5,7 +5,7 @@
   the file (user removed, roles or unit changed) is refused, so a demotion takes effect at once.
 - People of a directory (LDAP) get the same token with ``src: ldap``; each request checks it against their
   record in the people table, which the directory re-checks when older than ``directory_recheck_minutes``
-  (at most 15): gone, locked or moved there, their tokens stop working (``assistant.directory.People``).
+  (at most 15): gone, locked or moved there, their tokens stop working (``assistant.service.directory.People``).
 - Bearer tokens of the province's OpenID Connect provider (when configured) are verified against its keys
   (issuer, audience, expiry) and mapped to a person like a directory entry; the record in the people table
   follows the newest token (``src: oidc``), and a provider token older than 15 minutes is refused, so what the
@@ -28,14 +28,6 @@ import jwt
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from assistant.api.errors import ApiError
-from assistant.directory import (
-    SOURCE_FILE,
-    DirectoryUnavailable,
-    InvalidProviderToken,
-    OidcProvider,
-    People,
-    Person,
-)
 from assistant.service.conversations import Channel
 from assistant.service.credentials import (
     JWT_ALGORITHM,
@@ -45,6 +37,14 @@ from assistant.service.credentials import (
     token_version,
 )
 from assistant.service.db import Sessions
+from assistant.service.directory import (
+    SOURCE_FILE,
+    DirectoryUnavailable,
+    InvalidProviderToken,
+    OidcProvider,
+    People,
+    Person,
+)
 from assistant.service.index_owner import LOCAL_KEY_PREFIX
 from core.access import Principal, UserRecord, load_users
 from core.errors import ConfigurationError

@@ -13,8 +13,8 @@ from assistant.api.errors import ApiError
 from assistant.api.login_guard import client_address, locked_error
 from assistant.api.masking import mask_pii
 from assistant.api.schemas import LoginIn, MeOut, TokenOut
-from assistant.directory import SOURCE_FILE, DirectoryUnavailable, PeopleStore
 from assistant.service.credentials import issue_token, token_version
+from assistant.service.directory import SOURCE_FILE, DirectoryUnavailable, PeopleStore
 from core.access import Principal, UserRecord, load_users
 from core.errors import ConfigurationError
 

@@ -14,7 +14,14 @@ from assistant.api.audit import audited
 from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.routes_documents import safe_filename
-from assistant.drafting import DraftError, DraftStore, RelationsLookup, check_format, compose, read_untrusted
+from assistant.correspondence.drafting import (
+    DraftError,
+    DraftStore,
+    RelationsLookup,
+    check_format,
+    compose,
+    read_untrusted,
+)
 from core.deadlines import today_in_vietnam
 from core.errors import RejectedInput
 

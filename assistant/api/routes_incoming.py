@@ -26,7 +26,7 @@ from assistant.api.deps import CurrentPrincipal, State
 from assistant.api.errors import ApiError
 from assistant.api.routes_documents import safe_filename
 from assistant.api.upload_labels import form_access, form_fields
-from assistant.incoming import (
+from assistant.correspondence.incoming import (
     INCOMING_SUFFIXES,
     CardStore,
     IndexedLookup,

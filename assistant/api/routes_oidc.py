@@ -39,7 +39,8 @@ from assistant.api.deps import State
 from assistant.api.errors import ApiError
 from assistant.api.login_guard import client_address
 from assistant.api.schemas import OidcExchangeIn, TokenOut
-from assistant.directory import (
+from assistant.service.credentials import issue_token, token_version
+from assistant.service.directory import (
     SOURCE_OIDC,
     DirectoryUnavailable,
     InvalidProviderToken,
@@ -48,7 +49,6 @@ from assistant.directory import (
     Person,
     pkce_pair,
 )
-from assistant.service.credentials import issue_token, token_version
 from assistant.service.oidc_handoff import HandoffRefused, issue_handoff, redeem_handoff
 from core.access import UserRecord
 from core.errors import ConfigurationError

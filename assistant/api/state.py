@@ -13,9 +13,9 @@ from assistant.api.metrics import ApiMetrics
 from assistant.api.ratelimit import RateLimiter
 from assistant.api.startup_checks import refuse_demo_accounts
 from assistant.api.worker import IndexWorker
-from assistant.directory import OidcProvider, People
 from assistant.search.retrieval import Retriever
 from assistant.service.credentials import jwt_secret
+from assistant.service.directory import OidcProvider, People
 from assistant.service.retention import RetentionJob, RetentionPolicy
 from assistant.service.runtime import Runtime
 from assistant.validity import ValidityRefresher

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import fail, print_json
-from assistant.drafting import RelationsLookup, check_format, read_document
+from assistant.correspondence.drafting import RelationsLookup, check_format, read_document
 from core.deadlines import today_in_vietnam
 from core.errors import AssistantError, RejectedInput
 from core.settings import Settings

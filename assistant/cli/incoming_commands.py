@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import fail, print_json
-from assistant.incoming import IndexedLookup, build_card, read_incoming, render_card
+from assistant.correspondence.incoming import IndexedLookup, build_card, read_incoming, render_card
 from connectors.extraction_limits import ExtractionLimits
 from core.deadlines import today_in_vietnam
 from core.errors import AssistantError, RejectedInput

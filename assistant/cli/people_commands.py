@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import fail, print_json, reported
-from assistant.directory import SOURCE_FILE, SOURCE_WORDS, PeopleStore, StoredPerson
 from assistant.service.db import Sessions, open_sessions
+from assistant.service.directory import SOURCE_FILE, SOURCE_WORDS, PeopleStore, StoredPerson
 from assistant.service.index_owner import IN_PROCESS_VIA, LOCAL_KEY_PREFIX
 from core.access import ROLE_WORDS, UserRecord, load_users
 from core.deadlines import moment

@@ -33,12 +33,12 @@ from indexing.store import VectorStore
 
 if TYPE_CHECKING:
     from assistant.answer.answering import Answerer
+    from assistant.answer.llm.base import LLMBackend
     from assistant.answer.records import RecordAnswerer
     from assistant.answer.writers import AnswerWriter, PromptSet
-    from assistant.directory import Directory, OidcProvider, People
-    from assistant.llm.base import LLMBackend
     from assistant.search.retrieval import Retriever
     from assistant.service.db import Sessions
+    from assistant.service.directory import Directory, OidcProvider, People
     from assistant.tasks import TaskStore
     from assistant.validity import RelationsObserver, RelationStore
 
@@ -124,7 +124,7 @@ class Runtime:
     @property
     def llm(self) -> LLMBackend | None:
         """The configured chat model; None when answers are extractive (no model configured)."""
-        from assistant.llm import make_backend
+        from assistant.answer.llm import make_backend
 
         return self._once("llm", lambda: make_backend(self.settings))
 
@@ -291,7 +291,7 @@ class Runtime:
             s = self.settings
             if s.directory != "ldap":
                 return None
-            from assistant.directory import LdapConfig, LdapDirectory, MappingFile
+            from assistant.service.directory import LdapConfig, LdapDirectory, MappingFile
 
             if not s.ldap_url:
                 raise ConfigurationError("ASSISTANT_DIRECTORY=ldap cần ASSISTANT_LDAP_URL")
@@ -312,7 +312,7 @@ class Runtime:
             s = self.settings
             if not s.oidc_issuer:
                 return None
-            from assistant.directory import MappingFile, OidcConfig, OidcProvider
+            from assistant.service.directory import MappingFile, OidcConfig, OidcProvider
 
             config = OidcConfig(issuer=s.oidc_issuer, client_id=s.oidc_client_id,
                                 client_secret=s.oidc_client_secret.get_secret_value() if s.oidc_client_secret
@@ -329,7 +329,7 @@ class Runtime:
         default: the file read afresh)."""
         from datetime import timedelta
 
-        from assistant.directory import People, PeopleStore, UsersFileDirectory
+        from assistant.service.directory import People, PeopleStore, UsersFileDirectory
 
         def read_file(user_id: str) -> UserRecord | None:
             try:

@@ -3,7 +3,7 @@ the project's .venv, never inside the vLLM venv):
 
 1. raw speed: streamed chat completions straight to vLLM; time to first token and decode tokens/s from the
    server's own token counts (``stream_options.include_usage``);
-2. the ``openai`` backend (assistant.llm.openai_backend via make_backend): generate and stream;
+2. the ``openai`` backend (assistant.answer.llm.openai_backend via make_backend): generate and stream;
 3. the product: index data/warehouse + data/samples, start the API (uvicorn, ``ASSISTANT_LLM_BACKEND=openai``
    pointing at vLLM), log in, ``POST /v1/ask`` and ``POST /v1/ask/stream`` (SSE), continue the conversation.
 
@@ -135,7 +135,7 @@ def main() -> int:
         f"{statistics.median(r['decode_tok_s'] for r in runs):.1f} tok/s (1 sequence at a time)")
 
     say("\n== 2. the assistant's openai backend (langchain-openai ChatOpenAI) ==")
-    from assistant.llm import ChatMessage, make_backend
+    from assistant.answer.llm import ChatMessage, make_backend
     from core.settings import Settings
 
     backend = make_backend(Settings(llm_backend="openai", llm_base_url=base_url, llm_model=args.model))

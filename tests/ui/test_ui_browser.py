@@ -210,7 +210,7 @@ SEEN_WORDS = """(root) => {
 def test_incoming_page_shows_the_card_of_a_dropped_letter(ui_url: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
     from playwright.sync_api import expect
 
-    from tests.assistant.incoming.letter import LETTER
+    from tests.assistant.correspondence.incoming.letter import LETTER
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     letter = tmp_path / "cong-van-77.txt"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.incoming import build_card, read_incoming
+from assistant.correspondence.incoming import build_card, read_incoming
 from core.units import unit_directory
-from tests.assistant.incoming.letter import LETTER
+from tests.assistant.correspondence.incoming.letter import LETTER
 from ui.components.incoming_page import card_html
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"

@@ -5,7 +5,7 @@ as without a model, and an answer with no marker of the unit is a refusal.
 
 The model is an OpenAI-compatible HTTP server of this test that streams a scripted answer: what these tests check
 is what the service does with a model's output, which a real model cannot be made to write on demand (the real
-llama.cpp server path is tested in tests/assistant/llm/test_llm_backends.py)."""
+llama.cpp server path is tested in tests/assistant/answer/llm/test_llm_backends.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant.llm.openai_backend import OpenAIBackend
+from assistant.answer.llm.openai_backend import OpenAIBackend
 from assistant.service.runtime import Runtime
 from core.access import Principal
 from tests.assistant.law_runtime import law_runtime

@@ -10,10 +10,10 @@ import pytest
 
 from assistant.answer.checked_stream import checked_tokens
 from assistant.answer.citations import check_citations
+from assistant.answer.llm.base import ChatMessage
 from assistant.answer.prompts import SHIPPED_PROMPTS, clean_prompt_text, render_sources
 from assistant.answer.types import Source
 from assistant.answer.writers import ExtractiveWriter, LLMWriter, PromptSet, count_tokens
-from assistant.llm.base import ChatMessage
 
 LE_PHI = ("Lệ phí cấp giấy chứng nhận đăng ký hộ kinh doanh là 100.000 đồng/lần cấp. "
           "Trường hợp đăng ký qua mạng điện tử thì được miễn lệ phí.")

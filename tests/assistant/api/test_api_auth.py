@@ -15,7 +15,7 @@ from assistant.service.credentials import JWT_ALGORITHM, JWT_ISSUER, hash_passwo
 from assistant.service.db import ApiKey, AuditEvent
 
 # Sign-in itself is open: the password login and the OpenID Connect redirect and callback (checked by state,
-# nonce and PKCE, tests/assistant/directory/test_oidc_glewlwyd.py).
+# nonce and PKCE, tests/assistant/service/directory/test_oidc_glewlwyd.py).
 OPEN_ROUTES = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/healthz"), ("GET", "/v1/readyz"),
                ("POST", "/v1/login"), ("GET", "/v1/oidc/login"), ("GET", "/v1/oidc/callback"),
                # whether the provider's sign-in is on, and the one-time code swap (the code and the browser's

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from assistant.drafting import check_format, read_docx
+from assistant.correspondence.drafting import check_format, read_docx
 from assistant.service.db import AuditEvent
 from assistant.service.runtime import Runtime
 from evals.format_check_set import planted_cases
