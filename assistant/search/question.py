@@ -40,6 +40,7 @@ class Question:
     standalone: str  # the follow-up made standalone (the typed question itself when there is no history)
     marked: str  # ``standalone`` with its marks restored when typed without them
     folded: str  # ``core.vietnamese.fold(standalone)``
+    typed_folded: str  # ``fold(typed)``: a follow-up's own words, mark-free (``folded`` when there is no history)
     as_of: date | None = None  # the date it asks about ("năm 2019", "ngày 01/7/2020"); None: today
     reference: ReferenceMatch | None = None  # the document / Điều it names ("Điều 14 Luật Viên chức")
     procedure: Naming | None = None  # the indexed procedure it names

@@ -88,7 +88,8 @@ class Retriever:
             reference = self.references.lookup(standalone, (filters or Filters()).for_principal(principal))
         folded = fold(standalone)  # the one fold of the question; every later step reads ``Question.folded``
         question = Question(typed=typed, standalone=standalone, marked=self.dense_text(standalone),
-                            folded=folded, as_of=question_date(folded), reference=reference)
+                            folded=folded, typed_folded=folded if typed == standalone else fold(typed),
+                            as_of=question_date(folded), reference=reference)
         if self.procedures is None:
             return question
         # The procedure it names, read from the forms just prepared (its NFC text and its fold).

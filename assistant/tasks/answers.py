@@ -56,8 +56,9 @@ def _of_plan(view: TaskView, number: str) -> bool:
                              is not None or re.search(rf"(?<!\d){number}(?!\d)", t.doc_id) is not None)
 
 
-def _terms(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", fold(text)) if w not in _STOP and len(w) > 1}
+def _terms(folded: str) -> set[str]:
+    """The content words of a folded text (a task's wording, the question's fold)."""
+    return {w for w in re.findall(r"\w+", folded) if w not in _STOP and len(w) > 1}
 
 
 def _row(marker: int, view: TaskView) -> dict[str, Any]:
@@ -92,16 +93,18 @@ class TaskAnswerer:
         read as one about assigned tasks; the context is the question with its marks back."""
         if question.names_procedure:
             return None
-        return self.answer(question.typed, principal, question.marked)
+        return self.answer(question, principal)
 
     def visible(self, ids: list[str], principal: Principal) -> set[str]:
         """As a :class:`~assistant.answer.records.CitedRecords`: the task ids among ``ids`` the asker may read."""
         return self.store.visible(ids, principal)
 
-    def answer(self, question: str, principal: Principal, context: str = "", today: date | None = None
-               ) -> RecordReply | None:
-        """The answer to a task question, a "not there" reply, or None when ``question`` is about something else."""
-        asked = parse_task_question(question, self.store.units, context)
+    def answer(self, question: Question, principal: Principal, today: date | None = None) -> RecordReply | None:
+        """The answer to a task question, a "not there" reply, or None when ``question`` is about something else.
+        The question's own words decide; what a follow-up leaves out is read from the question with its marks
+        back (``marked``, the condensed question)."""
+        asked = parse_task_question(question.typed, question.typed_folded, self.store.units, question.marked,
+                                    question.folded)
         if asked is None:
             return None
         if asked.unknown_unit and not asked.unit:
@@ -165,7 +168,7 @@ class TaskAnswerer:
         wanted = _terms(topic)
         if not wanted:
             return []
-        scored = [(len(wanted & _terms(v.task.nhiem_vu)) / len(wanted), v) for v in views]
+        scored = [(len(wanted & _terms(fold(v.task.nhiem_vu))) / len(wanted), v) for v in views]
         best = max((s for s, _ in scored), default=0.0)
         return [v for s, v in scored if s >= 0.6 and s >= best - 0.05]
 

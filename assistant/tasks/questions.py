@@ -15,7 +15,6 @@ from datetime import date
 
 from core.deadlines import parse_deadline
 from core.units import UnitDirectory
-from core.vietnamese import fold
 
 _TASK_WORDS = re.compile(r"\b(nhiem vu|phan cong|duoc giao|giao cho|giao nhiem vu)\b")
 # "việc" asks for tasks ("những việc nào"), not inside "làm việc", "thôi việc", "nghỉ việc", "việc làm" (a law's
@@ -42,7 +41,8 @@ _UNIT_NAME = re.compile(r"\b((?:Sở|Ban|Phòng|Trung tâm|Hội|Chi cục|Cục
 @dataclass(frozen=True)
 class TaskQuestion:
     """``intent``: "list" (tasks of a unit, period or plan), "who" (who leads the task described by
-    ``topic``); ``unknown_unit`` a unit-like name the directory does not know (answered as not there)."""
+    ``topic``, the question's fold); ``unknown_unit`` a unit-like name the directory does not know (answered as
+    not there)."""
 
     intent: str
     unit: str = ""
@@ -76,10 +76,22 @@ def _period(folded: str) -> tuple[date | None, date | None]:
     return deadline.start, deadline.end
 
 
-def parse_task_question(question: str, units: UnitDirectory, context: str = "") -> TaskQuestion | None:
-    """The task question ``question`` asks, or None when it is no task question. ``context`` is the
-    condensed question (the follow-up with the question it follows); what ``question`` leaves out is read there."""
-    folded = fold(question)
+def _without(context: str, context_folded: str, question: str) -> tuple[str, str]:
+    """The context with the question's own words cut out, as text and as its fold (the fold keeps every
+    character's place, so the same span is cut from both)."""
+    at = context.find(question)
+    if at < 0:
+        return context, context_folded
+    end = at + len(question)
+    return context[:at] + " " + context[end:], context_folded[:at] + " " + context_folded[end:]
+
+
+def parse_task_question(question: str, folded: str, units: UnitDirectory, context: str = "",
+                        context_folded: str = "") -> TaskQuestion | None:
+    """The task question ``question`` asks, or None when it is no task question. ``folded`` is its fold and
+    ``context_folded`` the context's, both made once per request (``assistant.search.question.Question``).
+    ``context`` is the condensed question (the follow-up with the question it follows); what ``question``
+    leaves out is read there."""
     worded = _TASK_WORDS.search(folded) or (_WORK.search(folded) and (
         _LEAD.search(folded) or _SUPPORT.search(folded) or _OVERDUE.search(folded) or _SOON.search(folded)))
     who = _WHO.search(folded) or (_WHO_GIVEN.search(folded) and _PLAN.search(folded))
@@ -95,18 +107,18 @@ def parse_task_question(question: str, units: UnitDirectory, context: str = "") 
         intent="who" if who else "list", unit=unit, role="" if who else role, start=start, end=end,
         overdue=bool(_OVERDUE.search(folded)), due_soon=bool(_SOON.search(folded)) and not _OVERDUE.search(folded),
         as_of=date(int(as_of.group(3)), int(as_of.group(2)), int(as_of.group(1))) if as_of else None,
-        plan=plan.group(2) if plan else "", topic=question if who else "", unknown_unit=unknown,
+        plan=plan.group(2) if plan else "", topic=folded if who else "", unknown_unit=unknown,
         source="phu_luc" if "phu luc" in folded else ("muc" if "to chuc thuc hien" in folded else ""))
     if asked.intent == "list" and not (asked.unit or asked.start or asked.overdue or asked.due_soon or asked.plan
                                        or asked.unknown_unit):
         if not context or context == question:
             return None
-        before = parse_task_question(context.replace(question, " ", 1), units)
+        before = parse_task_question(*_without(context, context_folded, question), units)
         if before is None:
             return None
         return replace(before, role=asked.role or before.role, intent="list", source=asked.source or before.source)
     if context and context != question and not (asked.plan or asked.unit):
-        before = parse_task_question(context.replace(question, " ", 1), units)
+        before = parse_task_question(*_without(context, context_folded, question), units)
         if before is not None:
             asked = replace(asked, plan=asked.plan or before.plan, source=asked.source or before.source)
     return asked

@@ -189,13 +189,13 @@ def test_a_named_procedure_brings_its_sections_that_retrieval_left_out(runtime: 
     chunks = visible.doc_chunks("tthc:1.013124")
     assert len(chunks) > 1
     retrieved = [Source.of(1, chunks[0])]
-    named = Question("q", "q", "q", "q", procedure=Naming("named", ("1.013124",)))
+    named = Question("q", "q", "q", "q", "q", procedure=Naming("named", ("1.013124",)))
     extra = named_procedure_sections(named, retrieved, visible)
     assert [s.marker for s in extra] == list(range(2, len(chunks) + 1))
     assert {s.chunk_id for s in extra} == {c.chunk_id for c in chunks[1:]}
     # several fit alike: the sections of each (they are answered by case), still after the ranked sources
-    alike = Question("q", "q", "q", "q", procedure=Naming("ambiguous", ("1.013124", "1.013539")))
+    alike = Question("q", "q", "q", "q", "q", procedure=Naming("ambiguous", ("1.013124", "1.013539")))
     both = named_procedure_sections(alike, retrieved, visible)
     assert {s.doc_id for s in both} == {"tthc:1.013124", "tthc:1.013539"} and min(s.marker for s in both) == 2
-    unnamed = Question("q", "q", "q", "q", procedure=Naming("none"))
+    unnamed = Question("q", "q", "q", "q", "q", procedure=Naming("none"))
     assert named_procedure_sections(unnamed, retrieved, visible) == []

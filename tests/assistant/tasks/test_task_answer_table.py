@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.search.question import Question
 from assistant.service.runtime import Runtime
 from assistant.tasks import format_table
 from assistant.tasks.answer_table import TABLE_FROM
@@ -17,8 +18,14 @@ from connectors.files import FolderConnector
 from core.access import Principal
 from core.documents import Document
 from core.settings import Settings
+from core.vietnamese import fold
 
 REPO = Path(__file__).resolve().parents[3]
+def prepared(text: str) -> Question:
+    """A first question (no history) in the forms the retriever prepares."""
+    return Question(typed=text, standalone=text, marked=text, folded=fold(text), typed_folded=fold(text))
+
+
 OFFICIAL = Principal(user_id="vp.tester", unit="Văn phòng UBND tỉnh", roles=("chuyen_vien",))
 
 
@@ -36,7 +43,8 @@ def runtime(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def test_a_long_answer_carries_its_rows_with_the_markers_of_its_lines(runtime: Runtime) -> None:
     answerer = runtime.record_answerers()[1]
-    reply = answerer.answer("Sở Khoa học và Công nghệ chủ trì những nhiệm vụ nào?", OFFICIAL, today=date(2026, 3, 1))
+    reply = answerer.answer(prepared("Sở Khoa học và Công nghệ chủ trì những nhiệm vụ nào?"), OFFICIAL,
+                            today=date(2026, 3, 1))
     assert reply is not None and len(reply.sources) >= TABLE_FROM
     table = reply.facts["table"]
     assert [r["marker"] for r in table["rows"]] == [s.marker for s in reply.sources]
@@ -52,5 +60,5 @@ def test_a_long_answer_carries_its_rows_with_the_markers_of_its_lines(runtime: R
 
 def test_a_short_answer_stays_lines(runtime: Runtime) -> None:
     answerer = runtime.record_answerers()[1]
-    reply = answerer.answer("Ai chủ trì nhiệm vụ tổ chức hội nghị sơ kết?", OFFICIAL, today=date(2026, 3, 1))
+    reply = answerer.answer(prepared("Ai chủ trì nhiệm vụ tổ chức hội nghị sơ kết?"), OFFICIAL, today=date(2026, 3, 1))
     assert reply is None or "table" not in reply.facts or len(reply.sources) >= TABLE_FROM

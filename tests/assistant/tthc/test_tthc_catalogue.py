@@ -152,7 +152,7 @@ def test_contenders_decide_as_every_title_does_and_a_prepared_question_as_its_te
         assert all(scored[f["ma_thu_tuc"]] == s for f, s in few), question
         assert decide(question, few) == decide(question, every), question
         text = normalize_text(question).strip()
-        prepared = Question(typed=text, standalone=text, marked=text, folded=fold(text))
+        prepared = Question(typed=text, standalone=text, marked=text, folded=fold(text), typed_folded=fold(text))
         assert catalogue.naming(prepared) == catalogue.naming(question), question
         named += catalogue.naming(question).status != "none"
     assert named > len(questions) // 2  # the sets' questions mostly name a procedure: the check is not vacuous

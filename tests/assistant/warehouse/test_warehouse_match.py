@@ -32,7 +32,7 @@ def sources_of(*names: str) -> list[Source]:
 
 def record_reply(text: str, sources: list[Source]) -> RecordReply | None:
     """The warehouse answerer's reply, as the answerer asks it (the question prepared once)."""
-    return ReportAnswerer().reply(Question(text, text, text, fold(text)), Principal(user_id="t"), sources)
+    return ReportAnswerer().reply(Question(text, text, text, fold(text), fold(text)), Principal(user_id="t"), sources)
 
 
 def test_periods_are_read_with_or_without_diacritics() -> None:
