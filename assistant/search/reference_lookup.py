@@ -15,7 +15,6 @@ from typing import Any
 
 from core.aliases import default_aliases
 from core.so_hieu import TYPE_NAMES, Reference, SoHieu, find_so_hieu, parse_reference, parse_so_hieu, title_key
-from core.vietnamese import fold
 from indexing.store import Hit, SearchFilter, VectorStore
 
 _UNIT_NEXT = re.compile(r"^[\s,]*(?:điểm|khoản|điều|diem|khoan|dieu)\s", re.IGNORECASE)
@@ -68,10 +67,10 @@ _LAW_WITH_YEAR = re.compile(r"(?<![a-z])(?<!phap )((?:bo luat|luat|phap lenh)(?:
                             r"\s+(?:nam\s+)?((?:19|20)\d\d)(?![\d/])")
 
 
-def law_named_with_year(query: str) -> tuple[str, str] | None:
+def law_named_with_year(query: str, folded: str) -> tuple[str, str] | None:
     """(the name as typed with its year, its ``title_key`` without the year, abbreviations spelt out) of the
-    law a question names by name and year ("lương hưu … theo luật bhxh 2024"), else None."""
-    folded = fold(query)
+    law a question names by name and year ("lương hưu … theo luật bhxh 2024"), else None. ``folded`` is the
+    question's fold (made once, with the question); a span found there is the same span of ``query``."""
     m = _LAW_WITH_YEAR.search(folded)
     if m is None or m.group(1).split()[-1] == "nay":
         return None
@@ -261,11 +260,11 @@ class ReferenceLookup:
             return visible[0][0], visible[0][1]
         return visible or None
 
-    def _law_by_name(self, query: str) -> ReferenceMatch | None:
+    def _law_by_name(self, query: str, folded: str) -> ReferenceMatch | None:
         """A law named by name and year that no indexed title starts ("luật bhxh 2024" with no Luật Bảo hiểm xã
         hội here) → a match with no document, so the answer says it is not in the system instead of quoting
         another law's nearest article; None when the name resolves (the question is then searched as before)."""
-        named = law_named_with_year(query)
+        named = law_named_with_year(query, folded)
         if named is None:
             return None
         shown, key = named
@@ -274,8 +273,9 @@ class ReferenceLookup:
             return None
         return ReferenceMatch(None, None, shown, law_by_name=True)
 
-    def lookup(self, query: str, flt: SearchFilter) -> ReferenceMatch | None:
-        """None when the query names no document; else what it resolved to, under ``flt``."""
+    def lookup(self, query: str, folded: str, flt: SearchFilter) -> ReferenceMatch | None:
+        """None when the query names no document; else what it resolved to, under ``flt``. ``folded`` is the
+        query's fold, made once where the question is prepared."""
         ref = parse_reference(query)
         if ref is not None and ref.document and not ref.so_hieu and not _NAMED.match(ref.document):
             first, _, rest = ref.document.partition(" ")
@@ -291,7 +291,7 @@ class ReferenceLookup:
         else:
             found = find_so_hieu(query)
             if not found:
-                return self._law_by_name(query)
+                return self._law_by_name(query, folded)
             # "… số 92/2015/QH13 khoản 2 Điều 32 còn hiệu lực không": the unit right after the number is its own.
             after = parse_reference(query[found[0].end:]) if _UNIT_NEXT.match(query[found[0].end:]) else None
             ref = replace(after, so_hieu=found[0].so_hieu, document=None) if after is not None else None

@@ -83,10 +83,10 @@ class Retriever:
         standalone = normalize_text(standalone).strip() if standalone is not None else typed
         from assistant.validity import question_date
 
+        folded = fold(standalone)  # the one fold of the question; every later step reads ``Question.folded``
         reference = None
         if self.references is not None and isinstance(principal, Principal) and standalone:
-            reference = self.references.lookup(standalone, (filters or Filters()).for_principal(principal))
-        folded = fold(standalone)  # the one fold of the question; every later step reads ``Question.folded``
+            reference = self.references.lookup(standalone, folded, (filters or Filters()).for_principal(principal))
         question = Question(typed=typed, standalone=standalone, marked=self.dense_text(standalone),
                             folded=folded, typed_folded=folded if typed == standalone else fold(typed),
                             as_of=question_date(folded), reference=reference)
