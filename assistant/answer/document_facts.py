@@ -20,8 +20,9 @@ from assistant.search.question import Question
 from core.access import Principal
 
 # On the fold (typed with or without marks): the question asks about the document's issuing, not its content.
+# "ngày ký" alone is not enough: "hợp đồng có hiệu lực từ ngày ký" asks about a contract, not the law named.
 _ASKS_DATE = re.compile(r"\b(?:(?:ban hanh|ky)(?: vao)? (?:ngay nao|ngay bao nhieu|khi nao|bao gio|luc nao|nam nao)"
-                        r"|ngay (?:ban hanh|ky)(?: (?:la|vao))? (?:ngay nao|khi nao|bao gio|la gi)?)")
+                        r"|ngay ban hanh\b|ngay ky (?:cua|la)\b)")
 # "ai ký", "ai ban hành" only where the question ends: "Kế hoạch 731 giao ai ban hành khung kiến trúc số" asks
 # about a task of the plan, not about the plan
 _END = r"(?:\s+(?:vay|a|nhi|the))?\s*\W*$"

@@ -17,3 +17,4 @@ def test_a_task_of_the_plan_is_not_a_question_about_the_plan() -> None:
     # "giao ai ban hành …" asks who is assigned a task the plan lists; "thời hạn ban hành" a task's deadline
     assert not _ASKS_ISSUER.search(fold("Kế hoạch 731 giao ai ban hành, cập nhật Khung kiến trúc số của tỉnh?"))
     assert not _ASKS_DATE.search(fold("Kế hoạch 731 yêu cầu ban hành quy chế phối hợp trong quý nào?"))
+    assert not _ASKS_DATE.search(fold("Theo Bộ luật Lao động, hợp đồng có hiệu lực từ ngày ký không?"))
