@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.answer.checked_stream import checked_tokens
 from assistant.answer.citations import check_citations, mentions_no_answer
-from assistant.answer.focus import MIN_COVERAGE, RANK_PENALTY, Focus, choose_unit
+from assistant.answer.focus import HEADING_WEIGHT, MIN_COVERAGE, RANK_PENALTY, Focus, choose_unit
 from assistant.answer.llm.base import LLMError
 from assistant.answer.prompts import render_sources
 from assistant.answer.records import RecordAnswerer, RecordReply
@@ -62,6 +62,7 @@ class AnswerConfig:
     embedding_max_chars: int = 1200  # must match the indexer's, so evidence vectors come from the cache
     focus_min_coverage: float = MIN_COVERAGE  # key terms the answering unit must cover (assistant.answer.focus)
     focus_rank_penalty: float = RANK_PENALTY
+    focus_heading_weight: float = HEADING_WEIGHT
 
 
 @dataclass
@@ -266,7 +267,7 @@ class Answerer:
         beside = {m for markers in prepared.validity.companions.values() for m in markers} | prepared.sections
         retrieved = [s for s in prepared.sources if s.marker not in beside]
         return choose_unit(prepared.question.folded, retrieved, self.config.focus_min_coverage,
-                           self.config.focus_rank_penalty)
+                           self.config.focus_rank_penalty, self.config.focus_heading_weight)
 
     def record_reply(self, question: Question, principal: Principal, sources: list[Source]) -> RecordReply | None:
         """The first reply of the record answerers, in the Runtime's order; None when none has one."""

@@ -33,6 +33,8 @@ _GENERIC_FOLDED = frozenset(fold(w) for w in GENERIC)
 _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)  # function words, as a question typed without marks has them
 MIN_COVERAGE = 0.5  # share of the key terms the chosen unit must contain (tuned on half A of the everyday eval)
 RANK_PENALTY = 0.1  # per place down the ranking: a lower unit must cover clearly more to be chosen
+HEADING_WEIGHT = 0.5  # an article whose title names what is asked outweighs up to five places of ranking
+_DIEU_TITLE = re.compile(r"^\s*Điều\s+\d+[a-zđ]?\s*[.:]\s*(\S.*)$", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,31 @@ def _unit_terms(sources: list[Source]) -> tuple[set[str], set[tuple[str, str]]]:
     return set(words), set(zip(words, words[1:], strict=False))
 
 
+def _title(sources: list[Source]) -> str:
+    """The title of the Điều the unit is (its "Điều 28. Thời hạn giải quyết khiếu nại lần đầu" line, which
+    a Khoản chunk repeats), "" for a unit that is not an article, or whose line after "Điều N." is a sentence
+    of its body (a title ends with no full stop)."""
+    for source in sources:
+        found = _DIEU_TITLE.search(source.text)
+        if found:
+            title = found.group(1).rstrip()
+            return "" if title.endswith((".", ";", ":")) else title
+    return ""
+
+
+def title_cover(folded: str, sources: list[Source]) -> float:
+    """The share of the question's adjacent word pairs — generic words included — that the unit's article title
+    holds. Several articles often hold every key term of a question ("khiếu nại lần đầu" is in the articles on
+    time limits to complain, on a second complaint and on the time to settle); the title says which one is
+    *about* it, and there the words that are generic as a subject ("thời hạn giải quyết") decide."""
+    words = [t for t in sparse_terms(folded, "syllable") if t not in _STOP_FOLDED]
+    asked = set(zip(words, words[1:], strict=False))
+    title = _folded_terms(_title(sources))
+    if not asked or not title:
+        return 0.0
+    return len(asked & set(zip(title, title[1:], strict=False))) / len(asked)
+
+
 def coverage(wanted: tuple[str, ...], pairs: tuple[tuple[str, str], ...], have: set[str],
              have_pairs: set[tuple[str, str]]) -> float:
     """The share of key terms the unit holds and, counted twice, the share of adjacent key pairs (1.0 with no key
@@ -122,9 +149,10 @@ def _quoted_ranks(units: list[list[Source]]) -> list[float]:
 
 
 def choose_unit(folded: str, sources: list[Source], min_coverage: float = MIN_COVERAGE,
-                rank_penalty: float = RANK_PENALTY) -> Focus | None:
+                rank_penalty: float = RANK_PENALTY, heading_weight: float = HEADING_WEIGHT) -> Focus | None:
     """The unit to answer from, or None when no retrieved unit covers ``min_coverage`` of the key terms.
-    ``folded`` is the question's fold (``Question.folded``)."""
+    ``folded`` is the question's fold (``Question.folded``). Among the units that cover enough, the score is
+    the coverage, less ``rank_penalty`` per place, plus ``heading_weight`` times ``title_cover``."""
     units: dict[tuple[str, str], list[Source]] = {}
     for source in sources:
         units.setdefault(unit_key(source), []).append(source)
@@ -133,7 +161,7 @@ def choose_unit(folded: str, sources: list[Source], min_coverage: float = MIN_CO
     best: tuple[float, int, Focus] | None = None
     for rank, members in zip(ranks, units.values(), strict=True):
         covered = coverage(wanted, pairs, *_unit_terms(members))
-        score = covered - rank_penalty * rank
+        score = covered - rank_penalty * rank + heading_weight * title_cover(folded, members)
         if covered >= min_coverage and (best is None or score > best[0]):
             best = (score, rank, Focus(members, round(covered, 4), wanted))
     return best[2] if best is not None else None

@@ -219,13 +219,16 @@ class Runtime:
     def record_answerers(self) -> list[RecordAnswerer]:
         """The exact answers from records, in the order the answerer asks them: the unit a reference names
         ("Điều 14 Luật …", quoted whole), assigned tasks (never for a question that names a procedure), a named
-        procedure's fields, a warehouse report's period."""
+        document's issue date, issuer or signer (its metadata), a named procedure's fields, a warehouse report's
+        period."""
+        from assistant.answer.document_facts import DocumentFactsAnswerer
         from assistant.answer.references import ReferenceAnswerer
         from assistant.tasks import TaskAnswerer
         from assistant.tthc import ProcedureAnswerer
         from assistant.warehouse import ReportAnswerer
 
-        return [ReferenceAnswerer(), TaskAnswerer(self.task_store()), ProcedureAnswerer(), ReportAnswerer()]
+        return [ReferenceAnswerer(), TaskAnswerer(self.task_store()), DocumentFactsAnswerer(), ProcedureAnswerer(),
+                ReportAnswerer()]
 
     def indexer(self) -> Indexer:
         return Indexer(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.focus import choose_unit, key_terms
+from assistant.answer.focus import choose_unit, key_terms, title_cover
 from assistant.answer.types import Source
 from core.vietnamese import fold
 
@@ -64,3 +64,27 @@ def test_an_article_a_better_ranked_record_quotes_by_name_is_cited_instead_of_th
     assert focus is not None and [s.chunk_id for s in focus.sources] == ["l1"]
     unquoted = choose_unit(question, [copy, other])  # an article the record does not name keeps its rank
     assert unquoted is not None and [s.chunk_id for s in unquoted.sources] == ["t1"]
+
+
+def test_the_article_whose_title_names_the_question_wins_over_a_better_ranked_one() -> None:
+    # both hold "kiến nghị lần đầu"; only the second is about the time to settle one (its title says so), and
+    # "thời hạn giải quyết", generic as a subject, is what tells them apart
+    limits = _src(1, "40", "Điều 40. Thời hiệu kiến nghị\nThời hiệu kiến nghị lần đầu là 20 ngày, kể từ ngày nhận "
+                           "được quyết định; kiến nghị lần hai là 15 ngày.")
+    second = _src(2, "31", "Điều 31. Kiến nghị lần hai\n1. Người kiến nghị không đồng ý với kết quả giải quyết kiến "
+                           "nghị lần đầu thì có quyền kiến nghị lần hai.")
+    settle = _src(3, "22", "Điều 22. Thời hạn giải quyết kiến nghị lần đầu\nKhông quá 25 ngày, kể từ ngày thụ lý "
+                           "kiến nghị.")
+    focus = choose_unit(fold("Thời hạn giải quyết kiến nghị lần đầu là bao lâu?"), [limits, second, settle])
+    assert focus is not None and [s.marker for s in focus.sources] == [3]
+    # without the title's weight the best-ranked unit covering the key terms is taken, as before
+    plain = choose_unit(fold("Thời hạn giải quyết kiến nghị lần đầu là bao lâu?"), [limits, second, settle],
+                        heading_weight=0.0)
+    assert plain is not None and [s.marker for s in plain.sources] == [1]
+
+
+def test_a_khoan_chunk_is_titled_by_the_article_heading_it_repeats() -> None:
+    khoan = _src(1, "37", "Chương III. HỢP ĐỒNG\nĐiều 37. Trường hợp không được đơn phương chấm dứt hợp đồng\n"
+                          "3. Người đang nuôi con nhỏ.")
+    assert title_cover(fold("Có được đơn phương chấm dứt hợp đồng không?"), [khoan]) > 0.5
+    assert title_cover(fold("Có được đơn phương chấm dứt hợp đồng không?"), SOURCES[:1]) == 0.0

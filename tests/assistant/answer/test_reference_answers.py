@@ -78,3 +78,17 @@ def test_validity_is_not_guessed(runtime: Runtime) -> None:
     assert "còn hiệu lực" not in result.answer
     lead = runtime.answerer(remember=False).ask("Luật Cán bộ, công chức 22/2008/QH12 còn hiệu lực không?", OFFICIAL)
     assert "chưa xác minh hiệu lực" in lead.answer and "sau ngày có hiệu lực 01/01/2010" in lead.answer
+
+
+def test_a_named_documents_issue_date_and_signer_come_from_its_metadata(runtime: Runtime) -> None:
+    """"… ban hành ngày nào" asks about the document, not a line of it: the date its header records, cited to a
+    chunk of that document (a line sharing the question's words does not hold it)."""
+    result = runtime.answerer(remember=False).ask("Nghị định 61/2018/NĐ-CP ban hành ngày nào?", OFFICIAL)
+    assert not result.refused
+    assert "ban hành ngày 23/04/2018" in result.answer
+    assert {c.doc_id for c in result.citations} == {"file:nghi-dinh-61-2018-ND-CP-mot-cua-lien-thong.txt"}
+    signed = runtime.answerer(remember=False).ask("luat 22/2008/QH12 do ai ky", OFFICIAL)
+    assert "người ký: Nguyễn Phú Trọng" in signed.answer and not signed.refused
+    # the metadata has no signer for this decree: nothing is said as if read
+    unsigned = runtime.answerer(remember=False).ask("Nghị định 61/2018/NĐ-CP do ai ký?", OFFICIAL)
+    assert "người ký:" not in unsigned.answer
