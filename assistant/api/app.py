@@ -6,6 +6,7 @@ Run with ``assistant serve`` or ``uvicorn --factory assistant.api.app:create_app
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,6 +53,15 @@ Mọi lỗi trả về `{"detail": "...", "code": "..."}`.
 ERROR_RESPONSES = {status: {"model": ErrorOut} for status in (400, 401, 403, 404, 413, 415, 422, 429, 503)}
 
 
+def settle_heap() -> None:
+    """Move what start-up built (models, indexes of titles and procedures, vocabularies, the app) out of the
+    collector's sight: it lives as long as the process, and without this every full collection walks it again —
+    a sampling profile of 32 clients found about a sixth of the server's GIL time in the collector. What
+    requests create is still collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *,
                owner_url: str | None = None) -> FastAPI:
     """A new app. ``runtime`` lets tests (or a host process) share one already-open Runtime; the app then
@@ -65,6 +75,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         install_log_masking()
         state = await anyio.to_thread.run_sync(build_state, settings, runtime, metrics)
         app.state.api = state
+        settle_heap()
         lease = claim(settings, state.runtime.sessions, owner_url) if owner_url and not settings.index_read_only \
             else None
         try:
