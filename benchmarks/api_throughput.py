@@ -14,7 +14,8 @@ What it does, in order:
    127.0.0.1, extractive answers, logs in the demo users, warms up, then ``--clients`` threads (one httpx
    client each, a signed-in user each) send ``--requests`` requests in all, alternating /v1/ask and
    /v1/search over a fixed list of questions. Prints req/s, p50 / p95 / p99, errors, and the server's own
-   CPU time per request (from /proc: what 2 idle cores divide into req/s, unlike wall time on a loaded box).
+   CPU time per request (from /proc: what 2 idle cores divide into req/s, unlike wall time on a loaded box);
+   then, on the same server, ``--requests``/2 asks alone and as many searches alone, for each one's CPU.
 3. Stops the server and profiles ``--profile-requests`` asks and searches in this process, one at a time,
    through the same functions a request runs (auth, route, audit), with cProfile on CPU time: the CPU ms per
    request of each stage (auth, question preparation — reference lookup, procedure naming, mark restoration —,
@@ -162,9 +163,9 @@ def body_of(endpoint: str, question: str) -> dict[str, Any]:
     return {"query": question, "top_k": 8} if endpoint == "search" else {"question": question}
 
 
-def run_load(base: str, tokens: list[str], clients: int, n: int) -> dict[str, Any]:
-    """``n`` requests from ``clients`` threads, even ones /v1/ask and odd ones /v1/search, each thread signed
-    in as one of the users (round robin)."""
+def run_load(base: str, tokens: list[str], clients: int, n: int, only: str | None = None) -> dict[str, Any]:
+    """``n`` requests from ``clients`` threads, even ones /v1/ask and odd ones /v1/search (``only``: every one
+    to that endpoint, over the same questions), each thread signed in as one of the users (round robin)."""
     latencies: dict[str, list[float]] = {"ask": [], "search": []}
     errors: list[str] = []
     lock = threading.Lock()
@@ -178,7 +179,7 @@ def run_load(base: str, tokens: list[str], clients: int, n: int) -> dict[str, An
                     i = next(counter, None)
                 if i is None:
                     return
-                endpoint = "ask" if i % 2 == 0 else "search"
+                endpoint = only or ("ask" if i % 2 == 0 else "search")
                 started = time.perf_counter()
                 try:
                     r = http.post(f"/v1/{endpoint}", json=body_of(endpoint, QUESTIONS[(i // 2) % len(QUESTIONS)]))
@@ -219,6 +220,14 @@ def load_phase(data_dir: Path, clients: int, n: int, password: str, env: dict[st
         served = result["all"]["ok"] + result["errors"]
         result["server_cpu_ms_per_request"] = round((cpu_seconds(proc.pid) - cpu) * 1000 / max(served, 1), 1)
         result["users"] = len(tokens)
+        # the same server, one endpoint at a time: what each costs the server (the mix averages them)
+        for endpoint in ("ask", "search"):
+            cpu = cpu_seconds(proc.pid)
+            alone = run_load(base, tokens, clients, n // 2, only=endpoint)
+            served = alone["all"]["ok"] + alone["errors"]
+            result[f"server_cpu_ms_per_{endpoint}"] = round((cpu_seconds(proc.pid) - cpu) * 1000 / max(served, 1), 1)
+            result[f"{endpoint}_only"] = {"req_per_s": alone["req_per_s"], "errors": alone["errors"],
+                                          "p95_ms": alone["all"]["p95_ms"]}
         result["loadavg_before"], result["loadavg_after"] = [round(x, 2) for x in load], \
             [round(x, 2) for x in os.getloadavg()]
     finally:
@@ -278,6 +287,7 @@ def profile_phase(data_dir: Path, n: int, user: str, env: dict[str, str]) -> dic
     from starlette.requests import Request
 
     from assistant.api import routes_ask
+    from assistant.api.app import settle_heap, unsettle_heap
     from assistant.api.deps import current_caller
     from assistant.api.metrics import ApiMetrics
     from assistant.api.schemas import AskIn, AskOut, SearchIn, SearchOut
@@ -286,6 +296,7 @@ def profile_phase(data_dir: Path, n: int, user: str, env: dict[str, str]) -> dic
     from core.settings import Settings
 
     state = build_state(Settings(), None, ApiMetrics())
+    thresholds = settle_heap()  # the collector as the server's start-up leaves it
     try:
         record = state.users.get(user)
         assert record is not None, f"no user {user}"
@@ -325,6 +336,7 @@ def profile_phase(data_dir: Path, n: int, user: str, env: dict[str, str]) -> dic
         return result
     finally:
         state.close()
+        unsettle_heap(thresholds)
 
 
 # -- main ----------------------------------------------------------------------------------------------------
@@ -366,6 +378,10 @@ def main() -> None:
               f"{load['users']} users: {load['req_per_s']} req/s, errors {load['errors']} {load['error_kinds']}; "
               f"server CPU {load['server_cpu_ms_per_request']} ms/request; load average "
               f"{load['loadavg_before']} → {load['loadavg_after']}")
+        print(f"alone, same server: /v1/ask {load['ask_only']['req_per_s']} req/s, errors "
+              f"{load['ask_only']['errors']}, server CPU {load['server_cpu_ms_per_ask']} ms/request; /v1/search "
+              f"{load['search_only']['req_per_s']} req/s, errors {load['search_only']['errors']}, server CPU "
+              f"{load['server_cpu_ms_per_search']} ms/request")
         print(f"{'':<8} {'ok':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for name in ("all", "ask", "search"):
             c = load[name]
