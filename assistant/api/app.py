@@ -6,6 +6,7 @@ Run with ``assistant serve`` or ``uvicorn --factory assistant.api.app:create_app
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,6 +53,31 @@ Mọi lỗi trả về `{"detail": "...", "code": "..."}`.
 ERROR_RESPONSES = {status: {"model": ErrorOut} for status in (400, 401, 403, 404, 413, 415, 422, 429, 503)}
 
 
+YOUNG_COLLECTION_EVERY = 10_000
+
+
+def settle_heap() -> tuple[int, int, int]:
+    """Move what start-up built (models, indexes of titles and procedures, vocabularies, the app) out of the
+    collector's sight: it lives as long as the process, and without this every full collection walks it again —
+    a sampling profile of 32 clients found about a sixth of the server's GIL time in the collector. What
+    requests create is still collected, the youngest generation every ``YOUNG_COLLECTION_EVERY`` allocations
+    instead of 700: a request allocates thousands of short-lived objects (payload dicts, response models), most
+    freed by reference counting before any collection, so at 700 the collector ran several times a request for
+    little (the rest of the collector's share, 8% → 2%). Returns the thresholds before, for :func:`unsettle_heap`."""
+    before = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *before[1:])
+    return before
+
+
+def unsettle_heap(before: tuple[int, int, int]) -> None:
+    """At shutdown: what was frozen can be collected again (a process that starts apps one after another, the
+    tests, would otherwise keep every closed one's cycles), and the thresholds are as they were."""
+    gc.unfreeze()
+    gc.set_threshold(*before)
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *,
                owner_url: str | None = None) -> FastAPI:
     """A new app. ``runtime`` lets tests (or a host process) share one already-open Runtime; the app then
@@ -65,6 +91,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         install_log_masking()
         state = await anyio.to_thread.run_sync(build_state, settings, runtime, metrics)
         app.state.api = state
+        thresholds = settle_heap()
         lease = claim(settings, state.runtime.sessions, owner_url) if owner_url and not settings.index_read_only \
             else None
         try:
@@ -74,6 +101,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
                 lease.release()
             app.state.api = None
             await anyio.to_thread.run_sync(state.close)
+            unsettle_heap(thresholds)
 
     app = FastAPI(title="Trợ lý ảo API", version="1", description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")

@@ -21,7 +21,9 @@ from assistant.service.credentials import API_KEY_PREFIX
 from assistant.service.index_owner import LOCAL_KEY_PREFIX
 
 
-def api_state(request: Request) -> ApiState:
+async def api_state(request: Request) -> ApiState:
+    """The process's state. A coroutine although it awaits nothing: FastAPI runs a plain function dependency
+    in its thread pool, a hand-off to a worker thread and back for one attribute read on every request."""
     state = getattr(request.app.state, "api", None)
     if state is None:
         raise ApiError(503, "Dịch vụ đang khởi động / service starting", "starting")
