@@ -103,7 +103,7 @@ def html_hidden_parts(markup: str) -> list[TextBlock]:
 # ---------------------------------------------------------------- pdf
 
 
-def pdf_hidden(data: bytes, max_pages: int, red_ink: dict[int, tuple[int, Any]] | None = None) -> list[TextBlock]:
+def pdf_hidden(data: bytes, max_pages: int, red_ink: dict[int, tuple[int, Any, Any]] | None = None) -> list[TextBlock]:
     """Annotations and form values (pypdf), runs of rotated characters, small images OCR'd, and the red ink of
     pages that are pictures; one page at a time, at most ``max_pages``. ``red_ink``: the red ink of scanned
     pages the page OCR already rendered at this resolution (``ExtractedText.red_ink``), used for a page whose
@@ -178,7 +178,7 @@ def _rotated_runs(page: Any) -> list[TextBlock]:
 
 
 def _pdf_pictures(data: bytes, pictures: list[tuple[int, Any, bool]],
-                  known: dict[int, tuple[int, Any]]) -> list[TextBlock]:
+                  known: dict[int, tuple[int, Any, Any]]) -> list[TextBlock]:
     """Each picture cut from its page rendered at 300 dpi; a picture without a box is a whole scanned page
     whose red ink the page OCR already took (``known``: ``pdf_hidden``)."""
     import pypdfium2 as pdfium
@@ -227,11 +227,15 @@ def picture_blocks_of(images: list[tuple[int, Any, bool]]) -> list[TextBlock]:
 
     if ocr_missing() is not None:
         return []
-    views = []
+    views: list[tuple[int, Any]] = []
+    done: dict[int, list[TextBlock]] = {}  # views the page OCR already read, by their place in ``views``
     for page, img, read_ink in images[:MAX_PICTURES]:
-        if isinstance(img, tuple):  # a scanned page's red ink, taken by the page OCR: (red pixels, view)
-            if img[0] >= MIN_RED_PIXELS and img[1] is not None:
-                views.append((page, img[1]))
+        if isinstance(img, tuple):  # a scanned page's red ink, taken by the page OCR: (red pixels, view, blocks)
+            count, view, blocks = img
+            if count >= MIN_RED_PIXELS and view is not None:
+                if blocks is not None:
+                    done[len(views)] = blocks
+                views.append((page, view))
             continue
         if img.width < MIN_PICTURE[0] or img.height < MIN_PICTURE[1]:
             continue
@@ -240,9 +244,15 @@ def picture_blocks_of(images: list[tuple[int, Any, bool]]) -> list[TextBlock]:
         red = red_view(img, MIN_RED_PIXELS)
         if red is not None:
             views.append((page, red))
+    todo = [v for i, v in enumerate(views) if i not in done]
+    reads = iter(ocr_pages(todo, [0]) if todo else [])
     out: list[TextBlock] = []
-    for read in ocr_pages(views, [0]):
-        out += [TextBlock(b.text, b.cells, 0, read.page) for _, b in read.blocks]
+    for i in range(len(views)):
+        if i in done:
+            out += done[i]
+        else:
+            read = next(reads)
+            out += [TextBlock(b.text, b.cells, 0, read.page) for _, b in read.blocks]
     return out
 
 

@@ -15,6 +15,7 @@ import re
 import threading
 
 from connectors.extraction_limits import ExtractionLimits
+from connectors.hidden_text import MIN_RED_PIXELS
 from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, read_halves, require_ocr, reread_lines
 from connectors.official_layout import read_header, typed_digits
 from connectors.page_layout import Word, layout_blocks
@@ -159,7 +160,7 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
         return make
 
     done: list[OcrPage] = ocr_pages([(n, render(n)) for n in scans], table_ids, header_page=1,
-                                    keep_images=(1, 2, count), keep_red=full)
+                                    keep_images=(1, 2, count), keep_red=full, read_red_from=MIN_RED_PIXELS)
     for p in done:
         by_page[p.page] = [(top * 72 / p.dpi, b) for top, b in p.blocks]
         texts[p.page] = (p.words, float(p.size[0]), float(p.size[1]))

@@ -54,6 +54,17 @@ def test_gate_uses_the_given_red_ink_of_a_whole_scanned_page() -> None:
     ImageDraw.Draw(other).rectangle((1600, 150, 2400, 450), fill=(255, 255, 255))
     ImageDraw.Draw(other).text((1500, 250), "TỐI MẬT", fill=(210, 25, 30),
                                font=ImageFont.truetype(str(FONT_BOLD), 110))
-    given = {1: red_of(split_red(other)[1])}
+    given = {1: (*red_of(split_red(other)[1]), None)}  # not read yet: the gate reads the view
     lines = [b.text for b in pdf_hidden(data, DEFAULT_EXTRACTION_LIMITS.max_pages, given)]
     assert any("TỐI MẬT" in t for t in lines)  # the page's own "MẬT" was not rendered again
+
+
+def test_gate_takes_the_blocks_the_page_ocr_already_read_from_the_red_ink() -> None:
+    from core.extracted_text import TextBlock
+
+    data = scan_pdf([_page_with_red_stamp()])
+    count, view = red_of(split_red(_page_with_red_stamp())[1])
+    given = {1: (count, view, [TextBlock("TUYỆT MẬT", page=1)])}
+    assert [b.text for b in pdf_hidden(data, DEFAULT_EXTRACTION_LIMITS.max_pages, given)] == ["TUYỆT MẬT"]
+    too_few = {1: (399, view, None)}  # under the gate's MIN_RED_PIXELS: no red word to read
+    assert pdf_hidden(data, DEFAULT_EXTRACTION_LIMITS.max_pages, too_few) == []
