@@ -103,27 +103,39 @@ def html_hidden_parts(markup: str) -> list[TextBlock]:
 # ---------------------------------------------------------------- pdf
 
 
-def pdf_hidden(data: bytes, max_pages: int) -> list[TextBlock]:
+def pdf_hidden(data: bytes, max_pages: int, red_ink: dict[int, tuple[int, Any, Any]] | None = None) -> list[TextBlock]:
     """Annotations and form values (pypdf), runs of rotated characters, small images OCR'd, and the red ink of
-    pages that are pictures; one page at a time, at most ``max_pages``."""
+    pages that are pictures; one page at a time, at most ``max_pages``. ``red_ink``: the red ink of scanned
+    pages the page OCR already rendered at this resolution (``ExtractedText.red_ink``), used for a page whose
+    one picture covers it and that has no annotation (which this render would draw and the OCR's does not)."""
     import pdfplumber
 
     out: list[TextBlock] = []
     out += _pdf_annotations(data)
-    pictures: list[tuple[int, Any]] = []
+    pictures: list[tuple[int, Any, bool]] = []
+    known = red_ink or {}
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages[:max_pages]:
             out += _rotated_runs(page)
+            whole = page.page_number in known and not page.page_obj.annots and len(page.images) == 1
             for im in page.images:
                 if len(pictures) < MAX_PICTURES:
                     box = (max(0, im["x0"]), max(0, im["top"]),
                            min(page.width, im["x1"]), min(page.height, im["bottom"]))
                     if box[2] - box[0] >= 8 and box[3] - box[1] >= 4:
                         large = (box[2] - box[0]) * (box[3] - box[1]) >= 0.05 * float(page.width * page.height)
-                        pictures.append((page.page_number, box, not large))
+                        if whole and _covers(box, page):
+                            pictures.append((page.page_number, None, False))
+                        else:
+                            pictures.append((page.page_number, box, not large))
     if pictures:
-        out += _pdf_pictures(data, pictures)
+        out += _pdf_pictures(data, pictures, known)
     return out
+
+
+def _covers(box: tuple[float, ...], page: Any) -> bool:
+    """The picture's box is the whole page (to a point), so the page's render is the picture's crop."""
+    return max(abs(box[0]), abs(box[1]), abs(box[2] - float(page.width)), abs(box[3] - float(page.height))) <= 1.0
 
 
 def _pdf_annotations(data: bytes) -> list[TextBlock]:
@@ -165,7 +177,10 @@ def _rotated_runs(page: Any) -> list[TextBlock]:
     return _blocks(runs, page.page_number)
 
 
-def _pdf_pictures(data: bytes, pictures: list[tuple[int, tuple[float, ...], bool]]) -> list[TextBlock]:
+def _pdf_pictures(data: bytes, pictures: list[tuple[int, Any, bool]],
+                  known: dict[int, tuple[int, Any, Any]]) -> list[TextBlock]:
+    """Each picture cut from its page rendered at 300 dpi; a picture without a box is a whole scanned page
+    whose red ink the page OCR already took (``known``: ``pdf_hidden``)."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
@@ -174,6 +189,9 @@ def _pdf_pictures(data: bytes, pictures: list[tuple[int, tuple[float, ...], bool
         scale = 300 / 72
         rendered: dict[int, Any] = {}
         for number, box, read_ink in pictures:
+            if box is None:
+                images.append((number, known[number], False))
+                continue
             if number not in rendered:
                 rendered = {number: doc[number - 1].render(scale=scale).to_pil()}  # one page held at a time
             img = rendered[number]
@@ -181,9 +199,6 @@ def _pdf_pictures(data: bytes, pictures: list[tuple[int, tuple[float, ...], bool
     finally:
         doc.close()
     return picture_blocks_of(images)
-
-
-# ---------------------------------------------------------------- pictures and red ink
 
 
 def picture_blocks(pictures: list[bytes], read_ink_below: tuple[int, int]) -> list[TextBlock]:
@@ -212,8 +227,16 @@ def picture_blocks_of(images: list[tuple[int, Any, bool]]) -> list[TextBlock]:
 
     if ocr_missing() is not None:
         return []
-    views = []
+    views: list[tuple[int, Any]] = []
+    done: dict[int, list[TextBlock]] = {}  # views the page OCR already read, by their place in ``views``
     for page, img, read_ink in images[:MAX_PICTURES]:
+        if isinstance(img, tuple):  # a scanned page's red ink, taken by the page OCR: (red pixels, view, blocks)
+            count, view, blocks = img
+            if count >= MIN_RED_PIXELS and view is not None:
+                if blocks is not None:
+                    done[len(views)] = blocks
+                views.append((page, view))
+            continue
         if img.width < MIN_PICTURE[0] or img.height < MIN_PICTURE[1]:
             continue
         if read_ink:
@@ -221,9 +244,15 @@ def picture_blocks_of(images: list[tuple[int, Any, bool]]) -> list[TextBlock]:
         red = red_view(img, MIN_RED_PIXELS)
         if red is not None:
             views.append((page, red))
+    todo = [v for i, v in enumerate(views) if i not in done]
+    reads = iter(ocr_pages(todo, [0]) if todo else [])
     out: list[TextBlock] = []
-    for read in ocr_pages(views, [0]):
-        out += [TextBlock(b.text, b.cells, 0, read.page) for _, b in read.blocks]
+    for i in range(len(views)):
+        if i in done:
+            out += done[i]
+        else:
+            read = next(reads)
+            out += [TextBlock(b.text, b.cells, 0, read.page) for _, b in read.blocks]
     return out
 
 
@@ -236,9 +265,10 @@ def add_hidden(parts: ExtractedText, suffix: str, data: bytes, max_pages: int) -
 
         parts.hidden += html_hidden_parts(decode_text(data))
     elif suffix == ".pdf":
-        parts.hidden += pdf_hidden(data, max_pages)
+        parts.hidden += pdf_hidden(data, max_pages, parts.red_ink)
     elif suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff"):
         parts.hidden += _scan_red_ink(data, max_pages)
+    parts.red_ink = {}  # the pages' red ink served the gate only: it does not go back with the text
     return parts
 
 

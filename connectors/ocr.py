@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from connectors.handwriting import read_digits
 from connectors.official_layout import read_header
 from connectors.page_layout import Word, layout_blocks
-from connectors.scan_cleanup import LEVEL_FROM, drop_red, drop_rules, level
+from connectors.scan_cleanup import LEVEL_FROM, drop_rules, level, median3, split_red
 from core.child_process import ChildProcessError, Limits, run_command
 from core.errors import RejectedInput
 from core.extracted_text import TextBlock
@@ -54,6 +54,9 @@ class OcrPage:
     header: dict = field(default_factory=dict)  # page 1 of an official document read by position
     dpi: int = OCR_DPI
     image: object = None  # the cleaned page (seal and rules gone) of a full-resolution page: its lines re-read
+    # (red pixels, their view for the secrecy gate: ``stamp_images.red_view_of``, the view's text blocks when
+    # it was read here) of a page asked for it
+    red: tuple[int, object, list[TextBlock] | None] | None = None
 
 
 @functools.lru_cache(maxsize=8)
@@ -127,19 +130,25 @@ def words_of_tsv(tsv: str) -> list[Word]:
     return words
 
 
-def ocr_page(img, page: int, table_ids: list[int], header: bool = False) -> OcrPage:  # noqa: ANN001
+def ocr_page(img, page: int, table_ids: list[int], header: bool = False,  # noqa: ANN001
+             red: int | None = None) -> OcrPage:
     """One page image read: blocks in reading order with their top (pixels), and its mean confidence. With
-    ``header`` the page is also read by position as an official document's first page (``official_layout``)."""
-    from PIL import ImageFilter
-
-    grey, rotated = drop_red(img).filter(ImageFilter.MedianFilter(3)), 0
-    if grey.width > grey.height:  # a landscape scan of a portrait page: turn it before anything else
+    ``header`` the page is also read by position as an official document's first page (``official_layout``);
+    with ``red`` its red ink is kept as the secrecy gate reads it (``OcrPage.red``), from the mask the seal's
+    removal makes anyway, and read right away when it has ``red`` pixels or more (as the gate would read it:
+    ``hidden_text.picture_blocks_of``), so that reading runs beside the other page's."""
+    grey, mask = split_red(img)
+    grey, rotated = median3(grey), 0
+    asked = grey.width > grey.height
+    if asked:  # a landscape scan of a portrait page: turn it before anything else
         grey, rotated = upright(grey)
     grey, angle = level(grey)
     dpi = round(img.info.get("dpi", (OCR_DPI, OCR_DPI))[0])  # what the page was rendered at (PDF pages)
     clean = drop_rules(grey)
     words, confidence = _read(clean, dpi)
-    if confidence < RETRY_BELOW and not rotated:  # upside down or sideways reads as low-confidence noise
+    # upside down or sideways reads as low-confidence noise; a landscape page was asked already (OSD said 0:
+    # asking again costs ~0.3 s for the same answer, on every wide picture of red ink the secrecy gate reads)
+    if confidence < RETRY_BELOW and not rotated and not asked:
         turned, rotated = upright(grey)
         if rotated:
             grey, angle = level(turned)
@@ -147,12 +156,31 @@ def ocr_page(img, page: int, table_ids: list[int], header: bool = False) -> OcrP
             words, confidence = _read(clean, dpi)
     out = OcrPage(page, layout_blocks(words, page=page, table_ids=table_ids), round(confidence, 1), rotated, angle,
                   words, grey.size, dpi=dpi, image=clean if dpi >= OCR_DPI else None)
+    if red is not None:
+        count, view = red_of(mask)
+        blocks = None
+        if view is not None and count >= red:
+            blocks = [TextBlock(b.text, b.cells, 0, page) for _, b in ocr_page(view, page, [0]).blocks]
+        out.red = (count, view, blocks)
     if header:
         try:
             out.header = _read_header(img, out)
         except (RejectedInput, ValueError, IndexError, ZeroDivisionError):
             out.header = {}  # a page that cannot be read by position still gives its text
     return out
+
+
+def red_of(mask) -> tuple[int, object]:  # noqa: ANN001 - the "L" mask of ``split_red`` or None
+    """How many red pixels a page has and their view (``stamp_images.red_view_of``; None without any)."""
+    import numpy as np
+
+    from connectors.stamp_images import red_view_of
+
+    if mask is None:
+        return 0, None
+    ink = np.asarray(mask) > 0
+    count = int(ink.sum())
+    return count, (red_view_of(ink, 1) if count else None)
 
 
 def _read_header(img, page: OcrPage) -> dict:  # noqa: ANN001
@@ -245,16 +273,24 @@ def read_halves(clean, dpi: int = OCR_DPI, split: float = 0.45) -> list[Word]:  
 
 
 def ocr_pages(images: Iterable[tuple[int, object]], table_ids: list[int], header_page: int | None = None,
-              keep_images: Iterable[int] = ()) -> list[OcrPage]:
+              keep_images: Iterable[int] = (), keep_red: Iterable[int] = (),
+              read_red_from: int = 1) -> list[OcrPage]:
     """Pages OCR'd two at a time (each Tesseract single-threaded); table numbers follow page order. The page
     numbered ``header_page`` is also read by position as an official document's first page; the pages numbered
-    in ``keep_images`` keep their cleaned image (``OcrPage.image``) for lines to be read again."""
+    in ``keep_images`` keep their cleaned image (``OcrPage.image``) for lines to be read again, those in
+    ``keep_red`` their red ink for the secrecy gate (``OcrPage.red``, read when it has ``read_red_from``
+    pixels or more). An image may be given as a function
+    that makes it (a PDF page rendered): it is called in the worker, so one page renders while another is
+    read."""
     items = list(images)
     local: list[list[int]] = [[0] for _ in items]
-    keep = set(keep_images)
+    keep, red = set(keep_images), set(keep_red)
 
     def one(a: tuple[tuple[int, object], list[int]]) -> OcrPage:
-        page = ocr_page(a[0][1], a[0][0], a[1], a[0][0] == header_page)
+        number, img = a[0]
+        if callable(img):
+            img = img()
+        page = ocr_page(img, number, a[1], number == header_page, red=read_red_from if number in red else None)
         if page.page not in keep:  # a page image is ~9 MB at 300 dpi: only pages read again later keep theirs
             page.image = None
         return page

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 from connectors.extraction_limits import ExtractionLimits
+from connectors.hidden_text import MIN_RED_PIXELS
 from connectors.ocr import BODY_DPI, OCR_DPI, OcrPage, ocr_missing, ocr_pages, read_halves, require_ocr, reread_lines
 from connectors.official_layout import read_header, typed_digits
 from connectors.page_layout import Word, layout_blocks
@@ -148,8 +150,17 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
         require_ocr(f"PDF có {len(scans)}/{count} trang là bản quét (không có lớp văn bản)")
     # the header page, the next one and the last (where the signer's name sits under the seal: an attached draft
     # can follow the document's own signature page) at full resolution, the body between at BODY_DPI
-    done: list[OcrPage] = ocr_pages([(n, _render(doc, n, dpi=OCR_DPI if n in (1, 2, count) else BODY_DPI))
-                                     for n in scans], table_ids, header_page=1, keep_images=(1, 2, count))
+    full = [n for n in scans if n in (1, 2, count)]
+    lock = threading.Lock()  # pdfium is not thread-safe: one page renders at a time, beside the other's OCR
+
+    def render(n: int):  # noqa: ANN202
+        def make():  # noqa: ANN202
+            with lock:
+                return _render(doc, n, dpi=OCR_DPI if n in full else BODY_DPI)
+        return make
+
+    done: list[OcrPage] = ocr_pages([(n, render(n)) for n in scans], table_ids, header_page=1,
+                                    keep_images=(1, 2, count), keep_red=full, read_red_from=MIN_RED_PIXELS)
     for p in done:
         by_page[p.page] = [(top * 72 / p.dpi, b) for top, b in p.blocks]
         texts[p.page] = (p.words, float(p.size[0]), float(p.size[1]))
@@ -171,7 +182,8 @@ def _pages(pdf, doc, count: int, filled: dict[int, list[Word]]) -> ExtractedText
             if isinstance(v, str) and k in ("Title", "Subject", "Keywords")}
     return ExtractedText(body=body, metadata=meta, page_count=count,
                          ocr_pages={p.page: p.confidence for p in done if p.page in scans},
-                         ocr_images=len(done) - len(scans), ocr_skipped_images=skipped, layout=layout)
+                         ocr_images=len(done) - len(scans), ocr_skipped_images=skipped, layout=layout,
+                         red_ink={p.page: p.red for p in done if p.page in scans and p.red is not None})
 
 
 def _has_list(page: tuple[list[Word], float, float]) -> bool:

@@ -69,12 +69,18 @@ def ink_view(img: Any) -> Any:
 
 def red_view(img: Any, min_pixels: int) -> Any | None:
     """The red ink alone, black on white, cropped to where it stands; None with fewer than ``min_pixels``."""
+    if img.mode in ("L", "1", "I", "I;16"):
+        return None
+    return red_view_of(_red_mask(img), min_pixels)
+
+
+def red_view_of(red: Any, min_pixels: int) -> Any | None:
+    """``red_view`` of a red mask already made (a boolean array, or the "L" mask of ``scan_cleanup.split_red``
+    that the page OCR makes anyway): the page is not looked at twice."""
     import numpy as np
     from PIL import Image
 
-    if img.mode in ("L", "1", "I", "I;16"):
-        return None
-    red = _red_mask(img)
+    red = np.asarray(red) > 0
     if int(red.sum()) < min_pixels:
         return None
     rows, cols = np.nonzero(red.any(axis=1))[0], np.nonzero(red.any(axis=0))[0]

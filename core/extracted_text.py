@@ -60,6 +60,11 @@ class ExtractedText:
     # with a confidence), an incoming-document stamp; and the PDF's digital signatures (``pdf_signatures``).
     layout: dict[str, Any] = field(default_factory=dict)
     signatures: list[dict[str, Any]] = field(default_factory=list)
+    # Scanned PDF pages rendered at the gate's resolution (OCR_DPI, no annotations drawn): page -> (red pixels,
+    # their view, the view's text blocks once read), so the secrecy gate does not render, scan and read them
+    # again. Used and emptied inside the extraction child (``connectors.hidden_text.add_hidden``); never
+    # crosses back to the caller.
+    red_ink: dict[int, tuple[int, Any, Any]] = field(default_factory=dict)
 
     @classmethod
     def plain(cls, text: str) -> ExtractedText:

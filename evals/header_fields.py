@@ -117,9 +117,11 @@ def report(result: dict[str, Any]) -> str:
                f"signatures flagged as changed after signing: {result['changed_after_signing']}")
     load = ", ".join(f"{x:.2f}" for x in result["load_average"])
     before = ", ".join(f"{x:.2f}" for x in result.get("load_average_before", ()))
+    per_page = result["cpu_s"] / max(1, result["pages"])
     out.append(f"{result['pages']} pages in {result['wall_s']} s wall: {result['pages_per_s']} pages/s "
-               f"(load average before {before}, at the end {load}); {result['cpu_s']} s CPU: "
-               f"{result['pages_per_s_two_cores_by_cpu']} pages/s on 2 cores if nothing else ran")
+               f"(load average before {before}, at the end {load}); {result['cpu_s']} s CPU of this process and "
+               f"its children (extraction child, Tesseract) = {per_page:.2f} s a page: "
+               f"{result['pages_per_s_two_cores_by_cpu']} pages/s on 2 cores if nothing else ran and both were busy")
     return "\n".join(out)
 
 
