@@ -143,6 +143,38 @@ def model_reads(binary, inner: tuple[float, float] | None = None,  # noqa: ANN00
         return []
 
 
+def network_reads(binary, inner: tuple[float, float] | None = None,  # noqa: ANN001
+                  slash: bool = False) -> list[tuple[int, float]]:
+    """(digit, probability) per stroke from the second recogniser (``connectors.digit_cnn``), left to right;
+    [] when it cannot run (no torch, no digits to train on)."""
+    try:
+        from connectors.digit_cnn import classify
+
+        return [classify(mask) for mask, _ in strokes(binary, inner, slash)]
+    except (ImportError, OSError, ValueError, RuntimeError):
+        return []
+
+
+# Both recognisers naming every stroke alike (the neighbour vote at least half its neighbours) state the
+# number: with the network this sure and no two Tesseract reads agreeing on other digits; or with the
+# network fairly sure and a Tesseract read of the same digits that at least as many reads back as any other
+# (or that the page's own read gives: the line read whole, not the crop). Measured on the dev scans: Tesseract's
+# digit passes read a handwritten "9" as "3" and "15" as "43"/"45", where both recognisers agree.
+BOTH_SURE = 0.9
+BOTH_WITH_TESSERACT = 0.5
+BOTH_KNN = 0.5
+
+
+def both_agree(knn: list[tuple[int, float]], net: list[tuple[int, float]]) -> tuple[str, float]:
+    """The digits when the two recognisers name every stroke alike (the neighbour vote at ``BOTH_KNN`` or
+    more), and the network's least probability; ("", 0) otherwise."""
+    if not knn or len(knn) != len(net):
+        return "", 0.0
+    if any(a != b or p < BOTH_KNN for (a, p), (b, _) in zip(knn, net, strict=True)):
+        return "", 0.0
+    return "".join(str(d) for d, _ in knn), min(q for _, q in net)
+
+
 def model_digits(binary, inner: tuple[float, float] | None = None) -> tuple[str, float]:  # noqa: ANN001
     """The digits the recogniser (``connectors.digit_model``) reads stroke by stroke, and its least sure
     stroke's share of agreeing neighbours; ("", 0) when it has no recogniser data or no strokes."""
@@ -196,8 +228,10 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
     if wide is not None:
         wide_binary, at = _binary(wide[0].convert("L")), wide[1]
         per_stroke = model_reads(wide_binary, (at, at + crop_rgb.width), slash)
+        per_net = network_reads(wide_binary, (at, at + crop_rgb.width), slash)
     else:
         per_stroke = model_reads(binary)
+        per_net = network_reads(binary)
     parts = len(per_stroke)
     model = "".join(str(d) for d, _ in per_stroke)
     sure = min((p for _, p in per_stroke), default=0.0)
@@ -206,6 +240,18 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
     against = any(len(r) >= len(model) and r != model for r in found) or \
         any(len(r) + 1 == len(model) and r != model[1:] for r in beyond)  # a read with other or more digits
     shaky = confused_unsure(per_stroke, highest)
+    both, likely = both_agree(per_stroke, per_net)
+    both = both if 0 < len(both) <= max_digits and int(both or 0) > 0 else ""
+    if both and not shaky:
+        contrary = [r for r in found if r != both]
+        twice = any(contrary.count(r) >= 2 for r in contrary)
+        said_both = said + f"; network {both} ({likely:.2f})"
+        if likely >= BOTH_SURE and not twice:
+            return both, round(min(1.0, 0.5 + likely / 2), 2), "handwriting, two recognisers: " + said_both
+        backed = found.count(both)
+        if likely >= BOTH_WITH_TESSERACT and backed and (
+                backed >= max((contrary.count(r) for r in contrary), default=0) or both == first):
+            return both, round(min(1.0, 0.45 + likely / 2), 2), "handwriting, two recognisers: " + said_both
     if model and sure >= MODEL_SURE and not against and not shaky:
         return model, round(min(1.0, 0.5 + sure / 2), 2), "handwriting: " + said
     if model and sure >= MODEL_WITH_TESSERACT and found.count(model) >= 2 and not against and not shaky:
