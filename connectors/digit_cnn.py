@@ -123,7 +123,7 @@ def network():  # noqa: ANN201 - torch.nn.Module in eval mode
             return net
         except (OSError, RuntimeError, ValueError):
             pass  # a damaged file is trained again
-    net = train(images, labels)
+    net = train(images, labels, epochs=EPOCHS)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as fh:

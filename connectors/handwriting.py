@@ -267,7 +267,8 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
     best = max(found, key=lambda r: (found.count(r), len(r)))
     votes = found.count(best)
     agree = all(r in best for r in found) and votes >= AGREE and parts <= len(best) and int(best) > 0 \
-        and not (model and model != best and sure >= MODEL_SURE)  # the recogniser, sure, says otherwise
+        and not (model and model != best and sure >= MODEL_SURE) \
+        and not (both and both != best)  # the recogniser, sure, or both recognisers say otherwise
     if agree and any(ch in CONFUSED for ch in best) and not (best == first and page_conf >= PRINTED_CONF):
         agree = model == best and not shaky  # a handwritten 1/4/7 needs the recogniser's word, not agreement
     if agree:
