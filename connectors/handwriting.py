@@ -246,6 +246,10 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
     against = any(len(r) >= len(model) and r != model for r in found) or \
         any(len(r) + 1 == len(model) and r != model[1:] for r in beyond)  # a read with other or more digits
     shaky = confused_unsure(per_stroke, highest)
+    if model and sure >= MODEL_SURE and not against and not shaky:
+        return model, round(min(1.0, 0.5 + sure / 2), 2), "handwriting: " + said
+    if model and sure >= MODEL_WITH_TESSERACT and found.count(model) >= 2 and not against and not shaky:
+        return model, round(min(1.0, 0.45 + sure / 2 + 0.05 * found.count(model)), 2), "handwriting: " + said
     both, likely, certain = both_agree(per_stroke, per_net)
     both = both if 0 < len(both) <= max_digits and int(both or 0) > 0 else ""
     if both and not shaky:
@@ -257,11 +261,8 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
         backed = found.count(both)
         if likely >= BOTH_WITH_TESSERACT and backed and (
                 backed >= max((contrary.count(r) for r in contrary), default=0) or both == first):
-            return both, round(min(1.0, 0.45 + likely / 2), 2), "handwriting, two recognisers: " + said_both
-    if model and sure >= MODEL_SURE and not against and not shaky:
-        return model, round(min(1.0, 0.5 + sure / 2), 2), "handwriting: " + said
-    if model and sure >= MODEL_WITH_TESSERACT and found.count(model) >= 2 and not against and not shaky:
-        return model, round(min(1.0, 0.45 + sure / 2 + 0.05 * found.count(model)), 2), "handwriting: " + said
+            return both, round(min(1.0, max(STATE_AT, 0.45 + likely / 2 + 0.05 * backed)), 2), \
+                "handwriting, two recognisers: " + said_both
     if not found:
         return None, round(0.3 * sure, 2), "handwriting unsure: " + said
     best = max(found, key=lambda r: (found.count(r), len(r)))

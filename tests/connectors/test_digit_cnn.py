@@ -69,7 +69,8 @@ def witnesses(monkeypatch):  # noqa: ANN201
 def test_both_recognisers_outvote_tesseracts_9_read_as_3_only_with_the_pages_read_behind_them(witnesses) -> None:
     witnesses.update(knn=[(8, 1.0), (9, 0.78)], net=[(8, 0.99), (9, 0.6)], tess=["39", "39", "39", "39"])
     crop = _drawn("89")
-    assert handwriting.read_digits("89", 48.0, crop, 5)[0] == "89"
+    number, confidence, _ = handwriting.read_digits("89", 48.0, crop, 5)
+    assert number == "89" and confidence >= handwriting.STATE_AT  # stated, not only read
     assert handwriting.read_digits("", 0.0, crop, 5)[0] is None  # four reads of "39" against both recognisers
 
 
@@ -78,7 +79,8 @@ def test_two_agreeing_tesseract_reads_stop_a_number_the_recognisers_are_not_cert
     crop = _drawn("05")
     assert handwriting.read_digits("", 0.0, crop, 2, highest=31)[0] is None
     witnesses.update(knn=[(0, 1.0), (5, 1.0)], net=[(0, 0.97), (5, 0.99)])  # both all but certain
-    assert handwriting.read_digits("", 0.0, crop, 2, highest=31)[0] == "05"
+    number, confidence, _ = handwriting.read_digits("", 0.0, crop, 2, highest=31)
+    assert number == "05" and confidence >= handwriting.STATE_AT
     witnesses.update(tess=["", "", "", ""], knn=[(2, 0.67), (2, 1.0)], net=[(2, 0.97), (2, 0.98)])
     assert handwriting.read_digits("", 0.0, crop, 5)[0] == "22"  # the network sure, nothing against
 
@@ -87,6 +89,12 @@ def test_a_1_4_or_7_still_needs_the_neighbour_vote_unanimous_when_both_agree(wit
     witnesses.update(knn=[(1, 0.89), (6, 1.0)], net=[(1, 0.99), (6, 0.99)], tess=["", "", "", ""])
     assert handwriting.read_digits("", 0.0, _drawn("16"), 5)[0] is None  # a number: "46", "76" possible
     assert handwriting.read_digits("", 0.0, _drawn("16"), 2, highest=31)[0] == "16"  # a day: only "16"
+
+
+def test_a_number_both_name_with_one_tesseract_read_behind_it_is_stated_not_only_read(witnesses) -> None:
+    witnesses.update(knn=[(1, 0.78), (6, 1.0)], net=[(1, 0.68), (6, 0.68)], tess=["16", "", "", ""])
+    number, confidence, _ = handwriting.read_digits("", 0.0, _drawn("16"), 2, highest=31)
+    assert number == "16" and confidence >= handwriting.STATE_AT
 
 
 def test_a_drawn_number_is_read_by_the_network_stroke_by_stroke() -> None:
