@@ -6,9 +6,7 @@ Vietnamese word list underthesea ships (Viet74K) with its neighbours, exactly on
 neighbour not already taken by a word on its other side: "chuyển mục đích" stays), and the document's body does
 not use the read pair more often than the new one ("nhà tạm" stays). Names (a capitalised word beside another)
 stay as read. The body is only a veto: measured on the dev scans it repeats the title's misreadings. A syllable
-that is no syllable of the list at all ("buỗi") takes its hỏi/ngã twin when that one is ("buổi"). Where the
-list knows no word either way ("đôi tên" / "đổi tên"), the body's pairs decide: one other spelling beside the same
-neighbour at least twice there, the read pair never.
+that is no syllable of the list at all ("buỗi") takes its hỏi/ngã twin when that one is ("buổi").
 """
 
 from __future__ import annotations
@@ -46,7 +44,6 @@ def lexicon() -> tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]:
 
 
 _HOOK, _TILDE = "\u0309", "\u0303"
-BODY_TWICE = 2  # a spelling the body uses this often beside the same neighbour, where the word list knows neither
 
 
 def _hoi_nga(syllable: str) -> str:
@@ -107,11 +104,6 @@ def fix_marks(title: str, body: str) -> str:
                                                           else swapped)
             continue  # "buỗi" is no syllable; "buổi" is: Tesseract swapped the hook and the tilde
         made = [f for f in options if word(f)]
-        if not made and body(low) == 0:
-            # no listed word either way ("đôi tên": "đổi tên" is not in the list): the body, read in regular
-            # weight, decides when it never has the read pair and has exactly one other spelling with the same
-            # neighbour at least twice
-            made = [f for f in options if body(f) >= BODY_TWICE]
         if len(made) == 1 and body(made[0]) >= body(low):
             new = made[0]
             out[k] = new.upper() if w.isupper() else (new[:1].upper() + new[1:] if w[:1].isupper() else new)
