@@ -151,7 +151,7 @@ def network_reads(binary, inner: tuple[float, float] | None = None,  # noqa: ANN
         from connectors.digit_cnn import classify
 
         return [classify(mask) for mask, _ in strokes(binary, inner, slash)]
-    except (ImportError, OSError, ValueError, RuntimeError):
+    except (ImportError, OSError, ValueError, RuntimeError, MemoryError):  # torch under the child's memory cap
         return []
 
 
