@@ -10,7 +10,8 @@ Training: the shipped MNIST digits and the văn thư variants of ``digit_model.a
 anew with a small rotation, scaling, shift and a thinner or bolder pen, then deskewed like every digit read.
 Deterministic (fixed seed, one thread while training, a few seconds to a minute of CPU); the weights are kept
 in ``<data dir>/models/`` (``ASSISTANT_DATA_DIR``, default ``var/``) under a name that changes with the
-recipe, so later uses (every extraction child) only load them. Nothing is downloaded.
+recipe, so later uses (every extraction child) only load them, and read digits with numpy alone (no torch
+import under the child's memory cap). Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -102,49 +103,80 @@ def train(images, labels, epochs: int = EPOCHS, seed: int = SEED):  # noqa: ANN0
 
 def _weights_path(source: str) -> Path:
     key = hashlib.sha256(f"{RECIPE}|{EPOCHS}|{SEED}|{source}".encode()).hexdigest()[:12]
-    return model_dir() / f"digit-cnn-{key}.pt"
+    return model_dir() / f"digit-cnn-{key}.npz"
+
+
+def weights(net) -> dict:  # noqa: ANN001 - a trained torch module, or weights already
+    """The network's weights as numpy arrays (what is kept and what ``probabilities`` runs)."""
+    if isinstance(net, dict):
+        return net
+    return {k: v.detach().cpu().numpy() for k, v in net.state_dict().items()}
 
 
 @lru_cache(maxsize=1)
-def network():  # noqa: ANN201 - torch.nn.Module in eval mode
-    """The trained network: loaded from the data dir, or trained from the shipped digits and saved there
-    (written to a temporary file and renamed, so two processes training at once never read half a file)."""
-    import torch
+def network() -> dict:
+    """The trained network's weights: loaded from the data dir, or trained from the shipped digits and saved
+    there (written to a temporary file and renamed, so two processes training at once never read half a
+    file). Reading uses numpy only: torch is imported to train, never in the extraction child, whose memory
+    cap a torch import alone nearly fills."""
+    import numpy as np
 
     from connectors.digit_model import shipped_digits
 
     images, labels, source = shipped_digits()
     path = _weights_path(source)
-    net = _network()
     if path.is_file():
         try:
-            net.load_state_dict(torch.load(path, weights_only=True))
-            net.eval()
-            return net
-        except (OSError, RuntimeError, ValueError):
+            with np.load(path) as kept:
+                return {k: kept[k] for k in kept.files}
+        except (OSError, ValueError, KeyError):
             pass  # a damaged file is trained again
-    net = train(images, labels, epochs=EPOCHS)
+    found = weights(train(images, labels, epochs=EPOCHS))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as fh:
-            torch.save(net.state_dict(), fh)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp.npz", delete=False) as fh:
+            np.savez(fh, **found)
         os.replace(fh.name, path)
     except OSError:
         pass  # a read-only data dir: the network is used from memory
-    return net
+    return found
+
+
+def _conv(x, w, b):  # noqa: ANN001,ANN202 - n×c×h×w, o×c×k×k, o → n×o×h×w ("same" padding)
+    import numpy as np
+
+    k = w.shape[-1]
+    padded = np.pad(x, ((0, 0), (0, 0), (k // 2, k // 2), (k // 2, k // 2)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (k, k), axis=(2, 3))
+    return np.einsum("ncijkl,ockl->noij", windows, w, optimize=True) + b[None, :, None, None]
+
+
+def _pool(x):  # noqa: ANN001,ANN202 - 2×2 max pooling
+    n, c, h, w = x.shape
+    return x[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+
+
+def forward(x, p: dict):  # noqa: ANN001,ANN201 - n×1×28×28 float32 → n×10 logits
+    """``_network``'s forward pass in numpy (evaluation: dropout is off)."""
+    import numpy as np
+
+    x = _pool(np.maximum(_conv(x, p["0.weight"], p["0.bias"]), 0))
+    x = _pool(np.maximum(_conv(x, p["3.weight"], p["3.bias"]), 0))
+    x = np.maximum(x.reshape(len(x), -1) @ p["8.weight"].T + p["8.bias"], 0)
+    return x @ p["10.weight"].T + p["10.bias"]
 
 
 def probabilities(frames, net=None):  # noqa: ANN001,ANN201 - float n×10
     """Each 28×28 frame's (``digit_model.to_frame``) probability of each digit, deskewed first."""
     import numpy as np
-    import torch
 
     from connectors.digit_model import deskew
 
-    net = net if net is not None else network()
-    x = torch.as_tensor(deskew(np.asarray(frames, dtype=np.float32)), dtype=torch.float32)[:, None]
-    with torch.no_grad():
-        return torch.softmax(net(x), dim=1).numpy()
+    p = weights(net) if net is not None else network()
+    x = deskew(np.asarray(frames, dtype=np.float32))[:, None].astype(np.float32)
+    logits = forward(x, p)
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def classify(mask, net=None) -> tuple[int, float]:  # noqa: ANN001

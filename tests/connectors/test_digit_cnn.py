@@ -30,7 +30,7 @@ def test_the_network_is_trained_once_kept_in_the_data_dir_and_then_only_loaded(t
     digit_cnn.network.cache_clear()
     try:
         net = digit_cnn.network()
-        kept = list((tmp_path / "models").glob("digit-cnn-*.pt"))
+        kept = list((tmp_path / "models").glob("digit-cnn-*.npz"))
         assert len(kept) == 1 and kept[0].stat().st_size > 10_000
         p = digit_cnn.probabilities(np.zeros((2, 28, 28), dtype=np.float32), net)
         assert p.shape == (2, 10) and np.allclose(p.sum(axis=1), 1.0, atol=1e-4)
