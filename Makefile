@@ -21,6 +21,8 @@ $(VENV)/.installed: pyproject.toml
 	# llama-cpp-python: compiled once per (version, flags) for x86-64-v3 (AVX2/FMA, no AVX-512/AMX: those
 	# builds crash under some kernels), cached under ~/.cache/tro-ly-ao/wheels; see the script for the flags.
 	bash scripts/install_llama_cpp.sh $(PIP) $(LLAMA_CPP_VERSION)
+	# the handwritten-digit network, trained once from the digits a package ships (connectors/digit_cnn.py)
+	$(VENV)/bin/python -c "from connectors.digit_cnn import network; network()"
 	touch $@
 
 venv: $(VENV)/.installed

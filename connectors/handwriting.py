@@ -143,6 +143,44 @@ def model_reads(binary, inner: tuple[float, float] | None = None,  # noqa: ANN00
         return []
 
 
+def network_reads(binary, inner: tuple[float, float] | None = None,  # noqa: ANN001
+                  slash: bool = False) -> list[tuple[int, float]]:
+    """(digit, probability) per stroke from the second recogniser (``connectors.digit_cnn``), left to right;
+    [] when it cannot run (no torch, no digits to train on)."""
+    try:
+        from connectors.digit_cnn import classify
+
+        return [classify(mask) for mask, _ in strokes(binary, inner, slash)]
+    except (ImportError, OSError, ValueError, RuntimeError, MemoryError):  # torch under the child's memory cap
+        return []
+
+
+# Both recognisers naming every stroke alike (the neighbour vote at least half its neighbours) state the
+# number: with the network this sure and no two Tesseract reads agreeing on other digits; or with the
+# network fairly sure and a Tesseract read of the same digits that at least as many reads back as any other
+# (or that the page's own read gives: the line read whole, not the crop). Measured on the dev scans: Tesseract's
+# digit passes read a handwritten "9" as "3" and "15" as "43"/"45", where both recognisers agree.
+BOTH_SURE = 0.9
+BOTH_WITH_TESSERACT = 0.5
+BOTH_KNN = 0.5
+# Both all but certain of every stroke (8 of 9 neighbours, the network at 0.95): Tesseract's digit passes, which
+# read a văn thư's "5" as "7" and "9" as "3", do not outvote them (held-out synthetic digits: none stated wrong).
+CERTAIN_KNN = 0.88
+CERTAIN_NET = 0.95
+
+
+def both_agree(knn: list[tuple[int, float]], net: list[tuple[int, float]]) -> tuple[str, float, bool]:
+    """The digits when the two recognisers name every stroke alike (the neighbour vote at ``BOTH_KNN`` or
+    more), the network's least probability, and whether both are all but certain of every stroke
+    (``CERTAIN_KNN``, ``CERTAIN_NET``); ("", 0, False) otherwise."""
+    if not knn or len(knn) != len(net):
+        return "", 0.0, False
+    if any(a != b or p < BOTH_KNN for (a, p), (b, _) in zip(knn, net, strict=True)):
+        return "", 0.0, False
+    certain = all(p >= CERTAIN_KNN and q >= CERTAIN_NET for (_, p), (_, q) in zip(knn, net, strict=True))
+    return "".join(str(d) for d, _ in knn), min(q for _, q in net), certain
+
+
 def model_digits(binary, inner: tuple[float, float] | None = None) -> tuple[str, float]:  # noqa: ANN001
     """The digits the recogniser (``connectors.digit_model``) reads stroke by stroke, and its least sure
     stroke's share of agreeing neighbours; ("", 0) when it has no recogniser data or no strokes."""
@@ -196,8 +234,10 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
     if wide is not None:
         wide_binary, at = _binary(wide[0].convert("L")), wide[1]
         per_stroke = model_reads(wide_binary, (at, at + crop_rgb.width), slash)
+        per_net = network_reads(wide_binary, (at, at + crop_rgb.width), slash)
     else:
         per_stroke = model_reads(binary)
+        per_net = network_reads(binary)
     parts = len(per_stroke)
     model = "".join(str(d) for d, _ in per_stroke)
     sure = min((p for _, p in per_stroke), default=0.0)
@@ -210,12 +250,26 @@ def read_digits(page_read: str, page_conf: float, crop_rgb, max_digits: int,  # 
         return model, round(min(1.0, 0.5 + sure / 2), 2), "handwriting: " + said
     if model and sure >= MODEL_WITH_TESSERACT and found.count(model) >= 2 and not against and not shaky:
         return model, round(min(1.0, 0.45 + sure / 2 + 0.05 * found.count(model)), 2), "handwriting: " + said
+    both, likely, certain = both_agree(per_stroke, per_net)
+    both = both if 0 < len(both) <= max_digits and int(both or 0) > 0 else ""
+    if both and not shaky:
+        contrary = [r for r in found if r != both]
+        twice = any(contrary.count(r) >= 2 for r in contrary)
+        said_both = said + f"; network {both} ({likely:.2f})"
+        if certain or (likely >= BOTH_SURE and not twice):
+            return both, round(min(1.0, 0.5 + likely / 2), 2), "handwriting, two recognisers: " + said_both
+        backed = found.count(both)
+        if likely >= BOTH_WITH_TESSERACT and backed and (
+                backed >= max((contrary.count(r) for r in contrary), default=0) or both == first):
+            return both, round(min(1.0, max(STATE_AT, 0.45 + likely / 2 + 0.05 * backed)), 2), \
+                "handwriting, two recognisers: " + said_both
     if not found:
         return None, round(0.3 * sure, 2), "handwriting unsure: " + said
     best = max(found, key=lambda r: (found.count(r), len(r)))
     votes = found.count(best)
     agree = all(r in best for r in found) and votes >= AGREE and parts <= len(best) and int(best) > 0 \
-        and not (model and model != best and sure >= MODEL_SURE)  # the recogniser, sure, says otherwise
+        and not (model and model != best and sure >= MODEL_SURE) \
+        and not (both and both != best)  # the recogniser, sure, or both recognisers say otherwise
     if agree and any(ch in CONFUSED for ch in best) and not (best == first and page_conf >= PRINTED_CONF):
         agree = model == best and not shaky  # a handwritten 1/4/7 needs the recogniser's word, not agreement
     if agree:

@@ -33,3 +33,9 @@ def test_right_titles_are_left_alone(title: str) -> None:
 def test_the_body_vetoes_a_change_it_contradicts() -> None:
     assert fix_marks("xoá nhà tạm, nhà dột nát", "") in ("xoá nhà tạm, nhà dột nát", "xoá nhà tắm, nhà dột nát")
     assert fix_marks("xoá nhà tạm, nhà dột nát", "hỗ trợ xoá nhà tạm cho hộ nghèo") == "xoá nhà tạm, nhà dột nát"
+
+
+def test_a_misreading_the_body_repeats_does_not_respell_a_right_title() -> None:
+    """The body, OCR'd too, repeats misreadings ("vê việc" twice in a scan's body): it may only veto."""
+    title = "Về việc chuyển mục đích sử dụng đất"
+    assert fix_marks(title, "Căn cứ vê việc giao đất; vê việc thu hồi đất") == title
