@@ -21,6 +21,7 @@ from functools import lru_cache
 from assistant.answer.citations import STOPWORDS, terms
 from assistant.answer.types import Source
 from core.vietnamese import fold, sparse_terms
+from indexing.legal_outline import DIEU
 
 # Syllables of the words every question (or every legal text) has: they say nothing about what is asked.
 GENERIC = frozenset(
@@ -34,7 +35,6 @@ _STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)  # function words, as a que
 MIN_COVERAGE = 0.5  # share of the key terms the chosen unit must contain (tuned on half A of the everyday eval)
 RANK_PENALTY = 0.1  # per place down the ranking: a lower unit must cover clearly more to be chosen
 HEADING_WEIGHT = 0.5  # an article whose title names what is asked outweighs up to five places of ranking
-_DIEU_TITLE = re.compile(r"^\s*Điều\s+\d+[a-zđ]?\s*[.:]\s*(\S.*)$", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -98,20 +98,27 @@ def _title(sources: list[Source]) -> str:
     a Khoản chunk repeats), "" for a unit that is not an article, or whose line after "Điều N." is a sentence
     of its body (a title ends with no full stop)."""
     for source in sources:
-        found = _DIEU_TITLE.search(source.text)
-        if found:
-            title = found.group(1).rstrip()
-            return "" if title.endswith((".", ";", ":")) else title
+        for line in source.text.splitlines():
+            found = DIEU.match(line.strip())  # the parser's own reading of an article heading
+            if found and found.group(3):
+                title = found.group(3).rstrip()
+                return "" if title.endswith((".", ";", ":")) else title
     return ""
 
 
-def title_cover(folded: str, sources: list[Source]) -> float:
-    """The share of the question's adjacent word pairs — generic words included — that the unit's article title
-    holds. Several articles often hold every key term of a question ("khiếu nại lần đầu" is in the articles on
-    time limits to complain, on a second complaint and on the time to settle); the title says which one is
-    *about* it, and there the words that are generic as a subject ("thời hạn giải quyết") decide."""
+def asked_pairs(folded: str) -> frozenset[tuple[str, str]]:
+    """The folded question's adjacent word pairs, function words dropped and generic words kept (what
+    :func:`title_cover` looks for in a title)."""
     words = [t for t in sparse_terms(folded, "syllable") if t not in _STOP_FOLDED]
-    asked = set(zip(words, words[1:], strict=False))
+    return frozenset(zip(words, words[1:], strict=False))
+
+
+def title_cover(asked: frozenset[tuple[str, str]], sources: list[Source]) -> float:
+    """The share of the question's adjacent word pairs (``asked_pairs``) — generic words included — that the
+    unit's article title holds. Several articles often hold every key term of a question ("khiếu nại lần đầu"
+    is in the articles on time limits to complain, on a second complaint and on the time to settle); the title
+    says which one is *about* it, and there the words that are generic as a subject ("thời hạn giải quyết")
+    decide."""
     title = _folded_terms(_title(sources))
     if not asked or not title:
         return 0.0
@@ -156,12 +163,12 @@ def choose_unit(folded: str, sources: list[Source], min_coverage: float = MIN_CO
     units: dict[tuple[str, str], list[Source]] = {}
     for source in sources:
         units.setdefault(unit_key(source), []).append(source)
-    wanted, pairs = key_terms(folded), key_pairs(folded)
+    wanted, pairs, asked = key_terms(folded), key_pairs(folded), asked_pairs(folded)
     ranks = _quoted_ranks(list(units.values()))
     best: tuple[float, int, Focus] | None = None
     for rank, members in zip(ranks, units.values(), strict=True):
         covered = coverage(wanted, pairs, *_unit_terms(members))
-        score = covered - rank_penalty * rank + heading_weight * title_cover(folded, members)
+        score = covered - rank_penalty * rank + heading_weight * title_cover(asked, members)
         if covered >= min_coverage and (best is None or score > best[0]):
             best = (score, rank, Focus(members, round(covered, 4), wanted))
     return best[2] if best is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.focus import choose_unit, key_terms, title_cover
+from assistant.answer.focus import asked_pairs, choose_unit, key_terms, title_cover
 from assistant.answer.types import Source
 from core.vietnamese import fold
 
@@ -86,5 +86,5 @@ def test_the_article_whose_title_names_the_question_wins_over_a_better_ranked_on
 def test_a_khoan_chunk_is_titled_by_the_article_heading_it_repeats() -> None:
     khoan = _src(1, "37", "Chương III. HỢP ĐỒNG\nĐiều 37. Trường hợp không được đơn phương chấm dứt hợp đồng\n"
                           "3. Người đang nuôi con nhỏ.")
-    assert title_cover(fold("Có được đơn phương chấm dứt hợp đồng không?"), [khoan]) > 0.5
-    assert title_cover(fold("Có được đơn phương chấm dứt hợp đồng không?"), SOURCES[:1]) == 0.0
+    assert title_cover(asked_pairs(fold("Có được đơn phương chấm dứt hợp đồng không?")), [khoan]) > 0.5
+    assert title_cover(asked_pairs(fold("Có được đơn phương chấm dứt hợp đồng không?")), SOURCES[:1]) == 0.0
